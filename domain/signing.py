@@ -1,0 +1,126 @@
+"""Message authenticity: devices sign with HMAC-SHA256, the centre with Ed25519.
+
+Why two schemes: a lane device and the centre share the device's secret, which
+is enough for the centre to know a read came from that device. A barrier must
+only move for the centre, so commands use an asymmetric key: the edge holds
+only the public half, and even a fully compromised lane cannot mint a command
+for another lane.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections import OrderedDict
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from domain.messages import DeviceSigned, LaneCommandV1
+
+D = TypeVar("D", bound=DeviceSigned)
+
+
+class SignatureError(ValueError):
+    """A message whose signature, freshness or nonce is not acceptable."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+def new_device_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hmac_sign(message: D, secret: str) -> D:
+    """Return a copy of ``message`` with ``sig`` set to its HMAC-SHA256 under ``secret``."""
+    unsigned = message.model_copy(update={"sig": ""})
+    digest = hmac.new(secret.encode(), unsigned.signing_bytes(), hashlib.sha256).hexdigest()
+    return message.model_copy(update={"sig": digest})
+
+
+def hmac_verify(message: DeviceSigned, secret: str) -> None:
+    """Raise :class:`SignatureError` unless ``message.sig`` is the device's HMAC."""
+    expected = hmac.new(secret.encode(), message.signing_bytes(), hashlib.sha256).hexdigest()
+    if not message.sig or not hmac.compare_digest(expected, message.sig):
+        raise SignatureError("bad_signature", f"device {message.device_id}")
+
+
+def generate_signing_key() -> tuple[str, str]:
+    """A new Ed25519 key pair as (private, public), both url-safe base64 of the raw bytes."""
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes_raw()
+    public = key.public_key().public_bytes_raw()
+    return _b64(private), _b64(public)
+
+
+def public_key_of(private_b64: str) -> str:
+    key = Ed25519PrivateKey.from_private_bytes(_unb64(private_b64))
+    return _b64(key.public_key().public_bytes_raw())
+
+
+def sign_command(command: LaneCommandV1, private_b64: str) -> LaneCommandV1:
+    key = Ed25519PrivateKey.from_private_bytes(_unb64(private_b64))
+    unsigned = command.model_copy(update={"sig": ""})
+    return command.model_copy(update={"sig": _b64(key.sign(unsigned.signing_bytes()))})
+
+
+def verify_command(command: LaneCommandV1, public_keys: dict[str, str]) -> None:
+    """Raise :class:`SignatureError` unless the command is signed by a known centre key."""
+    public_b64 = public_keys.get(command.key_id)
+    if public_b64 is None:
+        raise SignatureError("unknown_key", f"key id {command.key_id!r}")
+    try:
+        Ed25519PublicKey.from_public_bytes(_unb64(public_b64)).verify(
+            _unb64(command.sig), command.signing_bytes()
+        )
+    except (InvalidSignature, ValueError):
+        raise SignatureError("bad_signature", f"command {command.command_id}") from None
+
+
+class ReplayGuard:
+    """Refuses stale messages and nonces already seen inside the freshness window.
+
+    Memory is bounded: a nonce older than the window can be forgotten because a
+    message carrying it would be refused as stale anyway.
+    """
+
+    def __init__(self, window: timedelta = timedelta(minutes=5), max_nonces: int = 200_000):
+        self.window = window
+        self.max_nonces = max_nonces
+        self._seen: OrderedDict[tuple[str, str], datetime] = OrderedDict()
+
+    def check(self, device_id: str, nonce: str, sent_at: datetime, now: datetime) -> None:
+        if abs(now - sent_at) > self.window:
+            raise SignatureError("stale", f"sent_at {sent_at.isoformat()} outside {self.window}")
+        self._forget_older_than(now - self.window)
+        key = (device_id, nonce)
+        if key in self._seen:
+            raise SignatureError("replayed_nonce", f"device {device_id} nonce {nonce}")
+        self._seen[key] = sent_at
+        while len(self._seen) > self.max_nonces:
+            self._seen.popitem(last=False)
+
+    def _forget_older_than(self, horizon: datetime) -> None:
+        while self._seen:
+            key, seen_at = next(iter(self._seen.items()))
+            if seen_at >= horizon:
+                break
+            del self._seen[key]
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
