@@ -1,0 +1,42 @@
+"""The one interface behind which the edge reads plates.
+
+The agent only ever calls :meth:`PlateReader.read` on a BGR frame (OpenCV's
+layout) and gets a :class:`FrameRead`. Localisation, preprocessing, the OCR
+engine (resident tesserocr or pytesseract subprocess) and grammar correction
+are the reader's business, so the agent, tests and benchmarks stay unchanged
+when the reader improves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Frame = npt.NDArray[np.uint8]
+
+
+class ImageError(ValueError):
+    """The input is not a usable image (corrupt, empty, too large, wrong type)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRead:
+    """What one frame showed. ``plate`` is canonical (``domain.plates``) or ``None``."""
+
+    plate: str | None
+    confidence: float  # 0..1, calibrated: a read under ~0.5 should not be acted on alone
+    raw_text: str = ""
+    layout: Literal["1-line", "2-line"] | None = None
+    country: Literal["VN", "CN"] | None = None
+    crop: Frame | None = None  # rectified plate crop, kept as evidence
+    bbox: tuple[int, int, int, int] | None = None  # x, y, w, h in the frame
+    ms: float = 0.0
+
+
+class PlateReader(Protocol):
+    def read(self, frame: Frame) -> FrameRead:
+        """Read the most plausible plate in ``frame``; ``plate=None`` when there is none."""
+        ...

@@ -1,0 +1,5 @@
+"""The carriers' API (``/api/v1``)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

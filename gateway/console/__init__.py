@@ -1,0 +1,5 @@
+"""The officers' clearance console (``/console``)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,197 @@
+"""A thin, safe wrapper around paho-mqtt 2.x shared by the edge, the centre and the gateway.
+
+Rules it enforces so application code cannot get them wrong:
+
+* paho callbacks only parse and hand over: ``on_message`` turns paho's object
+  into a frozen :class:`Received` and puts it on a bounded queue. A worker
+  thread does the work; the network thread is never blocked.
+* Subscriptions are (re)made in ``on_connect``, so they survive reconnects.
+* With ``manual_ack=True`` the broker's PUBACK is sent only when the worker
+  calls :meth:`MqttLink.ack` after its database commit; a crash before that
+  makes the broker redeliver.
+* Clean session off (persistent session) with a stable client id, so QoS 1
+  messages queued while we were away are delivered when we return.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import re
+import ssl
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
+
+import paho.mqtt.client as paho
+from paho.mqtt.enums import CallbackAPIVersion
+
+log = logging.getLogger(__name__)
+
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+class MqttError(RuntimeError):
+    """Connection or publish failure that the caller should see (never silently dropped)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """What application code sees of an MQTT message (never paho's object)."""
+
+    topic: str
+    payload: bytes
+    qos: int
+    retain: bool
+    mid: int
+    received_at: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerUrl:
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+    tls: bool = False
+
+    @classmethod
+    def parse(cls, url: str) -> BrokerUrl:
+        """``mqtt://user:pass@host:1883`` or ``mqtts://...`` (TLS, default port 8883)."""
+        u = urlparse(url)
+        if u.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
+            raise ValueError(f"unsupported broker URL scheme {u.scheme!r} (use mqtt:// or mqtts://)")
+        tls = u.scheme in ("mqtts", "ssl")
+        return cls(
+            host=u.hostname or "127.0.0.1",
+            port=u.port or (8883 if tls else 1883),
+            username=unquote(u.username) if u.username else None,
+            password=unquote(u.password) if u.password else None,
+            tls=tls,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Will:
+    topic: str
+    payload: bytes
+    qos: int = 1
+    retain: bool = True
+
+
+class MqttLink:
+    """One MQTT connection with a receive queue; start with :meth:`start`."""
+
+    def __init__(
+        self,
+        url: str,
+        client_id: str,
+        *,
+        subscriptions: Iterable[tuple[str, int]] = (),
+        manual_ack: bool = False,
+        clean_session: bool = False,
+        will: Will | None = None,
+        online: tuple[str, bytes] | None = None,
+        queue_size: int = 10_000,
+        ca_file: str | None = None,
+        keepalive: int = 30,
+    ) -> None:
+        if not _CLIENT_ID.match(client_id):
+            raise ValueError(f"invalid MQTT client id {client_id!r}")
+        self.broker = BrokerUrl.parse(url)
+        self.client_id = client_id
+        self.subscriptions = tuple(subscriptions)
+        self.manual_ack = manual_ack
+        self.inbox: queue.Queue[Received] = queue.Queue(maxsize=queue_size)
+        self.connected = threading.Event()
+        self._online = online
+        self._keepalive = keepalive
+        self._client = paho.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            clean_session=clean_session,
+            protocol=paho.MQTTv311,
+        )
+        self._client.max_inflight_messages_set(100)
+        self._client.max_queued_messages_set(0)  # 0 = unlimited local queue while offline
+        self._client.reconnect_delay_set(min_delay=1, max_delay=10)
+        if manual_ack:
+            self._client.manual_ack_set(True)
+        if self.broker.username:
+            self._client.username_pw_set(self.broker.username, self.broker.password)
+        if self.broker.tls:
+            self._client.tls_set(ca_certs=ca_file, cert_reqs=ssl.CERT_REQUIRED)
+        if will:
+            self._client.will_set(will.topic, will.payload, qos=will.qos, retain=will.retain)
+        self._client.on_connect = self._on_connect
+        self._client.on_disconnect = self._on_disconnect
+        self._client.on_message = self._on_message
+
+    # -- paho callbacks: parse and hand over, nothing else ------------------
+    def _on_connect(self, client, userdata, flags, reason_code, properties):  # type: ignore[no-untyped-def]
+        if reason_code.is_failure:
+            log.error("mqtt %s: connect refused: %s", self.client_id, reason_code)
+            return
+        for topic, qos in self.subscriptions:
+            client.subscribe(topic, qos=qos)
+        if self._online:
+            client.publish(self._online[0], self._online[1], qos=1, retain=True)
+        self.connected.set()
+        log.info("mqtt %s: connected to %s:%s", self.client_id, self.broker.host, self.broker.port)
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties):  # type: ignore[no-untyped-def]
+        self.connected.clear()
+        log.warning("mqtt %s: disconnected (%s)", self.client_id, reason_code)
+
+    def _on_message(self, client, userdata, msg):  # type: ignore[no-untyped-def]
+        item = Received(msg.topic, bytes(msg.payload), msg.qos, bool(msg.retain), msg.mid)
+        # Blocking here is deliberate back-pressure: with manual ack nothing is
+        # acknowledged until processed, and the queue is large enough that this
+        # only happens when the worker is far behind.
+        self.inbox.put(item)
+
+    # -- API for workers ----------------------------------------------------
+    def start(self, wait: float | None = 10.0) -> MqttLink:
+        """Connect (retrying in the background) and start the network thread."""
+        self._client.connect_async(self.broker.host, self.broker.port, keepalive=self._keepalive)
+        self._client.loop_start()
+        if wait and not self.connected.wait(wait):
+            log.warning("mqtt %s: not connected after %.0fs, still retrying", self.client_id, wait)
+        return self
+
+    def stop(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def kill(self) -> None:
+        """Drop the connection without DISCONNECT, as a crash would (the will fires)."""
+        sock = self._client.socket()
+        if sock is not None:
+            sock.close()
+        self._client.loop_stop()
+
+    def ack(self, item: Received) -> None:
+        """Acknowledge a QoS>0 message after it has been processed (manual-ack mode)."""
+        if self.manual_ack and item.qos > 0:
+            self._client.ack(item.mid, item.qos)
+
+    def publish(
+        self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False,
+        wait: float | None = None,
+    ) -> None:
+        """Publish; with ``wait`` block until the broker has it (never call from a callback)."""
+        info = self._client.publish(topic, payload, qos=qos, retain=retain)
+        if info.rc not in (paho.MQTT_ERR_SUCCESS, paho.MQTT_ERR_NO_CONN):
+            raise MqttError(f"publish to {topic} failed: {paho.error_string(info.rc)}")
+        if wait:
+            info.wait_for_publish(wait)
+            if not info.is_published():
+                raise MqttError(f"publish to {topic} not acknowledged within {wait}s")
+
+    def get(self, timeout: float | None = None) -> Received | None:
+        try:
+            return self.inbox.get(timeout=timeout)
+        except queue.Empty:
+            return None
