@@ -71,7 +71,7 @@ def alembic_config(engine_or_url: Engine | str) -> Config:
     return cfg
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
+def migrate(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema to ``revision`` (default: the latest). Safe to call on every start."""
     cfg = alembic_config(engine)
     with engine.begin() as conn:
