@@ -1,0 +1,144 @@
+"""``smartgate demo``: the whole smart gate on one machine, fed by generated camera frames.
+
+What runs (each a real process talking over a real broker, as in production):
+broker (local Mosquitto, else embedded amqtt) -> central service -> gateway
+(carriers' API + console) -> one edge agent per simulated lane. A traffic
+generator pre-registers trucks through the carriers' HTTP API, then "drives"
+them past lane cameras by writing rendered frames into each lane's inbox.
+Some trucks are not registered, some are in the yellow channel: those must
+not open. An observer on the broker compares every lane command with the
+ground truth and counts ``wrong_opens`` (must be 0).
+
+``--for N`` stops after N seconds and prints one JSON summary as the last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import shutil
+import signal
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from domain.signing import generate_signing_key, public_key_of
+from smartgate.demo_parts import (
+    DemoLane,
+    Observer,
+    TrafficGenerator,
+    bootstrap_database,
+    start_process,
+    wait_http,
+)
+
+log = logging.getLogger("smartgate.demo")
+
+DEFAULT_LANES = ("hn1119-x1", "hn1119-n1", "hn1119-n2", "hn1088-x1")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="smartgate demo", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--for", dest="duration", type=float, default=0.0,
+                   help="stop after this many seconds and print a JSON summary (0 = until Ctrl-C)")
+    p.add_argument("--lanes", default=",".join(DEFAULT_LANES), help="comma-separated lane ids")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000, help="gateway port (console, API)")
+    p.add_argument("--broker", choices=("auto", "mosquitto", "embedded"), default="auto")
+    p.add_argument("--workdir", type=Path, default=Path("var/demo"))
+    p.add_argument("--interval", type=float, default=6.0, help="seconds between trucks per lane")
+    p.add_argument("--unregistered", type=float, default=0.2, help="share of undeclared trucks")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
+                        stream=sys.stderr)
+    from smartgate.broker import start_local_broker
+
+    workdir: Path = args.workdir.resolve()
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    (workdir / "logs").mkdir(parents=True)
+    rng = random.Random(args.seed)
+    lane_ids = [x.strip() for x in args.lanes.split(",") if x.strip()]
+
+    broker = start_local_broker(workdir / "broker", prefer=args.broker)
+    lanes = [DemoLane.create(lane_id, workdir) for lane_id in lane_ids]
+    for lane in lanes:
+        lane.mqtt_url = broker.add_device(lane.device_id, lane.lane_id)
+    broker.start()
+    db_url = f"sqlite:///{workdir / 'smartgate.db'}"
+    private_key, _ = generate_signing_key()
+    boot = bootstrap_database(db_url=db_url, lanes=lanes, rng=rng)
+
+    common = {
+        "SMARTGATE_ENV": "demo",
+        "DATABASE_URL": db_url,
+        "CENTRE_SIGNING_KEY": private_key,
+        "CENTRE_KEY_ID": "centre-demo",
+        "OMP_THREAD_LIMIT": "1",
+    }
+    procs = []
+    procs.append(start_process(
+        "central", ["central"], workdir,
+        {**common, "MQTT_URL": broker.url("central"),
+         "CENTRAL_SHARED_SUBSCRIPTION": "false" if args.broker == "embedded" else "true"},
+    ))
+    base_url = f"http://{args.host}:{args.port}"
+    procs.append(start_process(
+        "gateway", ["gateway", "--host", args.host, "--port", str(args.port)], workdir,
+        {**common, "MQTT_URL": broker.url("gateway"),
+         "EVIDENCE_URLS": json.dumps({ln.lane_id: ln.evidence_url for ln in lanes})},
+    ))
+    public_keys = json.dumps({"centre-demo": public_key_of(private_key)})
+    for lane in lanes:
+        procs.append(start_process(f"edge-{lane.lane_id}", ["edge"], workdir, lane.env(public_keys)))
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    observer = Observer(broker.url("admin"), lanes)
+    traffic = TrafficGenerator(base_url=base_url, api_key=boot.api_key, lanes=lanes, rng=rng,
+                               interval=args.interval, unregistered_share=args.unregistered,
+                               observer=observer)
+    try:
+        wait_http(f"{base_url}/healthz", timeout=60)
+        observer.start()
+        print(f"\n  Console:  {base_url}/console   (sign in: {boot.officer_user} / "
+              f"{boot.officer_password})\n  Carriers' API docs: {base_url}/docs\n", flush=True)
+        started = time.monotonic()
+        traffic.start()
+        while not stop.is_set():
+            if args.duration and time.monotonic() - started >= args.duration:
+                break
+            for p in procs:
+                if p.poll() is not None:
+                    raise RuntimeError(f"{p.name} exited with {p.returncode}: see {p.log_path}")
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        traffic.stop()
+        if args.duration:
+            observer.settle(timeout=min(20.0, 5.0 + args.interval * 2), traffic=traffic)
+        summary = observer.summary(traffic)
+        observer.stop()
+        for p in reversed(procs):
+            p.terminate_gracefully()
+        broker.stop()
+    summary["console_url"] = f"{base_url}/console"
+    summary["finished_at"] = datetime.now(UTC).isoformat()
+    print(json.dumps(summary), flush=True)
+    return 0 if summary["wrong_opens"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
+

@@ -1,0 +1,354 @@
+"""The moving parts of ``smartgate demo``: lanes, processes, traffic and the referee.
+
+Kept apart from :mod:`smartgate.demo` so the orchestration reads top to bottom
+there, and the details (how a lane is fed, how a wrong open is judged) live here.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+import cv2
+import httpx
+
+from domain import topics
+from domain.messages import BarrierStateV1, DecisionV1, LaneCommandV1, MessageError, parse_message
+from domain.reference import Direction, load_reference
+from domain.signing import new_device_secret
+from mqttio import MqttLink
+from smartgate.broker import free_port
+
+
+@dataclass
+class DemoLane:
+    lane_id: str
+    gate_id: str
+    direction: Direction
+    device_id: str
+    device_secret: str
+    inbox: Path
+    data_dir: Path
+    evidence_port: int
+    mqtt_url: str = ""
+
+    @classmethod
+    def create(cls, lane_id: str, workdir: Path) -> DemoLane:
+        lane = load_reference().lane(lane_id)
+        root = workdir / "lanes" / lane_id
+        (root / "inbox").mkdir(parents=True)
+        (root / "data").mkdir(parents=True)
+        return cls(lane_id, lane.gate_id, lane.direction, f"{lane_id}-cam1", new_device_secret(),
+                   root / "inbox", root / "data", free_port())
+
+    @property
+    def evidence_url(self) -> str:
+        return f"http://127.0.0.1:{self.evidence_port}"
+
+    def env(self, centre_public_keys: str) -> dict[str, str]:
+        return {
+            "SG_EDGE_LANE_ID": self.lane_id,
+            "SG_EDGE_DEVICE_ID": self.device_id,
+            "SG_EDGE_DEVICE_SECRET": self.device_secret,
+            "SG_EDGE_MQTT_URL": self.mqtt_url,
+            "SG_EDGE_CENTRE_PUBLIC_KEYS": centre_public_keys,
+            "SG_EDGE_SOURCE": str(self.inbox),
+            "SG_EDGE_WATCH": "true",
+            "SG_EDGE_DATA_DIR": str(self.data_dir),
+            "SG_EDGE_EVIDENCE_PORT": str(self.evidence_port),
+            "SG_EDGE_ENV": "demo",
+        }
+
+
+@dataclass
+class Bootstrap:
+    api_key: str
+    carrier_id: str
+    officer_user: str
+    officer_password: str
+
+
+def bootstrap_database(*, db_url: str, lanes: list[DemoLane], rng: random.Random) -> Bootstrap:
+    """Schema, lane devices, a carrier with an API key and an officer account."""
+    from services.carriers import create_carrier
+    from services.db.session import make_engine, make_session_factory, migrate
+    from services.devices import register_device
+    from services.officers import create_officer
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    sessions = make_session_factory(engine)
+    now = datetime.now(UTC)
+    password = f"demo-{rng.randrange(10**6):06d}"
+    with sessions() as session, session.begin():
+        for lane in lanes:
+            register_device(session, device_id=lane.device_id, lane_id=lane.lane_id,
+                            secret=lane.device_secret, now=now)
+        carrier, api_key = create_carrier(session, name="Công ty Vận tải Lạng Sơn (demo)",
+                                          country="VN", now=now)
+        create_officer(session, username="officer", full_name="Nguyễn Văn An", role="supervisor",
+                       password=password, now=now)
+        carrier_id = carrier.id
+    engine.dispose()
+    return Bootstrap(api_key, carrier_id, "officer", password)
+
+
+class Process:
+    """A child ``smartgate`` process with its own log file."""
+
+    def __init__(self, name: str, popen: subprocess.Popen[bytes], log_path: Path, log: IO[bytes]):
+        self.name, self._p, self.log_path, self._log = name, popen, log_path, log
+
+    def poll(self) -> int | None:
+        return self._p.poll()
+
+    @property
+    def returncode(self) -> int | None:
+        return self._p.returncode
+
+    def terminate_gracefully(self, timeout: float = 10.0) -> None:
+        if self._p.poll() is None:
+            self._p.terminate()
+            try:
+                self._p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self._p.kill()
+                self._p.wait()
+        self._log.close()
+
+
+def start_process(name: str, args: list[str], workdir: Path, env: dict[str, str]) -> Process:
+    log_path = workdir / "logs" / f"{name}.log"
+    log = log_path.open("ab")
+    popen = subprocess.Popen([sys.executable, "-m", "smartgate.cli", *args],
+                             env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+    return Process(name, popen, log_path, log)
+
+
+def wait_http(url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+@dataclass
+class Truck:
+    plate: str
+    layout: str
+    trip_id: str | None  # None: not pre-declared (must never open)
+    green: bool = True
+
+
+@dataclass
+class Fed:
+    truck: Truck
+    lane_id: str
+    at: float
+
+
+@dataclass
+class Observer:
+    """Listens to commands, decisions and barrier states; judges every open against the truth."""
+
+    url: str
+    lanes: list[DemoLane]
+    fed: dict[str, list[Fed]] = field(default_factory=lambda: defaultdict(list))
+    commands: dict[str, LaneCommandV1] = field(default_factory=dict)
+    decisions: dict[str, DecisionV1] = field(default_factory=dict)
+    executed_opens: set[str] = field(default_factory=set)
+    wrong: list[dict[str, Any]] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _link: MqttLink | None = None
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        subs = [(topics.all_lanes(k), 1) for k in ("commands", "decisions", "barrier")]
+        self._link = MqttLink(self.url, f"demo-observer-{uuid.uuid4().hex[:8]}",
+                              subscriptions=subs, clean_session=True).start()
+        self._thread = threading.Thread(target=self._work, name="observer", daemon=True)
+        self._thread.start()
+
+    def record_fed(self, fed: Fed) -> None:
+        with self._lock:
+            self.fed[fed.lane_id].append(fed)
+
+    def _work(self) -> None:
+        assert self._link is not None
+        while not self._stop.is_set():
+            item = self._link.get(timeout=0.2)
+            if item is None:
+                continue
+            try:
+                msg = parse_message(item.payload)
+            except MessageError:
+                continue
+            with self._lock:
+                if isinstance(msg, LaneCommandV1) and msg.command_id not in self.commands:
+                    self.commands[msg.command_id] = msg
+                    if msg.action == "open":
+                        self._judge(msg)
+                elif isinstance(msg, DecisionV1) and msg.decision_id not in self.decisions:
+                    self.decisions[msg.decision_id] = msg
+                    fed = self.fed.get(msg.lane_id)
+                    if fed:
+                        self.latencies_ms.append((item.received_at - fed[-1].at) * 1000)
+                elif isinstance(msg, BarrierStateV1) and msg.executed and msg.state == "open":
+                    if msg.command_id:
+                        self.executed_opens.add(msg.command_id)
+
+    def _judge(self, cmd: LaneCommandV1) -> None:
+        fed_here = {f.truck.trip_id for f in self.fed.get(cmd.lane_id, []) if f.truck.trip_id}
+        opened_before = {c.trip_id for c in self.commands.values()
+                         if c.action == "open" and c.command_id != cmd.command_id}
+        if cmd.trip_id is None or cmd.trip_id not in fed_here or cmd.trip_id in opened_before:
+            self.wrong.append({"lane": cmd.lane_id, "command": cmd.command_id,
+                               "trip": cmd.trip_id, "plate": cmd.plate})
+
+    def settle(self, *, timeout: float, traffic: TrafficGenerator) -> None:
+        """Wait until decisions stop arriving (passes in flight are decided)."""
+        deadline = time.monotonic() + timeout
+        last, still = -1, 0
+        while time.monotonic() < deadline:
+            with self._lock:
+                n = len(self.decisions)
+            if n >= traffic.fed_count:
+                return
+            still = still + 1 if n == last else 0
+            if still >= 8:
+                return
+            last = n
+            time.sleep(0.5)
+
+    def summary(self, traffic: TrafficGenerator) -> dict[str, Any]:
+        with self._lock:
+            outcomes = defaultdict(int)
+            for d in self.decisions.values():
+                outcomes[d.outcome] += 1
+            opens = [c for c in self.commands.values() if c.action == "open"]
+            return {
+                "trucks": traffic.fed_count,
+                "registered": traffic.registered_count,
+                "opened": len([c for c in opens if c.command_id in self.executed_opens]),
+                "open_commands": len(opens),
+                "manual": outcomes["manual"] + outcomes["inspect"],
+                "decisions": len(self.decisions),
+                "wrong_opens": len(self.wrong),
+                "wrong_open_details": self.wrong[:10],
+                "median_pass_to_decision_ms": round(statistics.median(self.latencies_ms), 1)
+                if self.latencies_ms else None,
+            }
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(2)
+        if self._link:
+            self._link.stop()
+
+
+class TrafficGenerator:
+    """Pre-registers trucks over the carriers' API and drives them past the lane cameras."""
+
+    def __init__(self, *, base_url: str, api_key: str, lanes: list[DemoLane], rng: random.Random,
+                 interval: float, unregistered_share: float, observer: Observer) -> None:
+        self.base_url, self.api_key, self.lanes = base_url, api_key, lanes
+        self.rng, self.interval, self.unregistered_share = rng, interval, unregistered_share
+        self.observer = observer
+        self.fed_count = 0
+        self.registered_count = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._used_plates: set[str] = set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="traffic", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(30)
+
+    def _new_plate(self, lane: DemoLane) -> tuple[str, str]:
+        from smartgate.scenes import random_plate
+
+        while True:
+            country = "CN" if lane.direction == Direction.IMPORT and self.rng.random() < 0.5 else "VN"
+            layout = "2-line" if self.rng.random() < 0.3 else "1-line"
+            plate = random_plate(self.rng, country=country, layout=layout)
+            if plate not in self._used_plates:
+                self._used_plates.add(plate)
+                return plate, layout
+
+    def _register(self, client: httpx.Client, lane: DemoLane, plate: str) -> str:
+        now = datetime.now(UTC)
+        body = {
+            "plate": plate,
+            "gate_id": lane.gate_id,
+            "direction": lane.direction.value,
+            "window_start": (now - timedelta(minutes=30)).isoformat(),
+            "window_end": (now + timedelta(hours=3)).isoformat(),
+            "declaration_no": f"10{self.rng.randrange(10**10):010d}",
+            "channel": "green",
+            "fee_paid": True,
+            "cargo": [{"hs_code": "44123100", "description": "Gỗ dán / plywood",
+                       "weight_kg": 24000, "perishable": False}],
+        }
+        r = client.post(f"{self.base_url}/api/v1/trips", json=body,
+                        headers={"X-API-Key": self.api_key,
+                                 "Idempotency-Key": uuid.uuid4().hex})
+        r.raise_for_status()
+        return str(r.json()["id"])
+
+    def _drive(self, lane: DemoLane, truck: Truck) -> None:
+        from smartgate.scenes import render_pass
+
+        scenes = render_pass(plate=truck.plate, layout=truck.layout, difficulty="easy",  # type: ignore[arg-type]
+                             rng=self.rng, frames=5)
+        pass_name = uuid.uuid4().hex[:12]
+        self.observer.record_fed(Fed(truck, lane.lane_id, time.time()))
+        for i, scene in enumerate(scenes):
+            tmp = lane.inbox / f".{pass_name}_{i}.jpg.tmp"
+            ok, buf = cv2.imencode(".jpg", scene.image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+            if not ok:
+                raise RuntimeError("could not encode a demo frame")
+            tmp.write_bytes(buf.tobytes())
+            tmp.rename(lane.inbox / f"{pass_name}_{i}.jpg")
+
+    def _run(self) -> None:
+        with httpx.Client(timeout=10) as client:
+            next_at = {ln.lane_id: time.monotonic() + i * self.interval / max(1, len(self.lanes))
+                       for i, ln in enumerate(self.lanes)}
+            while not self._stop.is_set():
+                lane = min(self.lanes, key=lambda ln: next_at[ln.lane_id])
+                wait = next_at[lane.lane_id] - time.monotonic()
+                if wait > 0 and self._stop.wait(wait):
+                    return
+                plate, layout = self._new_plate(lane)
+                trip_id = None
+                if self.rng.random() >= self.unregistered_share:
+                    trip_id = self._register(client, lane, plate)
+                    self.registered_count += 1
+                self._drive(lane, Truck(plate, layout, trip_id))
+                self.fed_count += 1
+                next_at[lane.lane_id] = time.monotonic() + self.interval
+
