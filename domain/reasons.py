@@ -39,6 +39,116 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Xe đến ngoài khung giờ đã đăng ký.",
         "The truck arrived outside its declared arrival window.",
     ),
+    "READ_UNCERTAIN": (
+        "Biển số đọc được gần với chuyến đã khai báo nhưng chưa đủ chắc chắn: cán bộ xác nhận.",
+        "The read is close to a declared plate but not certain enough: an officer confirms.",
+    ),
+    "AMBIGUOUS_MATCH": (
+        "Biển số đọc được gần như nhau với hai biển số đã khai báo.",
+        "The read is about equally close to two declared plates.",
+    ),
+    "LOOKALIKE_CONFLICT": (
+        "Hai xe đã khai báo cùng lúc có biển số chỉ khác nhau bởi ký tự dễ nhầm.",
+        "Two trucks expected at the same time have plates differing only by look-alikes.",
+    ),
+    "READS_DISAGREE": (
+        "Các khung hình của cùng một lượt xe cho kết quả đọc biển số khác nhau.",
+        "The frames of this vehicle pass disagree about the plate.",
+    ),
+    "LOW_CONFIDENCE": (
+        "Độ tin cậy khi đọc biển số quá thấp để mở barie tự động.",
+        "The plate read is too uncertain to open the barrier automatically.",
+    ),
+    "TOO_FEW_FRAMES": (
+        "Không đủ số khung hình đọc biển số trùng khớp.",
+        "Too few frames agree on the plate.",
+    ),
+    "DUPLICATE_TRIPS": (
+        "Có nhiều chuyến đi đang chờ cho cùng một biển số: cán bộ chọn chuyến.",
+        "Several trips are expected for this plate: an officer picks one.",
+    ),
+    "WRONG_GATE": (
+        "Chuyến đi được khai báo tại cửa khẩu khác.",
+        "The trip is declared for another gate.",
+    ),
+    "TRIP_NOT_SUBMITTED": (
+        "Chuyến đi mới ở dạng nháp, chưa được gửi khai báo.",
+        "The trip is still a draft and was never submitted.",
+    ),
+    "TRIP_HELD": ("Chuyến đi đang bị tạm giữ.", "The trip is on hold."),
+    "TRIP_REFUSED": ("Chuyến đi đã bị từ chối thông quan.", "The trip was refused clearance."),
+    "TRAILER_UNDECLARED": (
+        "Xe kéo rơ moóc nhưng chuyến đi không khai báo biển số rơ moóc.",
+        "The truck pulls a trailer but the trip declares none.",
+    ),
+    "TRAILER_MISMATCH": (
+        "Biển số rơ moóc không khớp với biển số đã khai báo.",
+        "The trailer plate does not match the declared trailer.",
+    ),
+    "TRAILER_UNCERTAIN": (
+        "Không đọc chắc chắn được biển số rơ moóc.",
+        "The trailer plate read is not certain.",
+    ),
+    "NO_DECLARATION": (
+        "Chưa có tờ khai hải quan hoặc chưa có kết quả phân luồng.",
+        "No customs declaration, or no risk channel assigned yet.",
+    ),
+    "CHANNEL_YELLOW": (
+        "Tờ khai luồng vàng: cán bộ kiểm tra hồ sơ.",
+        "Yellow channel: an officer checks the documents.",
+    ),
+    "CHANNEL_RED": (
+        "Tờ khai luồng đỏ: xe vào khu kiểm tra thực tế hàng hóa.",
+        "Red channel: the truck goes to the physical inspection bay.",
+    ),
+    "MISSING_PHYTOSANITARY": (
+        "Thiếu giấy chứng nhận kiểm dịch thực vật cho rau quả tươi.",
+        "Fresh fruit or vegetables without a phytosanitary certificate.",
+    ),
+    "EXPIRED_PHYTOSANITARY": (
+        "Giấy chứng nhận kiểm dịch thực vật không còn hiệu lực.",
+        "The phytosanitary certificate is not valid today.",
+    ),
+    "MISSING_CERTIFICATE_OF_ORIGIN": (
+        "Hưởng ưu đãi thuế quan nhưng thiếu giấy chứng nhận xuất xứ (C/O).",
+        "A preferential tariff is claimed without a certificate of origin (C/O).",
+    ),
+    "EXPIRED_CERTIFICATE_OF_ORIGIN": (
+        "Giấy chứng nhận xuất xứ (C/O) không còn hiệu lực.",
+        "The certificate of origin (C/O) is not valid today.",
+    ),
+    "MISSING_VEHICLE_SAFETY": (
+        "Ô tô nhập khẩu thiếu giấy chứng nhận chất lượng an toàn kỹ thuật và bảo vệ môi trường.",
+        "Imported motor vehicles without the technical safety and environmental certificate.",
+    ),
+    "EXPIRED_VEHICLE_SAFETY": (
+        "Giấy chứng nhận chất lượng an toàn kỹ thuật và bảo vệ môi trường không còn hiệu lực.",
+        "The technical safety and environmental certificate is not valid today.",
+    ),
+    "MISSING_CROSS_BORDER_PERMIT": (
+        "Xe Trung Quốc thiếu giấy phép vận tải đường bộ quốc tế Việt Nam - Trung Quốc.",
+        "A Chinese truck without a Vietnam-China cross-border road transport permit.",
+    ),
+    "EXPIRED_CROSS_BORDER_PERMIT": (
+        "Giấy phép vận tải đường bộ quốc tế Việt Nam - Trung Quốc đã hết hạn.",
+        "The Vietnam-China cross-border road transport permit is not valid today.",
+    ),
+    "FEE_UNPAID": (
+        "Chưa nộp phí sử dụng công trình kết cấu hạ tầng tại khu vực cửa khẩu.",
+        "The infrastructure-use fee has not been paid.",
+    ),
+    "TRANSIT_NOT_ALLOWED": (
+        "Hàng quá cảnh không được đi qua lối thông quan này.",
+        "Transit goods may not use this passage.",
+    ),
+    "GATE_CLOSED": (
+        "Ngoài giờ làm việc của cửa khẩu (kể cả thời gian gia hạn).",
+        "Outside the gate's operating hours, including agreed extensions.",
+    ),
+    "PERISHABLE_PRIORITY": (
+        "Hàng tươi sống, dễ hư hỏng: ưu tiên thông quan.",
+        "Perishable goods: cleared with priority.",
+    ),
 }
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -123,6 +124,11 @@ class Trip(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     cleared_at: Mapped[datetime | None]
+    # Added by 0002_gateway: the last status a webhook was queued for (the gateway's
+    # webhook worker compares it with ``status``), and the hash of the create request
+    # an idempotency key was first used with (a retry with a different body is refused).
+    notified_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    request_hash: Mapped[str | None] = mapped_column(String(64), default=None)
 
     cargo: Mapped[list[CargoLine]] = relationship(
         back_populates="trip", cascade="all, delete-orphan", order_by="CargoLine.position"
@@ -158,6 +164,11 @@ class TripDocument(Base):
     issuer: Mapped[str | None] = mapped_column(String(200))
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    # Added by 0002_gateway: an optional scanned copy uploaded by the carrier.
+    file_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    file_type: Mapped[str | None] = mapped_column(String(100), default=None)
+    file_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    file_data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
 
     trip: Mapped[Trip] = relationship(back_populates="documents")
 
@@ -214,6 +225,10 @@ class Decision(Base):
     decided_by: Mapped[str] = mapped_column(String(64), default="auto")  # "auto" or officer id
     decided_at: Mapped[datetime] = mapped_column(index=True)
     resolved_at: Mapped[datetime | None]  # for manual hand-offs, when an officer closed it
+    # Added by 0002_central: set when the decision needs an officer after the fact (its lane
+    # command expired without acknowledgement); ``resolved_at`` stays None until one acts.
+    attention: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    attention_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class LaneCommand(Base):
@@ -231,6 +246,9 @@ class LaneCommand(Base):
     state: Mapped[str] = mapped_column(String(16), default="sent")  # sent/acked/refused/expired
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     acked_at: Mapped[datetime | None]
+    # Added by 0002_central: when the retry loop last (re)published it, and the barrier's answer.
+    last_sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    ack_detail: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class BarrierEvent(Base):
@@ -289,3 +307,93 @@ class Officer(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CarrierUser(Base):
+    """A person at a carrier who signs in to the carrier page (argon2 password hash)."""
+
+    __tablename__ = "carrier_users"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    carrier_id: Mapped[str] = mapped_column(ForeignKey("carriers.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="member")  # admin / member
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TripAmendment(Base):
+    """A change a carrier made to a declared trip (plate, trailer, window...): shown to them."""
+
+    __tablename__ = "trip_amendments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    trip_id: Mapped[str] = mapped_column(ForeignKey("trips.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))
+
+
+class WebhookEndpoint(Base):
+    """Where a carrier wants trip status changes POSTed, with the secret that signs them."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    carrier_id: Mapped[str] = mapped_column(ForeignKey("carriers.id"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class WebhookDelivery(Base):
+    """One event to one endpoint: the delivery log, and the retry queue (``next_attempt_at``)."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_state_next", "state", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    endpoint_id: Mapped[str] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True
+    )
+    carrier_id: Mapped[str] = mapped_column(String(32), index=True)
+    event_id: Mapped[str] = mapped_column(String(32))
+    event_type: Mapped[str] = mapped_column(String(48))
+    trip_id: Mapped[str | None] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)  # the exact JSON body that is signed and sent
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending/delivered/failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+
+
+# -- Added by 0002_central (central ingest: replay defence, command retries, officer flags) --
+
+
+class DeviceNonce(Base):
+    """A device nonce already accepted: the primary key refuses a replay on every instance.
+
+    Kept in the database (not in one process's memory) so a replay sent to another
+    central instance, or after a restart, is still refused. Rows older than the
+    replay window are pruned: a message carrying them is refused as stale anyway.
+    """
+
+    __tablename__ = "device_nonces"
+
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(index=True)
+    event_id: Mapped[str | None] = mapped_column(String(64))
+
+
+#: The retry loop scans unacknowledged commands by state and expiry (0002_central).
+Index("ix_lane_commands_state_expires", LaneCommand.state, LaneCommand.expires_at)

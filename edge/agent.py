@@ -1,0 +1,322 @@
+"""The lane agent: camera -> plate reads -> outbox -> MQTT; signed commands -> barrier.
+
+Threads, each with one job (the paho network thread only hands messages over):
+
+* ``capture``  - pulls frames from the source into a small queue (a live camera
+  drops the oldest frame when the reader is behind; files wait);
+* ``reader``   - reads plates, keeps evidence, groups frames into passes and
+  commits frame- and pass-grade reads to the outbox;
+* ``inbound``  - lane commands (verified, executed, answered with a barrier
+  state through the outbox) and the centre's acks (delete outbox rows);
+* ``uplink``   - outbox -> broker (see ``edge.uplink``) and the heartbeat.
+
+``EdgeAgent`` is used in-process by tests and the demo, and by ``edge.cli``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import shutil
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from domain import topics
+from domain.messages import (
+    BarrierStateV1,
+    EventAckV1,
+    LaneStatusV1,
+    MessageError,
+    PlateReadV1,
+    parse_message,
+)
+from domain.signing import new_nonce
+from edge.barrier import Barrier
+from edge.commands import CommandLedger, CommandOutcome, handle_command
+from edge.evidence import EvidenceServer, EvidenceStore
+from edge.outbox import Outbox
+from edge.passes import ConsensusFn, FrameInPass, PassReadLike, PassTracker, new_id
+from edge.reader.base import FrameRead, ImageError, PlateReader
+from edge.settings import EdgeSettings
+from edge.sources import Captured, FrameSource, PassEnd
+from edge.uplink import Uplink
+from mqttio import MqttLink, Received, Will
+
+log = logging.getLogger(__name__)
+
+
+def _default_consensus() -> ConsensusFn:
+    from edge.reader.consensus import consensus
+
+    return consensus
+
+
+class EdgeAgent:
+    """One lane: ``start()`` / ``stop()``, or ``run()`` until :meth:`stop` is called."""
+
+    def __init__(self, settings: EdgeSettings, *, reader: PlateReader, barrier: Barrier,
+                 source: FrameSource, consensus: ConsensusFn | None = None,
+                 link_keepalive: int = 15) -> None:
+        self.settings = s = settings
+        self.reader, self.barrier, self.source = reader, barrier, source
+        s.data_dir.mkdir(parents=True, exist_ok=True)
+        self.outbox = Outbox(s.db_path, max_rows=s.outbox_max_rows)
+        self.ledger = CommandLedger(s.db_path)
+        self.evidence = EvidenceStore(s.evidence_dir, max_bytes=s.evidence_max_mb * 2**20)
+        self.evidence_server = (EvidenceServer(self.evidence, host=s.evidence_host,
+                                               port=s.evidence_port) if s.evidence_port else None)
+        self.tracker = PassTracker(consensus=consensus or _default_consensus(),
+                                   timeout_s=s.pass_timeout_s, min_agree=s.min_agree)
+        self.status_topic = topics.status(s.lane_id)
+        self.commands_topic = topics.commands(s.lane_id)
+        self.acks_topic = topics.device_acks(s.device_id)
+        self.link = MqttLink(
+            s.mqtt_url, s.device_id,
+            subscriptions=[(self.commands_topic, 1), (self.acks_topic, 1)],
+            will=Will(self.status_topic, self._status("offline").to_json()),
+            online=(self.status_topic, self._status("online").to_json()),
+            ca_file=s.mqtt_ca_file, keepalive=link_keepalive,
+        )
+        self.uplink = Uplink(link=self.link, outbox=self.outbox, secret=s.secret,
+                             replay_window=s.replay_window, resend_after=s.resend_after_s,
+                             on_idle=self._maybe_heartbeat)
+        self.frames_read = 0
+        self.frames_skipped = 0
+        self.outcomes: deque[CommandOutcome] = deque(maxlen=1000)  # recent, for tests/debug
+        self.on_outcome: Callable[[CommandOutcome], None] | None = None
+        self._frames: queue.Queue[Captured | PassEnd] = queue.Queue(maxsize=32)
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._hb_at = 0.0
+        self._hb_frames = 0
+        self._shutdown_lock = threading.Lock()
+        self._closed = False
+
+    # -- lifecycle -----------------------------------------------------------
+    def start(self, wait: float | None = 10.0) -> EdgeAgent:
+        if self.evidence_server is not None:
+            self.evidence_server.start()
+        self.link.start(wait=wait)
+        self.uplink.start()
+        for name, target in (("capture", self._capture), ("reader", self._read_loop),
+                             ("inbound", self._inbound)):
+            t = threading.Thread(target=target, name=f"edge-{name}", daemon=True)
+            t.start()
+            self._threads.append(t)
+        log.info("edge %s on lane %s started", self.settings.device_id, self.settings.lane_id)
+        return self
+
+    def run(self) -> None:
+        """Start and block until :meth:`request_stop` or :meth:`stop` (e.g. from a signal)."""
+        self.start()
+        while not self._stop.wait(0.5):
+            pass
+        self._shutdown(graceful=True)
+
+    def stop(self) -> None:
+        """Finish in-hand work, mark the lane offline (retained) and disconnect."""
+        self._stop.set()
+        self._shutdown(graceful=True)
+
+    def request_stop(self) -> None:
+        """Signal-safe: make :meth:`run` return."""
+        self._stop.set()
+
+    def kill(self) -> None:
+        """Die as a crash would: no offline status, the broker publishes the last will."""
+        self._stop.set()
+        self.link.kill()
+        self._shutdown(graceful=False)
+
+    def _shutdown(self, *, graceful: bool) -> None:
+        with self._shutdown_lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._shutdown_now(graceful=graceful)
+
+    def _shutdown_now(self, *, graceful: bool) -> None:
+        threads, self._threads = self._threads, []
+        for t in threads:
+            t.join(10)
+        self.uplink.stop()
+        if graceful:
+            with contextlib.suppress(Exception):
+                if self.link.connected.is_set():
+                    self.link.publish(self.status_topic, self._status("offline").to_json(),
+                                      qos=1, retain=True, wait=3.0)
+            self.link.stop()
+        if self.evidence_server is not None:
+            self.evidence_server.stop()
+        shutdown = getattr(self.barrier, "shutdown", None)
+        if callable(shutdown):
+            shutdown()
+        self.outbox.close()
+        self.ledger.close()
+
+    # -- capture and reading -------------------------------------------------
+    def _capture(self) -> None:
+        try:
+            for item in self.source.frames(self._stop):
+                while not self._stop.is_set():
+                    try:
+                        self._frames.put(item, timeout=0.2)
+                        break
+                    except queue.Full:
+                        if self.source.live:  # a camera: stale frames are worthless
+                            with contextlib.suppress(queue.Empty):
+                                self._frames.get_nowait()
+                                self.frames_skipped += 1
+        except Exception:
+            log.exception("edge: frame source failed; no more frames from %s",
+                          self.settings.source)
+        log.info("edge: frame source finished")
+
+    def _read_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                item = self._frames.get(timeout=0.1)
+            except queue.Empty:
+                self.tracker.tick(time.monotonic())
+                continue
+            try:
+                if isinstance(item, PassEnd):
+                    self.tracker.end_group(item.group)
+                else:
+                    self._process(item)
+            except Exception:  # one bad frame must never stop the lane
+                log.exception("edge: frame %s failed", getattr(item, "name", "?"))
+                self.frames_skipped += 1
+
+    def _process(self, item: Captured) -> None:
+        try:
+            read = self.reader.read(item.frame)
+        except ImageError as exc:
+            log.warning("edge: frame %s not usable: %s", item.name, exc)
+            self.frames_skipped += 1
+            return
+        self.frames_read += 1
+        crop_sha = frame_sha = None
+        if read.plate is not None:
+            try:
+                frame_sha = (self.evidence.put(item.encoded) if item.encoded
+                             else self.evidence.put_image(item.frame))
+                if read.crop is not None and read.crop.size:
+                    crop_sha = self.evidence.put_image(read.crop)
+            except (OSError, ValueError) as exc:  # disk full: the read still goes out
+                log.error("edge: evidence for %s not kept: %s", item.name, exc)
+        vp, decided = self.tracker.feed(read=read, group=item.group, captured_at=item.captured_at,
+                                        now=time.monotonic(), crop_sha256=crop_sha,
+                                        frame_sha256=frame_sha)
+        if read.plate is not None:
+            frame = FrameInPass(read, item.captured_at, crop_sha, frame_sha)
+            self._emit_read(vp.pass_id, frame, grade="frame", frames=1)
+        if decided is not None:
+            best = decided.best or FrameInPass(decided.result.best, item.captured_at, None, None)
+            self._emit_read(vp.pass_id, best, grade="pass", frames=decided.result.frames,
+                            result=decided.result)
+
+    def _emit_read(self, pass_id: str, f: FrameInPass, *, grade: str, frames: int,
+                   result: PassReadLike | None = None) -> None:
+        read: FrameRead = f.read
+        msg = PlateReadV1(
+            device_id=self.settings.device_id, sent_at=datetime.now(UTC), nonce=new_nonce(),
+            event_id=new_id(), lane_id=self.settings.lane_id, pass_id=pass_id,
+            grade=grade,
+            captured_at=f.captured_at,
+            plate=result.plate if result is not None else read.plate,
+            raw_text=read.raw_text[:64],
+            confidence=min(1.0, max(0.0, float(result.confidence if result else read.confidence))),
+            layout=result.layout if result is not None else read.layout,
+            country=result.country if result is not None else read.country,
+            frames=max(1, frames), crop_sha256=f.crop_sha256, frame_sha256=f.frame_sha256,
+        )
+        self._commit(msg, topics.reads(self.settings.lane_id), evictable=grade == "frame")
+        if grade == "pass":
+            log.info("edge: pass %s read %s (%d frames agree, conf %.2f)", pass_id, msg.plate,
+                     frames, msg.confidence)
+
+    def _commit(self, msg: PlateReadV1 | BarrierStateV1, topic: str, *, evictable: bool) -> None:
+        """Outbox first (durable), then hand to the uplink."""
+        if self.outbox.add(event_id=msg.event_id, topic=topic, body=msg.to_json(),
+                           evictable=evictable):
+            self.uplink.notify(msg.event_id)
+        elif evictable:
+            log.warning("edge: outbox full: frame evidence %s not queued", msg.event_id)
+
+    # -- inbound: commands and acks -----------------------------------------
+    def _inbound(self) -> None:
+        while not self._stop.is_set():
+            item = self.link.get(timeout=0.2)
+            if item is None:
+                continue
+            try:
+                self._dispatch(item)
+            except Exception:
+                log.exception("edge: inbound message on %s failed", item.topic)
+
+    def _dispatch(self, item: Received) -> None:
+        if item.topic == self.acks_topic:
+            try:
+                ack = parse_message(item.payload)
+            except MessageError as exc:
+                log.warning("edge: malformed ack refused: %s", exc)
+                return
+            if isinstance(ack, EventAckV1) and ack.device_id == self.settings.device_id:
+                self.outbox.ack(ack.event_ids)
+            return
+        if item.topic != self.commands_topic:
+            log.warning("edge: message on unexpected topic %s ignored", item.topic)
+            return
+        now = datetime.now(UTC)
+        outcome = handle_command(
+            item.payload, lane_id=self.settings.lane_id,
+            public_keys=self.settings.centre_public_keys, ledger=self.ledger,
+            barrier=self.barrier, now=now,
+            max_skew=timedelta(seconds=self.settings.command_max_skew_s))
+        self.outcomes.append(outcome)
+        state = BarrierStateV1(
+            device_id=self.settings.device_id, sent_at=now, nonce=new_nonce(), event_id=new_id(),
+            lane_id=self.settings.lane_id, command_id=outcome.command_id, state=outcome.state,
+            executed=outcome.executed, detail=outcome.detail[:200], at=now)
+        self._commit(state, topics.barrier(self.settings.lane_id), evictable=False)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+
+    # -- liveness --------------------------------------------------------------
+    def _status(self, state: str, **extra: object) -> LaneStatusV1:
+        return LaneStatusV1(lane_id=self.settings.lane_id, device_id=self.settings.device_id,
+                            state=state, at=datetime.now(UTC), **extra)
+
+    def heartbeat(self) -> LaneStatusV1:
+        """The current lane status (also published, retained, every ``heartbeat_s``)."""
+        now = time.monotonic()
+        elapsed = max(1e-3, now - self._hb_at) if self._hb_at else None
+        fps = (self.frames_read - self._hb_frames) / elapsed if elapsed else 0.0
+        self._hb_at, self._hb_frames = now, self.frames_read
+        try:
+            free_mb = shutil.disk_usage(self.settings.data_dir).free // 2**20
+        except OSError:
+            free_mb = 0
+        barrier = self.barrier.state()
+        degraded = self.outbox.full or barrier == "fault"
+        return self._status("degraded" if degraded else "online", fps=round(fps, 2),
+                            outbox_depth=self.outbox.depth, disk_free_mb=int(free_mb),
+                            barrier=barrier)
+
+    def _maybe_heartbeat(self) -> None:
+        if time.monotonic() - self._hb_at < self.settings.heartbeat_s:
+            return
+        status = self.heartbeat()
+        # An id of a command expired a day ago can go: it would be refused as expired anyway.
+        self.ledger.forget_expired(before=datetime.now(UTC) - timedelta(days=1))
+        if status.state == "degraded":
+            log.warning("edge: lane degraded: outbox %d/%d full=%s, barrier %s",
+                        self.outbox.depth, self.outbox.max_rows, self.outbox.full, status.barrier)
+        if self.link.connected.is_set():
+            with contextlib.suppress(Exception):
+                self.link.publish(self.status_topic, status.to_json(), qos=1, retain=True)

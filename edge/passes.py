@@ -1,0 +1,145 @@
+"""Vehicle passes: consecutive frames of one truck, and the one decision-grade read of it.
+
+Why passes: a single frame read can be confidently wrong (the field's most
+common complaint); acting needs at least ``min_agree`` agreeing frames. The
+tracker groups frames into a pass (``pass_id`` minted when the pass's first
+frame is captured), asks the reader's ``consensus()`` after every frame with a
+plate, and emits exactly one pass-grade result the first time consensus holds.
+
+A pass ends on the first of:
+- the source says so: a different folder pass name, or a ``<pass>.end`` marker;
+- ``timeout_s`` without a plate in any frame (the truck has gone);
+- a plate change: once a pass is decided, a confident read of a *different*
+  plate (>= ``change_confidence``) starts a new pass. A single misread below
+  that confidence stays in the old pass and cannot split it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from edge.reader.base import FrameRead
+
+
+class PassReadLike(Protocol):
+    """What ``edge.reader.consensus.consensus`` returns (``PassRead``)."""
+
+    plate: str
+    confidence: float
+    frames: int
+    total_frames: int
+    layout: Any
+    country: Any
+    best: FrameRead
+
+
+ConsensusFn = Callable[..., PassReadLike | None]
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class FrameInPass:
+    read: FrameRead
+    captured_at: datetime
+    crop_sha256: str | None
+    frame_sha256: str | None
+
+
+@dataclass
+class VehiclePass:
+    pass_id: str
+    group: str | None
+    started: float
+    last_plate_at: float
+    frames: list[FrameInPass] = field(default_factory=list)
+    decided: PassReadLike | None = None
+
+    def evidence_of(self, read: FrameRead) -> FrameInPass | None:
+        """The frame (and its evidence hashes) that ``read`` came from."""
+        for f in self.frames:
+            if f.read is read:
+                return f
+        same = [f for f in self.frames if f.read.plate == read.plate]
+        return max(same, key=lambda f: f.read.confidence) if same else None
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """The pass's decision-grade read, emitted once."""
+
+    vehicle_pass: VehiclePass
+    result: PassReadLike
+    best: FrameInPass | None
+
+
+class PassTracker:
+    """Feeds frames into passes; returns a :class:`Decided` when a pass first reaches consensus."""
+
+    def __init__(self, *, consensus: ConsensusFn, timeout_s: float = 3.0, min_agree: int = 2,
+                 change_confidence: float = 0.6) -> None:
+        self.consensus = consensus
+        self.timeout_s = timeout_s
+        self.min_agree = min_agree
+        self.change_confidence = change_confidence
+        self.current: VehiclePass | None = None
+        self.passes_started = 0
+        self.passes_decided = 0
+
+    def _start(self, group: str | None, now: float) -> VehiclePass:
+        self.current = VehiclePass(new_id(), group, now, now)
+        self.passes_started += 1
+        return self.current
+
+    def end(self) -> VehiclePass | None:
+        ended, self.current = self.current, None
+        return ended
+
+    def end_group(self, group: str | None) -> None:
+        """A ``<pass>.end`` marker: end the pass if it is that one (or carries no name)."""
+        if self.current is not None and (group is None or self.current.group in (group, None)):
+            self.end()
+
+    def tick(self, now: float) -> None:
+        """End the current pass when no plate has been seen for ``timeout_s``."""
+        if self.current is not None and now - self.current.last_plate_at >= self.timeout_s:
+            self.end()
+
+    def feed(self, *, read: FrameRead, group: str | None, captured_at: datetime, now: float,
+             crop_sha256: str | None = None, frame_sha256: str | None = None
+             ) -> tuple[VehiclePass, Decided | None]:
+        """Add one frame's read; returns its pass and the decision if consensus just held."""
+        self.tick(now)
+        cur = self.current
+        if cur is not None and group is not None and cur.group is not None and group != cur.group:
+            cur = None  # the source named a new pass
+        if (cur is not None and cur.decided is not None and read.plate is not None
+                and read.plate != cur.decided.plate
+                and read.confidence >= self.change_confidence):
+            cur = None  # a different truck
+        if cur is None:
+            cur = self._start(group, now)
+        if cur.group is None and group is not None:
+            cur.group = group
+        cur.frames.append(FrameInPass(read, captured_at, crop_sha256, frame_sha256))
+        if read.plate is None:
+            return cur, None
+        cur.last_plate_at = now
+        if cur.decided is not None:
+            return cur, None
+        result = self.consensus(self._reads(cur.frames), min_agree=self.min_agree)
+        if result is None:
+            return cur, None
+        cur.decided = result
+        self.passes_decided += 1
+        return cur, Decided(cur, result, cur.evidence_of(result.best))
+
+    @staticmethod
+    def _reads(frames: Sequence[FrameInPass]) -> list[FrameRead]:
+        return [f.read for f in frames]

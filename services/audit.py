@@ -1,0 +1,109 @@
+"""Append-only, hash-chained audit log: who did what, in a form that shows tampering.
+
+Each row's ``hash`` is SHA-256 over the previous row's hash and the row's own
+canonical content, so editing or deleting a row breaks every later link and
+:func:`verify_chain` names the first bad row. Appends are serialized so two
+writers never chain to the same predecessor: on PostgreSQL a transaction-scoped
+advisory lock (held until the caller commits), on SQLite the ``BEGIN
+IMMEDIATE`` that :mod:`services.db.session` issues already makes writers queue.
+
+Call :func:`record` inside the caller's transaction, as late as possible in it
+(the lock is held until commit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from services.db.models import AuditEvent
+
+GENESIS = "0" * 64
+#: Arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
+_PG_LOCK_KEY = 0x5347_4155  # "SGAU"
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStatus:
+    ok: bool
+    checked: int
+    first_bad_id: int | None = None
+
+
+def _utc_text(at: datetime) -> str:
+    """One text form for a timestamp whether the engine returns it aware or naive (SQLite)."""
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return at.isoformat(timespec="microseconds")
+
+
+def content_hash(*, prev_hash: str, at: datetime, actor: str, action: str, subject_type: str,
+                 subject_id: str, data: dict[str, Any]) -> str:
+    body = json.dumps(
+        {"prev": prev_hash, "at": _utc_text(at), "actor": actor, "action": action,
+         "subject_type": subject_type, "subject_id": subject_id, "data": data},
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _lock_chain(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+
+
+def record(session: Session, *, actor: str, action: str, subject_type: str, subject_id: str,
+           data: dict[str, Any] | None = None, now: datetime) -> AuditEvent:
+    """Append one event to the chain (inside the caller's transaction; never commits)."""
+    payload = json.loads(json.dumps(data or {}, default=str))  # what the JSON column returns
+    at = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
+    _lock_chain(session)
+    session.flush()  # earlier appends of this same transaction must be visible below
+    prev = session.execute(
+        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar_one_or_none() or GENESIS
+    digest = content_hash(prev_hash=prev, at=at, actor=actor, action=action,
+                          subject_type=subject_type, subject_id=subject_id, data=payload)
+    event = AuditEvent(at=at, actor=actor[:64], action=action[:64],
+                       subject_type=subject_type[:32], subject_id=subject_id[:64], data=payload,
+                       prev_hash=prev, hash=digest)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def verify_chain(session: Session, *, batch: int = 1000) -> ChainStatus:
+    """Walk the whole chain in id order; the first row whose link or content is wrong fails it."""
+    prev = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        rows = session.execute(
+            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
+        ).scalars().all()
+        if not rows:
+            return ChainStatus(True, checked)
+        for row in rows:
+            expected = content_hash(prev_hash=prev, at=row.at, actor=row.actor, action=row.action,
+                                    subject_type=row.subject_type, subject_id=row.subject_id,
+                                    data=row.data)
+            if row.prev_hash != prev or row.hash != expected:
+                return ChainStatus(False, checked, row.id)
+            prev = row.hash
+            checked += 1
+            last_id = row.id
+
+
+def events_for(session: Session, *, subject_id: str, action: str | None = None
+               ) -> list[AuditEvent]:
+    """Events about one subject, oldest first (what an officer or a test looks at)."""
+    stmt = select(AuditEvent).where(AuditEvent.subject_id == subject_id)
+    if action is not None:
+        stmt = stmt.where(AuditEvent.action == action)
+    return list(session.execute(stmt.order_by(AuditEvent.id)).scalars())

@@ -1,0 +1,71 @@
+"""``smartgate central``: run the central ingest worker until SIGTERM / Ctrl-C.
+
+Settings come from the environment (``DATABASE_URL``, ``MQTT_URL``,
+``SMARTGATE_ENV``, ``CENTRE_SIGNING_KEY``, ``CENTRE_KEY_ID``, ``CENTRAL_*``);
+flags override them. Migrations are applied on start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from domain.signing import public_key_of
+from services.central.service import CentralService
+from services.settings import CentralSettings, from_env
+
+log = logging.getLogger("services.central")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="smartgate central", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--database-url", help="SQLAlchemy URL (env DATABASE_URL)")
+    p.add_argument("--mqtt-url", help="mqtt[s]://user:pass@host:port (env MQTT_URL)")
+    p.add_argument("--instance-id", help="this instance's name (client id central-<id>)")
+    p.add_argument("--client-id", help="MQTT client id (keep it stable across restarts)")
+    p.add_argument("--reference", type=Path, dest="reference_path", help="gates and lanes TOML")
+    p.add_argument("--command-ttl", type=float, dest="command_ttl_s", help="seconds")
+    p.add_argument("--command-retry", type=float, dest="command_retry_s", help="seconds")
+    p.add_argument("--no-shared-subscription", action="store_const", const=False,
+                   dest="shared_subscription", help="for brokers without $share (amqtt)")
+    p.add_argument("--log-level", default="INFO")
+    return p
+
+
+def run(settings: CentralSettings, *, stop: threading.Event | None = None,
+        stats_every: float = 60.0) -> int:
+    """Run until SIGTERM/SIGINT (or ``stop`` is set); stop cleanly, never mid-transaction."""
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+    if not settings.centre_signing_key:
+        log.warning("central: no CENTRE_SIGNING_KEY: demo mode mints a throw-away key; edges "
+                    "must trust public key %s", public_key_of(settings.signing_key()))
+    service = CentralService(settings).start()
+    try:
+        while not stop.wait(stats_every):
+            log.info("central %s: %s", settings.instance_id, service.metrics_snapshot())
+    finally:
+        service.stop()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    overrides = {k: v for k, v in vars(args).items() if k != "log_level"}
+    try:
+        settings = from_env(**overrides)
+    except ValidationError as exc:
+        print(f"smartgate central: invalid settings:\n{exc}", file=sys.stderr)
+        return 2
+    return run(settings)

@@ -1,0 +1,31 @@
+"""In-process counters of the central worker (a Prometheus exporter can read :meth:`snapshot`).
+
+Why plain counters first: tests and the demo assert on them (rejections by
+reason, decisions by outcome) without any exporter running.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+
+class Metrics:
+    """Thread-safe named counters, some keyed (``rejected`` by reason, ``decided`` by outcome)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def inc(self, name: str, key: str | None = None, n: int = 1) -> None:
+        with self._lock:
+            self._counts[f"{name}.{key}" if key else name] += n
+
+    def get(self, name: str, key: str | None = None) -> int:
+        with self._lock:
+            return self._counts[f"{name}.{key}" if key else name]
+
+    def snapshot(self) -> dict[str, int]:
+        """All counters, e.g. ``{"received": 12, "decided.open": 3, "rejected.stale": 1}``."""
+        with self._lock:
+            return dict(self._counts)

@@ -1,0 +1,50 @@
+"""Lane command upkeep: republish unacknowledged commands, expire them, prune old nonces.
+
+Why a loop and not a timer per command: the state lives in ``lane_commands``,
+so any central instance (or a restarted one) picks up where another left off.
+Row locks with ``SKIP LOCKED`` (PostgreSQL) keep two instances from expiring
+the same command twice; SQLite serializes writers anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from domain import topics
+from services.audit import record
+from services.central.barrier import flag_decision
+from services.central.ingest import Publication
+from services.commands import due_for_resend, expire_due
+from services.db.models import DeviceNonce
+
+log = logging.getLogger(__name__)
+ACTOR = "central"
+
+
+def command_upkeep(session: Session, *, now: datetime, retry_every: timedelta
+                   ) -> tuple[list[Publication], int]:
+    """One pass in the caller's transaction: (payloads to republish after commit, expired)."""
+    expired = expire_due(session, now=now)
+    for command in expired:
+        record(session, actor=ACTOR, action="command.expired", subject_type="command",
+               subject_id=command.id,
+               data={"lane_id": command.lane_id, "action": command.action,
+                     "attempts": command.attempts, "decision_id": command.decision_id,
+                     "trip_id": command.trip_id, "plate": command.plate}, now=now)
+        flag_decision(session, decision_id=command.decision_id, why="command_expired", now=now)
+        log.warning("lane %s: command %s (%s) expired unacknowledged after %d attempts: "
+                    "flagged for an officer", command.lane_id, command.id, command.action,
+                    command.attempts)
+    resend = [Publication(topics.commands(r.lane_id), r.payload)
+              for r in due_for_resend(session, now=now, every=retry_every)]
+    return resend, len(expired)
+
+
+def prune_nonces(session: Session, *, now: datetime, window: timedelta) -> int:
+    """Forget nonces older than twice the replay window (such messages are refused as stale)."""
+    result = session.execute(delete(DeviceNonce).where(DeviceNonce.sent_at < now - 2 * window))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

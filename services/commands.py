@@ -1,0 +1,106 @@
+"""Signed lane commands: minted and stored in the caller's transaction, published after commit.
+
+Why store before publish: the ``lane_commands`` row (with the exact signed JSON)
+is what the retry loop republishes until the lane acknowledges it, and what an
+auditor compares with the barrier's report. A command that was published but
+never stored could not be retried, expired or explained.
+
+Both the central worker (automatic decisions) and the officers' console
+(manual opens) call :func:`create_command`; each publishes the returned message
+on ``domain.topics.commands(lane_id)`` only after its transaction committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.messages import CommandAction, LaneCommandV1, Outcome
+from domain.signing import sign_command
+from services.db.models import LaneCommand, new_id
+
+#: Decision outcome -> what the barrier is told.
+ACTION_FOR_OUTCOME: dict[Outcome, CommandAction] = {
+    "open": "open", "manual": "hold", "inspect": "inspect",
+}
+OPEN_STATES = ("sent",)
+
+
+def aware(dt: datetime) -> datetime:
+    """SQLite returns naive datetimes (stored as UTC): make every comparison aware."""
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
+def create_command(
+    session: Session, *, lane_id: str, action: CommandAction, plate: str | None,
+    trip_id: str | None, decision_id: str | None, now: datetime, ttl: timedelta,
+    signing_key: str, key_id: str, reason_codes: Sequence[str] = (),
+    expires_at: datetime | None = None,
+) -> LaneCommandV1:
+    """Sign a command and add its row (state ``sent``) to the caller's transaction.
+
+    ``expires_at`` overrides ``now + ttl`` (the worker bounds it by the read's
+    capture time, so a late read never yields a command that opens for whoever
+    is at the lane now).
+    """
+    command_id = new_id()
+    unsigned = LaneCommandV1(
+        command_id=command_id, lane_id=lane_id, action=action, plate=plate, trip_id=trip_id,
+        decision_id=decision_id, issued_at=now, expires_at=expires_at or now + ttl,
+        reason_codes=tuple(reason_codes), key_id=key_id,
+    )
+    signed = sign_command(unsigned, signing_key)
+    session.add(LaneCommand(
+        id=command_id, decision_id=decision_id, lane_id=lane_id, action=action, plate=plate,
+        trip_id=trip_id, issued_at=now, expires_at=signed.expires_at,
+        payload=signed.to_json().decode(), state="sent", attempts=1, last_sent_at=now,
+    ))
+    session.flush()
+    return signed
+
+
+@dataclass(frozen=True, slots=True)
+class Resend:
+    command_id: str
+    lane_id: str
+    payload: bytes
+
+
+def due_for_resend(session: Session, *, now: datetime, every: timedelta, limit: int = 500
+                   ) -> list[Resend]:
+    """Unacknowledged, unexpired commands last sent more than ``every`` ago; marks them re-sent.
+
+    Runs in the caller's transaction; publish the returned payloads after commit.
+    """
+    rows = session.execute(
+        select(LaneCommand)
+        .where(LaneCommand.state == "sent", LaneCommand.expires_at > now)
+        .order_by(LaneCommand.issued_at).limit(limit)
+        .with_for_update(skip_locked=True)
+    ).scalars().all()
+    due: list[Resend] = []
+    for row in rows:
+        last = aware(row.last_sent_at or row.issued_at)
+        if now - last < every:
+            continue
+        row.attempts += 1
+        row.last_sent_at = now
+        due.append(Resend(row.id, row.lane_id, row.payload.encode()))
+    return due
+
+
+def expire_due(session: Session, *, now: datetime, limit: int = 500) -> list[LaneCommand]:
+    """Mark ``sent`` commands past their expiry as ``expired`` and return them."""
+    rows = session.execute(
+        select(LaneCommand)
+        .where(LaneCommand.state == "sent", LaneCommand.expires_at <= now)
+        .order_by(LaneCommand.expires_at).limit(limit)
+        .with_for_update(skip_locked=True)
+    ).scalars().all()
+    for row in rows:
+        row.state = "expired"
+    return list(rows)

@@ -1,0 +1,303 @@
+"""Declaring trips: create (idempotent), read, list, scoped to one carrier.
+
+Why every query takes ``carrier_id``: tenant isolation is a property of the
+query, not of a check after loading, so another carrier's trip is simply "not
+found" (a 404 that does not even confirm the id exists).
+Reference data (gates, directions) and time rules (minimum lead time, window
+length) are checked here because they need the loaded reference and ``now``;
+pure shape rules live in :mod:`services.trips.schemas`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import TypeVar
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.plates import normalise, parse_plate
+from domain.reference import Direction, Reference, load_reference
+from domain.trips import CLEARABLE_STATUSES, TripStatus
+from services.db.models import CargoLine, Driver, Trip, TripDocument, Vehicle
+from services.trips.errors import FieldProblem, NotFound, TripInputError, TripStateError
+from services.trips.schemas import CargoLineCreate, DocumentCreate, TripCreate
+
+T = TypeVar("T", Trip, Vehicle, Driver)
+_REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True, slots=True)
+class TripPolicy:
+    """Time rules of declarations (configurable per deployment, see ``GatewaySettings``)."""
+
+    lead_time: timedelta = timedelta(minutes=60)
+    trusted_lead_time: timedelta = timedelta(minutes=30)
+    max_window: timedelta = timedelta(hours=72)
+    max_advance: timedelta = timedelta(days=30)
+
+    def lead(self, trusted: bool) -> timedelta:
+        return self.trusted_lead_time if trusted else self.lead_time
+
+
+@lru_cache(maxsize=1)
+def default_reference() -> Reference:
+    return load_reference()
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes: everything stored is UTC, so say so."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def new_reference(now: datetime) -> str:
+    """A goods-movement-reference-like code people can read out: ``SG261122-7KQ2M9XA``."""
+    return f"SG{now:%y%m%d}-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
+
+
+def check_gate(reference: Reference, gate_id: str, direction: Direction) -> list[FieldProblem]:
+    try:
+        gate = reference.gate(gate_id)
+    except KeyError:
+        return [FieldProblem(("gate_id",), "gate_unknown", f"unknown gate {gate_id!r}",
+                             {"gate_id": gate_id})]
+    directions = {lane.direction for lane in gate.lanes}
+    if direction not in directions or (direction == Direction.TRANSIT and not gate.transit_allowed):
+        return [FieldProblem(("direction",), "direction_not_at_gate",
+                             f"gate {gate_id} has no {direction.value} lane",
+                             {"gate_id": gate_id, "direction": direction.value})]
+    return []
+
+
+def check_window(
+    *, start: datetime, end: datetime, now: datetime, policy: TripPolicy, trusted: bool,
+    submitting: bool,
+) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if end <= start:
+        problems.append(FieldProblem(("window_end",), "window_order",
+                                     "window_end must be after window_start"))
+    elif end - start > policy.max_window:
+        hours = int(policy.max_window.total_seconds() // 3600)
+        problems.append(FieldProblem(("window_end",), "window_too_long",
+                                     f"an arrival window may last at most {hours} h",
+                                     {"hours": hours}))
+    if start > now + policy.max_advance:
+        problems.append(FieldProblem(("window_start",), "window_too_far",
+                                     f"declare at most {policy.max_advance.days} days ahead",
+                                     {"days": policy.max_advance.days}))
+    lead = policy.lead(trusted)
+    if submitting and end < now + lead:
+        minutes = int(lead.total_seconds() // 60)
+        problems.append(FieldProblem(("window_end",), "lead_time",
+                                     f"declare at least {minutes} min before the window ends",
+                                     {"minutes": minutes}))
+    return problems
+
+
+def request_hash(data: TripCreate) -> str:
+    return hashlib.sha256(data.model_dump_json().encode()).hexdigest()
+
+
+def create_trip(
+    session: Session, *, carrier_id: str, data: TripCreate, now: datetime,
+    idempotency_key: str | None = None, reference: Reference | None = None,
+    policy: TripPolicy | None = None, trusted: bool = False,
+) -> Trip:
+    """Create a trip for ``carrier_id`` (or return the one this idempotency key made)."""
+    trip, _ = create_or_replay_trip(session, carrier_id=carrier_id, data=data, now=now,
+                                    idempotency_key=idempotency_key, reference=reference,
+                                    policy=policy, trusted=trusted)
+    return trip
+
+
+def create_or_replay_trip(
+    session: Session, *, carrier_id: str, data: TripCreate, now: datetime,
+    idempotency_key: str | None = None, reference: Reference | None = None,
+    policy: TripPolicy | None = None, trusted: bool = False,
+) -> tuple[Trip, bool]:
+    """Like :func:`create_trip`; the flag says whether a trip was created (False: a replay).
+
+    A retry with the same key and the same body returns the first trip; the same key
+    with a different body is refused, as the carrier almost certainly has a bug.
+    """
+    digest = request_hash(data)
+    if idempotency_key is not None:
+        existing = _by_key(session, carrier_id, idempotency_key)
+        if existing is not None:
+            return _replay(existing, digest), False
+    trip = _build_trip(session, carrier_id=carrier_id, data=data, now=now,
+                       reference=reference or default_reference(), policy=policy or TripPolicy(),
+                       trusted=trusted)
+    trip.idempotency_key, trip.request_hash = idempotency_key, digest
+    try:
+        with session.begin_nested():
+            session.add(trip)
+            session.flush()
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its trip.
+        existing = _by_key(session, carrier_id, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return _replay(existing, digest), False
+    return trip, True
+
+
+def _by_key(session: Session, carrier_id: str, key: str) -> Trip | None:
+    return session.scalar(select(Trip).where(Trip.carrier_id == carrier_id,
+                                             Trip.idempotency_key == key))
+
+
+def _replay(trip: Trip, digest: str) -> Trip:
+    if trip.request_hash is not None and trip.request_hash != digest:
+        raise TripStateError("idempotency_key_reused",
+                             "this Idempotency-Key was used with a different request",
+                             field="Idempotency-Key")
+    return trip
+
+
+def _build_trip(
+    session: Session, *, carrier_id: str, data: TripCreate, now: datetime, reference: Reference,
+    policy: TripPolicy, trusted: bool,
+) -> Trip:
+    problems = check_gate(reference, data.gate_id, data.direction)
+    start, end = as_utc(data.window_start), as_utc(data.window_end)
+    problems += check_window(start=start, end=end, now=now, policy=policy, trusted=trusted,
+                             submitting=not data.draft)
+    plate, trailer = data.plate, data.trailer_plate
+    if data.vehicle_id is not None:
+        vehicle = owned(session, Vehicle, carrier_id, data.vehicle_id)
+        if vehicle is None:
+            problems.append(FieldProblem(("vehicle_id",), "vehicle_unknown", "no such vehicle"))
+        elif plate is not None and plate != vehicle.plate:
+            problems.append(FieldProblem(("plate",), "plate_vehicle_mismatch",
+                                         "plate differs from the vehicle's plate"))
+        else:
+            plate = vehicle.plate
+            trailer = trailer if "trailer_plate" in data.model_fields_set else vehicle.trailer_plate
+    if data.driver_id is not None and owned(session, Driver, carrier_id, data.driver_id) is None:
+        problems.append(FieldProblem(("driver_id",), "driver_unknown", "no such driver"))
+    if problems:
+        raise TripInputError(problems)
+    assert plate is not None
+    status = TripStatus.DRAFT if data.draft else TripStatus.SUBMITTED
+    if status == TripStatus.SUBMITTED:
+        ensure_no_overlap(session, carrier_id=carrier_id, plate=plate, gate_id=data.gate_id,
+                          start=start, end=end, exclude_id=None)
+    trip = Trip(
+        reference=new_reference(now), carrier_id=carrier_id, vehicle_id=data.vehicle_id,
+        driver_id=data.driver_id, plate=plate, vehicle_country=parse_plate(plate).country,
+        trailer_plate=trailer, gate_id=data.gate_id, direction=data.direction.value,
+        window_start=start, window_end=end, status=status.value,
+        declaration_no=data.declaration_no, channel=data.channel.value if data.channel else None,
+        fee_paid=data.fee_paid, created_at=now, updated_at=now, cleared_at=None,
+    )
+    set_lines(trip, data.cargo, data.documents)
+    return trip
+
+
+def set_lines(
+    trip: Trip, cargo: list[CargoLineCreate] | None, documents: list[DocumentCreate] | None
+) -> None:
+    if cargo is not None:
+        trip.cargo = [CargoLine(position=i, **line.model_dump()) for i, line in enumerate(cargo)]
+    if documents is not None:
+        trip.documents = [
+            TripDocument(position=i, kind=doc.kind.value, number=doc.number, issuer=doc.issuer,
+                         valid_from=doc.valid_from, valid_to=doc.valid_to)
+            for i, doc in enumerate(documents)
+        ]
+
+
+def ensure_no_overlap(
+    session: Session, *, carrier_id: str, plate: str, gate_id: str, start: datetime,
+    end: datetime, exclude_id: str | None,
+) -> None:
+    """One truck, one live declaration per gate and time: two would make matching ambiguous."""
+    query = select(Trip.reference).where(
+        Trip.carrier_id == carrier_id, Trip.plate == plate, Trip.gate_id == gate_id,
+        Trip.status.in_([s.value for s in CLEARABLE_STATUSES]),
+        Trip.window_start < end, Trip.window_end > start,
+    )
+    if exclude_id is not None:
+        query = query.where(Trip.id != exclude_id)
+    clash = session.scalar(query.limit(1))
+    if clash is not None:
+        raise TripStateError("plate_already_declared",
+                             f"this plate already has trip {clash} at this gate in that window",
+                             field="plate", reference=clash)
+
+
+def owned(session: Session, model: type[T], carrier_id: str, row_id: str) -> T | None:
+    """The row if it exists AND belongs to ``carrier_id``; otherwise ``None``."""
+    return session.scalar(select(model).where(model.id == row_id, model.carrier_id == carrier_id))
+
+
+def get_trip(session: Session, *, carrier_id: str, trip_id: str) -> Trip:
+    trip = owned(session, Trip, carrier_id, trip_id)
+    if trip is None:
+        raise NotFound(trip_id)
+    return trip
+
+
+@dataclass(frozen=True, slots=True)
+class TripFilter:
+    status: TripStatus | None = None
+    gate_id: str | None = None
+    direction: Direction | None = None
+    plate: str | None = None
+    reference: str | None = None
+    arrival_from: datetime | None = None
+    arrival_to: datetime | None = None
+
+
+def list_trips(
+    session: Session, *, carrier_id: str, filters: TripFilter | None = None, limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[Trip], str | None]:
+    """Newest first, keyset-paginated (stable while trips are being added)."""
+    f = filters or TripFilter()
+    query: Select[tuple[Trip]] = select(Trip).where(Trip.carrier_id == carrier_id)
+    if f.status:
+        query = query.where(Trip.status == f.status.value)
+    if f.gate_id:
+        query = query.where(Trip.gate_id == f.gate_id)
+    if f.direction:
+        query = query.where(Trip.direction == f.direction.value)
+    if f.plate:
+        query = query.where(Trip.plate == normalise(f.plate))
+    if f.reference:
+        query = query.where(Trip.reference == f.reference.strip().upper())
+    if f.arrival_from:
+        query = query.where(Trip.window_end >= as_utc(f.arrival_from))
+    if f.arrival_to:
+        query = query.where(Trip.window_start <= as_utc(f.arrival_to))
+    if cursor:
+        at, last_id = decode_cursor(cursor)
+        query = query.where(or_(Trip.created_at < at, and_(Trip.created_at == at,
+                                                            Trip.id < last_id)))
+    rows = list(session.scalars(query.order_by(Trip.created_at.desc(), Trip.id.desc())
+                                .limit(limit + 1)))
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def encode_cursor(trip: Trip) -> str:
+    raw = f"{as_utc(trip.created_at).isoformat()}|{trip.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, last_id = raw.split("|", 1)
+        return as_utc(datetime.fromisoformat(at)), last_id
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise TripInputError.one("cursor", "cursor_invalid", "not a cursor from this API") from None

@@ -1,0 +1,147 @@
+"""Unit tables for the distance, the operating hours and the rule-table loader."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain.hours import HoursExtension, extension_after_closing, gate_is_open
+from domain.lookalikes import (
+    MISS,
+    VALID_SWAP,
+    char_cost,
+    edit_distance,
+    nearest_other,
+    rank,
+    skeleton,
+    substitution_distance,
+)
+from domain.rules import RulesError, default_rules, load_rules, parse_rules
+
+World = Any  # tests/domain/conftest.py: World
+RULES_TOML = Path(__file__).resolve().parents[2] / "domain" / "data" / "rules.toml"
+
+
+@pytest.mark.parametrize(
+    ("read", "plate", "cost"),
+    [
+        ("12C12345", "12C12345", 0.0),
+        ("12C1O345", "12C10345", 0.15),  # O cannot stand in a digit slot: a sure slip
+        ("12C8B345", "12C88345", 0.2),
+        ("12C72345", "12C12345", VALID_SWAP),  # 7 is a real digit: maybe another truck
+        ("12C92345", "12C12345", MISS),
+        ("20D41417", "20DA1417", VALID_SWAP),  # the read is itself a plate (series D)
+        ("12CA2345", "12C42345", 0.35),  # A in a digit slot, and the read is no plate
+    ],
+)
+def test_substitution_distance(read: str, plate: str, cost: float) -> None:
+    assert substitution_distance(read, plate) == pytest.approx(cost)
+
+
+def test_lookalike_classes_from_the_issue() -> None:
+    for cls in ("0ODQ", "1IL7", "2Z", "5S", "6G", "8B", "4A"):
+        assert len({skeleton(c) for c in cls}) == 1
+        assert all(char_cost(a, b) < MISS for a in cls for b in cls)
+    assert char_cost("0", "8") == MISS and char_cost("B", "D") == MISS
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("0123456789ABCDGILOQSZ7", min_size=7, max_size=8),
+       st.text("0123456789ABCDGILOQSZ7", min_size=7, max_size=8))
+def test_closer_than_one_means_same_skeleton(a: str, b: str) -> None:
+    """The matcher's one-lookup candidate search is exact."""
+    if len(a) == len(b):
+        assert (substitution_distance(a, b) < MISS) == (skeleton(a) == skeleton(b))
+
+
+def test_nearest_other_plate() -> None:
+    assert nearest_other("12C12345", "12C12345") == pytest.approx(VALID_SWAP)  # 12C72345
+    assert nearest_other("12CI2345", "12C12345") == pytest.approx(0.6)  # I read for 7
+    assert nearest_other("12C1O345", "12C10345") == pytest.approx(0.15 + VALID_SWAP)  # 12C70345
+    assert nearest_other("12C72345", "12C12345") == 0.0  # the read is a plate itself
+
+
+def test_edit_distance_and_rank() -> None:
+    assert edit_distance("12C1234", "12C12345") == MISS
+    assert edit_distance("12CO2345", "12C02345") == pytest.approx(0.15)
+    ranked = rank("2345", ["12C12345", "29H55555", "12C12346"])
+    assert [p for _, p in ranked] == ["12C12345"]  # a partial read finds its plate
+
+
+# --- hours ---------------------------------------------------------------------------------
+
+def _local(w: World, hh: int, mm: int = 0) -> datetime:
+    return datetime(2026, 11, 22, hh, mm, tzinfo=UTC) - timedelta(hours=7)
+
+
+@pytest.mark.parametrize(("hh", "mm", "open_"), [(6, 59, False), (7, 0, True), (21, 59, True),
+                                                 (22, 0, False), (23, 30, False)])
+def test_regular_hours(world: World, hh: int, mm: int, open_: bool) -> None:
+    assert gate_is_open(gate=world.gate, at=_local(world, hh, mm)) is open_
+
+
+def test_extension_of_two_hours(world: World) -> None:
+    ext = extension_after_closing(gate=world.gate, day=date(2026, 11, 22), reference="UBND-23")
+    assert gate_is_open(gate=world.gate, at=_local(world, 23, 30), extensions=[ext])
+    other = replace(ext, gate_id="chi-ma")
+    assert not gate_is_open(gate=world.gate, at=_local(world, 23, 30), extensions=[other])
+    assert not gate_is_open(gate=world.gate, at=_local(world, 23, 30) + timedelta(hours=1),
+                            extensions=[ext])
+
+
+def test_hours_wrapping_midnight(world: World) -> None:
+    night = replace(world.gate, opens=time(20, 0), closes=time(4, 0))
+    assert gate_is_open(gate=night, at=_local(world, 23))
+    assert not gate_is_open(gate=night, at=_local(world, 12))
+
+
+def test_bad_extensions_are_refused() -> None:
+    at = datetime(2026, 11, 22, 15, tzinfo=UTC)
+    with pytest.raises(ValueError, match="aware"):
+        HoursExtension("g", at.replace(tzinfo=None), at + timedelta(hours=2))
+    with pytest.raises(ValueError, match="end after"):
+        HoursExtension("g", at, at)
+
+
+# --- rule table ----------------------------------------------------------------------------
+
+def test_packaged_rules_load_and_are_versioned() -> None:
+    rules = default_rules()
+    assert rules.version == load_rules(RULES_TOML).version == "2026.11-r1"
+    assert {r.reason for r in rules.rules} >= {"CHANNEL_RED", "MISSING_PHYTOSANITARY"}
+
+
+def test_a_decision_records_the_rule_version_it_used(world: World) -> None:
+    text = RULES_TOML.read_text(encoding="utf-8").replace('"2026.11-r1"', '"test-9"')
+    custom = parse_rules(text)
+    from domain.clearance import decide
+
+    result = decide(evidence=world.read("12C12345"), lane=world.export_lane, gate=world.gate,
+                    candidates=[world.trip()], now=world.now, rules=custom)
+    assert result.outcome == "open" and result.rules_version == "test-9"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('version = "2026.11-r1"', ""), "no version"),
+        (('check = "fee_paid"', 'check = "fee_paid_maybe"'), "unknown check"),
+        (('reason = "FEE_UNPAID"', 'reason = "FEE_LATE"'), "not in domain.reasons"),
+        (('effect = "inspect"', 'effect = "shoot"'), "unknown effect"),
+        (("when = { perishable = true }", "when = { colour = true }"), "unknown conditions"),
+        (('params = { kind = "phytosanitary" }', 'params = { kind = "visa" }'), "visa"),
+        (("min_margin = 0.6", "min_margin = 0.9"), "must not exceed"),
+        (("[[rules]]", "[[rules]"), "not valid TOML"),
+    ],
+)
+def test_malformed_rule_tables_are_refused(edit: tuple[str, str], message: str) -> None:
+    text = RULES_TOML.read_text(encoding="utf-8")
+    assert edit[0] in text
+    with pytest.raises(RulesError, match=message):
+        parse_rules(text.replace(edit[0], edit[1], 1))

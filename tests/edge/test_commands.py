@@ -1,0 +1,86 @@
+"""Lane commands: only a fresh, first-time command signed by the centre moves the barrier."""
+
+from __future__ import annotations
+
+import time
+
+from edgehelpers import LANE, Centre, Lane
+
+from domain.signing import generate_signing_key, hmac_verify
+
+
+def test_a_valid_signed_command_opens_and_is_acknowledged(
+        lane: Lane, centre: Centre, make_agent) -> None:
+    agent = make_agent()
+    cmd = centre.command()
+    centre.send(cmd)
+    centre.wait(lambda: len(centre.states()) == 1)
+    state = centre.states()[0]
+    hmac_verify(state, lane.secret)
+    assert state.command_id == cmd.command_id and state.executed and state.state == "open"
+    assert state.lane_id == LANE and state.detail == "opened by command"
+    assert agent.barrier.opens == 1 and agent.barrier.state() == "open"
+    centre.wait(lambda: agent.barrier.state() == "closed", timeout=6)  # auto-close
+
+
+def test_forged_unsigned_expired_replayed_and_other_lane_commands_never_open(
+        lane: Lane, centre: Centre, make_agent) -> None:
+    agent = make_agent()
+    other_private, _ = generate_signing_key()
+    good = centre.command()
+    attacks = {
+        "bad_signature": centre.command(key=other_private),           # forged with the wrong key
+        "unknown_key": centre.command(key=other_private, key_id="rogue"),
+        "unsigned": centre.command(signed=False),
+        "expired": centre.command(expires_in=-1),
+        "other_lane": centre.command(lane_id="hn1119-n1"),
+    }
+    tampered = good.model_copy(update={"action": "open", "plate": "99Z99999"})
+    for cmd in attacks.values():
+        centre.send(cmd)
+    centre.send(tampered.model_copy(update={"command_id": "tampered0001"}))
+    centre.send(b"{not json")
+    centre.wait(lambda: len(centre.states()) == 7)
+    assert agent.barrier.opens == 0 and agent.barrier.history == []
+    by_id = {s.command_id: s for s in centre.states()}
+    for reason, cmd in attacks.items():
+        state = by_id[cmd.command_id]
+        assert not state.executed and state.detail.startswith(f"refused: {reason}"), state.detail
+    assert by_id["tampered0001"].detail.startswith("refused: bad_signature")
+    assert by_id[None].detail.startswith("refused: malformed")
+    # The genuine command still works afterwards, exactly once.
+    centre.send(good)
+    centre.send(good)
+    centre.wait(lambda: len(centre.states()) == 9)
+    results = [(s.executed, s.detail.split(":")[0:2]) for s in centre.states()[7:]]
+    assert results[0][0] is True and results[1] == (False, ["refused", " duplicate"])
+    assert agent.barrier.opens == 1
+
+
+def test_an_executed_command_is_never_executed_again_after_a_restart(
+        lane: Lane, centre: Centre, make_agent) -> None:
+    agent = make_agent()
+    cmd = centre.command()
+    centre.send(cmd)
+    centre.wait(lambda: len(centre.states()) == 1)
+    assert agent.barrier.opens == 1
+    agent.stop()
+    again = make_agent()
+    centre.send(cmd)
+    centre.wait(lambda: any(s.detail.startswith("refused: duplicate") for s in centre.states()))
+    assert again.barrier.opens == 0
+
+
+def test_a_command_that_expired_while_the_lane_was_away_is_refused(
+        lane: Lane, centre: Centre, make_agent) -> None:
+    agent = make_agent()
+    agent.stop()  # persistent session: the broker queues the lane's commands meanwhile
+    cmd = centre.command(expires_in=1.0)
+    centre.send(cmd)
+    time.sleep(1.5)
+    again = make_agent()
+    centre.wait(lambda: len(centre.states()) == 1, timeout=10)
+    state = centre.states()[0]
+    assert state.command_id == cmd.command_id and not state.executed
+    assert state.detail.startswith("refused: expired")
+    assert again.barrier.opens == 0

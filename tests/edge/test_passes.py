@@ -1,0 +1,56 @@
+"""Pass grouping: one decision-grade read per vehicle pass, with the reader's real consensus."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from edge.passes import PassTracker
+from edge.reader.base import FrameRead
+from edge.reader.consensus import consensus
+
+NOW = datetime.now(UTC)
+
+
+def _read(plate: str | None, conf: float = 0.9) -> FrameRead:
+    return FrameRead(plate=plate, confidence=conf if plate else 0.0, raw_text=plate or "",
+                     layout="1-line" if plate else None, country="VN" if plate else None)
+
+
+def _feed(t: PassTracker, plate: str | None, now: float, group: str | None = None,
+          conf: float = 0.9):  # type: ignore[no-untyped-def]
+    return t.feed(read=_read(plate, conf), group=group, captured_at=NOW, now=now)
+
+
+def test_one_pass_read_when_two_frames_agree_and_never_again() -> None:
+    t = PassTracker(consensus=consensus, timeout_s=3.0, min_agree=2)
+    p1, d = _feed(t, None, 0.0)
+    assert d is None
+    _, d = _feed(t, "12C12345", 0.1)
+    assert d is None, "one frame is not enough"
+    p2, d = _feed(t, "12C12345", 0.2)
+    assert d is not None and d.result.plate == "12C12345" and d.result.frames == 2
+    assert p1 is p2 is d.vehicle_pass
+    for i in range(3):
+        _, d = _feed(t, "12C12345", 0.3 + i * 0.1)
+        assert d is None, "a pass is decided once"
+    assert t.passes_started == 1 and t.passes_decided == 1
+
+
+def test_timeout_group_change_and_plate_change_end_a_pass() -> None:
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2)
+    a, _ = _feed(t, "12C12345", 0.0)
+    b, _ = _feed(t, "12C12345", 1.5)  # no plate for > timeout: the truck has gone
+    assert a.pass_id != b.pass_id
+    c, _ = _feed(t, "12C12345", 1.6, group="p2")
+    d, _ = _feed(t, "12C12345", 1.7, group="p3")  # the source named a new pass
+    assert b.pass_id == c.pass_id != d.pass_id
+    _, dec = _feed(t, "12C12345", 1.8, group="p3")
+    assert dec is not None
+    e, _ = _feed(t, "24C56789", 1.9, group="p3", conf=0.3)  # an unconfident misread stays
+    assert e is d
+    f, _ = _feed(t, "24C56789", 2.0, group="p3", conf=0.9)  # a confident other plate: new truck
+    assert f is not d
+    t.end_group("p4")
+    assert t.current is f, "an end marker of another pass does not end this one"
+    t.end_group("p3")
+    assert t.current is None

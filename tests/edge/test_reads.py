@@ -1,0 +1,86 @@
+"""Frames of a generated truck pass -> signed frame reads + exactly one pass read, with evidence."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+from edgehelpers import DEVICE, LANE, Centre, Lane, write_pass
+
+from domain.signing import hmac_verify
+
+
+def test_a_pass_gives_frame_reads_and_exactly_one_signed_pass_read(
+        lane: Lane, centre: Centre, make_agent, evidence_port: int) -> None:
+    agent = make_agent(evidence_port=evidence_port)
+    write_pass(lane.inbox, name="truck1", plate="12C12345", seed=11)
+    write_pass(lane.inbox, name="truck2", plate="29C67890", seed=12)
+    centre.wait(lambda: len(centre.reads("pass")) >= 2, timeout=30)
+    centre.wait(lambda: agent.frames_read == 10, timeout=10)
+    time.sleep(0.5)  # a late, extra pass read would arrive by now
+    passes = centre.reads("pass")
+    frames = centre.reads("frame")
+    assert sorted(p.plate for p in passes) == sorted(["12C12345", "29C67890"])
+    assert len(passes) == 2, "exactly one pass-grade read per vehicle pass"
+    per_pass = Counter(f.pass_id for f in frames)
+    for p in passes:
+        hmac_verify(p, lane.secret)
+        assert p.device_id == DEVICE and p.lane_id == LANE
+        assert p.frames >= 2 and per_pass[p.pass_id] >= p.frames
+        assert p.crop_sha256 and p.frame_sha256
+    assert {p.pass_id for p in passes} == set(per_pass), "frame reads belong to the two passes"
+    for f in frames:
+        hmac_verify(f, lane.secret)
+        assert f.plate is not None and f.frames == 1
+    assert len({m.nonce for m in passes + frames}) == len(passes) + len(frames)
+    # Evidence: the hashes name JPEGs the lane serves over HTTP.
+    for sha in (passes[0].crop_sha256, passes[0].frame_sha256):
+        with urllib.request.urlopen(f"http://127.0.0.1:{evidence_port}/evidence/{sha}.jpg") as r:
+            body = r.read()
+            assert r.headers["Content-Type"] == "image/jpeg"
+        assert hashlib.sha256(body).hexdigest() == sha
+    assert len(list((lane.inbox / "done").glob("*.jpg"))) == 10
+
+
+def test_corrupt_files_are_skipped_and_the_lane_keeps_reading(
+        lane: Lane, centre: Centre, make_agent) -> None:
+    agent = make_agent()
+    jpeg_head = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+    (lane.inbox / "garbage_0.jpg").write_bytes(b"this is not an image at all")
+    (lane.inbox / "empty_0.jpg").write_bytes(b"")
+    (lane.inbox / "truncated_0.jpg").write_bytes(jpeg_head + b"\x00" * 50)
+    (lane.inbox / "notes.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    write_pass(lane.inbox, name="after", plate="24C56789", seed=3)
+    centre.wait(lambda: len(centre.reads("pass")) >= 1, timeout=30)
+    assert centre.reads("pass")[0].plate == "24C56789"
+    rejected = sorted(p.name for p in (lane.inbox / "rejected").iterdir())
+    assert rejected == ["empty_0.jpg", "garbage_0.jpg", "notes.png", "truncated_0.jpg"]
+    assert all(t.is_alive() for t in agent._threads)
+
+
+def test_http_evidence_is_read_only_and_refuses_other_paths(
+        lane: Lane, make_agent, evidence_port: int, tmp_path: Path) -> None:
+    import urllib.error
+
+    agent = make_agent(evidence_port=evidence_port)
+    sha = agent.evidence.put(b"\xff\xd8\xff fake jpeg bytes for the route test")
+    base = f"http://127.0.0.1:{evidence_port}"
+    with urllib.request.urlopen(f"{base}/evidence/{sha}.jpg") as r:
+        assert r.status == 200
+    for path in (f"/evidence/{'0' * 64}.jpg", "/evidence/../edge.db", "/", f"/evidence/{sha}"):
+        try:
+            urllib.request.urlopen(base + path)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404
+        else:
+            raise AssertionError(f"{path} should be 404")
+    req = urllib.request.Request(f"{base}/evidence/{sha}.jpg", data=b"x", method="PUT")
+    try:
+        urllib.request.urlopen(req)
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 405
+    else:
+        raise AssertionError("PUT must be refused")
