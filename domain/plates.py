@@ -35,7 +35,9 @@ _VN_SPECIAL = re.compile(rf"^({_VN_PROVINCE})({'|'.join(VN_SPECIAL_SERIES)})(\d{
 _CN_AN = "A-HJ-NP-Z0-9"
 _CN_ORDINARY = re.compile(rf"^([{CN_PROVINCES}])([A-HJ-NP-Z])([{_CN_AN}]{{4}}[{_CN_AN}学警港澳])$")
 _CN_TRAILER = re.compile(rf"^([{CN_PROVINCES}])([A-HJ-NP-Z])([{_CN_AN}]{{4}}挂)$")
-_CN_NEW_ENERGY = re.compile(rf"^([{CN_PROVINCES}])([A-HJ-NP-Z])([DF][{_CN_AN}]\d{{4}}|\d{{5}}[DF])$")
+_CN_NEW_ENERGY = re.compile(
+    rf"^([{CN_PROVINCES}])([A-HJ-NP-Z])([DF][{_CN_AN}]\d{{4}}|\d{{5}}[DF])$"
+)
 
 _KEEP = re.compile(rf"[^0-9A-ZĐ{CN_PROVINCES}挂学警港澳]")
 

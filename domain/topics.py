@@ -95,4 +95,4 @@ def parse_lane_topic(topic: str) -> LaneTopic:
     check_id(lane_id, "lane id")
     if kind not in LANE_KINDS:
         raise TopicError(f"unknown lane topic kind in {topic!r}")
-    return LaneTopic(lane_id, kind)  # type: ignore[arg-type]
+    return LaneTopic(lane_id, kind)

@@ -24,6 +24,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from domain import topics
 from domain.messages import (
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 def _default_consensus() -> ConsensusFn:
     from edge.reader.consensus import consensus
 
-    return consensus
+    return cast(ConsensusFn, consensus)
 
 
 class EdgeAgent:

@@ -24,7 +24,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI
 
@@ -80,7 +80,7 @@ class LiveHub:
     def start(self) -> LiveHub:
         if self.mqtt_url is None or self._link is not None:
             return self
-        subs = [(topics.all_lanes(kind), 1) for kind in _KINDS]
+        subs = [(topics.all_lanes(cast(topics.LaneTopicKind, kind)), 1) for kind in _KINDS]
         self._link = MqttLink(self.mqtt_url, self.client_id, subscriptions=subs,
                               clean_session=True)
         self._link.start(wait=None)  # connects in the background; never blocks startup

@@ -78,7 +78,8 @@ class GatewaySettings(BaseSettings):
     centre_key_id: str = "centre-1"
     command_ttl_seconds: int = Field(120, ge=5, le=3600)
     evidence_base_url: str = Field(
-        "http://127.0.0.1:8081", description="default edge evidence server (GET /evidence/<sha>.jpg)")
+        "http://127.0.0.1:8081",
+        description="default edge evidence server (GET /evidence/<sha>.jpg)")
     evidence_urls: dict[str, str] = Field(
         default_factory=dict, description="per-lane evidence server, lane id -> base URL")
 

@@ -130,7 +130,7 @@ class MqttLink:
         self._client.on_message = self._on_message
 
     # -- paho callbacks: parse and hand over, nothing else ------------------
-    def _on_connect(self, client, userdata, flags, reason_code, properties):  # type: ignore[no-untyped-def]
+    def _on_connect(self, client, userdata, flags, reason_code, properties):
         if reason_code.is_failure:
             log.error("mqtt %s: connect refused: %s", self.client_id, reason_code)
             return
@@ -141,11 +141,11 @@ class MqttLink:
         self.connected.set()
         log.info("mqtt %s: connected to %s:%s", self.client_id, self.broker.host, self.broker.port)
 
-    def _on_disconnect(self, client, userdata, flags, reason_code, properties):  # type: ignore[no-untyped-def]
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties):
         self.connected.clear()
         log.warning("mqtt %s: disconnected (%s)", self.client_id, reason_code)
 
-    def _on_message(self, client, userdata, msg):  # type: ignore[no-untyped-def]
+    def _on_message(self, client, userdata, msg):
         item = Received(msg.topic, bytes(msg.payload), msg.qos, bool(msg.retain), msg.mid)
         # Blocking here is deliberate back-pressure: with manual ack nothing is
         # acknowledged until processed, and the queue is large enough that this

@@ -9,6 +9,7 @@ verification), so sign-in timing does not reveal which usernames exist.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,7 +56,7 @@ def role_at_least(role: str, needed: Role) -> bool:
 
 
 def _read(row: Officer) -> OfficerRead:
-    role: Role = row.role if row.role in _RANK else "officer"  # type: ignore[assignment]
+    role: Role = row.role if row.role in _RANK else "officer"
     return OfficerRead(row.id, row.username, row.full_name, role, row.disabled, row.created_at)
 
 
@@ -85,10 +86,8 @@ def authenticate(session: Session, *, username: str, password: str) -> OfficerRe
     """The officer when ``password`` is right and the account enabled, else None."""
     row = session.scalar(select(Officer).where(Officer.username == username.strip().lower()))
     if row is None or row.disabled:
-        try:
+        with contextlib.suppress(VerificationError):  # same time as a real check
             _hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
         return None
     try:
         _hasher.verify(row.password_hash, password)

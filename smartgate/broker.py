@@ -187,13 +187,15 @@ class MosquittoBroker:
         conf = self.workdir / "mosquitto.conf"
         conf.write_text(self.config_text())
         binary = shutil.which(self.binary) or "/usr/sbin/mosquitto"
-        self._proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL,
-                                      stderr=open(self.workdir / "stderr.log", "ab"))
+        with open(self.workdir / "stderr.log", "ab") as err:
+            self._proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL,
+                                          stderr=err)
         try:
             wait_port(self.port)
         except TimeoutError:
             self.stop()
-            raise RuntimeError(f"mosquitto did not start: {(self.workdir / 'stderr.log').read_text()}")
+            why = (self.workdir / "stderr.log").read_text()
+            raise RuntimeError(f"mosquitto did not start: {why}") from None
         return self
 
     def kill(self) -> None:
@@ -303,7 +305,9 @@ class EmbeddedBroker:
         self._broker = None
 
 
-def start_local_broker(workdir: Path, *, prefer: str = "auto", port: int = 0) -> MosquittoBroker | EmbeddedBroker:
+def start_local_broker(
+    workdir: Path, *, prefer: str = "auto", port: int = 0
+) -> MosquittoBroker | EmbeddedBroker:
     """Mosquitto when installed (``prefer='auto'|'mosquitto'``), else the embedded broker."""
     if prefer == "embedded" or (prefer == "auto" and not MosquittoBroker.available()):
         log.info("starting the embedded (amqtt) broker")

@@ -100,7 +100,8 @@ def main(argv: list[str]) -> int:
     ))
     public_keys = json.dumps({"centre-demo": public_key_of(private_key)})
     for lane in lanes:
-        procs.append(start_process(f"edge-{lane.lane_id}", ["edge"], workdir, lane.env(public_keys)))
+        procs.append(start_process(f"edge-{lane.lane_id}", ["edge"], workdir,
+                                   lane.env(public_keys)))
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

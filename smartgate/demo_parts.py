@@ -211,9 +211,9 @@ class Observer:
                     fed = self.fed.get(msg.lane_id)
                     if fed:
                         self.latencies_ms.append((item.received_at - fed[-1].at) * 1000)
-                elif isinstance(msg, BarrierStateV1) and msg.executed and msg.state == "open":
-                    if msg.command_id:
-                        self.executed_opens.add(msg.command_id)
+                elif (isinstance(msg, BarrierStateV1) and msg.executed and msg.state == "open"
+                      and msg.command_id):
+                    self.executed_opens.add(msg.command_id)
 
     def _judge(self, cmd: LaneCommandV1) -> None:
         fed_here = {f.truck.trip_id for f in self.fed.get(cmd.lane_id, []) if f.truck.trip_id}
@@ -240,7 +240,7 @@ class Observer:
 
     def summary(self, traffic: TrafficGenerator) -> dict[str, Any]:
         with self._lock:
-            outcomes = defaultdict(int)
+            outcomes: dict[str, int] = defaultdict(int)
             for d in self.decisions.values():
                 outcomes[d.outcome] += 1
             opens = [c for c in self.commands.values() if c.action == "open"]
@@ -292,7 +292,8 @@ class TrafficGenerator:
         from smartgate.scenes import random_plate
 
         while True:
-            country = "CN" if lane.direction == Direction.IMPORT and self.rng.random() < 0.5 else "VN"
+            chinese = lane.direction == Direction.IMPORT and self.rng.random() < 0.5
+            country = "CN" if chinese else "VN"
             layout = "2-line" if self.rng.random() < 0.3 else "1-line"
             plate = random_plate(self.rng, country=country, layout=layout)
             if plate not in self._used_plates:
@@ -322,7 +323,7 @@ class TrafficGenerator:
     def _drive(self, lane: DemoLane, truck: Truck) -> None:
         from smartgate.scenes import render_pass
 
-        scenes = render_pass(plate=truck.plate, layout=truck.layout, difficulty="easy",  # type: ignore[arg-type]
+        scenes = render_pass(plate=truck.plate, layout=truck.layout, difficulty="easy",
                              rng=self.rng, frames=5)
         pass_name = uuid.uuid4().hex[:12]
         self.observer.record_fed(Fed(truck, lane.lane_id, time.time()))
