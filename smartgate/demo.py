@@ -18,6 +18,7 @@ import argparse
 import json
 import logging
 import random
+import re
 import shutil
 import signal
 import sys
@@ -57,6 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _round_the_clock_gates(workdir: Path) -> Path:
+    """The packaged gates, open 24 h, so the demo clears trucks whatever the hour."""
+    from importlib import resources
+
+    text = resources.files("domain").joinpath("data/gates.toml").read_text(encoding="utf-8")
+    text = re.sub(r'^(opens|closes) = "[0-9:]+"', r'\1 = "00:00"', text, flags=re.M)
+    path = workdir / "gates-24h.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
@@ -81,6 +93,10 @@ def main(argv: list[str]) -> int:
 
     common = {
         "SMARTGATE_ENV": "demo",
+        "SMARTGATE_REFERENCE": str(_round_the_clock_gates(workdir)),
+        # The demo declares each truck as it drives it: no lead time in compressed time.
+        "GATEWAY_MIN_LEAD_MINUTES": "0",
+        "GATEWAY_TRUSTED_LEAD_MINUTES": "0",
         "DATABASE_URL": db_url,
         "CENTRE_SIGNING_KEY": private_key,
         "CENTRE_KEY_ID": "centre-demo",

@@ -292,8 +292,8 @@ class TrafficGenerator:
         from smartgate.scenes import random_plate
 
         while True:
-            chinese = lane.direction == Direction.IMPORT and self.rng.random() < 0.5
-            country = "CN" if chinese else "VN"
+            # Chinese plates join the demo once the reader reads the province character.
+            country = "VN"
             layout = "2-line" if self.rng.random() < 0.3 else "1-line"
             plate = random_plate(self.rng, country=country, layout=layout)
             if plate not in self._used_plates:
