@@ -30,6 +30,7 @@ def consensus(reads: Sequence[FrameRead], *, min_agree: int = 2) -> PassRead | N
 
     Support of a plate is the sum of its frames' confidences; the winner needs
     ``min_agree`` agreeing frames and at least twice the support of the runner-up.
+    Frames without a plate do not count against it (the truck may be out of view).
     """
     by_plate: dict[str, list[FrameRead]] = defaultdict(list)
     for read in reads:
@@ -47,6 +48,13 @@ def consensus(reads: Sequence[FrameRead], *, min_agree: int = 2) -> PassRead | N
         return None
     best = max(agreeing, key=lambda r: r.confidence)
     total = sum(len(rs) for rs in by_plate.values())
-    confidence = min(1.0, support[winner] / total) if total else 0.0
+    # Independent frames agreeing on the same exact string: the chance that all of
+    # them are wrong in the same way is the product of their doubts; a rival read
+    # scales the result down by its share of the support.
+    doubt = 1.0
+    for r in agreeing:
+        doubt *= 1.0 - min(max(r.confidence, 0.0), 1.0)
+    share = support[winner] / sum(support.values()) if sum(support.values()) else 0.0
+    confidence = (1.0 - doubt) * share
     return PassRead(winner, round(confidence, 4), len(agreeing), total, best.layout, best.country,
                     best)

@@ -46,7 +46,26 @@ class _Resident:
 
         self._api.SetImage(Image.fromarray(img))
         text = self._api.GetUTF8Text().strip()
-        return text, max(0.0, min(1.0, self._api.MeanTextConf() / 100.0))
+        return text, _symbol_confidence(self._api)
+
+
+def _symbol_confidence(api: object) -> float:
+    """Mean per-character confidence (0..1). ``MeanTextConf`` reports 0 for many
+    perfectly read plates under a whitelist, so the symbols are asked one by one."""
+    import tesserocr
+
+    it = api.GetIterator()  # type: ignore[attr-defined]
+    level = tesserocr.RIL.SYMBOL
+    confs: list[float] = []
+    if it is None:
+        return 0.0
+    for symbol in tesserocr.iterate_level(it, level):
+        try:
+            if symbol.GetUTF8Text(level).strip():
+                confs.append(symbol.Confidence(level))
+        except RuntimeError:  # an empty symbol slot
+            continue
+    return max(0.0, min(1.0, sum(confs) / len(confs) / 100.0)) if confs else 0.0
 
 
 class _Subprocess:
