@@ -14,12 +14,10 @@ from importlib import import_module
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "edge": ("edge.cli", "run a lane (or yard) edge agent: camera -> plate reads -> MQTT"),
-    "read": ("smartgate.commands.read", "read plates from image files, one JSON line per image"),
     "central": ("services.central.cli", "run the central service: ingest, matching, decisions"),
     "gateway": ("gateway.cli", "run the HTTP gateway: carriers' API and officers' console"),
     "devices": ("smartgate.commands.devices", "manage lane devices and their broker credentials"),
     "demo": ("smartgate.demo", "run the whole system on this machine with simulated lanes"),
-    "scenes": ("smartgate.commands.scenes", "generate labelled camera frames of plates"),
 }
 
 

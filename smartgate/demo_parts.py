@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import cv2
 import httpx
@@ -151,7 +151,7 @@ def wait_http(url: str, timeout: float) -> None:
 @dataclass
 class Truck:
     plate: str
-    layout: str
+    layout: Literal["1-line", "2-line"]
     trip_id: str | None  # None: not pre-declared (must never open)
     green: bool = True
 
@@ -288,13 +288,14 @@ class TrafficGenerator:
         if self._thread:
             self._thread.join(30)
 
-    def _new_plate(self, lane: DemoLane) -> tuple[str, str]:
+    def _new_plate(self, lane: DemoLane) -> tuple[str, Literal["1-line", "2-line"]]:
         from smartgate.scenes import random_plate
 
         while True:
             # Chinese plates join the demo once the reader reads the province character.
             country = "VN"
-            layout = "2-line" if self.rng.random() < 0.3 else "1-line"
+            layout: Literal["1-line", "2-line"] = (
+                "2-line" if self.rng.random() < 0.3 else "1-line")
             plate = random_plate(self.rng, country=country, layout=layout)
             if plate not in self._used_plates:
                 self._used_plates.add(plate)

@@ -112,7 +112,7 @@ def _truck(rng: random.Random) -> np.ndarray:
     frame[:300] = (sky, sky, sky - 10)
     frame[300:] = (road, road, road)
     noise = np.random.default_rng(rng.randrange(2**32)).integers(0, 25, frame.shape, np.uint8)
-    frame = cv2.add(frame, noise)
+    frame = np.asarray(cv2.add(frame, noise), np.uint8)
     colour = tuple(int(c) for c in rng.choice(((40, 40, 160), (160, 160, 160), (30, 100, 30),
                                                (200, 200, 210), (30, 30, 30))))
     cv2.rectangle(frame, (260, 120), (1020, 660), colour, -1)
@@ -161,7 +161,8 @@ def _degrade(frame: np.ndarray, difficulty: Difficulty, rng: random.Random) -> n
     frame = np.clip(noisy, 0, 255).astype(np.uint8)
     quality = rng.randint(70, 92) if not hard else rng.randint(25, 60)
     ok, buf = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    return cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else frame
+    decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else None
+    return np.asarray(decoded if decoded is not None else frame, np.uint8)
 
 
 def render_pass(*, plate: str, layout: Layout, difficulty: Difficulty, rng: random.Random,

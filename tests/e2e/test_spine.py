@@ -69,7 +69,7 @@ class Spine:
         sessions = make_session_factory(self.engine)
         with sessions() as s, s.begin():
             register_device(s, device_id=DEVICE, lane_id=LANE, secret=secret, now=datetime.now(UTC))
-            carrier, self.api_key = create_carrier(s, name="Vận tải Đồng Đăng", country="VN",
+            _carrier, self.api_key = create_carrier(s, name="Vận tải Đồng Đăng", country="VN",
                                                    now=datetime.now(UTC))
         self.central = CentralService(CentralSettings(
             database_url=db_url, mqtt_url=broker.url("central"), centre_signing_key=private,
