@@ -33,9 +33,7 @@ lint: setup
 	$(VENV)/bin/mypy
 
 bench: setup
-	$(PY) bench/ocr.py
 	$(PY) bench/matching.py
-	$(PY) bench/messaging.py
 
 clean:
 	rm -rf $(VENV) var artifacts .pytest_cache .mypy_cache .ruff_cache
