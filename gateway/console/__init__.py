@@ -1,5 +1,6 @@
 """The officers' clearance console (``/console``)."""
 
-from fastapi import APIRouter
+from gateway.console.board import router
+from gateway.live import lifespan
 
-router = APIRouter()
+__all__ = ["lifespan", "router"]
