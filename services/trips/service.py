@@ -133,9 +133,18 @@ def create_or_replay_trip(
         existing = _by_key(session, carrier_id, idempotency_key)
         if existing is not None:
             return _replay(existing, digest), False
-    trip = _build_trip(session, carrier_id=carrier_id, data=data, now=now,
-                       reference=reference or default_reference(), policy=policy or TripPolicy(),
-                       trusted=trusted)
+    try:
+        trip = _build_trip(session, carrier_id=carrier_id, data=data, now=now,
+                           reference=reference or default_reference(),
+                           policy=policy or TripPolicy(), trusted=trusted)
+    except TripStateError as exc:
+        # A concurrent retry with the same key may have committed between the key
+        # lookup above and the overlap check: that is a replay, not a second trip.
+        winner = (_by_key(session, carrier_id, idempotency_key)
+                  if idempotency_key and exc.code == "plate_already_declared" else None)
+        if winner is None:
+            raise
+        return _replay(winner, digest), False
     trip.idempotency_key, trip.request_hash = idempotency_key, digest
     try:
         with session.begin_nested():
