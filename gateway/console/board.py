@@ -22,7 +22,7 @@ from gateway.live import install
 from services import officers
 from services.db.models import Decision, PlateRead
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages for people, not the carriers API
 
 _T = {
     "vi": {"title": "Bảng làn xe", "lane": "Làn", "dir": "Chiều", "mode": "Chế độ",
