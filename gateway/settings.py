@@ -73,15 +73,18 @@ class GatewaySettings(BaseSettings):
     console_session_hours: int = Field(10, ge=1, le=48)
     console_live: bool = Field(True, description="subscribe to the broker for the live board")
     centre_signing_key: str = Field(
-        "", description="Ed25519 private key (url-safe base64) signing officers' lane commands "
+        "", validation_alias=AliasChoices("CENTRE_SIGNING_KEY", "centre_signing_key"),
+        description="Ed25519 private key (url-safe base64) signing officers' lane commands "
                         "(the centre's key: edges hold only its public half)")
-    centre_key_id: str = "centre-1"
+    centre_key_id: str = Field(
+        "centre-1", validation_alias=AliasChoices("CENTRE_KEY_ID", "centre_key_id"))
     command_ttl_seconds: int = Field(120, ge=5, le=3600)
     evidence_base_url: str = Field(
         "http://127.0.0.1:8081",
         description="default edge evidence server (GET /evidence/<sha>.jpg)")
     evidence_urls: dict[str, str] = Field(
-        default_factory=dict, description="per-lane evidence server, lane id -> base URL")
+        default_factory=dict, validation_alias=AliasChoices("EVIDENCE_URLS", "evidence_urls"),
+        description="per-lane evidence server, lane id -> base URL")
 
     @model_validator(mode="after")
     def _refuse_demo_secrets_in_production(self) -> GatewaySettings:

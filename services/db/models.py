@@ -400,3 +400,24 @@ class DeviceNonce(Base):
 
 #: The retry loop scans unacknowledged commands by state and expiry (0002_central).
 Index("ix_lane_commands_state_expires", LaneCommand.state, LaneCommand.expires_at)
+
+
+class GateHoursExtension(Base):
+    """Added by 0003_console: an agreed extension of a gate's hours, entered by a supervisor.
+
+    Never deleted: a revoked extension keeps its row (``revoked_at``) so the
+    decisions taken while it was in force stay explainable.
+    """
+
+    __tablename__ = "gate_hours_extensions"
+    __table_args__ = (Index("ix_gate_hours_extensions_gate_ends", "gate_id", "ends_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    gate_id: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
