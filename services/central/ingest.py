@@ -52,6 +52,7 @@ from services.db.models import (
     RejectedMessage,
     new_id,
 )
+from services.officers import active_extensions
 
 ACTOR = "central"
 Status = Literal["decided", "stored", "duplicate", "barrier", "rejected"]
@@ -195,6 +196,7 @@ def _plate_read(session: Session, *, msg: PlateReadV1, now: datetime, config: In
                                    around=config.candidate_window),
         now=seen_at,
         frame_reads=frame_evidence(session, pass_id=msg.pass_id, device_id=msg.device_id),
+        extensions=active_extensions(session, gate_id=gate.id, at=seen_at),
     )
     decision_id = new_id()
     plate = result.plate or msg.plate

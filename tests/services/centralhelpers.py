@@ -194,10 +194,10 @@ def start_central(mosquitto: MosquittoBroker, round_the_clock_reference: Path,
             register_device(s, device_id=device_id, lane_id=LANE, secret=secret,
                             now=datetime.now(UTC))
         device_url = mosquitto.add_device(device_id, LANE)
+        options: dict[str, Any] = {"reference_path": round_the_clock_reference, **overrides}
         settings = CentralSettings(
             database_url=db_url, mqtt_url=mosquitto.url("central"), centre_signing_key=private,
-            centre_key_id="test-key", reference_path=round_the_clock_reference,
-            client_id=f"central-{uuid.uuid4().hex[:8]}", **overrides)
+            centre_key_id="test-key", client_id=f"central-{uuid.uuid4().hex[:8]}", **options)
         service = CentralService(settings, engine=engine).start()
         observer = Observer(MqttLink(mosquitto.url("admin"), f"obs-{uuid.uuid4().hex[:8]}",
                                      subscriptions=[(f"{topics.PREFIX}/#", 1)],
