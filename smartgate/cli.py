@@ -17,6 +17,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "central": ("services.central.cli", "run the central service: ingest, matching, decisions"),
     "gateway": ("gateway.cli", "run the HTTP gateway: carriers' API and officers' console"),
     "devices": ("smartgate.commands.devices", "manage lane devices and their broker credentials"),
+    "read": ("smartgate.commands.read", "read plates in image files or folders (JSON lines)"),
+    "scenes": ("smartgate.commands.scenes", "write generated, labelled lane frames"),
     "demo": ("smartgate.demo", "run the whole system on this machine with simulated lanes"),
 }
 

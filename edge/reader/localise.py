@@ -1,0 +1,126 @@
+"""Where the plate may be: several ranked quadrilaterals, and their rectified crops.
+
+Why several candidates from two methods: the single best contour is often a
+headlight, a grille bar or a sign. Edges find plates of any colour (white VN
+plates, night frames); colour masks find yellow, blue and green plates whose
+outline is blurred or glared. Each quad is rectified by a perspective warp, so
+a plate tilted +/-20 degrees or seen from the side reads as a flat rectangle.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from edge.reader.base import Frame
+
+WORK_WIDTH = 640
+#: Aspect ratios of the plates read here: VN 1-line, VN 2-line, CN 1-line, CN new-energy, CN 2-row.
+ASPECTS = (4.73, 2.0, 3.14, 3.43)
+# HSV ranges (OpenCV hue 0..180) of plate backgrounds: yellow, blue, green.
+_COLOURS = (((14, 70, 50), (40, 255, 255)), ((98, 90, 35), (130, 255, 255)),
+            ((40, 40, 50), (90, 255, 255)))
+
+
+def _quad_of(contour: np.ndarray) -> tuple[np.ndarray, float, float] | None:
+    rect = cv2.minAreaRect(contour)
+    rw, rh = rect[1]
+    if rw < rh:
+        rw, rh = rh, rw
+    if rh < 6:
+        return None
+    aspect = rw / rh
+    if not 1.5 <= aspect <= 6.0:
+        return None
+    fill = cv2.contourArea(contour) / max(rw * rh, 1.0)
+    if fill < 0.6:
+        return None
+    peri = cv2.arcLength(contour, True)
+    approx = cv2.approxPolyDP(contour, 0.03 * peri, True)
+    if len(approx) == 4 and cv2.isContourConvex(approx):
+        quad = approx.reshape(4, 2).astype(np.float32)
+    else:
+        quad = cv2.boxPoints(rect).astype(np.float32)
+    return quad, aspect, fill
+
+
+def candidates(frame: Frame, *, limit: int = 6) -> list[np.ndarray]:
+    """Plate-like quads in full-frame coordinates, most plate-like first."""
+    w = frame.shape[1]
+    k = WORK_WIDTH / w if w > WORK_WIDTH else 1.0
+    small = cv2.resize(frame, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else frame
+    gray = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    sh, sw = gray.shape[:2]
+    masks: list[np.ndarray] = []
+    lo, hi = int(gray.min()), int(gray.max())
+    norm = ((gray.astype(np.float32) - lo) * (255.0 / max(hi - lo, 1))).astype(np.uint8)
+    edges = cv2.Canny(cv2.GaussianBlur(norm, (3, 3), 0), 40, 120)
+    masks.append(cv2.dilate(edges, np.ones((3, 3), np.uint8)))
+    if small.ndim == 3:
+        hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (7, 3))
+        for c_lo, c_hi in _COLOURS:
+            mask = cv2.inRange(hsv, np.array(c_lo), np.array(c_hi))
+            masks.append(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel))
+    sobel = np.abs(cv2.Sobel(norm, cv2.CV_16S, 1, 0, ksize=3)).astype(np.float32)
+    scored: list[tuple[float, np.ndarray]] = []
+    for mask in masks:
+        contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        for c in contours:
+            area = cv2.contourArea(c)
+            if area < 0.0015 * sw * sh or area > 0.25 * sw * sh:
+                continue
+            got = _quad_of(c)
+            if got is None:
+                continue
+            quad, aspect, fill = got
+            x, y, bw, bh = cv2.boundingRect(quad.astype(np.int32))
+            x, y = max(x, 0), max(y, 0)
+            patch = sobel[y: y + bh, x: x + bw]
+            texture = float(np.mean(patch > 60)) if patch.size else 0.0
+            if texture < 0.04:
+                continue
+            shape = min(abs(np.log(aspect / a)) for a in ASPECTS)
+            score = texture * fill - 0.3 * shape
+            scored.append((score, quad / k))
+    scored.sort(key=lambda t: -t[0])
+    chosen: list[np.ndarray] = []
+    for _, quad in scored:
+        if all(_iou(quad, q) < 0.5 for q in chosen):
+            chosen.append(quad)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    ax, ay, aw, ah = cv2.boundingRect(a.astype(np.int32))
+    bx, by, bw, bh = cv2.boundingRect(b.astype(np.int32))
+    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
+    inter = ix * iy
+    return inter / float(aw * ah + bw * bh - inter + 1e-6)
+
+
+def order(pts: np.ndarray) -> np.ndarray:
+    """Corners as top-left, top-right, bottom-right, bottom-left."""
+    s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
+    return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
+                    np.float32)
+
+
+def rectify(img: Frame, quad: np.ndarray, *, pad: float = 0.04) -> Frame:
+    """Warp the quad (grown by ``pad`` so blurred edges stay in) to an upright rectangle."""
+    pts = order(quad.astype(np.float32))
+    centre = pts.mean(axis=0)
+    pts = centre + (pts - centre) * (1 + pad)
+    width = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[3] - pts[2])))
+    height = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
+    width, height = max(width, 8), max(height, 8)
+    if height > width:  # minAreaRect may start at another corner: keep plates landscape
+        pts = np.roll(pts, -1, axis=0)
+        width, height = height, width
+    dst = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(pts.astype(np.float32), dst)
+    return np.asarray(cv2.warpPerspective(img, m, (width, height), flags=cv2.INTER_CUBIC,
+                                          borderMode=cv2.BORDER_REPLICATE), np.uint8)
