@@ -183,15 +183,31 @@ class EdgeAgent:
                 item = self._frames.get(timeout=0.1)
             except queue.Empty:
                 self.tracker.tick(time.monotonic())
+                self._emit_undecided()
                 continue
             try:
                 if isinstance(item, PassEnd):
                     self.tracker.end_group(item.group)
                 else:
                     self._process(item)
+                self._emit_undecided()
             except Exception:  # one bad frame must never stop the lane
                 log.exception("edge: frame %s failed", getattr(item, "name", "?"))
                 self.frames_skipped += 1
+
+    def _emit_undecided(self) -> None:
+        """A pass that ended without consensus still reaches the centre (an officer decides).
+
+        It claims one frame: its best single read (or no plate at all), never an agreement.
+        """
+        for vp in self.tracker.take_undecided():
+            if not vp.frames:
+                continue
+            read = [f for f in vp.frames if f.read.plate]
+            best = max(read, key=lambda f: f.read.confidence) if read else vp.frames[0]
+            self._emit_read(vp.pass_id, best, grade="pass", frames=1)
+            log.info("edge: pass %s ended without consensus (%d frames); sent to the centre",
+                     vp.pass_id, len(vp.frames))
 
     def _process(self, item: Captured) -> None:
         try:

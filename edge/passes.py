@@ -12,6 +12,12 @@ A pass ends on the first of:
 - a plate change: once a pass is decided, a confident read of a *different*
   plate (>= ``change_confidence``) starts a new pass. A single misread below
   that confidence stays in the old pass and cannot split it.
+
+A pass that ends without consensus is not dropped: a truck stands at a closed
+barrier and an officer must hear of it. Such a pass (one with any plate read,
+or one the source named, i.e. a triggered capture) goes to ``undecided``; the
+agent publishes it as a pass-grade read claiming one frame (the best single
+read, or no plate), which the centre's rules always hand to an officer.
 """
 
 from __future__ import annotations
@@ -91,6 +97,7 @@ class PassTracker:
         self.current: VehiclePass | None = None
         self.passes_started = 0
         self.passes_decided = 0
+        self.undecided: list[VehiclePass] = []  # ended without consensus; drained by the agent
 
     def _start(self, group: str | None, now: float) -> VehiclePass:
         self.current = VehiclePass(new_id(), group, now, now)
@@ -99,7 +106,15 @@ class PassTracker:
 
     def end(self) -> VehiclePass | None:
         ended, self.current = self.current, None
+        if ended is not None and ended.decided is None and (
+                ended.group is not None or any(f.read.plate for f in ended.frames)):
+            self.undecided.append(ended)
         return ended
+
+    def take_undecided(self) -> list[VehiclePass]:
+        """Passes that ended without consensus since the last call (each returned once)."""
+        out, self.undecided = self.undecided, []
+        return out
 
     def end_group(self, group: str | None) -> None:
         """A ``<pass>.end`` marker: end the pass if it is that one (or carries no name)."""
@@ -118,11 +133,13 @@ class PassTracker:
         self.tick(now)
         cur = self.current
         if cur is not None and group is not None and cur.group is not None and group != cur.group:
-            cur = None  # the source named a new pass
+            self.end()  # the source named a new pass
+            cur = None
         if (cur is not None and cur.decided is not None and read.plate is not None
                 and read.plate != cur.decided.plate
                 and read.confidence >= self.change_confidence):
-            cur = None  # a different truck
+            self.end()  # a different truck
+            cur = None
         if cur is None:
             cur = self._start(group, now)
         if cur.group is None and group is not None:

@@ -54,3 +54,27 @@ def test_timeout_group_change_and_plate_change_end_a_pass() -> None:
     assert t.current is f, "an end marker of another pass does not end this one"
     t.end_group("p3")
     assert t.current is None
+
+
+def test_a_pass_without_consensus_is_handed_over_once_not_dropped() -> None:
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2)
+    _feed(t, "12C12345", 0.0)  # one frame read, never confirmed
+    _feed(t, None, 0.2)
+    assert t.take_undecided() == []
+    t.tick(1.5)
+    [undecided] = t.take_undecided()
+    assert [f.read.plate for f in undecided.frames] == ["12C12345", None]
+    assert t.take_undecided() == [], "each undecided pass is handed over once"
+    # A named (triggered) pass in which nothing was read at all: a truck an officer must see.
+    _feed(t, None, 2.0, group="t1")
+    _feed(t, None, 2.1, group="t1")
+    t.end_group("t1")
+    [blank] = t.take_undecided()
+    assert blank.group == "t1" and all(f.read.plate is None for f in blank.frames)
+    # Empty road (no name, no plate) is no pass; a decided pass is not handed over again.
+    _feed(t, None, 3.0)
+    t.tick(5.0)
+    _feed(t, "29C67890", 6.0, group="t2")
+    _feed(t, "29C67890", 6.1, group="t2")
+    _feed(t, "24C56789", 6.2, group="t3")  # the source names the next pass
+    assert t.take_undecided() == []

@@ -84,3 +84,24 @@ def test_http_evidence_is_read_only_and_refuses_other_paths(
         assert exc.code == 405
     else:
         raise AssertionError("PUT must be refused")
+
+
+def test_a_truck_no_frame_of_which_agrees_still_reaches_the_centre(
+        lane: Lane, centre: Centre, make_agent) -> None:
+    """Plate-free frames of a triggered capture: one pass read with no plate, claiming 1 frame."""
+    import cv2
+
+    from smartgate.scenes import render_negative
+
+    make_agent()
+    rng = __import__("random").Random(4)
+    for i in range(3):
+        ok, buf = cv2.imencode(".jpg", render_negative(rng))
+        assert ok
+        (lane.inbox / f".blank_{i}.tmp").write_bytes(buf.tobytes())
+        (lane.inbox / f".blank_{i}.tmp").rename(lane.inbox / f"blank_{i}.jpg")
+    (lane.inbox / "blank.end").write_text("")
+    centre.wait(lambda: len(centre.reads("pass")) >= 1, timeout=30)
+    [p] = centre.reads("pass")
+    hmac_verify(p, lane.secret)
+    assert p.plate is None and p.frames == 1 and p.grade == "pass"
