@@ -44,8 +44,10 @@ def settings_of(request: Request) -> GatewaySettings:
     return settings
 
 
-def evidence_base(settings: GatewaySettings, lane_id: str) -> str:
-    return settings.evidence_urls.get(lane_id, settings.evidence_base_url).rstrip("/")
+def evidence_base(lane_id: str) -> str:
+    """What pages put before ``/evidence/<sha>.jpg``: the console's checked proxy
+    (:mod:`gateway.console.evidence`), never the edge itself."""
+    return f"/console/lanes/{lane_id}"
 
 
 def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from domain.hours import GATE_TZ
 from domain.reference import Reference
 from gateway.console import auth
-from gateway.console.common import evidence_base, page_user, render, settings_of
+from gateway.console.common import evidence_base, page_user, render
 from services import audit, officers
 from services import console_queries as q
 from services.db.models import AuditEvent, Officer
@@ -51,9 +51,8 @@ def trip(request: Request, trip_id: str) -> Response:
         detail = q.trip_detail(session, trip_id=trip_id)
     if detail is None:
         raise HTTPException(404, "no such trip")
-    settings = settings_of(request)
     for item in detail.timeline:
-        item["evidence"] = evidence_base(settings, item.get("lane_id") or "")
+        item["evidence"] = evidence_base(item.get("lane_id") or "")
     return render(request, "trip.html", d=detail)
 
 

@@ -101,7 +101,6 @@ def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
 def board_state(request: Request) -> list[dict[str, Any]]:
     """Every lane with its stored rows and what the live hub heard (status is only live)."""
     reference: Reference = request.app.state.reference
-    settings = settings_of(request)
     lanes = reference.lanes()
     with request.app.state.sessions() as session, session.begin():
         stored = q.lane_board(session, lanes=lanes)
@@ -113,7 +112,7 @@ def board_state(request: Request) -> list[dict[str, Any]]:
             heard = {k: v["data"] for k, v in live.get(lane.id, {}).items()}
             out.append({"lane_id": lane.id, "gate_id": gate.id, "gate_vi": gate.name_vi,
                         "gate_en": gate.name_en, "direction": lane.direction.value,
-                        "mode": lane.mode.value, "evidence": evidence_base(settings, lane.id),
+                        "mode": lane.mode.value, "evidence": evidence_base(lane.id),
                         "db": stored[lane.id], "live": heard})
     return out
 
@@ -172,9 +171,8 @@ def exceptions_page(request: Request, done: str | None = None,
         return user
     with request.app.state.sessions() as session, session.begin():
         items = q.exceptions(session)
-    settings = settings_of(request)
     for item in items:
-        item["evidence"] = evidence_base(settings, item["lane_id"])
+        item["evidence"] = evidence_base(item["lane_id"])
     return render(request, "exceptions.html", items=items, done=done, error=error,
                   min_reason=officers.MIN_REASON)
 

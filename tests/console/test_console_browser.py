@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import cv2
 import pytest
 from conftest import PASSWORD, Console, Served
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -16,10 +18,12 @@ from domain import topics
 from domain.messages import BarrierStateV1, DecisionV1, LaneCommandV1, LaneStatusV1, parse_message
 from domain.reasons import reason
 from domain.signing import new_nonce, verify_command
+from edge.evidence import EvidenceServer, EvidenceStore
 from mqttio import MqttLink
 from services.audit import verify_chain
 from services.db.models import AuditEvent, Decision, PlateRead
 from smartgate.broker import MosquittoBroker
+from smartgate.scenes import render_plate
 
 pytestmark = [pytest.mark.browser, pytest.mark.mosquitto]
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -38,9 +42,20 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
+def lane_evidence(tmp_path: Path) -> Iterator[tuple[EvidenceStore, str]]:
+    """The real edge evidence store and HTTP server of lane hn1119-n1."""
+    store = EvidenceStore(tmp_path / "evidence", max_bytes=10_000_000)
+    server = EvidenceServer(store).start()
+    yield store, f"http://127.0.0.1:{server.port}"
+    server.stop()
+
+
+@pytest.fixture
 def served(make_console: Callable[..., Console], serve: Callable[[Console], Served],
-           sqlite_url: str, mosquitto: MosquittoBroker) -> Served:
-    console = make_console(sqlite_url, mqtt_url=mosquitto.url("gateway"))
+           sqlite_url: str, mosquitto: MosquittoBroker,
+           lane_evidence: tuple[EvidenceStore, str]) -> Served:
+    console = make_console(sqlite_url, mqtt_url=mosquitto.url("gateway"),
+                           evidence_urls={"hn1119-n1": lane_evidence[1]})
     return serve(console)
 
 
@@ -52,14 +67,14 @@ def sign_in(page: Page, base: str, username: str, password: str = PASSWORD) -> N
 
 
 def store_decision(console: Console, *, lane_id: str, plate: str, outcome: str,
-                   codes: tuple[str, ...]) -> str:
+                   codes: tuple[str, ...], crop: str = CROP) -> str:
     now = datetime.now(UTC)
     event_id = uuid.uuid4().hex
     with console.sessions() as s, s.begin():
         s.add(PlateRead(event_id=event_id, lane_id=lane_id, device_id=f"{lane_id}-cam1",
                         pass_id=uuid.uuid4().hex, grade="pass", captured_at=now, received_at=now,
                         plate=plate, raw_text=plate, confidence=0.81, layout="1-line",
-                        country="VN", frames=3, crop_sha256=CROP))
+                        country="VN", frames=3, crop_sha256=crop))
         d = Decision(event_id=event_id, lane_id=lane_id, gate_id="huu-nghi-1119", plate=plate,
                      outcome=outcome, reasons=[reason(c).model_dump() for c in codes],
                      rules_version="test", decided_at=now)
@@ -135,10 +150,15 @@ def test_sign_in_and_watch_a_lane_update_live(served: Served, browser: Browser,
 
 
 def test_resolve_an_exception_and_the_lane_gets_a_signed_command(
-        served: Served, browser: Browser, mosquitto: MosquittoBroker) -> None:
+        served: Served, browser: Browser, mosquitto: MosquittoBroker,
+        lane_evidence: tuple[EvidenceStore, str]) -> None:
     console = served.console
+    rgb = render_plate("12C-555.55", "1-line", random.Random(3))
+    ok, crop_jpeg = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    assert ok
+    crop = lane_evidence[0].put(crop_jpeg.tobytes())
     decision_id = store_decision(console, lane_id="hn1119-n1", plate="12C55555",
-                                 outcome="manual", codes=("READ_UNCERTAIN",))
+                                 outcome="manual", codes=("READ_UNCERTAIN",), crop=crop)
     lane = MqttLink(mosquitto.add_device("hn1119-n1-cam1", "hn1119-n1"), "hn1119-n1-cam1",
                     subscriptions=[(topics.commands("hn1119-n1"), 1)], clean_session=True)
     lane.start()
@@ -149,6 +169,11 @@ def test_resolve_an_exception_and_the_lane_gets_a_signed_command(
         card = page.locator(f'article[data-decision="{decision_id}"]')
         expect(card.locator(".plate")).to_have_text("12C55555")
         expect(card.locator('li[data-code="READ_UNCERTAIN"]')).to_be_visible()
+        # The plate crop, fetched from the lane through the console's hash-checked proxy.
+        img = card.locator(".crop img")
+        expect(img).to_be_visible()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=img.element_handle())
         page.screenshot(path=str(SHOTS / "console-exceptions.png"), full_page=True)
         # The reason is mandatory: the browser refuses to submit without one.
         card.locator("button[value=open]").click()
@@ -164,6 +189,16 @@ def test_resolve_an_exception_and_the_lane_gets_a_signed_command(
         assert (command.action, command.lane_id, command.decision_id) == (
             "open", "hn1119-n1", decision_id)
         verify_command(command, {"centre-test": console.signing_public})
+        # The lane executes it; the officer sees the barrier open on the live board.
+        page.goto(f"{served.url}/console/")
+        expect(page.locator("#live")).to_have_attribute("data-live", "yes", timeout=10_000)
+        lane.publish(topics.barrier("hn1119-n1"), BarrierStateV1(
+            device_id="hn1119-n1-cam1", sent_at=datetime.now(UTC), nonce=new_nonce(),
+            event_id=uuid.uuid4().hex, lane_id="hn1119-n1", state="open", executed=True,
+            command_id=command.command_id, at=datetime.now(UTC)).to_json(), wait=5)
+        expect(page.locator("#lane-hn1119-n1 .barrier")).to_have_attribute(
+            "data-barrier", "open", timeout=10_000)
+        page.screenshot(path=str(SHOTS / "console-lane-opened.png"), full_page=True)
         with console.sessions() as s, s.begin():
             assert s.get(Decision, decision_id).resolved_at is not None  # type: ignore[union-attr]
             ev = s.scalars(select(AuditEvent).where(AuditEvent.subject_id == decision_id)).one()
