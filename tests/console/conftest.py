@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.signing import generate_signing_key
+from edge.evidence import EvidenceServer, EvidenceStore
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from services.db.session import make_engine, make_session_factory
@@ -76,6 +78,15 @@ def sign_in(client: TestClient, username: str) -> str:
     assert me.status_code == 200
     csrf: str = me.json()["csrf"]
     return csrf
+
+
+@pytest.fixture
+def lane_evidence(tmp_path: Path) -> Iterator[tuple[EvidenceStore, str]]:
+    """A real edge evidence store and its HTTP server (what a lane device runs)."""
+    store = EvidenceStore(tmp_path / "evidence", max_bytes=10_000_000)
+    server = EvidenceServer(store).start()
+    yield store, f"http://127.0.0.1:{server.port}"
+    server.stop()
 
 
 @dataclass

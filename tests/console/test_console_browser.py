@@ -18,7 +18,7 @@ from domain import topics
 from domain.messages import BarrierStateV1, DecisionV1, LaneCommandV1, LaneStatusV1, parse_message
 from domain.reasons import reason
 from domain.signing import new_nonce, verify_command
-from edge.evidence import EvidenceServer, EvidenceStore
+from edge.evidence import EvidenceStore
 from mqttio import MqttLink
 from services.audit import verify_chain
 from services.db.models import AuditEvent, Decision, PlateRead
@@ -39,15 +39,6 @@ def browser() -> Iterator[Browser]:
         b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-@pytest.fixture
-def lane_evidence(tmp_path: Path) -> Iterator[tuple[EvidenceStore, str]]:
-    """The real edge evidence store and HTTP server of lane hn1119-n1."""
-    store = EvidenceStore(tmp_path / "evidence", max_bytes=10_000_000)
-    server = EvidenceServer(store).start()
-    yield store, f"http://127.0.0.1:{server.port}"
-    server.stop()
 
 
 @pytest.fixture

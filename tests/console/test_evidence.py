@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import cv2
 import numpy as np
-import pytest
 from conftest import Console, sign_in
 from fastapi.testclient import TestClient
 
-from edge.evidence import EvidenceServer, EvidenceStore
+from edge.evidence import EvidenceStore
 
 LANE = "hn1119-x1"
-
-
-@pytest.fixture
-def edge_store(tmp_path: Path) -> Iterator[tuple[EvidenceStore, str]]:
-    store = EvidenceStore(tmp_path / "evidence", max_bytes=10_000_000)
-    server = EvidenceServer(store).start()
-    yield store, f"http://127.0.0.1:{server.port}"
-    server.stop()
 
 
 def _message(body: dict[str, list[dict[str, str]]]) -> str:
@@ -39,8 +29,8 @@ def _jpeg(seed: int) -> bytes:
 
 def test_officer_sees_the_lane_evidence_and_only_intact_evidence(
         make_console: Callable[..., Console], sqlite_url: str,
-        edge_store: tuple[EvidenceStore, str]) -> None:
-    store, url = edge_store
+        lane_evidence: tuple[EvidenceStore, str]) -> None:
+    store, url = lane_evidence
     console = make_console(sqlite_url, console_live=False, evidence_urls={LANE: url})
     sha = store.put(_jpeg(1))
     path = f"/console/lanes/{LANE}/evidence/{sha}.jpg"
