@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "devices": ("smartgate.commands.devices", "manage lane devices and their broker credentials"),
     "read": ("smartgate.commands.read", "read plates in image files or folders (JSON lines)"),
     "scenes": ("smartgate.commands.scenes", "write generated, labelled lane frames"),
+    "simulate": ("smartgate.commands.simulate",
+                 "replay a day through the yard policy and the rules, compare scenarios"),
     "demo": ("smartgate.demo", "run the whole system on this machine with simulated lanes"),
 }
 
