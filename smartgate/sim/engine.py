@@ -26,7 +26,7 @@ from domain.clearance import PassEvidence, decide
 from domain.flow.metering import Meter, hourly_capacity, is_open, open_windows, service_time
 from domain.flow.priority import PriorityClass, PriorityPolicy, Scheduler
 from domain.hours import GATE_TZ, extension_after_closing
-from domain.reference import Direction, Gate, Lane, LaneMode, Reference
+from domain.reference import Direction, Gate, Lane, LaneKind, LaneMode, Reference
 from smartgate.sim.day import Truck
 
 GATES = ("huu-nghi-1119", "huu-nghi-1088")
@@ -81,7 +81,7 @@ class Result:
 
 
 def _lanes(gate: Gate, scenario: Scenario) -> list[Lane]:
-    lanes = list(gate.lanes)
+    lanes = [ln for ln in gate.lanes if ln.kind == LaneKind.BARRIER]
     if gate.id == "huu-nghi-1119":
         lanes += [Lane(f"hn1119-sim{k}", gate.id, Direction.IMPORT, LaneMode.CONTACTLESS)
                   for k in range(scenario.extra_lanes)]
