@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.flow.forecast import ForecastError, Forecaster
+from domain.flow.forecast import Forecaster, ForecastError
 from domain.flow.metering import Meter, hourly_capacity, open_windows, service_time
 from domain.flow.priority import PriorityClass, PriorityPolicy, Scheduler, classify, plan
 from domain.hours import GATE_TZ, extension_after_closing
 from domain.reference import load_reference
 from smartgate.sim.history import synthetic_history, synthetic_weather
 
-TP, P, T, O = (PriorityClass.TRUSTED_PERISHABLE, PriorityClass.PERISHABLE,
+TP, P, T, ORD = (PriorityClass.TRUSTED_PERISHABLE, PriorityClass.PERISHABLE,
                PriorityClass.TRUSTED, PriorityClass.ORDINARY)
 GATE = load_reference().gate("huu-nghi-1119")
 
@@ -34,26 +34,26 @@ def test_classes_follow_echerha() -> None:
     assert classify(perishable=True, trusted=False, transit=True) == TP
     assert classify(perishable=True, trusted=False) == P
     assert classify(perishable=False, trusted=True) == T
-    assert classify(perishable=False, trusted=False, transit=True) == O
+    assert classify(perishable=False, trusted=False, transit=True) == ORD
 
 
 def test_ratio_is_honoured_over_a_long_run_with_every_class_waiting() -> None:
     rng = random.Random(5)
-    queue = [W(i, rng.choice([TP, P, T, O])) for i in range(40000)]
+    queue = [W(i, rng.choice([TP, P, T, ORD])) for i in range(40000)]
     called = Scheduler(PriorityPolicy()).order(queue, limit=8000)
     counts = Counter(w.priority for w in called)
-    assert counts == {TP: 1000, P: 1000, T: 1000, O: 5000}
+    assert counts == {TP: 1000, P: 1000, T: 1000, ORD: 5000}
     # ... and smoothly: every window of 8 consecutive calls holds exactly the ratio
     for k in range(0, 8000, 8):
-        assert Counter(w.priority for w in called[k:k + 8]) == {TP: 1, P: 1, T: 1, O: 5}
-    for klass in (TP, P, T, O):  # first come, first served within a class
+        assert Counter(w.priority for w in called[k:k + 8]) == {TP: 1, P: 1, T: 1, ORD: 5}
+    for klass in (TP, P, T, ORD):  # first come, first served within a class
         seqs = [w.seq for w in called if w.priority == klass]
         assert seqs == sorted(seqs)
 
 
 def test_ratio_across_many_passes_keeps_its_place_and_gives_spare_slots_away() -> None:
     sched = Scheduler(PriorityPolicy())
-    queue = [W(i, O if i % 10 else P) for i in range(2000)]  # no trusted, few perishables
+    queue = [W(i, ORD if i % 10 else P) for i in range(2000)]  # no trusted, few perishables
     called: list[W] = []
     while queue:
         batch = sched.order(queue, limit=3)  # a pass calls three, as a quota would
@@ -66,12 +66,12 @@ def test_ratio_across_many_passes_keeps_its_place_and_gives_spare_slots_away() -
     # (1:5 against ordinary), not their 1 in 10 share of the queue
     assert abs(first_800[P] - 800 / 6) <= 1
     # calling three per pass gives the very order of one long pass: the position carries over
-    whole = [W(i, O if i % 10 else P) for i in range(2000)]
+    whole = [W(i, ORD if i % 10 else P) for i in range(2000)]
     assert [w.seq for w in called] == [w.seq for w in Scheduler(PriorityPolicy()).order(whole)]
 
 
 def test_strict_and_fifo_modes_and_bad_policies() -> None:
-    queue = [W(1, O), W(2, T), W(3, P), W(4, TP), W(5, O)]
+    queue = [W(1, ORD), W(2, T), W(3, P), W(4, TP), W(5, ORD)]
     assert [w.seq for w in Scheduler(PriorityPolicy("strict")).order(queue)] == [4, 3, 2, 1, 5]
     assert [w.seq for w in Scheduler(PriorityPolicy("fifo")).order(queue)] == [1, 2, 3, 4, 5]
     assert [w.seq for w in plan(PriorityPolicy(), 0, queue)] == [4, 3, 2, 1, 5]
@@ -81,7 +81,7 @@ def test_strict_and_fifo_modes_and_bad_policies() -> None:
         PriorityPolicy.from_weights({"ordinary": 0})
     policy = PriorityPolicy.from_weights({"trusted_perishable": 2, "perishable": 1, "trusted": 0,
                                           "ordinary": 3})
-    assert policy.cycle() == (TP, P, O, TP, O, O)
+    assert policy.cycle() == (TP, P, ORD, TP, ORD, ORD)
 
 
 def test_service_time_and_capacity() -> None:
