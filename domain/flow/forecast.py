@@ -96,19 +96,19 @@ class Forecaster:
             raise ForecastError("no arrivals history: record a few days first")
         self.last = max(self.totals)
         self.profile = hourly_profile(history, last=self.last, tz=tz)
-        recent = [self.last - timedelta(days=i) for i in range(56)]
-        mean56 = fmean(self.totals.get(d, 0) for d in recent)
+        # Days without any record (before the history starts) are unknown, not zero.
+        recent = [d for d in (self.last - timedelta(days=i) for i in range(56))
+                  if d in self.totals]
+        mean56 = fmean(self.totals[d] for d in recent)
         by_wd: dict[int, list[float]] = defaultdict(list)
         for d in recent:
-            if d in self.totals:
-                by_wd[d.weekday()].append(self.totals[d])
+            by_wd[d.weekday()].append(self.totals[d])
         self.weekday = {wd: (fmean(v) / mean56 if mean56 and len(v) >= 2 else 1.0)
                         for wd, v in by_wd.items()}
-        last14 = [self.last - timedelta(days=i) for i in range(14)]
-        self.level = fmean(self.totals.get(d, 0) / self.weekday.get(d.weekday(), 1.0)
-                           for d in last14)
+        self.level = fmean(self.totals[d] / self.weekday.get(d.weekday(), 1.0)
+                           for d in recent[:14])
         # Day-level error of the model on the last 4 weeks, relative.
-        errs = [self.totals.get(d, 0) / (self.level * self.weekday.get(d.weekday(), 1.0))
+        errs = [self.totals[d] / (self.level * self.weekday.get(d.weekday(), 1.0))
                 for d in recent[:28] if self.level]
         self.rel_sd = pstdev(errs) if len(errs) > 1 else 0.2
 

@@ -16,7 +16,7 @@ from domain.flow.metering import Meter, hourly_capacity, open_windows, service_t
 from domain.flow.priority import PriorityClass, PriorityPolicy, Scheduler, classify, plan
 from domain.hours import GATE_TZ, extension_after_closing
 from domain.reference import load_reference
-from smartgate.sim.history import synthetic_history, synthetic_weather
+from smartgate.sim.history import WEEKDAY, synthetic_history, synthetic_weather
 
 TP, P, T, ORD = (PriorityClass.TRUSTED_PERISHABLE, PriorityClass.PERISHABLE,
                PriorityClass.TRUSTED, PriorityClass.ORDINARY)
@@ -192,3 +192,12 @@ def test_preregistrations_floor_and_bad_weather() -> None:
     with pytest.raises(ForecastError, match="no arrivals history"):
         Forecaster({})
     assert hours[0].start.tzinfo is not None and hours[0].start.astimezone(UTC)
+
+
+def test_a_short_history_is_not_read_as_zeros_before_it_starts() -> None:
+    start = date(2026, 3, 2)
+    model = Forecaster(synthetic_history(start=start, days=20, seed=6, weather={}))
+    assert all(0.8 < f < 1.2 for f in model.weekday.values())
+    day = start + timedelta(days=20)
+    truth = 1250 * WEEKDAY[day.weekday()]  # the generator's mean for that day (a Sunday)
+    assert abs(model.day_model(day).total - truth) < 0.12 * truth
