@@ -28,12 +28,20 @@ class LaneMode(StrEnum):
     MANUAL = "manual"
 
 
+class LaneKind(StrEnum):
+    """A barrier lane at the gate decides; a yard lane (staging-yard entrance) checks in."""
+
+    BARRIER = "barrier"
+    YARD = "yard"
+
+
 @dataclass(frozen=True, slots=True)
 class Lane:
     id: str
     gate_id: str
     direction: Direction
     mode: LaneMode
+    kind: LaneKind = LaneKind.BARRIER
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +105,8 @@ def load_reference(path: Path | None = None) -> Reference:
                     raise ReferenceError_(f"lane {lane_id!r} is declared twice")
                 seen_lanes.add(lane_id)
                 lanes.append(
-                    Lane(lane_id, gate_id, Direction(ln["direction"]), LaneMode(ln["mode"]))
+                    Lane(lane_id, gate_id, Direction(ln["direction"]), LaneMode(ln["mode"]),
+                         LaneKind(ln.get("kind", "barrier")))
                 )
             gates.append(
                 Gate(

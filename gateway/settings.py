@@ -79,6 +79,9 @@ class GatewaySettings(BaseSettings):
     centre_key_id: str = Field(
         "centre-1", validation_alias=AliasChoices("CENTRE_KEY_ID", "centre_key_id"))
     command_ttl_seconds: int = Field(120, ge=5, le=3600)
+    weather_source: str | None = Field(None, validation_alias=AliasChoices(
+        "SMARTGATE_WEATHER", "weather_source"),
+        description="forecast weather feed: a JSON file or an http(s) URL (docs/flow.md)")
     evidence_base_url: str = Field(
         "http://127.0.0.1:8081",
         description="default edge evidence server (GET /evidence/<sha>.jpg)")

@@ -22,6 +22,7 @@ import logging
 import random
 import secrets
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -111,20 +112,39 @@ def enqueue_status_changes(session: Session, *, now: datetime, batch: int = 200)
         endpoints.setdefault(ep.carrier_id, []).append(ep)
     queued = 0
     for trip in trips:
-        event_id = new_id()
-        body = json.dumps({
-            "id": event_id, "type": EVENT_TYPE, "created_at": now.isoformat(),
-            "data": {"trip_id": trip.id, "reference": trip.reference, "status": trip.status,
-                     "previous_status": trip.notified_status, "plate": trip.plate,
-                     "gate_id": trip.gate_id},
-        }, ensure_ascii=False, separators=(",", ":"))
-        for ep in endpoints.get(trip.carrier_id, []):
-            session.add(WebhookDelivery(
-                endpoint_id=ep.id, carrier_id=trip.carrier_id, event_id=event_id,
-                event_type=EVENT_TYPE, trip_id=trip.id, payload=body, state="pending",
-                attempts=0, next_attempt_at=now, created_at=now))
-            queued += 1
+        data = {"trip_id": trip.id, "reference": trip.reference, "status": trip.status,
+                "previous_status": trip.notified_status, "plate": trip.plate,
+                "gate_id": trip.gate_id}
+        queued += _queue(session, endpoints.get(trip.carrier_id, []), carrier_id=trip.carrier_id,
+                         event_type=EVENT_TYPE, trip_id=trip.id, data=data, now=now)
         trip.notified_status = trip.status
+    session.flush()
+    return queued
+
+
+def _queue(session: Session, endpoints: list[WebhookEndpoint], *, carrier_id: str,
+           event_type: str, trip_id: str | None, data: Mapping[str, object], now: datetime) -> int:
+    event_id = new_id()
+    body = json.dumps({"id": event_id, "type": event_type, "created_at": now.isoformat(),
+                       "data": data}, ensure_ascii=False, separators=(",", ":"), default=str)
+    for ep in endpoints:
+        session.add(WebhookDelivery(
+            endpoint_id=ep.id, carrier_id=carrier_id, event_id=event_id, event_type=event_type,
+            trip_id=trip_id, payload=body, state="pending", attempts=0, next_attempt_at=now,
+            created_at=now))
+    return len(endpoints)
+
+
+def enqueue_event(session: Session, *, carrier_id: str, event_type: str, trip_id: str | None,
+                  data: Mapping[str, object], now: datetime) -> int:
+    """Queue one event (``yard.called``...) to each active endpoint of a carrier; count them.
+
+    Delivered, signed and retried by :class:`WebhookWorker` like status changes.
+    """
+    endpoints = list(session.scalars(select(WebhookEndpoint).where(
+        WebhookEndpoint.carrier_id == carrier_id, WebhookEndpoint.active.is_(True))))
+    queued = _queue(session, endpoints, carrier_id=carrier_id, event_type=event_type,
+                    trip_id=trip_id, data=data, now=now)
     session.flush()
     return queued
 

@@ -15,10 +15,13 @@ from importlib import import_module
 COMMANDS: dict[str, tuple[str, str]] = {
     "edge": ("edge.cli", "run a lane (or yard) edge agent: camera -> plate reads -> MQTT"),
     "central": ("services.central.cli", "run the central service: ingest, matching, decisions"),
+    "yard": ("services.yard.cli", "run the staging yard's call-forward worker (queues, SMS)"),
     "gateway": ("gateway.cli", "run the HTTP gateway: carriers' API and officers' console"),
     "devices": ("smartgate.commands.devices", "manage lane devices and their broker credentials"),
     "read": ("smartgate.commands.read", "read plates in image files or folders (JSON lines)"),
     "scenes": ("smartgate.commands.scenes", "write generated, labelled lane frames"),
+    "simulate": ("smartgate.commands.simulate",
+                 "replay a day through the yard policy and the rules, compare scenarios"),
     "demo": ("smartgate.demo", "run the whole system on this machine with simulated lanes"),
 }
 

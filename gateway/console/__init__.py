@@ -7,13 +7,14 @@ MQTT feed of the board (:mod:`gateway.live`).
 
 from fastapi import APIRouter
 
-from gateway.console import api, evidence, more, pages
+from gateway.console import api, evidence, flow, more, pages
 from gateway.live import lifespan
 
 router = APIRouter()
 router.include_router(pages.router)
 router.include_router(more.router)
 router.include_router(evidence.router)
+router.include_router(flow.router)
 router.include_router(api.router, prefix="/api")
 
 __all__ = ["lifespan", "router"]

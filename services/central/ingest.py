@@ -37,7 +37,7 @@ from domain.messages import (
     PlateReadV1,
     parse_message,
 )
-from domain.reference import Reference
+from domain.reference import LaneKind, Reference
 from domain.signing import SignatureError, hmac_verify
 from services.audit import record
 from services.central.barrier import apply_barrier_state
@@ -53,9 +53,10 @@ from services.db.models import (
     new_id,
 )
 from services.officers import active_extensions
+from services.yard import checkin as yard  # a module: the yard imports central facts
 
 ACTOR = "central"
-Status = Literal["decided", "stored", "duplicate", "barrier", "rejected"]
+Status = Literal["decided", "stored", "duplicate", "barrier", "rejected", "checked_in"]
 
 
 class Refused(Exception):
@@ -185,6 +186,9 @@ def _plate_read(session: Session, *, msg: PlateReadV1, now: datetime, config: In
         return Handled("stored", [ack], event_id=msg.event_id)
 
     lane = config.reference.lane(msg.lane_id)
+    if lane.kind == LaneKind.YARD:  # the staging yard's entrance: check in, no barrier
+        yard.check_in(session, msg=msg, lane=lane, now=now)
+        return Handled("checked_in", [ack], event_id=msg.event_id)
     gate = config.reference.gate(lane.gate_id)
     seen_at = min(msg.captured_at, now)  # the truck was at the lane then (never in the future)
     result = decide(

@@ -9,7 +9,7 @@ from conftest import USERS, Console, sign_in
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from gateway.console import api, evidence, more, pages
+from gateway.console import api, evidence, flow, more, pages
 
 # Least role per console path (method, path template) -> role; every route must be listed.
 LEAST: dict[tuple[str, str], str | None] = {
@@ -32,6 +32,7 @@ LEAST: dict[tuple[str, str], str | None] = {
     ("POST", "/console/api/extensions"): "supervisor",
     ("GET", "/console/api/officers"): "admin", ("POST", "/console/api/officers"): "admin",
     ("GET", "/console/lanes/{lane_id}/evidence/{name}"): "officer",
+    ("GET", "/console/yard"): "officer", ("GET", "/console/forecast"): "supervisor",
 }
 RANK = {"officer": 0, "supervisor": 1, "admin": 2}
 GET_PAGES = [p for (m, p), r in LEAST.items() if m == "GET" and r and "{" not in p]
@@ -49,7 +50,8 @@ def console(make_console: Callable[..., Console], sqlite_url: str) -> Console:
 
 def test_every_console_route_has_a_declared_role() -> None:
     mounted = [("/console", pages.router), ("/console", more.router),
-               ("/console", evidence.router), ("/console/api", api.router)]
+               ("/console", evidence.router), ("/console", flow.router),
+               ("/console/api", api.router)]
     routes = {(m, prefix + r.path) for prefix, router in mounted for r in router.routes
               if isinstance(r, APIRoute) for m in (r.methods or set()) - {"HEAD"}}
     assert routes == set(LEAST)

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from services.db.models import Base
+from services.yard import models as _yard_models  # noqa: F401  (the yard tables)
 
 config = context.config
 target_metadata = Base.metadata
