@@ -10,7 +10,7 @@ from pathlib import Path
 
 import cv2
 import pytest
-from conftest import PASSWORD, Console, Served
+from consolehelpers import PASSWORD, Console, Served
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import cv2
 import numpy as np
-from conftest import Console, sign_in
+from consolehelpers import Console, sign_in
 from fastapi.testclient import TestClient
 
 from edge.evidence import EvidenceStore

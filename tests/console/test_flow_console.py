@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, Console, Served, sign_in
+from consolehelpers import PASSWORD, Console, Served, sign_in
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, expect
 from test_console_browser import SHOTS, browser  # the Debian-chromium fixture

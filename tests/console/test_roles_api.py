@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import USERS, Console, sign_in
+from consolehelpers import USERS, Console, sign_in
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
