@@ -39,7 +39,9 @@ def test_two_instances_share_the_work_without_double_decisions(make_pg_url, star
     assert decided == 60
     assert a.get("duplicate", 0) + b.get("duplicate", 0) == 120
     opens = [c for c in h.observer.on(topics.commands(LANE)) if c.action == "open"]
-    assert len(opens) == 1
+    # One open command; under load the retry worker may resend it (same command id, the edge
+    # executes a command id once), which is not a second decision.
+    assert len({c.command_id for c in opens}) == 1
 
 
 def test_crash_between_receive_and_commit_loses_nothing_and_decides_once(db_url, start_central):
