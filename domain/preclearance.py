@@ -217,13 +217,15 @@ def clearable_span(trip: TripFacts, *, lane: Lane, gate: Gate, now: datetime,
                    horizon: timedelta, rules: RuleSet, extensions: Sequence[HoursExtension] = (),
                    tz: tzinfo = GATE_TZ, step: timedelta = timedelta(minutes=5)
                    ) -> tuple[datetime, datetime] | None:
-    """When, within ``horizon`` of ``now``, this lane may clear ``trip`` with no officer.
+    """When this lane may clear ``trip`` with no officer, looking ``horizon`` ahead of ``now``.
 
     None unless the trip is green-channel, clearable, for this lane's gate and direction,
-    and every clearance rule passes (no ``manual`` or ``inspect`` finding). Rules that
-    depend on the time (gate hours, document validity) are checked every ``step`` and at
-    the end; the span stops at the last time known to pass, so a gate that closes in the
-    middle never leaves a truck pre-cleared after closing.
+    expected within the horizon, and every clearance rule passes (no ``manual`` or
+    ``inspect`` finding). Rules that depend on the time (gate hours, document validity)
+    are checked on a ``step`` grid and at the end; the span stops at the last time known
+    to pass, so a gate that closes in the middle never leaves a truck pre-cleared after
+    closing. The grid is aligned, so the span does not move with ``now`` between steps
+    (an unchanged list is not re-issued).
     """
     if lane.mode == LaneMode.MANUAL or trip.channel != Channel.GREEN:
         return None
@@ -231,11 +233,14 @@ def clearable_span(trip: TripFacts, *, lane: Lane, gate: Gate, now: datetime,
             or trip.direction != lane.direction:
         return None
     grace = rules.matching.window_grace
-    start = max(now, _aware(trip.window_start) - grace)
-    end = min(now + horizon, _aware(trip.window_end) + grace)
-    if start > end:
+    grid = datetime.fromtimestamp(now.timestamp() // step.total_seconds()
+                                  * step.total_seconds(), UTC)
+    start = _aware(trip.window_start) - grace
+    end = min(_aware(trip.window_end) + grace, grid + horizon)
+    first = max(grid, start)
+    if start > grid + horizon or first > end:
         return None
-    samples = [start + step * i for i in range(int((end - start) / step) + 1)]
+    samples = [first + step * i for i in range(int((end - first) / step) + 1)]
     if samples[-1] < end:
         samples.append(end)
     last_ok: datetime | None = None

@@ -190,7 +190,8 @@ class OfflineLane:
         self.store, self.watch, self.barrier = store, watch, barrier
         self.list_topic = topics.preclearance(lane_id)
         self.opened = 0
-        self.waiting = 0
+        self.waiting = 0  # in the current outage (the console shows it)
+        self.waiting_total = 0
         self._was_lost = False
 
     def subscriptions(self) -> list[tuple[str, int]]:
@@ -248,6 +249,7 @@ class OfflineLane:
                     detail = f"barrier fault: {exc}"[:200]
         if outcome != "open" or not executed:
             self.waiting += 1
+            self.waiting_total += 1
         log.info("edge: offline decision for pass %s (%s): %s %s", read.pass_id, read.plate,
                  outcome, ",".join(codes))
         return LocalDecisionV1(
