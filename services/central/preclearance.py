@@ -25,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from domain import topics
 from domain.lookalikes import cached_skeleton
@@ -143,6 +143,7 @@ class OfflineSupport:
         self.published = 0
         self._wake = threading.Event()
         self._beat_at = 0.0
+        self._pruned_at = 0.0
 
     def _status(self, state: str, now: datetime) -> bytes:
         return CentreStatusV1(instance=self.instance, state=state, at=now).to_json()
@@ -166,22 +167,50 @@ class OfflineSupport:
 
     def run(self, stop: threading.Event, link: Callable[[], MqttLink | None],
             clock: Callable[[], datetime]) -> None:
+        was_connected = False
         while not stop.is_set():
             current = link()
-            if current is not None and current.connected.is_set():
+            connected = current is not None and current.connected.is_set()
+            if current is not None and connected:
                 try:
+                    if not was_connected:  # a list signed while the broker was away
+                        self.republish(current)
                     self.tick(current, clock())
                 except Exception as exc:  # the database may be down: lanes keep their list
                     log.warning("central: pre-clearance refresh failed: %r", exc)
+                    connected = False  # try the republish again
+            was_connected = connected
             self._wake.wait(self.refresh_s)
             self._wake.clear()
             stop.wait(0.2)  # a burst of decisions yields one refresh, not one each
+
+    def republish(self, link: MqttLink) -> None:
+        """Every lane's latest list again (retained): none may be lost with a broker outage."""
+        newest = (select(PreclearanceList.lane_id, func.max(PreclearanceList.version).label("v"))
+                  .group_by(PreclearanceList.lane_id).subquery())
+        with self.sessions() as session:
+            latest = session.execute(
+                select(PreclearanceList.lane_id, PreclearanceList.payload).join(
+                    newest, (PreclearanceList.lane_id == newest.c.lane_id)
+                    & (PreclearanceList.version == newest.c.v))).all()
+        for lane_id, payload in latest:
+            link.publish(topics.preclearance(lane_id), payload.encode(), qos=1, retain=True)
 
     def tick(self, link: MqttLink, now: datetime) -> list[PreclearanceListV1]:
         if time.monotonic() - self._beat_at >= self.heartbeat_s:
             link.publish(self.status_topic, self._status("online", now), qos=1, retain=True)
             self._beat_at = time.monotonic()
         issued = []
+        if time.monotonic() - self._pruned_at > 600:
+            with self.sessions() as session, session.begin():
+                # Lists long expired can go (no lane opens with them), but never a lane's
+                # newest: its version is where the next one counts from.
+                newer = aliased(PreclearanceList)
+                session.execute(delete(PreclearanceList).where(
+                    PreclearanceList.expires_at < now - timedelta(days=7),
+                    select(newer.id).where(newer.lane_id == PreclearanceList.lane_id,
+                                           newer.version > PreclearanceList.version).exists()))
+            self._pruned_at = time.monotonic()
         with self.sessions() as session:
             lanes = lanes_with_devices(session)
         for lane_id in lanes:
