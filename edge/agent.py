@@ -104,6 +104,7 @@ class EdgeAgent:
         self._hb_at = 0.0
         self._hb_frames = 0
         self._hb_lost = False
+        self._hb_force = False
         self._shutdown_lock = threading.Lock()
         self._closed = False
 
@@ -266,7 +267,7 @@ class EdgeAgent:
         local = self.offline.on_pass(msg) if grade == "pass" else None
         if local is not None:  # decided here (the centre is lost): the read travels inside
             self._commit(local, topics.local_decisions(self.settings.lane_id), evictable=False)
-            self._maybe_heartbeat(force=True)
+            self._hb_force = True  # the uplink thread publishes the new count of waiting trucks
             return
         self._commit(msg, topics.reads(self.settings.lane_id), evictable=grade == "frame")
         if grade == "pass":
@@ -348,9 +349,10 @@ class EdgeAgent:
                             outbox_depth=self.outbox.depth, disk_free_mb=int(free_mb),
                             barrier=barrier, **offline)
 
-    def _maybe_heartbeat(self, force: bool = False) -> None:
+    def _maybe_heartbeat(self) -> None:
         lost = self.offline.lost()
         changed, self._hb_lost = lost != self._hb_lost, lost
+        force, self._hb_force = self._hb_force, False
         if not (force or changed) and time.monotonic() - self._hb_at < self.settings.heartbeat_s:
             return
         status = self.heartbeat()

@@ -120,9 +120,11 @@ def test_centre_down_pre_cleared_trucks_pass_others_wait_and_all_is_reconciled(
 
 def test_broker_down_the_lane_still_clears_and_reports_exactly_once(rig: OfflineRig) -> None:
     trip = rig.register("12C-456.78")
-    wait_for("the list", lambda: trip in rig.listed())
+    later = rig.register("29C-333.44")
+    wait_for("the list", lambda: {trip, later} <= rig.listed())
     rig.broker.stop()
     wait_for("the lane to notice", rig.edge.offline.lost, timeout=15)
+    rig.cancel(later)  # while nobody can publish: the lane hears it when the broker is back
     rig.drive("12C45678", seed=21)
     rig.drive("30E12121", seed=22)  # undeclared: stays closed
     assert (rig.edge.offline.opened, rig.barrier.opens) == (1, 1)
