@@ -158,6 +158,11 @@ class CentreWatch:
             if status.state == "online":
                 self._heard = now
 
+    def instances(self) -> dict[str, str]:
+        """The last state heard from each central instance (for the status and tests)."""
+        with self._lock:
+            return {name: state for name, (state, _) in self._instances.items()}
+
     def sent(self, event_id: str) -> None:
         with self._lock:
             self._pending[event_id] = time.monotonic()

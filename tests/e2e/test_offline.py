@@ -60,8 +60,11 @@ def test_centre_down_pre_cleared_trucks_pass_others_wait_and_all_is_reconciled(
     wait_for("the revocation to reach the lane", lambda: revoked not in rig.listed())
     held_version = rig.edge.offline.store.current.version  # type: ignore[union-attr]
 
+    assert "online" in rig.edge.offline.watch.instances().values()  # heard through the ACL
     rig.stop_central()
-    wait_for("the lane to notice", rig.edge.offline.lost, timeout=10)
+    wait_for("the centre's own word that it stopped",
+             lambda: "offline" in rig.edge.offline.watch.instances().values(), timeout=10)
+    assert rig.edge.offline.lost()
     wait_for("the console status to say degraded",
              lambda: _retained_status(rig.broker).centre == "lost", timeout=10)
     status = _retained_status(rig.broker)
