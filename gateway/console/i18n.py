@@ -65,6 +65,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind_manual": ("Cần cán bộ", "Needs an officer"),
     "kind_inspect": ("Kiểm tra", "Inspection"),
     "kind_expired_command": ("Lệnh hết hạn", "Expired command"),
+    "kind_offline_conflict": ("Làn tự mở khi mất liên lạc: cần đối chiếu",
+                              "Opened offline: needs review"),
     "search": ("Tìm", "Search"),
     "carrier": ("Doanh nghiệp vận tải", "Carrier"),
     "declaration": ("Số tờ khai", "Declaration no."),
