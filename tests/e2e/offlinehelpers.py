@@ -91,6 +91,13 @@ class OfflineRig:
                               source=FolderSource(self.inbox, watch=True),
                               link_keepalive=5).start()
 
+    def restart_edge(self) -> None:
+        """Stop the lane agent and start a new one on the same data directory."""
+        self.edge.stop()
+        self.edge = EdgeAgent(self.settings, reader=make_reader(), barrier=self.barrier,
+                              source=FolderSource(self.inbox, watch=True),
+                              link_keepalive=5).start(wait=1)
+
     def start_central(self) -> None:
         self.central = CentralService(CentralSettings(
             database_url=self.db_url, mqtt_url=self.broker.url("central"),

@@ -133,6 +133,13 @@ def test_broker_down_the_lane_still_clears_and_reports_exactly_once(rig: Offline
     assert (rig.edge.offline.opened, rig.barrier.opens) == (1, 1)
     assert rig.edge.offline.waiting >= 1
     local = rig.decided()
+    # The lane box restarts mid-outage: it keeps its list and what it has used.
+    rig.restart_edge()
+    wait_for("the restarted lane to give up on the centre", rig.edge.offline.lost, timeout=15)
+    assert trip in rig.listed()
+    rig.drive("12C45678", seed=23)  # the same truck again: single use survives the restart
+    assert rig.barrier.opens == 1
+    local += rig.decided()
     rig.broker.start()
     wait_for("every local decision at the centre", lambda: len(rig.local_decisions()) == local,
              timeout=60)
