@@ -23,7 +23,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, V
 #: Largest payload the centre or an edge will parse (a read never needs more).
 MAX_PAYLOAD_BYTES = 16 * 1024
 #: A lane's pre-clearance list holds a few hours of trucks: it may be larger.
-MAX_LIST_BYTES = 1024 * 1024
+MAX_LIST_BYTES = 1024 * 1024 - 4096  # under the broker's 1 MiB packet limit
 
 Id = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 LaneId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]

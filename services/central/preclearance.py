@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
 
 from domain import topics
 from domain.lookalikes import cached_skeleton
@@ -38,9 +38,9 @@ from domain.rules import RuleSet, default_rules
 from domain.signing import sign_centre
 from domain.trips import CLEARABLE_STATUSES
 from mqttio import MqttLink, Will
-from services.central.facts import load_candidates
+from services.central.facts import trip_facts
 from services.commands import aware
-from services.db.models import Device, PreclearanceList, new_id
+from services.db.models import Device, PreclearanceList, Trip, new_id
 from services.officers import active_extensions
 
 log = logging.getLogger(__name__)
@@ -59,58 +59,119 @@ def instance_name(client_id: str) -> str:
     return name or "central"
 
 
+Built = tuple[list[PreclearanceV1], list[str], dict[str, str]]
+SpanCache = dict[tuple[object, ...], tuple[datetime, datetime] | None]
+
+
 def build_entries(session: Session, *, reference: Reference, lane_id: str, now: datetime,
-                  config: ListConfig, rules: RuleSet
-                  ) -> tuple[list[PreclearanceV1], list[str], dict[str, str]]:
-    """(entries, nearby declared plates that are not pre-cleared, trip id -> fingerprint)."""
+                  config: ListConfig, rules: RuleSet, cache: SpanCache | None = None) -> Built:
+    """(entries, nearby declared plates that are not pre-cleared, trip id -> fingerprint).
+
+    Only trips that could be cleared within the horizon are loaded in full; the closed
+    set (``others``) needs nothing but the plates declared at the gate around now, as
+    the centre loads them for a decision. ``cache`` keeps each trip's span while the
+    trip, the time grid and the extensions stay the same (the rules are the costly part).
+    """
     lane = reference.lane(lane_id)
     gate = reference.gate(lane.gate_id)
-    trips = load_candidates(session, gate_id=gate.id, at=now, around=config.candidate_window)
-    extensions = active_extensions(session, gate_id=gate.id, at=now)
     grace = rules.matching.window_grace
+    rows = session.execute(
+        select(Trip).where(
+            Trip.gate_id == gate.id, Trip.direction == str(lane.direction),
+            Trip.status.in_([str(s) for s in CLEARABLE_STATUSES]),
+            Trip.window_end >= now - grace, Trip.window_start <= now + config.horizon + grace)
+        .options(selectinload(Trip.cargo), selectinload(Trip.documents))).scalars().all()
+    trips = []
+    for row in rows:
+        try:
+            trips.append(trip_facts(row))
+        except ValueError:  # unknown direction/status: never pre-cleared (facts.py logs it)
+            continue
+    extensions = active_extensions(session, gate_id=gate.id, at=now)
     expected: dict[str, int] = {}
     for t in trips:  # a plate with two live trips here is the centre's DUPLICATE_TRIPS: manual
-        if t.status in CLEARABLE_STATUSES and t.gate_id == gate.id \
-                and t.direction == lane.direction \
-                and aware(t.window_start) - grace <= now + config.horizon \
-                and aware(t.window_end) + grace >= now:
-            expected[t.plate] = expected.get(t.plate, 0) + 1
+        expected[t.plate] = expected.get(t.plate, 0) + 1
+    grid = int(now.timestamp() // 300)
+    ext_key = tuple(sorted((e.gate_id, e.starts_at, e.ends_at) for e in extensions))
     entries, prints = [], {}
     for t in sorted(trips, key=lambda t: t.trip_id):
         if expected.get(t.plate, 0) != 1:
             continue
-        span = clearable_span(t, lane=lane, gate=gate, now=now, horizon=config.horizon,
-                              rules=rules, extensions=extensions)
+        print_ = fingerprint(t)
+        key = (t.trip_id, print_, str(t.status), lane.id, grid, ext_key, rules.version)
+        if cache is not None and key in cache:
+            span = cache[key]
+        else:
+            span = clearable_span(t, lane=lane, gate=gate, now=now, horizon=config.horizon,
+                                  rules=rules, extensions=extensions)
+            if cache is not None:
+                if len(cache) > 20_000:
+                    cache.clear()
+                cache[key] = span
         if span is None:
             continue
         entries.append(PreclearanceV1(trip_id=t.trip_id, plate=t.plate,
                                       trailer_plate=t.trailer_plate, valid_from=span[0],
                                       valid_until=span[1]))
-        prints[t.trip_id] = fingerprint(t)
+        prints[t.trip_id] = print_
     plates = {e.plate for e in entries}
     near = {cached_skeleton(p) for p in plates}
-    others = sorted({t.plate for t in trips
-                     if t.plate not in plates and cached_skeleton(t.plate) in near})
+    declared = session.execute(
+        select(Trip.plate).where(Trip.gate_id == gate.id,
+                                 Trip.window_end >= now - config.candidate_window,
+                                 Trip.window_start <= now + config.candidate_window)
+        .distinct()).scalars().all()
+    others = sorted({p for p in declared if p not in plates and cached_skeleton(p) in near})
     return entries, others, prints
+
+
+def _inputs(session: Session, *, reference: Reference, lane_id: str, now: datetime,
+            config: ListConfig, rules: RuleSet) -> str:
+    """Digest of everything a lane's list depends on: unchanged, the list need not be rebuilt.
+
+    Cheap (counts per status and the latest ``updated_at``): every trip creation, status
+    change and amendment moves one of them.
+    """
+    gate_id = reference.lane(lane_id).gate_id
+    rows = session.execute(
+        select(Trip.status, func.count(), func.max(Trip.updated_at)).where(
+            Trip.gate_id == gate_id, Trip.window_end >= now - config.candidate_window,
+            Trip.window_start <= now + config.candidate_window).group_by(Trip.status)).all()
+    exts = active_extensions(session, gate_id=gate_id, at=now)
+    text = repr((sorted(tuple(map(str, r)) for r in rows), int(now.timestamp() // 300),
+                 sorted((str(e.starts_at), str(e.ends_at)) for e in exts), rules.version))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def refresh_lane(session: Session, *, reference: Reference, lane_id: str, now: datetime,
                  config: ListConfig, signing_key: str, key_id: str,
-                 rules: RuleSet | None = None) -> PreclearanceListV1 | None:
-    """A new signed version of the lane's list when needed (caller's transaction), else None."""
+                 rules: RuleSet | None = None, cache: SpanCache | None = None,
+                 seen: dict[str, str] | None = None) -> PreclearanceListV1 | None:
+    """A new signed version of the lane's list when needed (caller's transaction), else None.
+
+    ``seen`` (lane -> digest of the inputs last built from) skips the rebuild when nothing
+    the list depends on changed and the list is not due for renewal.
+    """
     ruleset = rules or default_rules()
+    inputs = _inputs(session, reference=reference, lane_id=lane_id, now=now, config=config,
+                     rules=ruleset) if seen is not None else ""
+    latest = session.execute(
+        select(PreclearanceList.version, PreclearanceList.digest, PreclearanceList.expires_at)
+        .where(PreclearanceList.lane_id == lane_id)
+        .order_by(PreclearanceList.version.desc()).limit(1)).one_or_none()
+    fresh = latest is not None and aware(latest.expires_at) - now > config.ttl / 2
+    if seen is not None and fresh and seen.get(lane_id) == inputs:
+        return None
     entries, others, prints = build_entries(session, reference=reference, lane_id=lane_id,
-                                            now=now, config=config, rules=ruleset)
+                                            now=now, config=config, rules=ruleset, cache=cache)
+    if seen is not None:
+        seen[lane_id] = inputs
     matching = matching_of(ruleset.matching)
     digest = hashlib.sha256(json.dumps(
         {"entries": [e.model_dump(mode="json") for e in entries], "others": others,
          "rules": ruleset.version, "matching": matching.model_dump()},
         sort_keys=True).encode()).hexdigest()
-    latest = session.execute(
-        select(PreclearanceList).where(PreclearanceList.lane_id == lane_id)
-        .order_by(PreclearanceList.version.desc()).limit(1)).scalar_one_or_none()
-    if latest is not None and latest.digest == digest \
-            and aware(latest.expires_at) - now > config.ttl / 2:
+    if latest is not None and latest.digest == digest and fresh:
         return None
     lst = sign_centre(PreclearanceListV1(
         list_id=new_id(), lane_id=lane_id, version=(latest.version + 1) if latest else 1,
@@ -144,6 +205,8 @@ class OfflineSupport:
         self._wake = threading.Event()
         self._beat_at = 0.0
         self._pruned_at = 0.0
+        self._spans: SpanCache = {}
+        self._seen: dict[str, str] = {}
 
     def _status(self, state: str, now: datetime) -> bytes:
         return CentreStatusV1(instance=self.instance, state=state, at=now).to_json()
@@ -182,7 +245,7 @@ class OfflineSupport:
             was_connected = connected
             self._wake.wait(self.refresh_s)
             self._wake.clear()
-            stop.wait(0.2)  # a burst of decisions yields one refresh, not one each
+            stop.wait(min(1.0, self.refresh_s))  # a burst of decisions yields one refresh
 
     def republish(self, link: MqttLink) -> None:
         """Every lane's latest list again (retained): none may be lost with a broker outage."""
@@ -221,10 +284,14 @@ class OfflineSupport:
             try:
                 with self.sessions() as session, session.begin():
                     lst = refresh_lane(session, reference=self.reference, lane_id=lane_id,
-                                       now=now, config=self.config,
+                                       now=now, config=self.config, cache=self._spans,
+                                       seen=self._seen,
                                        signing_key=self.signing_key, key_id=self.key_id)
             except IntegrityError:  # another instance issued this version: it publishes it
                 continue
+            except Exception:
+                self._seen.pop(lane_id, None)  # not built after all: rebuild next time
+                raise
             if lst is not None:
                 link.publish(topics.preclearance(lane_id), lst.to_json(), qos=1, retain=True)
                 self.published += 1
