@@ -169,7 +169,8 @@ def refresh_lane(session: Session, *, reference: Reference, lane_id: str, now: d
     matching = matching_of(ruleset.matching)
     digest = hashlib.sha256(json.dumps(
         {"entries": [e.model_dump(mode="json") for e in entries], "others": others,
-         "rules": ruleset.version, "matching": matching.model_dump()},
+         "rules": ruleset.version, "matching": matching.model_dump(),
+         "facts": prints},  # an amended trip gets a new version (reconciliation compares)
         sort_keys=True).encode()).hexdigest()
     if latest is not None and latest.digest == digest and fresh:
         return None

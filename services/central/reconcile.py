@@ -11,7 +11,8 @@ the trip was revoked or held (``OFFLINE_TRIP_REVOKED``), amended after the list
 was signed (``OFFLINE_TRIP_AMENDED``), already cleared elsewhere
 (``OFFLINE_ALREADY_USED``) or unknown to the list the lane used
 (``OFFLINE_UNKNOWN_TRIP``). Such a decision is flagged for an officer
-(``attention="offline_conflict"``) and audited as a conflict. A local ``manual``
+(``attention="offline_conflict"``) and audited as a conflict; a trip still clearable
+is held, so nothing opens for it again before the officer has looked. A local ``manual``
 (the truck waited) is decided by the centre as any pass read would be: if it is
 still fresh the centre's command can open for the truck that waits.
 """
@@ -107,6 +108,13 @@ def apply_local_decision(session: Session, *, msg: LocalDecisionV1, now: datetim
             flag_decision(session, decision_id=decision_id,
                           why="offline_conflict" if conflicts else "offline_barrier_fault",
                           now=now)
+            if trip is not None and trip.status in CLEARABLE_STATUSES and msg.executed:
+                # The truck crossed on facts that have changed: hold the trip, so nothing
+                # opens for it again before an officer has looked.
+                previous, trip.status, trip.updated_at = trip.status, TripStatus.HELD.value, now
+                record(session, actor=actor, action="trip.held", subject_type="trip",
+                       subject_id=trip.id, data={"local_event_id": msg.event_id, "from": previous,
+                                                 "conflicts": conflicts}, now=now)
         elif trip is not None:
             previous = trip.status
             trip.status = TripStatus.CLEARED.value

@@ -124,3 +124,26 @@ def test_a_held_truck_is_decided_by_the_centre_and_a_bad_decision_is_refused(
     assert h.wait_until(lambda: _count(h, RejectedMessage,
                                        RejectedMessage.reason == "inconsistent") == 1)
     assert _count(h, LocalDecision) == 1
+
+
+def test_an_open_on_a_list_older_than_an_amendment_is_flagged(
+        db_url: str, start_central: Callable[..., Harness]) -> None:
+    h = start_central(db_url, **FAST)
+    trip_id = h.trip("12C-345.67")
+    old = h.observer.wait(topics.preclearance(LANE), lambda m: trip_id in _trips(m))[-1]
+    with h.sessions() as s, s.begin():  # amended (still green): a new version, same truck
+        trip = s.get(Trip, trip_id)
+        assert trip is not None
+        trip.declaration_no, trip.updated_at = "10599999999", datetime.now(UTC)
+    newer = h.observer.wait(topics.preclearance(LANE), lambda m: m.version > old.version)
+    assert newer and trip_id in _trips(newer[-1])
+    # The lane, cut off, never heard the new version and opened on the old one.
+    stale = _local(h, outcome="open", trip_id=trip_id, list_=old)
+    h.device.publish(hmac_sign(stale, h.device.secret), topics.local_decisions(LANE))
+    assert h.wait_until(lambda: _count(h, LocalDecision) == 1)
+    with h.sessions() as s:
+        row = s.get(LocalDecision, stale.event_id)
+        assert row is not None and row.conflicts == ["OFFLINE_TRIP_AMENDED"]
+        trip = s.get(Trip, trip_id)
+        assert trip is not None and trip.status == "held"  # nothing opens for it again
+    assert _count(h, AuditEvent, AuditEvent.action == "trip.held") == 1
