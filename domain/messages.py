@@ -22,6 +22,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, V
 
 #: Largest payload the centre or an edge will parse (a read never needs more).
 MAX_PAYLOAD_BYTES = 16 * 1024
+#: A lane's pre-clearance list holds a few hours of trucks: it may be larger.
+MAX_LIST_BYTES = 1024 * 1024 - 4096  # under the broker's 1 MiB packet limit
 
 Id = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 LaneId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -117,6 +119,17 @@ class LaneStatusV1(_Message):
     outbox_depth: int | None = Field(default=None, ge=0)
     disk_free_mb: int | None = Field(default=None, ge=0)
     barrier: Literal["open", "closed", "fault"] | None = None
+    # Added for offline clearance (all optional, so older lanes stay valid): whether the
+    # lane hears the centre, the pre-clearance list version it holds, and how many trucks
+    # wait for an officer because the lane could not clear them on its own.
+    centre: Literal["ok", "lost"] | None = None
+    list_version: int | None = Field(default=None, ge=0)
+    waiting: int | None = Field(default=None, ge=0)
+
+    def to_json(self) -> bytes:
+        """The added fields are left out when unset: the status stays what older readers parse."""
+        unset = {k for k in ("centre", "list_version", "waiting") if getattr(self, k) is None}
+        return self.model_dump_json(exclude=unset).encode()
 
 
 class LaneCommandV1(_Message):
@@ -172,22 +185,107 @@ class EventAckV1(_Message):
     at: AwareDatetime
 
 
+class CentreStatusV1(_Message):
+    """Retained liveness of one central instance (its last will says ``offline``).
+
+    Unsigned on purpose: a forged "online" can only keep a lane from clearing on its
+    own (the safe side); a lane never opens because of it.
+    """
+
+    type: Literal["centre_status"] = "centre_status"
+    instance: LaneId
+    state: Literal["online", "offline"]
+    at: AwareDatetime
+
+
+class MatchingV1(BaseModel):
+    """The centre's closed-set matching thresholds, shipped with a list so a lane uses them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    accept_distance: float = Field(ge=0.0, le=1.0)
+    min_margin: float = Field(ge=0.0, le=1.0)
+    min_frames: int = Field(ge=1, le=100)
+    min_confidence: float = Field(ge=0.0, le=1.0)
+    max_dissent_ratio: float = Field(ge=0.0, le=1.0)
+    max_dissent_frames: int = Field(ge=0, le=100)
+
+
+class PreclearanceV1(BaseModel):
+    """One truck a lane may clear on its own while it cannot reach the centre."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    trip_id: str = Field(min_length=1, max_length=64)
+    plate: str = Field(min_length=4, max_length=16)
+    trailer_plate: str | None = Field(default=None, max_length=16)
+    valid_from: AwareDatetime
+    valid_until: AwareDatetime
+
+
+class PreclearanceListV1(_Message):
+    """A lane's signed, versioned, expiring list of pre-cleared trucks (retained, centre -> edge).
+
+    ``others``: declared plates near a pre-cleared one that are *not* pre-cleared, so the
+    lane's closed set holds the same rivals as the centre's. A lane refuses a list that
+    is unsigned, for another lane, expired, or older than the one it holds.
+    """
+
+    type: Literal["preclearance_list"] = "preclearance_list"
+    list_id: Id
+    lane_id: LaneId
+    version: int = Field(ge=1)
+    issued_at: AwareDatetime
+    expires_at: AwareDatetime
+    rules_version: str = Field(max_length=32)
+    matching: MatchingV1
+    entries: tuple[PreclearanceV1, ...] = Field(default=(), max_length=5000)
+    others: tuple[str, ...] = Field(default=(), max_length=5000)
+    key_id: str = Field(default="centre-1", max_length=64)
+    sig: str = ""
+
+
+class LocalDecisionV1(DeviceSigned):
+    """What a lane decided on its own for one vehicle pass while it had lost the centre.
+
+    It carries the pass-grade read itself (never also sent alone), so the centre stores
+    read and decision together, once, and reconciles them with what changed meanwhile.
+    """
+
+    type: Literal["local_decision"] = "local_decision"
+    event_id: Id
+    lane_id: LaneId
+    read: PlateReadV1
+    outcome: Literal["open", "manual"]
+    trip_id: str | None = Field(default=None, max_length=64)
+    plate: str | None = Field(default=None, max_length=16)
+    reason_codes: tuple[str, ...] = Field(default=(), max_length=16)
+    list_id: Id | None = None
+    list_version: int | None = Field(default=None, ge=1)
+    decided_at: AwareDatetime
+    executed: bool = False
+    detail: str = Field(default="", max_length=200)
+
+
 Message = Annotated[
-    PlateReadV1 | BarrierStateV1 | LaneStatusV1 | LaneCommandV1 | DecisionV1 | EventAckV1,
+    PlateReadV1 | BarrierStateV1 | LaneStatusV1 | LaneCommandV1 | DecisionV1 | EventAckV1
+    | CentreStatusV1 | PreclearanceListV1 | LocalDecisionV1,
     Field(discriminator="type"),
 ]
 _ADAPTER: TypeAdapter[Message] = TypeAdapter(Message)
 
 
-def parse_message(payload: bytes | str) -> Message:
+def parse_message(payload: bytes | str, *, max_bytes: int = MAX_PAYLOAD_BYTES) -> Message:
     """Parse and validate one payload; raise :class:`MessageError` with a reason code.
+
+    ``max_bytes``: only the pre-clearance list topic is read with a larger bound.
 
     Reason codes: ``too_large``, ``not_json``, ``not_object``, ``bad_version``,
     ``unknown_type``, ``invalid``.
     """
     raw = payload.encode() if isinstance(payload, str) else payload
-    if len(raw) > MAX_PAYLOAD_BYTES:
-        raise MessageError("too_large", f"{len(raw)} bytes > {MAX_PAYLOAD_BYTES}")
+    if len(raw) > max_bytes:
+        raise MessageError("too_large", f"{len(raw)} bytes > {max_bytes}")
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -206,7 +304,8 @@ def parse_message(payload: bytes | str) -> Message:
         raise MessageError("invalid", f"{field}: {first['msg']}") from None
 
 
-_TYPES = {"plate_read", "barrier_state", "lane_status", "lane_command", "decision", "event_ack"}
+_TYPES = {"plate_read", "barrier_state", "lane_status", "lane_command", "decision", "event_ack",
+          "centre_status", "preclearance_list", "local_decision"}
 
 
 def utc_iso(dt: datetime) -> str:

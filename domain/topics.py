@@ -12,6 +12,9 @@ Layout (``{lane}`` is a lane id from the reference data, ``{device}`` a device i
     smartgate/v1/lanes/{lane}/commands   centre -> edge   signed lane commands (QoS 1)
     smartgate/v1/lanes/{lane}/decisions  centre -> console decision notices (QoS 1)
     smartgate/v1/devices/{device}/acks   centre -> edge   application-level acks for the outbox
+    smartgate/v1/lanes/{lane}/preclearance centre -> edge signed pre-clearance list (retained)
+    smartgate/v1/lanes/{lane}/local      edge -> centre   decisions a lane took while offline
+    smartgate/v1/centre/{instance}/status centre -> edges  centre liveness (retained, will)
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from typing import Literal
 PREFIX = "smartgate/v1"
 CENTRAL_SHARE_GROUP = "central"
 
-LaneTopicKind = Literal["reads", "barrier", "status", "commands", "decisions"]
-LANE_KINDS: tuple[LaneTopicKind, ...] = ("reads", "barrier", "status", "commands", "decisions")
+LaneTopicKind = Literal["reads", "barrier", "status", "commands", "decisions", "preclearance",
+                        "local"]
+LANE_KINDS: tuple[LaneTopicKind, ...] = ("reads", "barrier", "status", "commands", "decisions",
+                                         "preclearance", "local")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -64,6 +69,22 @@ def commands(lane_id: str) -> str:
 
 def decisions(lane_id: str) -> str:
     return lane_topic(lane_id, "decisions")
+
+
+def preclearance(lane_id: str) -> str:
+    return lane_topic(lane_id, "preclearance")
+
+
+def local_decisions(lane_id: str) -> str:
+    return lane_topic(lane_id, "local")
+
+
+def centre_status(instance: str) -> str:
+    return f"{PREFIX}/centre/{check_id(instance, 'centre instance')}/status"
+
+
+#: Every central instance's status (a lane hears the centre while any instance is online).
+ALL_CENTRE_STATUS = f"{PREFIX}/centre/+/status"
 
 
 def device_acks(device_id: str) -> str:

@@ -31,6 +31,7 @@ from domain.messages import (
     BarrierStateV1,
     EventAckV1,
     LaneStatusV1,
+    LocalDecisionV1,
     MessageError,
     PlateReadV1,
     parse_message,
@@ -39,6 +40,7 @@ from domain.signing import new_nonce
 from edge.barrier import Barrier
 from edge.commands import CommandLedger, CommandOutcome, handle_command
 from edge.evidence import EvidenceServer, EvidenceStore
+from edge.offline import CentreWatch, OfflineLane, PreclearanceStore
 from edge.outbox import Outbox
 from edge.passes import ConsensusFn, FrameInPass, PassReadLike, PassTracker, new_id
 from edge.reader.base import FrameRead, ImageError, PlateReader
@@ -75,9 +77,16 @@ class EdgeAgent:
         self.status_topic = topics.status(s.lane_id)
         self.commands_topic = topics.commands(s.lane_id)
         self.acks_topic = topics.device_acks(s.device_id)
+        self.offline = OfflineLane(
+            lane_id=s.lane_id, device_id=s.device_id, barrier=barrier,
+            store=PreclearanceStore(s.db_path, lane_id=s.lane_id,
+                                    public_keys=s.centre_public_keys),
+            watch=CentreWatch(centre_timeout_s=s.centre_timeout_s,
+                              ack_timeout_s=s.ack_timeout_s))
         self.link = MqttLink(
             s.mqtt_url, s.device_id,
-            subscriptions=[(self.commands_topic, 1), (self.acks_topic, 1)],
+            subscriptions=[(self.commands_topic, 1), (self.acks_topic, 1),
+                           *self.offline.subscriptions()],
             will=Will(self.status_topic, self._status("offline").to_json()),
             online=(self.status_topic, self._status("online").to_json()),
             ca_file=s.mqtt_ca_file, keepalive=link_keepalive,
@@ -94,6 +103,8 @@ class EdgeAgent:
         self._threads: list[threading.Thread] = []
         self._hb_at = 0.0
         self._hb_frames = 0
+        self._hb_lost = False
+        self._hb_force = False
         self._shutdown_lock = threading.Lock()
         self._closed = False
 
@@ -158,6 +169,7 @@ class EdgeAgent:
             shutdown()
         self.outbox.close()
         self.ledger.close()
+        self.offline.store.close()
 
     # -- capture and reading -------------------------------------------------
     def _capture(self) -> None:
@@ -252,12 +264,18 @@ class EdgeAgent:
             country=result.country if result is not None else read.country,
             frames=max(1, frames), crop_sha256=f.crop_sha256, frame_sha256=f.frame_sha256,
         )
+        local = self.offline.on_pass(msg) if grade == "pass" else None
+        if local is not None:  # decided here (the centre is lost): the read travels inside
+            self._commit(local, topics.local_decisions(self.settings.lane_id), evictable=False)
+            self._hb_force = True  # the uplink thread publishes the new count of waiting trucks
+            return
         self._commit(msg, topics.reads(self.settings.lane_id), evictable=grade == "frame")
         if grade == "pass":
             log.info("edge: pass %s read %s (%d frames agree, conf %.2f)", pass_id, msg.plate,
                      frames, msg.confidence)
 
-    def _commit(self, msg: PlateReadV1 | BarrierStateV1, topic: str, *, evictable: bool) -> None:
+    def _commit(self, msg: PlateReadV1 | BarrierStateV1 | LocalDecisionV1, topic: str, *,
+                evictable: bool) -> None:
         """Outbox first (durable), then hand to the uplink."""
         if self.outbox.add(event_id=msg.event_id, topic=topic, body=msg.to_json(),
                            evictable=evictable):
@@ -285,6 +303,9 @@ class EdgeAgent:
                 return
             if isinstance(ack, EventAckV1) and ack.device_id == self.settings.device_id:
                 self.outbox.ack(ack.event_ids)
+                self.offline.watch.acked(ack.event_ids)
+            return
+        if self.offline.on_message(item):
             return
         if item.topic != self.commands_topic:
             log.warning("edge: message on unexpected topic %s ignored", item.topic)
@@ -295,6 +316,8 @@ class EdgeAgent:
             public_keys=self.settings.centre_public_keys, ledger=self.ledger,
             barrier=self.barrier, now=now,
             max_skew=timedelta(seconds=self.settings.command_max_skew_s))
+        if outcome.executed:
+            self.offline.watch.heard()  # the centre is deciding
         self.outcomes.append(outcome)
         state = BarrierStateV1(
             device_id=self.settings.device_id, sent_at=now, nonce=new_nonce(), event_id=new_id(),
@@ -320,17 +343,22 @@ class EdgeAgent:
         except OSError:
             free_mb = 0
         barrier = self.barrier.state()
-        degraded = self.outbox.full or barrier == "fault"
+        offline = self.offline.status_fields()
+        degraded = self.outbox.full or barrier == "fault" or offline["centre"] == "lost"
         return self._status("degraded" if degraded else "online", fps=round(fps, 2),
                             outbox_depth=self.outbox.depth, disk_free_mb=int(free_mb),
-                            barrier=barrier)
+                            barrier=barrier, **offline)
 
     def _maybe_heartbeat(self) -> None:
-        if time.monotonic() - self._hb_at < self.settings.heartbeat_s:
+        lost = self.offline.lost()
+        changed, self._hb_lost = lost != self._hb_lost, lost
+        force, self._hb_force = self._hb_force, False
+        if not (force or changed) and time.monotonic() - self._hb_at < self.settings.heartbeat_s:
             return
         status = self.heartbeat()
         # An id of a command expired a day ago can go: it would be refused as expired anyway.
         self.ledger.forget_expired(before=datetime.now(UTC) - timedelta(days=1))
+        self.offline.upkeep()
         if status.state == "degraded":
             log.warning("edge: lane degraded: outbox %d/%d full=%s, barrier %s",
                         self.outbox.depth, self.outbox.max_rows, self.outbox.full, status.barrier)

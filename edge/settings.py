@@ -59,6 +59,10 @@ class EdgeSettings(BaseSettings):
     outbox_max_rows: int = Field(default=100_000, ge=10, description="outbox bound (see outbox.py)")
     resend_after_s: float = Field(default=20.0, gt=0, description="re-send an unacked event after")
     replay_window: int = Field(default=200, ge=1, description="replayed events in flight at once")
+    centre_timeout_s: float = Field(default=15.0, gt=0, description="the lane has lost the "
+                                    "centre after this long without its heartbeat")
+    ack_timeout_s: float = Field(default=10.0, gt=0, description="...or when a pass read waits "
+                                 "this long for the centre's acknowledgement")
     command_max_skew_s: float = Field(default=120.0, ge=0,
                                       description="refuse commands issued further in the future")
 

@@ -43,8 +43,9 @@ from mqttio.client import MqttError, MqttLink
 log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
-_KINDS = {"status": LaneStatusV1, "decisions": DecisionV1, "barrier": BarrierStateV1,
-          "commands": LaneCommandV1}
+_KINDS: dict[str, type[LaneStatusV1 | DecisionV1 | BarrierStateV1 | LaneCommandV1]] = {
+    "status": LaneStatusV1, "decisions": DecisionV1, "barrier": BarrierStateV1,
+    "commands": LaneCommandV1}
 _EVENT_KIND = {"status": "status", "decisions": "decision", "barrier": "barrier",
                "commands": "command"}
 

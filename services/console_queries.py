@@ -137,7 +137,8 @@ def exceptions(session: Session, *, limit: int = 200) -> list[Row]:
         last = session.scalars(select(LaneCommand).where(LaneCommand.decision_id == d.id)
                                .order_by(LaneCommand.issued_at.desc()).limit(1)).first()
         row["command"] = command_row(last) if last else None
-        row["kind"] = ("expired_command" if (d.attention or (last and last.state == "expired"))
+        row["kind"] = ("offline_conflict" if (d.attention or "").startswith("offline")
+                       else "expired_command" if (d.attention or (last and last.state == "expired"))
                        else d.outcome)
         out.append(row)
     return out

@@ -61,6 +61,11 @@ class CentralSettings(BaseSettings):
                                                         "work (off for brokers without $share)")
     candidate_window_h: float = Field(48.0, gt=0, description="trips loaded around a read's time")
     db_retry_max_s: float = Field(30.0, gt=0, description="backoff cap while the database is down")
+    heartbeat_s: float = Field(5.0, gt=0, description="centre heartbeat (lanes notice its loss)")
+    preclearance_refresh_s: float = Field(2.0, gt=0, description="recompute lanes' pre-clearance "
+                                                                 "lists this often")
+    preclearance_horizon_h: float = Field(4.0, gt=0, le=48, description="trucks expected within")
+    preclearance_ttl_h: float = Field(4.0, gt=0, le=48, description="a list expires after")
     migrate_on_start: bool = True
 
     @field_validator("instance_id")

@@ -66,9 +66,11 @@ def device_account(device_id: str, lane_id: str, password: str) -> Account:
     return Account(
         device_id,
         password,
-        publish=(topics.reads(lane_id), topics.barrier(lane_id), topics.status(lane_id)),
+        publish=(topics.reads(lane_id), topics.barrier(lane_id), topics.status(lane_id),
+                 topics.local_decisions(lane_id)),
         subscribe=(topics.commands(lane_id), topics.device_acks(device_id),
-                   topics.status(lane_id)),
+                   topics.status(lane_id), topics.preclearance(lane_id),
+                   topics.ALL_CENTRE_STATUS),
     )
 
 

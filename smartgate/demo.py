@@ -10,6 +10,10 @@ not open. An observer on the broker compares every lane command with the
 ground truth and counts ``wrong_opens`` (must be 0).
 
 ``--for N`` stops after N seconds and prints one JSON summary as the last line.
+``--outage A:B`` cuts the centre off (SIGKILL) from second A to second B of the
+traffic: lanes clear the trucks pre-cleared before the outage on their own
+(``opened_offline``), hold every other truck, and report it all when the centre
+is back (docs/offline.md).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from smartgate.demo_parts import (
     Observer,
     TrafficGenerator,
     bootstrap_database,
+    reconciled,
     start_process,
     wait_http,
 )
@@ -55,7 +60,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", type=Path, default=Path("var/demo"))
     p.add_argument("--interval", type=float, default=6.0, help="seconds between trucks per lane")
     p.add_argument("--unregistered", type=float, default=0.2, help="share of undeclared trucks")
+    p.add_argument("--outage", type=_outage, default=None, metavar="A:B",
+                   help="cut the centre off from second A to second B (offline clearance)")
     return p
+
+
+def _outage(text: str) -> tuple[float, float]:
+    try:
+        a, b = (float(x) for x in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--outage wants A:B in seconds, not {text!r}") from None
+    if not 0 <= a < b:
+        raise argparse.ArgumentTypeError(f"--outage {text!r}: need 0 <= A < B")
+    return a, b
 
 
 def _round_the_clock_gates(workdir: Path) -> Path:
@@ -102,12 +119,10 @@ def main(argv: list[str]) -> int:
         "CENTRE_KEY_ID": "centre-demo",
         "OMP_THREAD_LIMIT": "1",
     }
+    central_env = {**common, "MQTT_URL": broker.url("central"), "CENTRAL_HEARTBEAT_S": "1",
+                   "CENTRAL_SHARED_SUBSCRIPTION": "false" if args.broker == "embedded" else "true"}
     procs = []
-    procs.append(start_process(
-        "central", ["central"], workdir,
-        {**common, "MQTT_URL": broker.url("central"),
-         "CENTRAL_SHARED_SUBSCRIPTION": "false" if args.broker == "embedded" else "true"},
-    ))
+    procs.append(start_process("central", ["central"], workdir, central_env))
     base_url = f"http://{args.host}:{args.port}"
     procs.append(start_process(
         "gateway", ["gateway", "--host", args.host, "--port", str(args.port)], workdir,
@@ -124,18 +139,29 @@ def main(argv: list[str]) -> int:
     observer = Observer(broker.url("admin"), lanes)
     traffic = TrafficGenerator(base_url=base_url, api_key=boot.api_key, lanes=lanes, rng=rng,
                                interval=args.interval, unregistered_share=args.unregistered,
-                               observer=observer)
+                               observer=observer, outage=args.outage)
+    outage = "before" if args.outage else "none"
     try:
         wait_http(f"{base_url}/healthz", timeout=60)
         observer.start()
         print(f"\n  Console:  {base_url}/console   (sign in: {boot.officer_user} / "
               f"{boot.officer_password})\n  Carriers' API docs: {base_url}/docs\n", flush=True)
+        traffic.prepare_outage()
         started = time.monotonic()
         traffic.start()
         while not stop.is_set():
-            if args.duration and time.monotonic() - started >= args.duration:
+            elapsed = time.monotonic() - started
+            if args.duration and elapsed >= args.duration:
                 break
-            for p in procs:
+            if outage == "before" and elapsed >= args.outage[0]:
+                log.warning("demo: cutting the centre off (second %.0f)", elapsed)
+                procs[0].kill()
+                outage = "during"
+            elif outage == "during" and elapsed >= args.outage[1]:
+                log.warning("demo: the centre is back (second %.0f)", elapsed)
+                procs[0] = start_process("central", ["central"], workdir, central_env)
+                outage = "after"
+            for p in procs[1:] if outage == "during" else procs:
                 if p.poll() is not None:
                     raise RuntimeError(f"{p.name} exited with {p.returncode}: see {p.log_path}")
             time.sleep(0.5)
@@ -146,6 +172,15 @@ def main(argv: list[str]) -> int:
         if args.duration:
             observer.settle(timeout=min(20.0, 5.0 + args.interval * 2), traffic=traffic)
         summary = observer.summary(traffic)
+        if args.outage:
+            summary["outage"] = list(args.outage)
+            deadline = time.monotonic() + 20  # the lanes' outboxes drain into the centre
+            while True:
+                summary.update(reconciled(db_url))
+                done = summary["offline_decisions_reconciled"] >= len(observer.local)
+                if done or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
         observer.stop()
         for p in reversed(procs):
             p.terminate_gracefully()

@@ -24,7 +24,14 @@ import cv2
 import httpx
 
 from domain import topics
-from domain.messages import BarrierStateV1, DecisionV1, LaneCommandV1, MessageError, parse_message
+from domain.messages import (
+    BarrierStateV1,
+    DecisionV1,
+    LaneCommandV1,
+    LocalDecisionV1,
+    MessageError,
+    parse_message,
+)
 from domain.reference import Direction, load_reference
 from domain.signing import new_device_secret
 from mqttio import MqttLink
@@ -68,6 +75,9 @@ class DemoLane:
             "SG_EDGE_DATA_DIR": str(self.data_dir),
             "SG_EDGE_EVIDENCE_PORT": str(self.evidence_port),
             "SG_EDGE_ENV": "demo",
+            # Compressed time: a lane notices a lost centre within seconds (production: 15 s).
+            "SG_EDGE_CENTRE_TIMEOUT_S": "4",
+            "SG_EDGE_ACK_TIMEOUT_S": "8",
         }
 
 
@@ -117,7 +127,16 @@ class Process:
     def returncode(self) -> int | None:
         return self._p.returncode
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or a cut cable would look to everybody else."""
+        if self._p.poll() is None:
+            self._p.kill()
+            self._p.wait()
+        self._log.close()
+
     def terminate_gracefully(self, timeout: float = 10.0) -> None:
+        if self._log.closed:
+            return
         if self._p.poll() is None:
             self._p.terminate()
             try:
@@ -173,6 +192,7 @@ class Observer:
     commands: dict[str, LaneCommandV1] = field(default_factory=dict)
     decisions: dict[str, DecisionV1] = field(default_factory=dict)
     executed_opens: set[str] = field(default_factory=set)
+    local: dict[str, LocalDecisionV1] = field(default_factory=dict)  # decided by lanes offline
     wrong: list[dict[str, Any]] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -181,7 +201,7 @@ class Observer:
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
-        subs = [(topics.all_lanes(k), 1) for k in ("commands", "decisions", "barrier")]
+        subs = [(topics.all_lanes(k), 1) for k in ("commands", "decisions", "barrier", "local")]
         self._link = MqttLink(self.url, f"demo-observer-{uuid.uuid4().hex[:8]}",
                               subscriptions=subs, clean_session=True).start()
         self._thread = threading.Thread(target=self._work, name="observer", daemon=True)
@@ -214,14 +234,32 @@ class Observer:
                 elif (isinstance(msg, BarrierStateV1) and msg.executed and msg.state == "open"
                       and msg.command_id):
                     self.executed_opens.add(msg.command_id)
+                elif isinstance(msg, LocalDecisionV1) and msg.event_id not in self.local:
+                    if msg.outcome == "open" and msg.executed:
+                        self._judge_local(msg)
+                    self.local[msg.event_id] = msg
+
+    def _opened_trips(self) -> list[str | None]:
+        return ([c.trip_id for c in self.commands.values() if c.action == "open"]
+                + [d.trip_id for d in self.local.values() if d.outcome == "open" and d.executed])
+
+    def _wrong(self, lane_id: str, trip_id: str | None, opened_before: list[str | None]
+               ) -> bool:
+        fed_here = {f.truck.trip_id for f in self.fed.get(lane_id, []) if f.truck.trip_id}
+        return trip_id is None or trip_id not in fed_here or trip_id in opened_before
 
     def _judge(self, cmd: LaneCommandV1) -> None:
-        fed_here = {f.truck.trip_id for f in self.fed.get(cmd.lane_id, []) if f.truck.trip_id}
-        opened_before = {c.trip_id for c in self.commands.values()
-                         if c.action == "open" and c.command_id != cmd.command_id}
-        if cmd.trip_id is None or cmd.trip_id not in fed_here or cmd.trip_id in opened_before:
+        before = self._opened_trips()
+        before.remove(cmd.trip_id)
+        if self._wrong(cmd.lane_id, cmd.trip_id, before):
             self.wrong.append({"lane": cmd.lane_id, "command": cmd.command_id,
                                "trip": cmd.trip_id, "plate": cmd.plate})
+
+    def _judge_local(self, d: LocalDecisionV1) -> None:
+        """A lane opened on its own (the centre was unreachable): judged like a command."""
+        if self._wrong(d.lane_id, d.trip_id, self._opened_trips()):
+            self.wrong.append({"lane": d.lane_id, "local_decision": d.event_id,
+                               "trip": d.trip_id, "plate": d.plate})
 
     def settle(self, *, timeout: float, traffic: TrafficGenerator) -> None:
         """Wait until decisions stop arriving (passes in flight are decided)."""
@@ -229,7 +267,8 @@ class Observer:
         last, still = -1, 0
         while time.monotonic() < deadline:
             with self._lock:
-                n = len(self.decisions)
+                n = len(self.decisions) + sum(1 for d in self.local.values()
+                                              if d.outcome == "open")
             if n >= traffic.fed_count:
                 return
             still = still + 1 if n == last else 0
@@ -248,6 +287,9 @@ class Observer:
                 "trucks": traffic.fed_count,
                 "registered": traffic.registered_count,
                 "opened": len([c for c in opens if c.command_id in self.executed_opens]),
+                "opened_offline": sum(1 for d in self.local.values()
+                                      if d.outcome == "open" and d.executed),
+                "held_offline": sum(1 for d in self.local.values() if d.outcome != "open"),
                 "open_commands": len(opens),
                 "manual": outcomes["manual"] + outcomes["inspect"],
                 "decisions": len(self.decisions),
@@ -269,17 +311,41 @@ class TrafficGenerator:
     """Pre-registers trucks over the carriers' API and drives them past the lane cameras."""
 
     def __init__(self, *, base_url: str, api_key: str, lanes: list[DemoLane], rng: random.Random,
-                 interval: float, unregistered_share: float, observer: Observer) -> None:
+                 interval: float, unregistered_share: float, observer: Observer,
+                 outage: tuple[float, float] | None = None) -> None:
         self.base_url, self.api_key, self.lanes = base_url, api_key, lanes
         self.rng, self.interval, self.unregistered_share = rng, interval, unregistered_share
         self.observer = observer
+        self.outage = outage
+        # Trucks declared before an outage and driven during it (the lanes' lists hold them).
+        self.prepared: dict[str, list[Truck]] = {ln.lane_id: [] for ln in lanes}
+        self._t0 = time.monotonic()
         self.fed_count = 0
         self.registered_count = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._used_plates: set[str] = set()
 
+    def prepare_outage(self) -> None:
+        """Declare now the trucks that will arrive while the centre is cut off."""
+        if self.outage is None:
+            return
+        per_lane = int((self.outage[1] - self.outage[0]) / self.interval) + 2
+        with httpx.Client(timeout=10) as client:
+            for lane in self.lanes:
+                for _ in range(per_lane):
+                    plate, layout = self._new_plate(lane)
+                    trip_id = self._register(client, lane, plate)
+                    self.registered_count += 1
+                    self.prepared[lane.lane_id].append(Truck(plate, layout, trip_id))
+
+    def _in_outage(self) -> bool:
+        if self.outage is None:
+            return False
+        return self.outage[0] <= time.monotonic() - self._t0 < self.outage[1]
+
     def start(self) -> None:
+        self._t0 = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="traffic", daemon=True)
         self._thread.start()
 
@@ -345,12 +411,36 @@ class TrafficGenerator:
                 wait = next_at[lane.lane_id] - time.monotonic()
                 if wait > 0 and self._stop.wait(wait):
                     return
-                plate, layout = self._new_plate(lane)
-                trip_id = None
-                if self.rng.random() >= self.unregistered_share:
-                    trip_id = self._register(client, lane, plate)
-                    self.registered_count += 1
-                self._drive(lane, Truck(plate, layout, trip_id))
+                prepared = self.prepared[lane.lane_id]
+                if self._in_outage() and prepared and self.rng.random() >= \
+                        self.unregistered_share:
+                    truck = prepared.pop(0)
+                else:
+                    plate, layout = self._new_plate(lane)
+                    trip_id = None
+                    if self.rng.random() >= self.unregistered_share:
+                        trip_id = self._register(client, lane, plate)
+                        self.registered_count += 1
+                    truck = Truck(plate, layout, trip_id)
+                self._drive(lane, truck)
                 self.fed_count += 1
                 next_at[lane.lane_id] = time.monotonic() + self.interval
 
+
+
+def reconciled(db_url: str) -> dict[str, int]:
+    """What the centre recorded of the lanes' offline decisions (after the outage)."""
+    from sqlalchemy import func, select
+
+    from services.db.models import LocalDecision
+    from services.db.session import make_engine, make_session_factory
+
+    engine = make_engine(db_url)
+    try:
+        with make_session_factory(engine)() as session:
+            rows = session.execute(select(LocalDecision.conflicts)).scalars().all()
+            total = session.execute(select(func.count()).select_from(LocalDecision)).scalar_one()
+    finally:
+        engine.dispose()
+    return {"offline_decisions_reconciled": int(total),
+            "offline_conflicts": sum(1 for c in rows if c)}

@@ -33,6 +33,7 @@ from domain.messages import (
     BarrierStateV1,
     DecisionV1,
     EventAckV1,
+    LocalDecisionV1,
     MessageError,
     PlateReadV1,
     parse_message,
@@ -48,6 +49,7 @@ from services.db.models import (
     Decision,
     Device,
     DeviceNonce,
+    LocalDecision,
     PlateRead,
     RejectedMessage,
     new_id,
@@ -114,11 +116,12 @@ def handle_message(session: Session, *, topic: str, payload: bytes, now: datetim
         msg = parse_message(payload)
     except MessageError as exc:
         raise Refused(exc.reason, exc.detail) from None
-    expected = {"reads": PlateReadV1, "barrier": BarrierStateV1}.get(where.kind)
+    expected = {"reads": PlateReadV1, "barrier": BarrierStateV1,
+                "local": LocalDecisionV1}.get(where.kind)
     if expected is None or not isinstance(msg, expected):
         raise Refused("wrong_type", f"{msg.type} on a {where.kind} topic",
                       getattr(msg, "device_id", None))
-    assert isinstance(msg, PlateReadV1 | BarrierStateV1)
+    assert isinstance(msg, PlateReadV1 | BarrierStateV1 | LocalDecisionV1)
     device = session.get(Device, msg.device_id)
     if device is None:
         raise Refused("unknown_device", f"device {msg.device_id!r} is not registered",
@@ -138,7 +141,8 @@ def handle_message(session: Session, *, topic: str, payload: bytes, now: datetim
         raise Refused("unknown_lane", f"lane {msg.lane_id!r} not in the reference data",
                       msg.device_id) from None
 
-    table = PlateRead if isinstance(msg, PlateReadV1) else BarrierEvent
+    table = (PlateRead if isinstance(msg, PlateReadV1) else
+             LocalDecision if isinstance(msg, LocalDecisionV1) else BarrierEvent)
     owner = session.execute(
         select(table.device_id).where(table.event_id == msg.event_id)
     ).scalar_one_or_none()
@@ -168,6 +172,10 @@ def handle_message(session: Session, *, topic: str, payload: bytes, now: datetim
         apply_barrier_state(session, msg=msg, now=now)
         return Handled("barrier", [_ack(msg.device_id, msg.event_id, now)],
                        event_id=msg.event_id)
+    if isinstance(msg, LocalDecisionV1):  # decided by the lane while offline (issue 10)
+        from services.central.reconcile import apply_local_decision
+
+        return apply_local_decision(session, msg=msg, now=now, config=config)
     return _plate_read(session, msg=msg, now=now, config=config)
 
 

@@ -38,6 +38,7 @@ from services.central.ingest import (
     store_rejection,
 )
 from services.central.metrics import Metrics
+from services.central.preclearance import ListConfig, OfflineSupport
 from services.central.retry import command_upkeep, prune_nonces
 from services.db.session import make_engine, make_session_factory, migrate
 from services.settings import CentralSettings
@@ -75,13 +76,22 @@ class CentralService:
             replay_window=timedelta(seconds=settings.replay_window_s),
             candidate_window=timedelta(hours=settings.candidate_window_h),
         )
+        self.offline = OfflineSupport(
+            sessions=self.sessions, reference=self.config.reference,
+            client_id=settings.mqtt_client_id, signing_key=self.config.signing_key,
+            key_id=settings.centre_key_id, refresh_s=settings.preclearance_refresh_s,
+            heartbeat_s=settings.heartbeat_s,
+            config=ListConfig(horizon=timedelta(hours=settings.preclearance_horizon_h),
+                              ttl=timedelta(hours=settings.preclearance_ttl_h),
+                              candidate_window=self.config.candidate_window))
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.link: MqttLink | None = None
 
     # -- lifecycle -------------------------------------------------------------
     def subscriptions(self) -> list[tuple[str, int]]:
-        filters = [topics.all_lanes("reads"), topics.all_lanes("barrier")]
+        filters = [topics.all_lanes("reads"), topics.all_lanes("barrier"),
+                   topics.all_lanes("local")]
         if self.settings.shared_subscription:
             filters = [topics.shared(f) for f in filters]
         return [(f, 1) for f in filters]
@@ -92,11 +102,13 @@ class CentralService:
         self.link = MqttLink(
             self.settings.mqtt_url, self.settings.mqtt_client_id,
             subscriptions=self.subscriptions(), manual_ack=True, clean_session=False,
-            ca_file=self.settings.mqtt_ca_file,
+            ca_file=self.settings.mqtt_ca_file, will=self.offline.will(datetime.now(UTC)),
+            online=self.offline.online(datetime.now(UTC)),
         )
         self._stop.clear()
         for name, target in (("central-ingest", self._ingest_loop),
-                             ("central-upkeep", self._upkeep_loop)):
+                             ("central-upkeep", self._upkeep_loop),
+                             ("central-preclearance", self._preclearance_loop)):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -111,6 +123,7 @@ class CentralService:
             thread.join(timeout)
         self._threads.clear()
         if self.link is not None:
+            self.offline.goodbye(self.link, datetime.now(UTC))
             self.link.stop()
             self.link = None
         if self._own_engine:
@@ -154,6 +167,8 @@ class CentralService:
         for pub in handled.publications:
             self.link.publish(pub.topic, pub.payload, qos=pub.qos)
         self.link.ack(item)
+        if handled.status in ("decided", "barrier"):
+            self.offline.wake()  # a trip may have been used: its lane's list changes
         return handled
 
     def _apply(self, item: Received, received_at: datetime) -> Handled:
@@ -218,6 +233,9 @@ class CentralService:
             if db_unavailable(exc) and self._stop.is_set():
                 raise Stopping(str(exc)) from exc
             raise
+
+    def _preclearance_loop(self) -> None:
+        self.offline.run(self._stop, lambda: self.link, lambda: datetime.now(UTC))
 
     # -- upkeep ----------------------------------------------------------------
     def _upkeep_loop(self) -> None:

@@ -421,3 +421,43 @@ class GateHoursExtension(Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoked_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class PreclearanceList(Base):
+    """Every pre-clearance list the centre signed for a lane (offline clearance, issue 10).
+
+    ``entries`` maps each trip id on the list to the fingerprint of its clearance facts
+    when the list was made: a local decision that used the list is checked against it.
+    """
+
+    __tablename__ = "preclearance_lists"
+    __table_args__ = (UniqueConstraint("lane_id", "version"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    lane_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    digest: Mapped[str] = mapped_column(String(64))  # of the content, to skip unchanged lists
+    entries: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    payload: Mapped[str] = mapped_column(Text)  # the signed JSON exactly as published
+
+
+class LocalDecision(Base):
+    """A decision a lane took on its own while offline, as it reached the centre (once)."""
+
+    __tablename__ = "local_decisions"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    lane_id: Mapped[str] = mapped_column(String(64), index=True)
+    read_event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decisions.id"))
+    outcome: Mapped[str] = mapped_column(String(16))
+    trip_id: Mapped[str | None] = mapped_column(String(32))
+    list_id: Mapped[str | None] = mapped_column(String(64))
+    list_version: Mapped[int | None] = mapped_column(Integer)
+    executed: Mapped[bool] = mapped_column(Boolean)
+    decided_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    conflicts: Mapped[list[str]] = mapped_column(JSON, default=list)

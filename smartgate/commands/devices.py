@@ -2,8 +2,9 @@
 
 ``add`` mints two secrets for a device and writes them where each belongs:
 - the broker password (hashed into Mosquitto's password file) and the device's
-  ACL block: it may publish only its own lane's reads/barrier/status topics and
-  subscribe only to its own lane's commands and its own acks;
+  ACL block: it may publish only its own lane's reads/barrier/status topics (and
+  the decisions it took offline) and subscribe only to its own lane's commands,
+  pre-clearance list and its own acks (and the centre's liveness);
 - the HMAC secret that signs its events, registered in the central database.
 It prints the edge's configuration (JSON) once; nothing else keeps the secrets
 in clear.

@@ -124,6 +124,23 @@ def test_sign_in_and_watch_a_lane_update_live(served: Served, browser: Browser,
         expect(lane.locator(".barrier")).to_have_attribute("data-barrier", "open",
                                                           timeout=10_000)
         page.screenshot(path=str(SHOTS / "console-board-live.png"), full_page=True)
+        # A lane that lost the centre (issue 10) says so, with the trucks it holds back.
+        device.publish(topics.status("hn1119-x1"), LaneStatusV1(
+            lane_id="hn1119-x1", device_id="hn1119-x1-cam1", state="degraded",
+            at=datetime.now(UTC), barrier="closed", centre="lost", list_version=7,
+            waiting=2).to_json(), retain=True, wait=5)
+        expect(lane.locator(".status")).to_have_attribute("data-status", "degraded",
+                                                         timeout=10_000)
+        expect(lane.locator(".status")).to_have_text("Suy giảm")
+        expect(lane.locator(".offline-mode")).to_contain_text("Mất liên lạc trung tâm")
+        expect(lane.locator(".offline-mode .waiting")).to_have_attribute("data-waiting", "2")
+        page.screenshot(path=str(SHOTS / "console-board-degraded.png"), full_page=True)
+        device.publish(topics.status("hn1119-x1"), LaneStatusV1(
+            lane_id="hn1119-x1", device_id="hn1119-x1-cam1", state="online",
+            at=datetime.now(UTC), barrier="closed", centre="ok").to_json(), retain=True, wait=5)
+        expect(lane.locator(".status")).to_have_attribute("data-status", "online",
+                                                         timeout=10_000)
+        expect(lane.locator(".offline-mode")).to_have_count(0)
         # A lane going dark (the broker publishes the device's will) shows offline.
         device.publish(topics.status("hn1119-x1"), LaneStatusV1(
             lane_id="hn1119-x1", device_id="hn1119-x1-cam1", state="offline").to_json(),

@@ -49,6 +49,27 @@ def _decision(s: Session, *, lane: str, plate: str, outcome: str, trip: Trip | N
 
 
 @pytest.mark.postgres
+def test_an_offline_open_in_conflict_is_queued_for_review(db_url: str) -> None:
+    """A lane opened on its own for a trip revoked meanwhile (issue 10): an officer reviews it."""
+    from domain.preclearance import offline_reason
+
+    engine = make_engine(db_url)
+    sessions = make_session_factory(engine)
+    with sessions() as s, s.begin():
+        trip = _trip(s, "12C24680", "Vận tải offline")
+        trip.status = "cancelled"
+        d = _decision(s, lane="hn1119-x1", plate="12C24680", outcome="open", trip=trip,
+                      code="MATCHED", at=NOW)
+        d.reasons = [offline_reason(c).model_dump()
+                     for c in ("MATCHED", "PRECLEARED_OFFLINE", "OFFLINE_TRIP_REVOKED")]
+        d.decided_by, d.attention, d.attention_at = "lane:hn1119-x1-cam1", "offline_conflict", NOW
+    with sessions() as s:
+        row = next(r for r in q.exceptions(s) if r["decision_id"] == d.id)
+        assert row["kind"] == "offline_conflict"
+        assert [r["code"] for r in row["reasons"]][-1] == "OFFLINE_TRIP_REVOKED"
+    engine.dispose()
+
+
 def test_queue_search_dashboard_and_hours(db_url: str) -> None:
     engine = make_engine(db_url)
     sessions = make_session_factory(engine)

@@ -28,6 +28,10 @@ def test_add_writes_broker_credentials_acl_and_registers_the_device(
     assert "user hn1119-x1-cam1" in rules
     assert "topic write smartgate/v1/lanes/hn1119-x1/reads" in rules
     assert "topic read smartgate/v1/lanes/hn1119-x1/commands" in rules
+    # offline clearance: its list and the centre's liveness in, its local decisions out
+    assert "topic read smartgate/v1/lanes/hn1119-x1/preclearance" in rules
+    assert "topic read smartgate/v1/centre/+/status" in rules
+    assert "topic write smartgate/v1/lanes/hn1119-x1/local" in rules
     assert "hn1119-x2" not in rules and "#" not in rules
     engine = make_engine(sqlite_url)
     with make_session_factory(engine)() as s:

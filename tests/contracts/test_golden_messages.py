@@ -18,22 +18,25 @@ from domain.messages import (
     BarrierStateV1,
     DeviceSigned,
     LaneCommandV1,
+    LocalDecisionV1,
     MessageError,
     PlateReadV1,
+    PreclearanceListV1,
     parse_message,
 )
-from domain.signing import SignatureError, hmac_verify, verify_command
+from domain.signing import SignatureError, hmac_verify, verify_centre, verify_command
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 DEVICE_SECRET = "golden-device-secret"
-CENTRE_KEYS = {"centre-1": "3gxnczdC8PHadVdBMDzEIVOsm_-xt0r0lQnbViA7yZ4"}
+CENTRE_KEYS = {"centre-1": "3gxnczdC8PHadVdBMDzEIVOsm_-xt0r0lQnbViA7yZ4",
+               "centre-golden-2": "UAj1nSzQj3gPIPAEanZ1hx2o0jISLRyQwklGIQtWCbg"}
 FILES = sorted(GOLDEN.glob("*.json"))
 
 
 def test_every_message_type_has_a_golden_example() -> None:
     types = {json.loads(p.read_text())["type"] for p in FILES}
     assert types == {"plate_read", "barrier_state", "lane_status", "lane_command", "decision",
-                     "event_ack"}
+                     "event_ack", "centre_status", "preclearance_list", "local_decision"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -55,6 +58,31 @@ def test_golden_signatures_still_verify(path: Path) -> None:
         verify_command(msg, CENTRE_KEYS)
         with pytest.raises(SignatureError):
             verify_command(msg.model_copy(update={"lane_id": "hn1119-x2"}), CENTRE_KEYS)
+    elif isinstance(msg, PreclearanceListV1):
+        verify_centre(msg, CENTRE_KEYS, what="list")
+        with pytest.raises(SignatureError):  # one more day of validity is a tampered list
+            verify_centre(msg.model_copy(update={"expires_at": msg.expires_at.replace(
+                day=msg.expires_at.day + 1)}), CENTRE_KEYS, what="list")
+
+
+def test_local_decision_carries_its_pass_read() -> None:
+    msg = parse_message((GOLDEN / "local_decision.json").read_bytes())
+    assert isinstance(msg, LocalDecisionV1) and isinstance(msg.read, PlateReadV1)
+    assert (msg.outcome, msg.read.grade, msg.list_version) == ("open", "pass", 42)
+    # The read inside is covered by the device's signature over the whole decision.
+    tampered = msg.model_copy(update={"read": msg.read.model_copy(update={"plate": "12C12346"})})
+    with pytest.raises(SignatureError):
+        hmac_verify(tampered, DEVICE_SECRET)
+
+
+def test_a_list_may_be_larger_than_a_read_but_not_unbounded() -> None:
+    from domain.messages import MAX_LIST_BYTES
+
+    raw = (GOLDEN / "preclearance_list.json").read_bytes()
+    assert isinstance(parse_message(raw, max_bytes=MAX_LIST_BYTES), PreclearanceListV1)
+    with pytest.raises(MessageError) as err:
+        parse_message(b"{" + b" " * MAX_LIST_BYTES + b"}", max_bytes=MAX_LIST_BYTES)
+    assert err.value.reason == "too_large"
 
 
 def test_pass_read_example_fields() -> None:
@@ -98,6 +126,9 @@ def test_topic_strings_are_stable() -> None:
     assert topics.barrier("hn1119-x1") == "smartgate/v1/lanes/hn1119-x1/barrier"
     assert topics.decisions("hn1119-x1") == "smartgate/v1/lanes/hn1119-x1/decisions"
     assert topics.device_acks("cam-1") == "smartgate/v1/devices/cam-1/acks"
+    assert topics.preclearance("hn1119-x1") == "smartgate/v1/lanes/hn1119-x1/preclearance"
+    assert topics.local_decisions("hn1119-x1") == "smartgate/v1/lanes/hn1119-x1/local"
+    assert topics.centre_status("central-a") == "smartgate/v1/centre/central-a/status"
     assert topics.shared(topics.all_lanes("reads")) == "$share/central/smartgate/v1/lanes/+/reads"
     parsed = topics.parse_lane_topic("smartgate/v1/lanes/hn1119-x1/reads")
     assert (parsed.lane_id, parsed.kind) == ("hn1119-x1", "reads")

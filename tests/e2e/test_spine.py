@@ -181,15 +181,19 @@ def test_an_unregistered_truck_never_gets_open(spine: Spine) -> None:
 
 
 def test_the_demo_clears_trucks_and_never_opens_for_the_wrong_one(tmp_path: Path) -> None:
-    """``smartgate demo --for 40``: opened > 0 and wrong_opens == 0 (last line JSON)."""
+    """``smartgate demo --for 40 --outage 10:24``: opened > 0 with the centre, opened_offline > 0
+    without it, wrong_opens == 0 throughout, and every offline decision reconciled (JSON)."""
     import json
 
     out = subprocess.run(
         [sys.executable, "-m", "smartgate.cli", "demo", "--for", "40", "--port", str(free_port()),
-         "--workdir", str(tmp_path / "demo")],
+         "--workdir", str(tmp_path / "demo"), "--outage", "10:24"],
         cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
     summary: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     assert summary["trucks"] > 0
     assert summary["opened"] > 0
+    assert summary["opened_offline"] > 0
     assert summary["wrong_opens"] == 0
+    assert summary["offline_decisions_reconciled"] == (summary["opened_offline"]
+                                                       + summary["held_offline"])

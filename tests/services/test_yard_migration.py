@@ -1,4 +1,4 @@
-"""Migration 0004_yard is the single head, and goes down and up again on both engines."""
+"""The migration chain has one head; 0004_yard goes down and up again on both engines."""
 
 from __future__ import annotations
 

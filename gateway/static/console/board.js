@@ -60,6 +60,13 @@
     const b = el("div", {class: "barrier", "data-barrier": bstate});
     b.append(el("span", {}, T.barrier + ": "), el("b", {class: "b-" + bstate}, T[bstate] || bstate));
     card.append(b);
+    if (s.status && s.status.centre === "lost") {  // offline clearance (docs/offline.md)
+      const n = s.status.waiting || 0;
+      const off = el("div", {class: "offline-mode", "data-centre": "lost"});
+      off.append(el("b", {}, T.centre_lost),
+                 el("div", {class: "waiting", "data-waiting": String(n)}, T.waiting_officer + ": " + n));
+      card.append(off);
+    }
 
     const d = s.decision, r = s.read;
     const plate = (d && d.plate) || (r && r.plate) || null;
