@@ -33,7 +33,7 @@ from domain import topics
 from domain.lookalikes import cached_skeleton
 from domain.messages import CentreStatusV1, PreclearanceListV1, PreclearanceV1
 from domain.preclearance import clearable_span, fingerprint, matching_of
-from domain.reference import Reference
+from domain.reference import LaneKind, Reference
 from domain.rules import RuleSet, default_rules
 from domain.signing import sign_centre
 from domain.trips import CLEARABLE_STATUSES
@@ -279,8 +279,10 @@ class OfflineSupport:
             lanes = lanes_with_devices(session)
         for lane_id in lanes:
             try:
-                self.reference.lane(lane_id)
+                lane = self.reference.lane(lane_id)
             except KeyError:
+                continue
+            if lane.kind != LaneKind.BARRIER:  # a yard camera opens nothing: no list
                 continue
             try:
                 with self.sessions() as session, session.begin():
