@@ -20,7 +20,7 @@ from typing import TypeVar
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from domain.messages import DeviceSigned, LaneCommandV1
+from domain.messages import DeviceSigned, EventAckV1, LaneCommandV1
 
 D = TypeVar("D", bound=DeviceSigned)
 
@@ -68,23 +68,39 @@ def public_key_of(private_b64: str) -> str:
     return _b64(key.public_key().public_bytes_raw())
 
 
-def sign_command(command: LaneCommandV1, private_b64: str) -> LaneCommandV1:
+CentreSigned = TypeVar("CentreSigned", LaneCommandV1, EventAckV1)
+
+
+def sign_centre(message: CentreSigned, private_b64: str) -> CentreSigned:
+    """Return a copy of a centre message (command, event ack) signed with the centre's key."""
     key = Ed25519PrivateKey.from_private_bytes(_unb64(private_b64))
-    unsigned = command.model_copy(update={"sig": ""})
-    return command.model_copy(update={"sig": _b64(key.sign(unsigned.signing_bytes()))})
+    unsigned = message.model_copy(update={"sig": ""})
+    return message.model_copy(update={"sig": _b64(key.sign(unsigned.signing_bytes()))})
+
+
+def verify_centre(message: LaneCommandV1 | EventAckV1, public_keys: dict[str, str]) -> None:
+    """Raise :class:`SignatureError` unless the message is signed by a known centre key."""
+    what = (f"command {message.command_id}" if isinstance(message, LaneCommandV1)
+            else f"ack for {message.device_id}")
+    if not message.sig:
+        raise SignatureError("unsigned", f"{what} carries no signature")
+    public_b64 = public_keys.get(message.key_id)
+    if public_b64 is None:
+        raise SignatureError("unknown_key", f"key id {message.key_id!r}")
+    try:
+        Ed25519PublicKey.from_public_bytes(_unb64(public_b64)).verify(
+            _unb64(message.sig), message.signing_bytes()
+        )
+    except (InvalidSignature, ValueError):
+        raise SignatureError("bad_signature", what) from None
+
+
+def sign_command(command: LaneCommandV1, private_b64: str) -> LaneCommandV1:
+    return sign_centre(command, private_b64)
 
 
 def verify_command(command: LaneCommandV1, public_keys: dict[str, str]) -> None:
-    """Raise :class:`SignatureError` unless the command is signed by a known centre key."""
-    public_b64 = public_keys.get(command.key_id)
-    if public_b64 is None:
-        raise SignatureError("unknown_key", f"key id {command.key_id!r}")
-    try:
-        Ed25519PublicKey.from_public_bytes(_unb64(public_b64)).verify(
-            _unb64(command.sig), command.signing_bytes()
-        )
-    except (InvalidSignature, ValueError):
-        raise SignatureError("bad_signature", f"command {command.command_id}") from None
+    verify_centre(command, public_keys)
 
 
 class ReplayGuard:

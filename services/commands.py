@@ -39,13 +39,14 @@ def create_command(
     session: Session, *, lane_id: str, action: CommandAction, plate: str | None,
     trip_id: str | None, decision_id: str | None, now: datetime, ttl: timedelta,
     signing_key: str, key_id: str, reason_codes: Sequence[str] = (),
-    expires_at: datetime | None = None,
+    expires_at: datetime | None = None, flush: bool = True,
 ) -> LaneCommandV1:
     """Sign a command and add its row (state ``sent``) to the caller's transaction.
 
     ``expires_at`` overrides ``now + ttl`` (the worker bounds it by the read's
     capture time, so a late read never yields a command that opens for whoever
-    is at the lane now).
+    is at the lane now). ``flush=False`` leaves the row to the caller's next flush
+    (the central worker flushes a whole batch at once).
     """
     command_id = new_id()
     unsigned = LaneCommandV1(
@@ -59,7 +60,8 @@ def create_command(
         trip_id=trip_id, issued_at=now, expires_at=signed.expires_at,
         payload=signed.to_json().decode(), state="sent", attempts=1, last_sent_at=now,
     ))
-    session.flush()
+    if flush:
+        session.flush()
     return signed
 
 

@@ -15,20 +15,32 @@ Order of checks, and why:
 
 A refusal raises :class:`Refused`; the worker stores it as a rejected message
 (never lost) in a fresh transaction. Nothing here talks to MQTT: effects that
-must leave the process are returned as :class:`Publication` items.
+must leave the process are returned as :class:`Publication` items, and the
+events to acknowledge as ``Handled.acks`` (the worker signs one ``EventAckV1``
+per device and batch, see :func:`ack_publications`).
+
+Batches (:class:`Batch`): the worker applies many messages in one transaction.
+What each message would look up (its event id, its nonce, its device, the
+pass's frame reads, the gate's candidate trips and hours extensions) is loaded
+once per batch, and rows are flushed once at the end, so a batch costs a
+handful of round trips instead of a dozen per message. Checks before any write
+raise :class:`Refused`, so a refused message leaves nothing in the batch.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from domain import topics
 from domain.clearance import PassEvidence, decide
+from domain.hours import HoursExtension
 from domain.messages import (
     BarrierStateV1,
     DecisionV1,
@@ -38,24 +50,28 @@ from domain.messages import (
     parse_message,
 )
 from domain.reference import Reference
-from domain.signing import SignatureError, hmac_verify
-from services.audit import record
+from domain.signing import SignatureError, hmac_verify, sign_centre
+from domain.trips import TripFacts
+from services.audit import Entry, record, record_many
 from services.central.barrier import apply_barrier_state
-from services.central.facts import frame_evidence, load_candidates
-from services.commands import ACTION_FOR_OUTCOME, create_command
+from services.central.facts import load_candidates
+from services.commands import ACTION_FOR_OUTCOME, aware, create_command
 from services.db.models import (
     BarrierEvent,
     Decision,
     Device,
     DeviceNonce,
+    GateHoursExtension,
     PlateRead,
     RejectedMessage,
     new_id,
 )
-from services.officers import active_extensions
 
 ACTOR = "central"
 Status = Literal["decided", "stored", "duplicate", "barrier", "rejected"]
+DeviceMessage = PlateReadV1 | BarrierStateV1
+#: How far a batch's cached trips and extensions reach beyond the first read's time.
+_CACHE_SLACK = timedelta(hours=1)
 
 
 class Refused(Exception):
@@ -81,6 +97,8 @@ class Handled:
     publications: list[Publication] = field(default_factory=list)
     outcome: str | None = None
     event_id: str | None = None
+    #: (device id, event id) to acknowledge to the device once the transaction committed.
+    acks: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,18 +111,25 @@ class IngestConfig:
     candidate_window: timedelta = timedelta(hours=48)
 
 
-def _ack(device_id: str, event_id: str, now: datetime) -> Publication:
-    msg = EventAckV1(device_id=device_id, event_ids=(event_id,), at=now)
-    return Publication(topics.device_acks(device_id), msg.to_json())
+def ack_publications(acks: Iterable[tuple[str, str]], *, now: datetime, config: IngestConfig
+                     ) -> list[Publication]:
+    """One centre-signed ``EventAckV1`` per device (and per 500 events), in arrival order."""
+    by_device: dict[str, list[str]] = defaultdict(list)
+    for device_id, event_id in acks:
+        if event_id not in by_device[device_id]:
+            by_device[device_id].append(event_id)
+    pubs = []
+    for device_id, ids in by_device.items():
+        for i in range(0, len(ids), 500):
+            msg = EventAckV1(device_id=device_id, event_ids=tuple(ids[i:i + 500]), at=now,
+                             key_id=config.key_id)
+            pubs.append(Publication(topics.device_acks(device_id),
+                                    sign_centre(msg, config.signing_key).to_json()))
+    return pubs
 
 
-def handle_message(session: Session, *, topic: str, payload: bytes, now: datetime,
-                   config: IngestConfig, received_at: datetime | None = None) -> Handled:
-    """Verify and apply one message inside the caller's transaction; raise :class:`Refused`.
-
-    ``received_at`` (when the broker handed it over) is what freshness is measured
-    against, so a message that waited in our own queue is not called stale.
-    """
+def parse_inbound(topic: str, payload: bytes) -> tuple[topics.LaneTopic, DeviceMessage]:
+    """Topic and payload checks that need no database; raise :class:`Refused`."""
     try:
         where = topics.parse_lane_topic(topic)
     except topics.TopicError as exc:
@@ -118,123 +143,222 @@ def handle_message(session: Session, *, topic: str, payload: bytes, now: datetim
         raise Refused("wrong_type", f"{msg.type} on a {where.kind} topic",
                       getattr(msg, "device_id", None))
     assert isinstance(msg, PlateReadV1 | BarrierStateV1)
-    device = session.get(Device, msg.device_id)
-    if device is None:
-        raise Refused("unknown_device", f"device {msg.device_id!r} is not registered",
-                      msg.device_id)
-    if not device.enabled:
-        raise Refused("device_disabled", f"device {msg.device_id!r} is disabled", msg.device_id)
-    try:
-        hmac_verify(msg, device.secret)
-    except SignatureError as exc:
-        raise Refused(exc.reason, str(exc), msg.device_id) from None
-    if not (device.lane_id == where.lane_id == msg.lane_id):
-        raise Refused("wrong_lane", f"device of lane {device.lane_id} sent lane {msg.lane_id} "
-                      f"on the topic of lane {where.lane_id}", msg.device_id)
-    try:
-        config.reference.lane(msg.lane_id)
-    except KeyError:
-        raise Refused("unknown_lane", f"lane {msg.lane_id!r} not in the reference data",
-                      msg.device_id) from None
+    return where, msg
 
-    table = PlateRead if isinstance(msg, PlateReadV1) else BarrierEvent
-    owner = session.execute(
-        select(table.device_id).where(table.event_id == msg.event_id)
-    ).scalar_one_or_none()
-    if owner is not None:
-        if owner != msg.device_id:
-            raise Refused("event_id_conflict", f"event {msg.event_id} belongs to {owner}",
+
+def handle_message(session: Session, *, topic: str, payload: bytes, now: datetime,
+                   config: IngestConfig, received_at: datetime | None = None) -> Handled:
+    """Verify and apply one message inside the caller's transaction; raise :class:`Refused`.
+
+    ``received_at`` (when the broker handed it over) is what freshness is measured
+    against, so a message that waited in our own queue is not called stale.
+    """
+    where, msg = parse_inbound(topic, payload)
+    batch = Batch(session, config=config, now=now)
+    batch.prefetch([msg])
+    handled = batch.apply(where, msg, received_at=received_at)
+    batch.finish()
+    return handled
+
+
+class Batch:
+    """Many messages in the caller's one transaction: ``prefetch``, ``apply``..., ``finish``."""
+
+    def __init__(self, session: Session, *, config: IngestConfig, now: datetime) -> None:
+        self.session, self.config, self.now = session, config, now
+        self._owners: dict[tuple[str, str], str] = {}  # (kind, event_id) -> device
+        self._nonces: dict[tuple[str, str], str | None] = {}  # (device, nonce) -> event_id
+        self._frames: dict[tuple[str, str], list[PassEvidence]] = defaultdict(list)
+        self._trips: dict[str, tuple[datetime, list[TripFacts]]] = {}
+        self._extensions: dict[str, tuple[datetime, list[HoursExtension]]] = {}
+        self._audit: list[Entry] = []
+
+    # -- lookups, once per batch ---------------------------------------------
+    def prefetch(self, msgs: Sequence[DeviceMessage]) -> None:
+        s = self.session
+        devices = {m.device_id for m in msgs}
+        if devices:
+            s.execute(select(Device).where(Device.id.in_(devices))).scalars().all()
+        for kind, table in (("reads", PlateRead), ("barrier", BarrierEvent)):
+            ids = [m.event_id for m in msgs if _kind(m) == kind]
+            for chunk in _chunks(ids):
+                for event_id, owner in s.execute(select(table.event_id, table.device_id)
+                                                 .where(table.event_id.in_(chunk))):
+                    self._owners[(kind, event_id)] = owner
+        keys = list({(m.device_id, m.nonce) for m in msgs})
+        for chunk in _chunks(keys):
+            for device_id, nonce, event_id in s.execute(
+                    select(DeviceNonce.device_id, DeviceNonce.nonce, DeviceNonce.event_id)
+                    .where(tuple_(DeviceNonce.device_id, DeviceNonce.nonce).in_(chunk))):
+                self._nonces[(device_id, nonce)] = event_id
+        passes = list({m.pass_id for m in msgs if isinstance(m, PlateReadV1) and m.grade == "pass"})
+        for chunk in _chunks(passes):
+            for r in s.execute(select(PlateRead).where(PlateRead.pass_id.in_(chunk),
+                                                       PlateRead.grade == "frame")).scalars():
+                self._frames[(r.device_id, r.pass_id)].append(PassEvidence(
+                    lane_id=r.lane_id, plate=r.plate, confidence=r.confidence, frames=1,
+                    captured_at=aware(r.captured_at), trailer_plate=r.trailer_plate,
+                    country=r.country))
+
+    def _candidates(self, gate_id: str, at: datetime) -> list[TripFacts]:
+        """The gate's trips within ``candidate_window`` of ``at`` (as ``facts.load_candidates``)."""
+        around = self.config.candidate_window
+        cached = self._trips.get(gate_id)
+        if cached is None or abs(at - cached[0]) > _CACHE_SLACK:
+            facts = load_candidates(self.session, gate_id=gate_id, at=at,
+                                    around=around + _CACHE_SLACK)
+            cached = self._trips[gate_id] = (at, facts)
+        return [t for t in cached[1]
+                if t.window_end >= at - around and t.window_start <= at + around]
+
+    def _active_extensions(self, gate_id: str, at: datetime) -> list[HoursExtension]:
+        cached = self._extensions.get(gate_id)
+        if cached is None or abs(at - cached[0]) > _CACHE_SLACK:
+            rows = self.session.scalars(select(GateHoursExtension).where(
+                GateHoursExtension.gate_id == gate_id, GateHoursExtension.revoked_at.is_(None),
+                GateHoursExtension.starts_at <= at + _CACHE_SLACK,
+                GateHoursExtension.ends_at > at - _CACHE_SLACK))
+            cached = self._extensions[gate_id] = (at, [
+                HoursExtension(r.gate_id, aware(r.starts_at), aware(r.ends_at), r.reference)
+                for r in rows])
+        return [e for e in cached[1] if e.starts_at <= at < e.ends_at]
+
+    # -- one message -----------------------------------------------------------
+    def apply(self, where: topics.LaneTopic, msg: DeviceMessage, *,
+              received_at: datetime | None = None) -> Handled:
+        """Verify and apply one parsed message; raise :class:`Refused` before any write."""
+        session, config, now = self.session, self.config, self.now
+        device = session.get(Device, msg.device_id)
+        if device is None:
+            raise Refused("unknown_device", f"device {msg.device_id!r} is not registered",
                           msg.device_id)
-        return Handled("duplicate", [_ack(msg.device_id, msg.event_id, now)],
-                       event_id=msg.event_id)
+        if not device.enabled:
+            raise Refused("device_disabled", f"device {msg.device_id!r} is disabled",
+                          msg.device_id)
+        try:
+            hmac_verify(msg, device.secret)
+        except SignatureError as exc:
+            raise Refused(exc.reason, str(exc), msg.device_id) from None
+        if not (device.lane_id == where.lane_id == msg.lane_id):
+            raise Refused("wrong_lane", f"device of lane {device.lane_id} sent lane "
+                          f"{msg.lane_id} on the topic of lane {where.lane_id}", msg.device_id)
+        try:
+            config.reference.lane(msg.lane_id)
+        except KeyError:
+            raise Refused("unknown_lane", f"lane {msg.lane_id!r} not in the reference data",
+                          msg.device_id) from None
 
-    arrived = received_at or now
-    if abs(arrived - msg.sent_at) > config.replay_window:
-        raise Refused("stale", f"sent_at {msg.sent_at.isoformat()} is outside "
-                      f"{config.replay_window} of {arrived.isoformat()}", msg.device_id)
-    used = session.get(DeviceNonce, (msg.device_id, msg.nonce))
-    if used is not None:
-        if used.event_id == msg.event_id:
-            # The same signed message, stored by a transaction that committed between our
-            # event lookup and this one (another instance): a duplicate, not a replay.
-            return Handled("duplicate", [_ack(msg.device_id, msg.event_id, now)],
-                           event_id=msg.event_id)
-        raise Refused("replayed_nonce", f"nonce {msg.nonce} already used", msg.device_id)
-    session.add(DeviceNonce(device_id=msg.device_id, nonce=msg.nonce, sent_at=msg.sent_at,
-                            event_id=msg.event_id))
+        ack = [(msg.device_id, msg.event_id)]
+        owner = self._owners.get((_kind(msg), msg.event_id))
+        if owner is not None:
+            if owner != msg.device_id:
+                raise Refused("event_id_conflict", f"event {msg.event_id} belongs to {owner}",
+                              msg.device_id)
+            return Handled("duplicate", event_id=msg.event_id, acks=ack)
 
-    if isinstance(msg, BarrierStateV1):
-        apply_barrier_state(session, msg=msg, now=now)
-        return Handled("barrier", [_ack(msg.device_id, msg.event_id, now)],
-                       event_id=msg.event_id)
-    return _plate_read(session, msg=msg, now=now, config=config)
+        arrived = received_at or now
+        if abs(arrived - msg.sent_at) > config.replay_window:
+            raise Refused("stale", f"sent_at {msg.sent_at.isoformat()} is outside "
+                          f"{config.replay_window} of {arrived.isoformat()}", msg.device_id)
+        nonce_key = (msg.device_id, msg.nonce)
+        if nonce_key in self._nonces:
+            if self._nonces[nonce_key] == msg.event_id:
+                # The same signed message, stored by a transaction that committed between the
+                # event lookup and the nonce lookup (another instance): a duplicate, not a replay.
+                return Handled("duplicate", event_id=msg.event_id, acks=ack)
+            raise Refused("replayed_nonce", f"nonce {msg.nonce} already used", msg.device_id)
+        session.add(DeviceNonce(device_id=msg.device_id, nonce=msg.nonce, sent_at=msg.sent_at,
+                                event_id=msg.event_id))
+        self._nonces[nonce_key] = msg.event_id
+        self._owners[(_kind(msg), msg.event_id)] = msg.device_id
+
+        if isinstance(msg, BarrierStateV1):
+            apply_barrier_state(session, msg=msg, now=now)
+            self._trips.clear()  # an executed open clears a trip: reload candidates
+            return Handled("barrier", event_id=msg.event_id, acks=ack)
+        return self._plate_read(msg, ack)
+
+    def _plate_read(self, msg: PlateReadV1, ack: list[tuple[str, str]]) -> Handled:
+        session, config, now = self.session, self.config, self.now
+        session.add(PlateRead(
+            event_id=msg.event_id, lane_id=msg.lane_id, device_id=msg.device_id,
+            pass_id=msg.pass_id, grade=msg.grade, captured_at=msg.captured_at, received_at=now,
+            plate=msg.plate, raw_text=msg.raw_text, confidence=msg.confidence,
+            layout=msg.layout, country=msg.country, frames=msg.frames,
+            trailer_plate=msg.trailer_plate, crop_sha256=msg.crop_sha256,
+            frame_sha256=msg.frame_sha256,
+        ))
+        frames = self._frames[(msg.device_id, msg.pass_id)]
+        if msg.grade != "pass":
+            frames.append(PassEvidence(
+                lane_id=msg.lane_id, plate=msg.plate, confidence=msg.confidence, frames=1,
+                captured_at=msg.captured_at, trailer_plate=msg.trailer_plate,
+                country=msg.country))
+            return Handled("stored", event_id=msg.event_id, acks=ack)
+
+        lane = config.reference.lane(msg.lane_id)
+        gate = config.reference.gate(lane.gate_id)
+        seen_at = min(msg.captured_at, now)  # the truck was at the lane then (never in the future)
+        result = decide(
+            evidence=PassEvidence(lane_id=lane.id, plate=msg.plate, confidence=msg.confidence,
+                                  frames=msg.frames, captured_at=msg.captured_at,
+                                  trailer_plate=msg.trailer_plate, country=msg.country),
+            lane=lane, gate=gate, candidates=self._candidates(gate.id, seen_at), now=seen_at,
+            frame_reads=tuple(frames), extensions=self._active_extensions(gate.id, seen_at),
+        )
+        decision_id = new_id()
+        plate = result.plate or msg.plate
+        session.add(Decision(
+            id=decision_id, event_id=msg.event_id, lane_id=lane.id, gate_id=gate.id,
+            plate=plate, trip_id=result.trip_id, outcome=result.outcome,
+            reasons=[r.model_dump() for r in result.reasons],
+            rules_version=result.rules_version, decided_by="auto", decided_at=now,
+        ))
+        # A late read (older than a command's life) yields a command that is born expired: it
+        # is never published, the retry loop expires it and flags the decision for an officer.
+        late = now - msg.captured_at > config.command_ttl
+        expires_at = (msg.captured_at if late else now) + config.command_ttl
+        command = create_command(
+            session, lane_id=lane.id, action=ACTION_FOR_OUTCOME[result.outcome], plate=plate,
+            trip_id=result.trip_id, decision_id=decision_id, now=now, ttl=config.command_ttl,
+            signing_key=config.signing_key, key_id=config.key_id, reason_codes=result.codes,
+            expires_at=expires_at, flush=False,
+        )
+        self.audit("decision.made", "decision", decision_id, {
+            "event_id": msg.event_id, "lane_id": lane.id, "plate": plate, "read": msg.plate,
+            "outcome": result.outcome, "trip_id": result.trip_id, "codes": list(result.codes),
+            "rules_version": result.rules_version, "command_id": command.command_id,
+            "action": command.action, "expires_at": command.expires_at.isoformat()})
+        notice = DecisionV1(
+            decision_id=decision_id, event_id=msg.event_id, lane_id=lane.id, gate_id=gate.id,
+            plate=plate, trip_id=result.trip_id, outcome=result.outcome, reasons=result.reasons,
+            command_id=command.command_id, decided_at=now, crop_sha256=msg.crop_sha256,
+        )
+        pubs = []
+        if command.expires_at > now:
+            pubs.append(Publication(topics.commands(lane.id), command.to_json()))
+        pubs.append(Publication(topics.decisions(lane.id), notice.to_json()))
+        return Handled("decided", pubs, outcome=result.outcome, event_id=msg.event_id,
+                       acks=ack)
+
+    def audit(self, action: str, subject_type: str, subject_id: str, data: dict[str, Any]
+              ) -> None:
+        self._audit.append(Entry(ACTOR, action, subject_type, subject_id, data, self.now))
+
+    def finish(self) -> None:
+        """Append the batch's audit events and flush every row (still uncommitted)."""
+        record_many(self.session, self._audit)
+        self._audit.clear()
+        self.session.flush()
 
 
-def _plate_read(session: Session, *, msg: PlateReadV1, now: datetime, config: IngestConfig
-                ) -> Handled:
-    session.add(PlateRead(
-        event_id=msg.event_id, lane_id=msg.lane_id, device_id=msg.device_id, pass_id=msg.pass_id,
-        grade=msg.grade, captured_at=msg.captured_at, received_at=now, plate=msg.plate,
-        raw_text=msg.raw_text, confidence=msg.confidence, layout=msg.layout, country=msg.country,
-        frames=msg.frames, trailer_plate=msg.trailer_plate, crop_sha256=msg.crop_sha256,
-        frame_sha256=msg.frame_sha256,
-    ))
-    ack = _ack(msg.device_id, msg.event_id, now)
-    if msg.grade != "pass":
-        session.flush()
-        return Handled("stored", [ack], event_id=msg.event_id)
+def _kind(msg: DeviceMessage) -> str:
+    return "reads" if isinstance(msg, PlateReadV1) else "barrier"
 
-    lane = config.reference.lane(msg.lane_id)
-    gate = config.reference.gate(lane.gate_id)
-    seen_at = min(msg.captured_at, now)  # the truck was at the lane then (never in the future)
-    result = decide(
-        evidence=PassEvidence(lane_id=lane.id, plate=msg.plate, confidence=msg.confidence,
-                              frames=msg.frames, captured_at=msg.captured_at,
-                              trailer_plate=msg.trailer_plate, country=msg.country),
-        lane=lane, gate=gate,
-        candidates=load_candidates(session, gate_id=gate.id, at=seen_at,
-                                   around=config.candidate_window),
-        now=seen_at,
-        frame_reads=frame_evidence(session, pass_id=msg.pass_id, device_id=msg.device_id),
-        extensions=active_extensions(session, gate_id=gate.id, at=seen_at),
-    )
-    decision_id = new_id()
-    plate = result.plate or msg.plate
-    session.add(Decision(
-        id=decision_id, event_id=msg.event_id, lane_id=lane.id, gate_id=gate.id, plate=plate,
-        trip_id=result.trip_id, outcome=result.outcome,
-        reasons=[r.model_dump() for r in result.reasons], rules_version=result.rules_version,
-        decided_by="auto", decided_at=now,
-    ))
-    session.flush()
-    # A late read (older than a command's life) yields a command that is born expired: it is
-    # never published, the retry loop expires it and flags the decision for an officer.
-    late = now - msg.captured_at > config.command_ttl
-    expires_at = (msg.captured_at if late else now) + config.command_ttl
-    command = create_command(
-        session, lane_id=lane.id, action=ACTION_FOR_OUTCOME[result.outcome], plate=plate,
-        trip_id=result.trip_id, decision_id=decision_id, now=now, ttl=config.command_ttl,
-        signing_key=config.signing_key, key_id=config.key_id, reason_codes=result.codes,
-        expires_at=expires_at,
-    )
-    record(session, actor=ACTOR, action="decision.made", subject_type="decision",
-           subject_id=decision_id,
-           data={"event_id": msg.event_id, "lane_id": lane.id, "plate": plate,
-                 "read": msg.plate, "outcome": result.outcome, "trip_id": result.trip_id,
-                 "codes": list(result.codes), "rules_version": result.rules_version,
-                 "command_id": command.command_id, "action": command.action,
-                 "expires_at": command.expires_at.isoformat()},
-           now=now)
-    notice = DecisionV1(
-        decision_id=decision_id, event_id=msg.event_id, lane_id=lane.id, gate_id=gate.id,
-        plate=plate, trip_id=result.trip_id, outcome=result.outcome, reasons=result.reasons,
-        command_id=command.command_id, decided_at=now, crop_sha256=msg.crop_sha256,
-    )
-    pubs = []
-    if command.expires_at > now:
-        pubs.append(Publication(topics.commands(lane.id), command.to_json()))
-    pubs += [Publication(topics.decisions(lane.id), notice.to_json()), ack]
-    return Handled("decided", pubs, outcome=result.outcome, event_id=msg.event_id)
+
+def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 #: Largest refused payload kept verbatim (the broker caps packets at 1 MiB).

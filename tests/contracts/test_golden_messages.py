@@ -17,16 +17,19 @@ from domain import topics
 from domain.messages import (
     BarrierStateV1,
     DeviceSigned,
+    EventAckV1,
     LaneCommandV1,
     MessageError,
     PlateReadV1,
     parse_message,
 )
-from domain.signing import SignatureError, hmac_verify, verify_command
+from domain.signing import SignatureError, hmac_verify, verify_centre, verify_command
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 DEVICE_SECRET = "golden-device-secret"
-CENTRE_KEYS = {"centre-1": "3gxnczdC8PHadVdBMDzEIVOsm_-xt0r0lQnbViA7yZ4"}
+# centre-2 signs the event_ack example: a second key id, as during a key rotation
+CENTRE_KEYS = {"centre-1": "3gxnczdC8PHadVdBMDzEIVOsm_-xt0r0lQnbViA7yZ4",
+               "centre-2": "8fNIs2GVc4Or0HpMFqTNmWXk8BPUyL7-ncsI_m07wlU"}
 FILES = sorted(GOLDEN.glob("*.json"))
 
 
@@ -55,6 +58,13 @@ def test_golden_signatures_still_verify(path: Path) -> None:
         verify_command(msg, CENTRE_KEYS)
         with pytest.raises(SignatureError):
             verify_command(msg.model_copy(update={"lane_id": "hn1119-x2"}), CENTRE_KEYS)
+    elif isinstance(msg, EventAckV1):
+        verify_centre(msg, CENTRE_KEYS)
+        for forged in (msg.model_copy(update={"event_ids": ("01HZX3K9V2PASS0000000002",)}),
+                       msg.model_copy(update={"device_id": "hn1119-x2-cam1"}),
+                       msg.model_copy(update={"sig": ""})):
+            with pytest.raises(SignatureError):
+                verify_centre(forged, CENTRE_KEYS)
 
 
 def test_pass_read_example_fields() -> None:
