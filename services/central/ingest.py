@@ -54,6 +54,7 @@ from domain.signing import SignatureError, hmac_verify, sign_centre
 from domain.trips import TripFacts
 from services.audit import Entry, record, record_many
 from services.central.barrier import apply_barrier_state
+from services.central.candidates import TripCache
 from services.central.facts import load_candidates
 from services.commands import ACTION_FOR_OUTCOME, aware, create_command
 from services.db.models import (
@@ -164,21 +165,27 @@ def handle_message(session: Session, *, topic: str, payload: bytes, now: datetim
 class Batch:
     """Many messages in the caller's one transaction: ``prefetch``, ``apply``..., ``finish``."""
 
-    def __init__(self, session: Session, *, config: IngestConfig, now: datetime) -> None:
+    def __init__(self, session: Session, *, config: IngestConfig, now: datetime,
+                 trips: TripCache | None = None) -> None:
         self.session, self.config, self.now = session, config, now
+        self.trip_cache = trips
+        self._devices: dict[str, Device | None] = {}
         self._owners: dict[tuple[str, str], str] = {}  # (kind, event_id) -> device
         self._nonces: dict[tuple[str, str], str | None] = {}  # (device, nonce) -> event_id
         self._frames: dict[tuple[str, str], list[PassEvidence]] = defaultdict(list)
         self._trips: dict[str, tuple[datetime, list[TripFacts]]] = {}
+        self._trip_span: dict[str, tuple[datetime, datetime]] = {}
         self._extensions: dict[str, tuple[datetime, list[HoursExtension]]] = {}
         self._audit: list[Entry] = []
 
     # -- lookups, once per batch ---------------------------------------------
     def prefetch(self, msgs: Sequence[DeviceMessage]) -> None:
         s = self.session
-        devices = {m.device_id for m in msgs}
-        if devices:
-            s.execute(select(Device).where(Device.id.in_(devices))).scalars().all()
+        devices = list({m.device_id for m in msgs} - set(self._devices))
+        for chunk in _chunks(devices):
+            self._devices.update({d: None for d in chunk})
+            for device in s.execute(select(Device).where(Device.id.in_(chunk))).scalars():
+                self._devices[device.id] = device
         for kind, table in (("reads", PlateRead), ("barrier", BarrierEvent)):
             ids = [m.event_id for m in msgs if _kind(m) == kind]
             for chunk in _chunks(ids):
@@ -205,9 +212,17 @@ class Batch:
         around = self.config.candidate_window
         cached = self._trips.get(gate_id)
         if cached is None or abs(at - cached[0]) > _CACHE_SLACK:
-            facts = load_candidates(self.session, gate_id=gate_id, at=at,
-                                    around=around + _CACHE_SLACK)
+            facts = (self.trip_cache.load(self.session, gate_id=gate_id, at=at,
+                                          around=around + _CACHE_SLACK)
+                     if self.trip_cache is not None else
+                     load_candidates(self.session, gate_id=gate_id, at=at,
+                                     around=around + _CACHE_SLACK))
             cached = self._trips[gate_id] = (at, facts)
+            self._trip_span[gate_id] = (min((t.window_end for t in facts), default=at),
+                                        max((t.window_start for t in facts), default=at))
+        earliest_end, latest_start = self._trip_span[gate_id]
+        if earliest_end >= at - around and latest_start <= at + around:
+            return cached[1]  # the usual case: every loaded trip is within the window
         return [t for t in cached[1]
                 if t.window_end >= at - around and t.window_start <= at + around]
 
@@ -228,7 +243,8 @@ class Batch:
               received_at: datetime | None = None) -> Handled:
         """Verify and apply one parsed message; raise :class:`Refused` before any write."""
         session, config, now = self.session, self.config, self.now
-        device = session.get(Device, msg.device_id)
+        device = (self._devices[msg.device_id] if msg.device_id in self._devices
+                  else session.get(Device, msg.device_id))
         if device is None:
             raise Refused("unknown_device", f"device {msg.device_id!r} is not registered",
                           msg.device_id)

@@ -36,6 +36,7 @@ from tenacity import Retrying, retry_if_exception, wait_exponential
 from domain import topics
 from domain.reference import load_reference
 from mqttio.client import MqttLink, Received
+from services.central.candidates import TripCache
 from services.central.ingest import (
     Batch,
     Handled,
@@ -79,6 +80,7 @@ class CentralService:
                  batch_max: int = 500) -> None:
         self.settings = settings
         self.batch_max = batch_max
+        self.trips = TripCache()  # candidate trips kept across batches (refreshed by changes)
         self._own_engine = engine is None
         self.engine = engine or make_engine(settings.database_url)
         self.sessions = make_session_factory(self.engine)
@@ -170,6 +172,7 @@ class CentralService:
     def process_batch(self, items: list[Received]) -> list[Handled]:
         """Apply, commit, publish, then ack every item (in arrival order)."""
         self.metrics.inc("received", n=len(items))
+        started = time.monotonic()
         results = self._db_retry(lambda: self._apply_batch(items))
         if results is None:  # failed as a whole: one by one, each in its own transaction
             self.metrics.inc("batch_fallbacks")
@@ -187,6 +190,8 @@ class CentralService:
             self.link.publish(pub.topic, pub.payload, qos=pub.qos)
         for item in items:
             self.link.ack(item)
+        self.metrics.inc("batches")
+        log.debug("central: batch of %d in %.1f ms", len(items), (time.monotonic() - started) * 1e3)
         return results
 
     def _apply_batch(self, items: list[Received]) -> list[Handled] | None:
@@ -196,7 +201,7 @@ class CentralService:
         with self.sessions() as session:
             try:
                 with session.begin():
-                    batch = Batch(session, config=self.config, now=now)
+                    batch = Batch(session, config=self.config, now=now, trips=self.trips)
                     parsed: list[tuple[int, Any, Any]] = []
                     for i, item in enumerate(items):
                         try:
