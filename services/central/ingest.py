@@ -71,6 +71,8 @@ from services.db.models import (
 ACTOR = "central"
 Status = Literal["decided", "stored", "duplicate", "barrier", "rejected"]
 DeviceMessage = PlateReadV1 | BarrierStateV1
+#: Event ids per signed ack: 200 ids of 64 characters stay under 16 KiB.
+ACK_IDS = 200
 #: How far a batch's cached trips and extensions reach beyond the first read's time.
 _CACHE_SLACK = timedelta(hours=1)
 
@@ -114,15 +116,18 @@ class IngestConfig:
 
 def ack_publications(acks: Iterable[tuple[str, str]], *, now: datetime, config: IngestConfig
                      ) -> list[Publication]:
-    """One centre-signed ``EventAckV1`` per device (and per 500 events), in arrival order."""
+    """One centre-signed ``EventAckV1`` per device and per ``ACK_IDS`` events, in arrival order.
+
+    ``ACK_IDS`` keeps an ack far below the 16 KiB every receiver parses at most.
+    """
     by_device: dict[str, list[str]] = defaultdict(list)
     for device_id, event_id in acks:
         if event_id not in by_device[device_id]:
             by_device[device_id].append(event_id)
     pubs = []
     for device_id, ids in by_device.items():
-        for i in range(0, len(ids), 500):
-            msg = EventAckV1(device_id=device_id, event_ids=tuple(ids[i:i + 500]), at=now,
+        for i in range(0, len(ids), ACK_IDS):
+            msg = EventAckV1(device_id=device_id, event_ids=tuple(ids[i:i + ACK_IDS]), at=now,
                              key_id=config.key_id)
             pubs.append(Publication(topics.device_acks(device_id),
                                     sign_centre(msg, config.signing_key).to_json()))
