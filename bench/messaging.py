@@ -154,7 +154,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                  f"central-bench-{k}", "--log-level",
                  os.environ.get("BENCH_CENTRAL_LOG", "WARNING")],
                 env=env, stdout=log, stderr=subprocess.STDOUT))
-        time.sleep(3.0)  # migrations checked, subscribed
+        # Publish only once every instance has subscribed: a shared subscription that does not
+        # exist yet receives nothing (the broker has no one to queue for).
+        log_file = broker.workdir / "mosquitto.log"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not all(
+                f"as central-bench-{k} " in log_file.read_text() for k in range(args.instances)):
+            time.sleep(0.2)
+        time.sleep(1.0)
         lane_side = MqttLink(broker.url("admin"), "bench-lane-commands",
                              subscriptions=[(topics.commands(LANE), 1),
                                             (topics.decisions(LANE), 1)],
@@ -189,7 +196,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         t0 = time.time()
         for _, payload in batch:
             device.publish(topics.reads(LANE), payload, qos=1)
-        collect(args.events, timeout=600)
+        collect(args.events, timeout=300)
         done = max(arrived().values(), default=time.time())
         events_per_s = len(arrived()) / (done - t0)
 

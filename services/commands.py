@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.messages import CommandAction, LaneCommandV1, Outcome
@@ -78,9 +78,12 @@ def due_for_resend(session: Session, *, now: datetime, every: timedelta, limit: 
 
     Runs in the caller's transaction; publish the returned payloads after commit.
     """
+    # Filtered in SQL: on a busy gate hundreds of commands wait for their lane's report at any
+    # moment; loading and locking all of them every tick starved the ingest worker.
     rows = session.execute(
         select(LaneCommand)
-        .where(LaneCommand.state == "sent", LaneCommand.expires_at > now)
+        .where(LaneCommand.state == "sent", LaneCommand.expires_at > now,
+               func.coalesce(LaneCommand.last_sent_at, LaneCommand.issued_at) <= now - every)
         .order_by(LaneCommand.issued_at).limit(limit)
         .with_for_update(skip_locked=True)
     ).scalars().all()
