@@ -35,12 +35,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from domain import topics
 from domain.clearance import PassEvidence, decide
-from domain.hours import HoursExtension
 from domain.messages import (
     BarrierStateV1,
     DecisionV1,
@@ -51,18 +49,14 @@ from domain.messages import (
 )
 from domain.reference import Reference
 from domain.signing import SignatureError, hmac_verify, sign_centre
-from domain.trips import TripFacts
 from services.audit import Entry, record, record_many
 from services.central.barrier import apply_barrier_state
 from services.central.candidates import TripCache
-from services.central.facts import load_candidates
-from services.commands import ACTION_FOR_OUTCOME, aware, create_command
+from services.central.lookups import DeviceMessage, Lookups, kind_of
+from services.commands import ACTION_FOR_OUTCOME, create_command
 from services.db.models import (
-    BarrierEvent,
     Decision,
-    Device,
     DeviceNonce,
-    GateHoursExtension,
     PlateRead,
     RejectedMessage,
     new_id,
@@ -70,11 +64,8 @@ from services.db.models import (
 
 ACTOR = "central"
 Status = Literal["decided", "stored", "duplicate", "barrier", "rejected"]
-DeviceMessage = PlateReadV1 | BarrierStateV1
 #: Event ids per signed ack: 200 ids of 64 characters stay under 16 KiB.
 ACK_IDS = 200
-#: How far a batch's cached trips and extensions reach beyond the first read's time.
-_CACHE_SLACK = timedelta(hours=1)
 
 
 class Refused(Exception):
@@ -173,83 +164,18 @@ class Batch:
     def __init__(self, session: Session, *, config: IngestConfig, now: datetime,
                  trips: TripCache | None = None) -> None:
         self.session, self.config, self.now = session, config, now
-        self.trip_cache = trips
-        self._devices: dict[str, Device | None] = {}
-        self._owners: dict[tuple[str, str], str] = {}  # (kind, event_id) -> device
-        self._nonces: dict[tuple[str, str], str | None] = {}  # (device, nonce) -> event_id
-        self._frames: dict[tuple[str, str], list[PassEvidence]] = defaultdict(list)
-        self._trips: dict[str, tuple[datetime, list[TripFacts]]] = {}
-        self._trip_span: dict[str, tuple[datetime, datetime]] = {}
-        self._extensions: dict[str, tuple[datetime, list[HoursExtension]]] = {}
+        self.seen = Lookups(session, candidate_window=config.candidate_window, trips=trips)
         self._audit: list[Entry] = []
 
-    # -- lookups, once per batch ---------------------------------------------
     def prefetch(self, msgs: Sequence[DeviceMessage]) -> None:
-        s = self.session
-        devices = list({m.device_id for m in msgs} - set(self._devices))
-        for chunk in _chunks(devices):
-            self._devices.update({d: None for d in chunk})
-            for device in s.execute(select(Device).where(Device.id.in_(chunk))).scalars():
-                self._devices[device.id] = device
-        for kind, table in (("reads", PlateRead), ("barrier", BarrierEvent)):
-            ids = [m.event_id for m in msgs if _kind(m) == kind]
-            for chunk in _chunks(ids):
-                for event_id, owner in s.execute(select(table.event_id, table.device_id)
-                                                 .where(table.event_id.in_(chunk))):
-                    self._owners[(kind, event_id)] = owner
-        keys = list({(m.device_id, m.nonce) for m in msgs})
-        for chunk in _chunks(keys):
-            for device_id, nonce, event_id in s.execute(
-                    select(DeviceNonce.device_id, DeviceNonce.nonce, DeviceNonce.event_id)
-                    .where(tuple_(DeviceNonce.device_id, DeviceNonce.nonce).in_(chunk))):
-                self._nonces[(device_id, nonce)] = event_id
-        passes = list({m.pass_id for m in msgs if isinstance(m, PlateReadV1) and m.grade == "pass"})
-        for chunk in _chunks(passes):
-            for r in s.execute(select(PlateRead).where(PlateRead.pass_id.in_(chunk),
-                                                       PlateRead.grade == "frame")).scalars():
-                self._frames[(r.device_id, r.pass_id)].append(PassEvidence(
-                    lane_id=r.lane_id, plate=r.plate, confidence=r.confidence, frames=1,
-                    captured_at=aware(r.captured_at), trailer_plate=r.trailer_plate,
-                    country=r.country))
-
-    def _candidates(self, gate_id: str, at: datetime) -> list[TripFacts]:
-        """The gate's trips within ``candidate_window`` of ``at`` (as ``facts.load_candidates``)."""
-        around = self.config.candidate_window
-        cached = self._trips.get(gate_id)
-        if cached is None or abs(at - cached[0]) > _CACHE_SLACK:
-            facts = (self.trip_cache.load(self.session, gate_id=gate_id, at=at,
-                                          around=around + _CACHE_SLACK)
-                     if self.trip_cache is not None else
-                     load_candidates(self.session, gate_id=gate_id, at=at,
-                                     around=around + _CACHE_SLACK))
-            cached = self._trips[gate_id] = (at, facts)
-            self._trip_span[gate_id] = (min((t.window_end for t in facts), default=at),
-                                        max((t.window_start for t in facts), default=at))
-        earliest_end, latest_start = self._trip_span[gate_id]
-        if earliest_end >= at - around and latest_start <= at + around:
-            return cached[1]  # the usual case: every loaded trip is within the window
-        return [t for t in cached[1]
-                if t.window_end >= at - around and t.window_start <= at + around]
-
-    def _active_extensions(self, gate_id: str, at: datetime) -> list[HoursExtension]:
-        cached = self._extensions.get(gate_id)
-        if cached is None or abs(at - cached[0]) > _CACHE_SLACK:
-            rows = self.session.scalars(select(GateHoursExtension).where(
-                GateHoursExtension.gate_id == gate_id, GateHoursExtension.revoked_at.is_(None),
-                GateHoursExtension.starts_at <= at + _CACHE_SLACK,
-                GateHoursExtension.ends_at > at - _CACHE_SLACK))
-            cached = self._extensions[gate_id] = (at, [
-                HoursExtension(r.gate_id, aware(r.starts_at), aware(r.ends_at), r.reference)
-                for r in rows])
-        return [e for e in cached[1] if e.starts_at <= at < e.ends_at]
+        self.seen.prefetch(msgs)
 
     # -- one message -----------------------------------------------------------
     def apply(self, where: topics.LaneTopic, msg: DeviceMessage, *,
               received_at: datetime | None = None) -> Handled:
         """Verify and apply one parsed message; raise :class:`Refused` before any write."""
         session, config, now = self.session, self.config, self.now
-        device = (self._devices[msg.device_id] if msg.device_id in self._devices
-                  else session.get(Device, msg.device_id))
+        device = self.seen.device(msg.device_id)
         if device is None:
             raise Refused("unknown_device", f"device {msg.device_id!r} is not registered",
                           msg.device_id)
@@ -270,7 +196,7 @@ class Batch:
                           msg.device_id) from None
 
         ack = [(msg.device_id, msg.event_id)]
-        owner = self._owners.get((_kind(msg), msg.event_id))
+        owner = self.seen.owners.get((kind_of(msg), msg.event_id))
         if owner is not None:
             if owner != msg.device_id:
                 raise Refused("event_id_conflict", f"event {msg.event_id} belongs to {owner}",
@@ -282,20 +208,20 @@ class Batch:
             raise Refused("stale", f"sent_at {msg.sent_at.isoformat()} is outside "
                           f"{config.replay_window} of {arrived.isoformat()}", msg.device_id)
         nonce_key = (msg.device_id, msg.nonce)
-        if nonce_key in self._nonces:
-            if self._nonces[nonce_key] == msg.event_id:
+        if nonce_key in self.seen.nonces:
+            if self.seen.nonces[nonce_key] == msg.event_id:
                 # The same signed message, stored by a transaction that committed between the
                 # event lookup and the nonce lookup (another instance): a duplicate, not a replay.
                 return Handled("duplicate", event_id=msg.event_id, acks=ack)
             raise Refused("replayed_nonce", f"nonce {msg.nonce} already used", msg.device_id)
         session.add(DeviceNonce(device_id=msg.device_id, nonce=msg.nonce, sent_at=msg.sent_at,
                                 event_id=msg.event_id))
-        self._nonces[nonce_key] = msg.event_id
-        self._owners[(_kind(msg), msg.event_id)] = msg.device_id
+        self.seen.nonces[nonce_key] = msg.event_id
+        self.seen.owners[(kind_of(msg), msg.event_id)] = msg.device_id
 
         if isinstance(msg, BarrierStateV1):
             apply_barrier_state(session, msg=msg, now=now)
-            self._trips.clear()  # an executed open clears a trip: reload candidates
+            self.seen.forget_trips()  # an executed open clears a trip: reload candidates
             return Handled("barrier", event_id=msg.event_id, acks=ack)
         return self._plate_read(msg, ack)
 
@@ -309,7 +235,7 @@ class Batch:
             trailer_plate=msg.trailer_plate, crop_sha256=msg.crop_sha256,
             frame_sha256=msg.frame_sha256,
         ))
-        frames = self._frames[(msg.device_id, msg.pass_id)]
+        frames = self.seen.frames[(msg.device_id, msg.pass_id)]
         if msg.grade != "pass":
             frames.append(PassEvidence(
                 lane_id=msg.lane_id, plate=msg.plate, confidence=msg.confidence, frames=1,
@@ -324,8 +250,8 @@ class Batch:
             evidence=PassEvidence(lane_id=lane.id, plate=msg.plate, confidence=msg.confidence,
                                   frames=msg.frames, captured_at=msg.captured_at,
                                   trailer_plate=msg.trailer_plate, country=msg.country),
-            lane=lane, gate=gate, candidates=self._candidates(gate.id, seen_at), now=seen_at,
-            frame_reads=tuple(frames), extensions=self._active_extensions(gate.id, seen_at),
+            lane=lane, gate=gate, candidates=self.seen.candidates(gate.id, seen_at), now=seen_at,
+            frame_reads=tuple(frames), extensions=self.seen.active_extensions(gate.id, seen_at),
         )
         decision_id = new_id()
         plate = result.plate or msg.plate
@@ -371,15 +297,6 @@ class Batch:
         record_many(self.session, self._audit)
         self._audit.clear()
         self.session.flush()
-
-
-def _kind(msg: DeviceMessage) -> str:
-    return "reads" if isinstance(msg, PlateReadV1) else "barrier"
-
-
-def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 #: Largest refused payload kept verbatim (the broker caps packets at 1 MiB).
