@@ -15,6 +15,7 @@ import hmac
 import secrets
 from collections import OrderedDict
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TypeVar
 
 from cryptography.exceptions import InvalidSignature
@@ -71,9 +72,15 @@ def public_key_of(private_b64: str) -> str:
 CentreSigned = TypeVar("CentreSigned", LaneCommandV1, EventAckV1)
 
 
+@lru_cache(maxsize=8)
+def _private_key(private_b64: str) -> Ed25519PrivateKey:
+    """Parsed once per key: the centre signs a command and an ack for every decision."""
+    return Ed25519PrivateKey.from_private_bytes(_unb64(private_b64))
+
+
 def sign_centre(message: CentreSigned, private_b64: str) -> CentreSigned:
     """Return a copy of a centre message (command, event ack) signed with the centre's key."""
-    key = Ed25519PrivateKey.from_private_bytes(_unb64(private_b64))
+    key = _private_key(private_b64)
     unsigned = message.model_copy(update={"sig": ""})
     return message.model_copy(update={"sig": _b64(key.sign(unsigned.signing_bytes()))})
 
