@@ -62,6 +62,8 @@ class CentralSettings(BaseSettings):
     candidate_window_h: float = Field(48.0, gt=0, description="trips loaded around a read's time")
     db_retry_max_s: float = Field(30.0, gt=0, description="backoff cap while the database is down")
     migrate_on_start: bool = True
+    batch_max: int = Field(500, ge=1, le=5000, description="messages applied in one transaction "
+                                                          "(1 = one transaction per message)")
 
     @field_validator("instance_id")
     @classmethod

@@ -77,9 +77,9 @@ class CentralService:
     """Start with :meth:`start`, stop with :meth:`stop`; :attr:`metrics` counts everything."""
 
     def __init__(self, settings: CentralSettings, *, engine: Engine | None = None,
-                 batch_max: int = 500) -> None:
+                 batch_max: int | None = None) -> None:
         self.settings = settings
-        self.batch_max = batch_max
+        self.batch_max = batch_max or settings.batch_max
         self.trips = TripCache()  # candidate trips kept across batches (refreshed by changes)
         self._own_engine = engine is None
         self.engine = engine or make_engine(settings.database_url)
