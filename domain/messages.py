@@ -177,12 +177,18 @@ class DecisionV1(_Message):
 
 
 class EventAckV1(_Message):
-    """Application-level acknowledgement from the centre to a device's outbox."""
+    """Application-level acknowledgement from the centre to a device's outbox.
+
+    Signed by the centre (Ed25519, like lane commands): an ack makes the edge
+    delete events for good, so a forged one would lose reads without a trace.
+    """
 
     type: Literal["event_ack"] = "event_ack"
     device_id: LaneId
     event_ids: tuple[Id, ...] = Field(min_length=1, max_length=500)
     at: AwareDatetime
+    key_id: str = Field(default="centre-1", max_length=64)
+    sig: str = ""
 
 
 class CentreStatusV1(_Message):

@@ -15,16 +15,18 @@ import hmac
 import secrets
 from collections import OrderedDict
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from domain.messages import DeviceSigned, LaneCommandV1, PreclearanceListV1
+from domain.messages import DeviceSigned, EventAckV1, LaneCommandV1, PreclearanceListV1
 
 D = TypeVar("D", bound=DeviceSigned)
 #: Messages the centre signs with its Ed25519 key (each has ``key_id`` and ``sig``).
-C = TypeVar("C", LaneCommandV1, PreclearanceListV1)
+C = TypeVar("C", LaneCommandV1, PreclearanceListV1, EventAckV1)
+CentreSigned = LaneCommandV1 | PreclearanceListV1 | EventAckV1
 
 
 class SignatureError(ValueError):
@@ -70,16 +72,28 @@ def public_key_of(private_b64: str) -> str:
     return _b64(key.public_key().public_bytes_raw())
 
 
+@lru_cache(maxsize=8)
+def _private_key(private_b64: str) -> Ed25519PrivateKey:
+    """Parsed once per key: the centre signs a command and an ack for every decision."""
+    return Ed25519PrivateKey.from_private_bytes(_unb64(private_b64))
+
+
 def sign_centre(message: C, private_b64: str) -> C:
-    """A copy of a centre message (command, pre-clearance list) signed with the centre's key."""
-    key = Ed25519PrivateKey.from_private_bytes(_unb64(private_b64))
+    """A copy of a centre message (command, pre-clearance list, event ack) signed with its key."""
+    key = _private_key(private_b64)
     unsigned = message.model_copy(update={"sig": ""})
     return message.model_copy(update={"sig": _b64(key.sign(unsigned.signing_bytes()))})
 
 
-def verify_centre(message: LaneCommandV1 | PreclearanceListV1, public_keys: dict[str, str],
-                  *, what: str) -> None:
+def verify_centre(message: CentreSigned, public_keys: dict[str, str], *,
+                  what: str | None = None) -> None:
     """Raise :class:`SignatureError` unless ``message`` is signed by a known centre key."""
+    if what is None:
+        what = (f"command {message.command_id}" if isinstance(message, LaneCommandV1)
+                else f"ack for {message.device_id}" if isinstance(message, EventAckV1)
+                else f"pre-clearance list {message.list_id}")
+    if not message.sig:
+        raise SignatureError("unsigned", f"{what} carries no signature")
     public_b64 = public_keys.get(message.key_id)
     if public_b64 is None:
         raise SignatureError("unknown_key", f"key id {message.key_id!r}")
@@ -97,7 +111,7 @@ def sign_command(command: LaneCommandV1, private_b64: str) -> LaneCommandV1:
 
 def verify_command(command: LaneCommandV1, public_keys: dict[str, str]) -> None:
     """Raise :class:`SignatureError` unless the command is signed by a known centre key."""
-    verify_centre(command, public_keys, what=f"command {command.command_id}")
+    verify_centre(command, public_keys)
 
 
 class ReplayGuard:

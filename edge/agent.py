@@ -36,7 +36,7 @@ from domain.messages import (
     PlateReadV1,
     parse_message,
 )
-from domain.signing import new_nonce
+from domain.signing import SignatureError, new_nonce, verify_centre
 from edge.barrier import Barrier
 from edge.commands import CommandLedger, CommandOutcome, handle_command
 from edge.evidence import EvidenceServer, EvidenceStore
@@ -96,6 +96,7 @@ class EdgeAgent:
                              on_idle=self._maybe_heartbeat)
         self.frames_read = 0
         self.frames_skipped = 0
+        self.refused_acks = 0
         self.outcomes: deque[CommandOutcome] = deque(maxlen=1000)  # recent, for tests/debug
         self.on_outcome: Callable[[CommandOutcome], None] | None = None
         self._frames: queue.Queue[Captured | PassEnd] = queue.Queue(maxsize=32)
@@ -296,14 +297,7 @@ class EdgeAgent:
 
     def _dispatch(self, item: Received) -> None:
         if item.topic == self.acks_topic:
-            try:
-                ack = parse_message(item.payload)
-            except MessageError as exc:
-                log.warning("edge: malformed ack refused: %s", exc)
-                return
-            if isinstance(ack, EventAckV1) and ack.device_id == self.settings.device_id:
-                self.outbox.ack(ack.event_ids)
-                self.offline.watch.acked(ack.event_ids)
+            self._event_ack(item.payload)
             return
         if self.offline.on_message(item):
             return
@@ -326,6 +320,24 @@ class EdgeAgent:
         self._commit(state, topics.barrier(self.settings.lane_id), evictable=False)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
+
+    def _event_ack(self, payload: bytes) -> None:
+        """Delete acknowledged events, only on an ack the centre signed for this device.
+
+        An ack deletes events for good: a forged one (any client that can publish
+        on the acks topic) would lose reads, so it is refused, counted and logged.
+        """
+        try:
+            ack = parse_message(payload)
+            if not isinstance(ack, EventAckV1) or ack.device_id != self.settings.device_id:
+                raise MessageError("wrong_type", "not an event ack for this device")
+            verify_centre(ack, self.settings.centre_public_keys)
+        except (MessageError, SignatureError) as exc:
+            self.refused_acks += 1
+            log.warning("edge: event ack refused (%s): outbox unchanged", exc)
+            return
+        self.outbox.ack(ack.event_ids)
+        self.offline.watch.acked(ack.event_ids)
 
     # -- liveness --------------------------------------------------------------
     def _status(self, state: str, **extra: object) -> LaneStatusV1:

@@ -81,8 +81,10 @@ class Uplink:
             self._wake.clear()
             connected = self.link.connected.is_set()
             if connected and not was_connected:
-                self.outbox.reset_sent()  # in-flight state from before cannot be trusted
-                self._live.clear()  # they are in the outbox: replayed in order
+                # In-flight state from before cannot be trusted: replay it, oldest first. Live
+                # events never sent stay live (a truck at the barrier now must not wait for
+                # the backlog); ones sent before are replayed with the backlog.
+                self.outbox.reset_sent()
                 log.info("uplink: connected; replaying %d outbox events", self.outbox.depth)
             was_connected = connected
             try:

@@ -78,6 +78,44 @@ def record(session: Session, *, actor: str, action: str, subject_type: str, subj
     return event
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One audit event waiting to be appended by :func:`record_many`."""
+
+    actor: str
+    action: str
+    subject_type: str
+    subject_id: str
+    data: dict[str, Any]
+    now: datetime
+
+
+def record_many(session: Session, entries: list[Entry]) -> None:
+    """Append several events in order with one lock, one tail read and one flush.
+
+    Why: the central worker decides hundreds of reads in one transaction; taking
+    the chain's lock and reading its tail once per batch instead of once per
+    event is most of what makes batching pay. Same chain as :func:`record`.
+    """
+    if not entries:
+        return
+    _lock_chain(session)
+    session.flush()
+    prev = session.execute(
+        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar_one_or_none() or GENESIS
+    for e in entries:
+        payload = json.loads(json.dumps(e.data or {}, default=str))
+        at = e.now.astimezone(UTC) if e.now.tzinfo else e.now.replace(tzinfo=UTC)
+        digest = content_hash(prev_hash=prev, at=at, actor=e.actor, action=e.action,
+                              subject_type=e.subject_type, subject_id=e.subject_id, data=payload)
+        session.add(AuditEvent(at=at, actor=e.actor[:64], action=e.action[:64],
+                               subject_type=e.subject_type[:32], subject_id=e.subject_id[:64],
+                               data=payload, prev_hash=prev, hash=digest))
+        prev = digest
+    session.flush()
+
+
 def verify_chain(session: Session, *, batch: int = 1000) -> ChainStatus:
     """Walk the whole chain in id order; the first row whose link or content is wrong fails it."""
     prev = GENESIS

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.messages import CommandAction, LaneCommandV1, Outcome
@@ -39,13 +39,14 @@ def create_command(
     session: Session, *, lane_id: str, action: CommandAction, plate: str | None,
     trip_id: str | None, decision_id: str | None, now: datetime, ttl: timedelta,
     signing_key: str, key_id: str, reason_codes: Sequence[str] = (),
-    expires_at: datetime | None = None,
+    expires_at: datetime | None = None, flush: bool = True,
 ) -> LaneCommandV1:
     """Sign a command and add its row (state ``sent``) to the caller's transaction.
 
     ``expires_at`` overrides ``now + ttl`` (the worker bounds it by the read's
     capture time, so a late read never yields a command that opens for whoever
-    is at the lane now).
+    is at the lane now). ``flush=False`` leaves the row to the caller's next flush
+    (the central worker flushes a whole batch at once).
     """
     command_id = new_id()
     unsigned = LaneCommandV1(
@@ -59,7 +60,8 @@ def create_command(
         trip_id=trip_id, issued_at=now, expires_at=signed.expires_at,
         payload=signed.to_json().decode(), state="sent", attempts=1, last_sent_at=now,
     ))
-    session.flush()
+    if flush:
+        session.flush()
     return signed
 
 
@@ -76,9 +78,12 @@ def due_for_resend(session: Session, *, now: datetime, every: timedelta, limit: 
 
     Runs in the caller's transaction; publish the returned payloads after commit.
     """
+    # Filtered in SQL: on a busy gate hundreds of commands wait for their lane's report at any
+    # moment; loading and locking all of them every tick starved the ingest worker.
     rows = session.execute(
         select(LaneCommand)
-        .where(LaneCommand.state == "sent", LaneCommand.expires_at > now)
+        .where(LaneCommand.state == "sent", LaneCommand.expires_at > now,
+               func.coalesce(LaneCommand.last_sent_at, LaneCommand.issued_at) <= now - every)
         .order_by(LaneCommand.issued_at).limit(limit)
         .with_for_update(skip_locked=True)
     ).scalars().all()

@@ -67,6 +67,8 @@ class CentralSettings(BaseSettings):
     preclearance_horizon_h: float = Field(4.0, gt=0, le=48, description="trucks expected within")
     preclearance_ttl_h: float = Field(4.0, gt=0, le=48, description="a list expires after")
     migrate_on_start: bool = True
+    batch_max: int = Field(500, ge=1, le=5000, description="messages applied in one transaction "
+                                                          "(1 = one transaction per message)")
 
     @field_validator("instance_id")
     @classmethod

@@ -15,16 +15,26 @@ Order of checks, and why:
 
 A refusal raises :class:`Refused`; the worker stores it as a rejected message
 (never lost) in a fresh transaction. Nothing here talks to MQTT: effects that
-must leave the process are returned as :class:`Publication` items.
+must leave the process are returned as :class:`Publication` items, and the
+events to acknowledge as ``Handled.acks`` (the worker signs one ``EventAckV1``
+per device and batch, see :func:`ack_publications`).
+
+Batches (:class:`Batch`): the worker applies many messages in one transaction.
+What each message would look up (its event id, its nonce, its device, the
+pass's frame reads, the gate's candidate trips and hours extensions) is loaded
+once per batch, and rows are flushed once at the end, so a batch costs a
+handful of round trips instead of a dozen per message. Checks before any write
+raise :class:`Refused`, so a refused message leaves nothing in the batch.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import topics
@@ -39,26 +49,25 @@ from domain.messages import (
     parse_message,
 )
 from domain.reference import LaneKind, Reference
-from domain.signing import SignatureError, hmac_verify
-from services.audit import record
+from domain.signing import SignatureError, hmac_verify, sign_centre
+from services.audit import Entry, record, record_many
 from services.central.barrier import apply_barrier_state
-from services.central.facts import frame_evidence, load_candidates
+from services.central.candidates import TripCache
+from services.central.lookups import DeviceMessage, Lookups, kind_of
 from services.commands import ACTION_FOR_OUTCOME, create_command
 from services.db.models import (
-    BarrierEvent,
     Decision,
-    Device,
     DeviceNonce,
-    LocalDecision,
     PlateRead,
     RejectedMessage,
     new_id,
 )
-from services.officers import active_extensions
 from services.yard import checkin as yard  # a module: the yard imports central facts
 
 ACTOR = "central"
 Status = Literal["decided", "stored", "duplicate", "barrier", "rejected", "checked_in"]
+#: Event ids per signed ack: 200 ids of 64 characters stay under 16 KiB.
+ACK_IDS = 200
 
 
 class Refused(Exception):
@@ -84,6 +93,8 @@ class Handled:
     publications: list[Publication] = field(default_factory=list)
     outcome: str | None = None
     event_id: str | None = None
+    #: (device id, event id) to acknowledge to the device once the transaction committed.
+    acks: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +107,28 @@ class IngestConfig:
     candidate_window: timedelta = timedelta(hours=48)
 
 
-def _ack(device_id: str, event_id: str, now: datetime) -> Publication:
-    msg = EventAckV1(device_id=device_id, event_ids=(event_id,), at=now)
-    return Publication(topics.device_acks(device_id), msg.to_json())
+def ack_publications(acks: Iterable[tuple[str, str]], *, now: datetime, config: IngestConfig
+                     ) -> list[Publication]:
+    """One centre-signed ``EventAckV1`` per device and per ``ACK_IDS`` events, in arrival order.
 
-
-def handle_message(session: Session, *, topic: str, payload: bytes, now: datetime,
-                   config: IngestConfig, received_at: datetime | None = None) -> Handled:
-    """Verify and apply one message inside the caller's transaction; raise :class:`Refused`.
-
-    ``received_at`` (when the broker handed it over) is what freshness is measured
-    against, so a message that waited in our own queue is not called stale.
+    ``ACK_IDS`` keeps an ack far below the 16 KiB every receiver parses at most.
     """
+    by_device: dict[str, list[str]] = defaultdict(list)
+    for device_id, event_id in acks:
+        if event_id not in by_device[device_id]:
+            by_device[device_id].append(event_id)
+    pubs = []
+    for device_id, ids in by_device.items():
+        for i in range(0, len(ids), ACK_IDS):
+            msg = EventAckV1(device_id=device_id, event_ids=tuple(ids[i:i + ACK_IDS]), at=now,
+                             key_id=config.key_id)
+            pubs.append(Publication(topics.device_acks(device_id),
+                                    sign_centre(msg, config.signing_key).to_json()))
+    return pubs
+
+
+def parse_inbound(topic: str, payload: bytes) -> tuple[topics.LaneTopic, DeviceMessage]:
+    """Topic and payload checks that need no database; raise :class:`Refused`."""
     try:
         where = topics.parse_lane_topic(topic)
     except topics.TopicError as exc:
@@ -122,131 +143,171 @@ def handle_message(session: Session, *, topic: str, payload: bytes, now: datetim
         raise Refused("wrong_type", f"{msg.type} on a {where.kind} topic",
                       getattr(msg, "device_id", None))
     assert isinstance(msg, PlateReadV1 | BarrierStateV1 | LocalDecisionV1)
-    device = session.get(Device, msg.device_id)
-    if device is None:
-        raise Refused("unknown_device", f"device {msg.device_id!r} is not registered",
-                      msg.device_id)
-    if not device.enabled:
-        raise Refused("device_disabled", f"device {msg.device_id!r} is disabled", msg.device_id)
-    try:
-        hmac_verify(msg, device.secret)
-    except SignatureError as exc:
-        raise Refused(exc.reason, str(exc), msg.device_id) from None
-    if not (device.lane_id == where.lane_id == msg.lane_id):
-        raise Refused("wrong_lane", f"device of lane {device.lane_id} sent lane {msg.lane_id} "
-                      f"on the topic of lane {where.lane_id}", msg.device_id)
-    try:
-        config.reference.lane(msg.lane_id)
-    except KeyError:
-        raise Refused("unknown_lane", f"lane {msg.lane_id!r} not in the reference data",
-                      msg.device_id) from None
+    return where, msg
 
-    table = (PlateRead if isinstance(msg, PlateReadV1) else
-             LocalDecision if isinstance(msg, LocalDecisionV1) else BarrierEvent)
-    owner = session.execute(
-        select(table.device_id).where(table.event_id == msg.event_id)
-    ).scalar_one_or_none()
-    if owner is not None:
-        if owner != msg.device_id:
-            raise Refused("event_id_conflict", f"event {msg.event_id} belongs to {owner}",
+
+def handle_message(session: Session, *, topic: str, payload: bytes, now: datetime,
+                   config: IngestConfig, received_at: datetime | None = None) -> Handled:
+    """Verify and apply one message inside the caller's transaction; raise :class:`Refused`.
+
+    ``received_at`` (when the broker handed it over) is what freshness is measured
+    against, so a message that waited in our own queue is not called stale.
+    """
+    where, msg = parse_inbound(topic, payload)
+    batch = Batch(session, config=config, now=now)
+    batch.prefetch([msg])
+    handled = batch.apply(where, msg, received_at=received_at)
+    batch.finish()
+    return handled
+
+
+class Batch:
+    """Many messages in the caller's one transaction: ``prefetch``, ``apply``..., ``finish``."""
+
+    def __init__(self, session: Session, *, config: IngestConfig, now: datetime,
+                 trips: TripCache | None = None) -> None:
+        self.session, self.config, self.now = session, config, now
+        self.seen = Lookups(session, candidate_window=config.candidate_window, trips=trips)
+        self._audit: list[Entry] = []
+
+    def prefetch(self, msgs: Sequence[DeviceMessage]) -> None:
+        self.seen.prefetch(msgs)
+
+    # -- one message -----------------------------------------------------------
+    def apply(self, where: topics.LaneTopic, msg: DeviceMessage, *,
+              received_at: datetime | None = None) -> Handled:
+        """Verify and apply one parsed message; raise :class:`Refused` before any write."""
+        session, config, now = self.session, self.config, self.now
+        device = self.seen.device(msg.device_id)
+        if device is None:
+            raise Refused("unknown_device", f"device {msg.device_id!r} is not registered",
                           msg.device_id)
-        return Handled("duplicate", [_ack(msg.device_id, msg.event_id, now)],
-                       event_id=msg.event_id)
+        if not device.enabled:
+            raise Refused("device_disabled", f"device {msg.device_id!r} is disabled",
+                          msg.device_id)
+        try:
+            hmac_verify(msg, device.secret)
+        except SignatureError as exc:
+            raise Refused(exc.reason, str(exc), msg.device_id) from None
+        if not (device.lane_id == where.lane_id == msg.lane_id):
+            raise Refused("wrong_lane", f"device of lane {device.lane_id} sent lane "
+                          f"{msg.lane_id} on the topic of lane {where.lane_id}", msg.device_id)
+        try:
+            config.reference.lane(msg.lane_id)
+        except KeyError:
+            raise Refused("unknown_lane", f"lane {msg.lane_id!r} not in the reference data",
+                          msg.device_id) from None
 
-    arrived = received_at or now
-    if abs(arrived - msg.sent_at) > config.replay_window:
-        raise Refused("stale", f"sent_at {msg.sent_at.isoformat()} is outside "
-                      f"{config.replay_window} of {arrived.isoformat()}", msg.device_id)
-    used = session.get(DeviceNonce, (msg.device_id, msg.nonce))
-    if used is not None:
-        if used.event_id == msg.event_id:
-            # The same signed message, stored by a transaction that committed between our
-            # event lookup and this one (another instance): a duplicate, not a replay.
-            return Handled("duplicate", [_ack(msg.device_id, msg.event_id, now)],
-                           event_id=msg.event_id)
-        raise Refused("replayed_nonce", f"nonce {msg.nonce} already used", msg.device_id)
-    session.add(DeviceNonce(device_id=msg.device_id, nonce=msg.nonce, sent_at=msg.sent_at,
-                            event_id=msg.event_id))
+        ack = [(msg.device_id, msg.event_id)]
+        owner = self.seen.owners.get((kind_of(msg), msg.event_id))
+        if owner is not None:
+            if owner != msg.device_id:
+                raise Refused("event_id_conflict", f"event {msg.event_id} belongs to {owner}",
+                              msg.device_id)
+            return Handled("duplicate", event_id=msg.event_id, acks=ack)
 
-    if isinstance(msg, BarrierStateV1):
-        apply_barrier_state(session, msg=msg, now=now)
-        return Handled("barrier", [_ack(msg.device_id, msg.event_id, now)],
-                       event_id=msg.event_id)
-    if isinstance(msg, LocalDecisionV1):  # decided by the lane while offline (issue 10)
-        from services.central.reconcile import apply_local_decision
+        arrived = received_at or now
+        if abs(arrived - msg.sent_at) > config.replay_window:
+            raise Refused("stale", f"sent_at {msg.sent_at.isoformat()} is outside "
+                          f"{config.replay_window} of {arrived.isoformat()}", msg.device_id)
+        nonce_key = (msg.device_id, msg.nonce)
+        if nonce_key in self.seen.nonces:
+            if self.seen.nonces[nonce_key] == msg.event_id:
+                # The same signed message, stored by a transaction that committed between the
+                # event lookup and the nonce lookup (another instance): a duplicate, not a replay.
+                return Handled("duplicate", event_id=msg.event_id, acks=ack)
+            raise Refused("replayed_nonce", f"nonce {msg.nonce} already used", msg.device_id)
+        session.add(DeviceNonce(device_id=msg.device_id, nonce=msg.nonce, sent_at=msg.sent_at,
+                                event_id=msg.event_id))
+        self.seen.nonces[nonce_key] = msg.event_id
+        self.seen.owners[(kind_of(msg), msg.event_id)] = msg.device_id
 
-        return apply_local_decision(session, msg=msg, now=now, config=config)
-    return _plate_read(session, msg=msg, now=now, config=config)
+        if isinstance(msg, BarrierStateV1):
+            apply_barrier_state(session, msg=msg, now=now)
+            self.seen.forget_trips()  # an executed open clears a trip: reload candidates
+            return Handled("barrier", event_id=msg.event_id, acks=ack)
+        if isinstance(msg, LocalDecisionV1):  # decided by the lane while offline (issue 10)
+            from services.central.reconcile import apply_local_decision
 
+            self.seen.forget_trips()  # a local open clears (or holds) a trip
+            return apply_local_decision(self, msg=msg, ack=ack)
+        return self.plate_read(msg, ack)
 
-def _plate_read(session: Session, *, msg: PlateReadV1, now: datetime, config: IngestConfig
-                ) -> Handled:
-    session.add(PlateRead(
-        event_id=msg.event_id, lane_id=msg.lane_id, device_id=msg.device_id, pass_id=msg.pass_id,
-        grade=msg.grade, captured_at=msg.captured_at, received_at=now, plate=msg.plate,
-        raw_text=msg.raw_text, confidence=msg.confidence, layout=msg.layout, country=msg.country,
-        frames=msg.frames, trailer_plate=msg.trailer_plate, crop_sha256=msg.crop_sha256,
-        frame_sha256=msg.frame_sha256,
-    ))
-    ack = _ack(msg.device_id, msg.event_id, now)
-    if msg.grade != "pass":
-        session.flush()
-        return Handled("stored", [ack], event_id=msg.event_id)
+    def plate_read(self, msg: PlateReadV1, ack: list[tuple[str, str]]) -> Handled:
+        session, config, now = self.session, self.config, self.now
+        session.add(PlateRead(
+            event_id=msg.event_id, lane_id=msg.lane_id, device_id=msg.device_id,
+            pass_id=msg.pass_id, grade=msg.grade, captured_at=msg.captured_at, received_at=now,
+            plate=msg.plate, raw_text=msg.raw_text, confidence=msg.confidence,
+            layout=msg.layout, country=msg.country, frames=msg.frames,
+            trailer_plate=msg.trailer_plate, crop_sha256=msg.crop_sha256,
+            frame_sha256=msg.frame_sha256,
+        ))
+        frames = self.seen.frames[(msg.device_id, msg.pass_id)]
+        if msg.grade != "pass":
+            frames.append(PassEvidence(
+                lane_id=msg.lane_id, plate=msg.plate, confidence=msg.confidence, frames=1,
+                captured_at=msg.captured_at, trailer_plate=msg.trailer_plate,
+                country=msg.country))
+            return Handled("stored", event_id=msg.event_id, acks=ack)
 
-    lane = config.reference.lane(msg.lane_id)
-    if lane.kind == LaneKind.YARD:  # the staging yard's entrance: check in, no barrier
-        yard.check_in(session, msg=msg, lane=lane, now=now)
-        return Handled("checked_in", [ack], event_id=msg.event_id)
-    gate = config.reference.gate(lane.gate_id)
-    seen_at = min(msg.captured_at, now)  # the truck was at the lane then (never in the future)
-    result = decide(
-        evidence=PassEvidence(lane_id=lane.id, plate=msg.plate, confidence=msg.confidence,
-                              frames=msg.frames, captured_at=msg.captured_at,
-                              trailer_plate=msg.trailer_plate, country=msg.country),
-        lane=lane, gate=gate,
-        candidates=load_candidates(session, gate_id=gate.id, at=seen_at,
-                                   around=config.candidate_window),
-        now=seen_at,
-        frame_reads=frame_evidence(session, pass_id=msg.pass_id, device_id=msg.device_id),
-        extensions=active_extensions(session, gate_id=gate.id, at=seen_at),
-    )
-    decision_id = new_id()
-    plate = result.plate or msg.plate
-    session.add(Decision(
-        id=decision_id, event_id=msg.event_id, lane_id=lane.id, gate_id=gate.id, plate=plate,
-        trip_id=result.trip_id, outcome=result.outcome,
-        reasons=[r.model_dump() for r in result.reasons], rules_version=result.rules_version,
-        decided_by="auto", decided_at=now,
-    ))
-    session.flush()
-    # A late read (older than a command's life) yields a command that is born expired: it is
-    # never published, the retry loop expires it and flags the decision for an officer.
-    late = now - msg.captured_at > config.command_ttl
-    expires_at = (msg.captured_at if late else now) + config.command_ttl
-    command = create_command(
-        session, lane_id=lane.id, action=ACTION_FOR_OUTCOME[result.outcome], plate=plate,
-        trip_id=result.trip_id, decision_id=decision_id, now=now, ttl=config.command_ttl,
-        signing_key=config.signing_key, key_id=config.key_id, reason_codes=result.codes,
-        expires_at=expires_at,
-    )
-    record(session, actor=ACTOR, action="decision.made", subject_type="decision",
-           subject_id=decision_id,
-           data={"event_id": msg.event_id, "lane_id": lane.id, "plate": plate,
-                 "read": msg.plate, "outcome": result.outcome, "trip_id": result.trip_id,
-                 "codes": list(result.codes), "rules_version": result.rules_version,
-                 "command_id": command.command_id, "action": command.action,
-                 "expires_at": command.expires_at.isoformat()},
-           now=now)
-    notice = DecisionV1(
-        decision_id=decision_id, event_id=msg.event_id, lane_id=lane.id, gate_id=gate.id,
-        plate=plate, trip_id=result.trip_id, outcome=result.outcome, reasons=result.reasons,
-        command_id=command.command_id, decided_at=now, crop_sha256=msg.crop_sha256,
-    )
-    pubs = []
-    if command.expires_at > now:
-        pubs.append(Publication(topics.commands(lane.id), command.to_json()))
-    pubs += [Publication(topics.decisions(lane.id), notice.to_json()), ack]
-    return Handled("decided", pubs, outcome=result.outcome, event_id=msg.event_id)
+        lane = config.reference.lane(msg.lane_id)
+        if lane.kind == LaneKind.YARD:  # the staging yard's entrance: check in, no barrier
+            yard.check_in(session, msg=msg, lane=lane, now=now)
+            return Handled("checked_in", event_id=msg.event_id, acks=ack)
+        gate = config.reference.gate(lane.gate_id)
+        seen_at = min(msg.captured_at, now)  # the truck was at the lane then (never in the future)
+        result = decide(
+            evidence=PassEvidence(lane_id=lane.id, plate=msg.plate, confidence=msg.confidence,
+                                  frames=msg.frames, captured_at=msg.captured_at,
+                                  trailer_plate=msg.trailer_plate, country=msg.country),
+            lane=lane, gate=gate, candidates=self.seen.candidates(gate.id, seen_at), now=seen_at,
+            frame_reads=tuple(frames), extensions=self.seen.active_extensions(gate.id, seen_at),
+        )
+        decision_id = new_id()
+        plate = result.plate or msg.plate
+        session.add(Decision(
+            id=decision_id, event_id=msg.event_id, lane_id=lane.id, gate_id=gate.id,
+            plate=plate, trip_id=result.trip_id, outcome=result.outcome,
+            reasons=[r.model_dump() for r in result.reasons],
+            rules_version=result.rules_version, decided_by="auto", decided_at=now,
+        ))
+        # A late read (older than a command's life) yields a command that is born expired: it
+        # is never published, the retry loop expires it and flags the decision for an officer.
+        late = now - msg.captured_at > config.command_ttl
+        expires_at = (msg.captured_at if late else now) + config.command_ttl
+        command = create_command(
+            session, lane_id=lane.id, action=ACTION_FOR_OUTCOME[result.outcome], plate=plate,
+            trip_id=result.trip_id, decision_id=decision_id, now=now, ttl=config.command_ttl,
+            signing_key=config.signing_key, key_id=config.key_id, reason_codes=result.codes,
+            expires_at=expires_at, flush=False,
+        )
+        self.audit("decision.made", "decision", decision_id, {
+            "event_id": msg.event_id, "lane_id": lane.id, "plate": plate, "read": msg.plate,
+            "outcome": result.outcome, "trip_id": result.trip_id, "codes": list(result.codes),
+            "rules_version": result.rules_version, "command_id": command.command_id,
+            "action": command.action, "expires_at": command.expires_at.isoformat()})
+        notice = DecisionV1(
+            decision_id=decision_id, event_id=msg.event_id, lane_id=lane.id, gate_id=gate.id,
+            plate=plate, trip_id=result.trip_id, outcome=result.outcome, reasons=result.reasons,
+            command_id=command.command_id, decided_at=now, crop_sha256=msg.crop_sha256,
+        )
+        pubs = []
+        if command.expires_at > now:
+            pubs.append(Publication(topics.commands(lane.id), command.to_json()))
+        pubs.append(Publication(topics.decisions(lane.id), notice.to_json()))
+        return Handled("decided", pubs, outcome=result.outcome, event_id=msg.event_id,
+                       acks=ack)
+
+    def audit(self, action: str, subject_type: str, subject_id: str, data: dict[str, Any]
+              ) -> None:
+        self._audit.append(Entry(ACTOR, action, subject_type, subject_id, data, self.now))
+
+    def finish(self) -> None:
+        """Append the batch's audit events and flush every row (still uncommitted)."""
+        record_many(self.session, self._audit)
+        self._audit.clear()
+        self.session.flush()
 
 
 #: Largest refused payload kept verbatim (the broker caps packets at 1 MiB).

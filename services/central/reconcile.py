@@ -19,7 +19,6 @@ still fresh the centre's command can open for the truck that waits.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -34,7 +33,7 @@ from services.central.facts import trip_facts
 from services.db.models import Decision, LocalDecision, PlateRead, PreclearanceList, Trip, new_id
 
 if TYPE_CHECKING:
-    from services.central.ingest import Handled, IngestConfig
+    from services.central.ingest import Batch, Handled
 
 
 def _conflicts(session: Session, *, msg: LocalDecisionV1, trip: Trip | None) -> list[str]:
@@ -60,10 +59,12 @@ def _conflicts(session: Session, *, msg: LocalDecisionV1, trip: Trip | None) -> 
     return []
 
 
-def apply_local_decision(session: Session, *, msg: LocalDecisionV1, now: datetime,
-                         config: IngestConfig, actor: str = "central") -> Handled:
-    """Store and reconcile one local decision in the caller's transaction."""
-    from services.central.ingest import Handled, Refused, _ack, _plate_read
+def apply_local_decision(batch: Batch, *, msg: LocalDecisionV1, ack: list[tuple[str, str]],
+                         actor: str = "central") -> Handled:
+    """Store and reconcile one local decision in the batch's transaction."""
+    from services.central.ingest import Handled, Refused
+
+    session, now, config = batch.session, batch.now, batch.config
 
     read = msg.read
     if read.lane_id != msg.lane_id or read.device_id != msg.device_id or read.grade != "pass":
@@ -80,11 +81,11 @@ def apply_local_decision(session: Session, *, msg: LocalDecisionV1, now: datetim
             "decided_at": msg.decided_at.isoformat(), "executed": msg.executed}
     if msg.outcome == "manual":
         # The truck waited at a closed barrier: the centre decides it now like any pass.
-        handled = _plate_read(session, msg=read, now=now, config=config)
+        handled = batch.plate_read(read, [])  # the same path as a live pass
         decision_id = session.execute(select(Decision.id).where(
             Decision.event_id == read.event_id)).scalar_one()
         conflicts: list[str] = []
-        pubs = [p for p in handled.publications if not p.topic.endswith("/acks")]
+        pubs = handled.publications
     else:
         session.add(PlateRead(
             event_id=read.event_id, lane_id=read.lane_id, device_id=read.device_id,
@@ -135,5 +136,4 @@ def apply_local_decision(session: Session, *, msg: LocalDecisionV1, now: datetim
     if conflicts:
         record(session, actor=actor, action="offline.conflict", subject_type="decision",
                subject_id=decision_id, data={**base, "conflicts": conflicts}, now=now)
-    return Handled("decided", [*pubs, _ack(msg.device_id, msg.event_id, now)],
-                   outcome=msg.outcome, event_id=msg.event_id)
+    return Handled("decided", pubs, outcome=msg.outcome, event_id=msg.event_id, acks=ack)

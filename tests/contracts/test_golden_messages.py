@@ -17,6 +17,7 @@ from domain import topics
 from domain.messages import (
     BarrierStateV1,
     DeviceSigned,
+    EventAckV1,
     LaneCommandV1,
     LocalDecisionV1,
     MessageError,
@@ -28,8 +29,11 @@ from domain.signing import SignatureError, hmac_verify, verify_centre, verify_co
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 DEVICE_SECRET = "golden-device-secret"
+# centre-golden-2 signs the pre-clearance list and centre-2 the event_ack examples: more key
+# ids, as during a key rotation (the private half of centre-1 is not in the repository).
 CENTRE_KEYS = {"centre-1": "3gxnczdC8PHadVdBMDzEIVOsm_-xt0r0lQnbViA7yZ4",
-               "centre-golden-2": "UAj1nSzQj3gPIPAEanZ1hx2o0jISLRyQwklGIQtWCbg"}
+               "centre-golden-2": "UAj1nSzQj3gPIPAEanZ1hx2o0jISLRyQwklGIQtWCbg",
+               "centre-2": "8fNIs2GVc4Or0HpMFqTNmWXk8BPUyL7-ncsI_m07wlU"}
 FILES = sorted(GOLDEN.glob("*.json"))
 
 
@@ -63,6 +67,13 @@ def test_golden_signatures_still_verify(path: Path) -> None:
         with pytest.raises(SignatureError):  # one more day of validity is a tampered list
             verify_centre(msg.model_copy(update={"expires_at": msg.expires_at.replace(
                 day=msg.expires_at.day + 1)}), CENTRE_KEYS, what="list")
+    elif isinstance(msg, EventAckV1):
+        verify_centre(msg, CENTRE_KEYS)
+        for forged in (msg.model_copy(update={"event_ids": ("01HZX3K9V2PASS0000000002",)}),
+                       msg.model_copy(update={"device_id": "hn1119-x2-cam1"}),
+                       msg.model_copy(update={"sig": ""})):
+            with pytest.raises(SignatureError):
+                verify_centre(forged, CENTRE_KEYS)
 
 
 def test_local_decision_carries_its_pass_read() -> None:

@@ -29,7 +29,7 @@ from domain.messages import (
     PlateReadV1,
     parse_message,
 )
-from domain.signing import sign_command
+from domain.signing import sign_centre, sign_command
 from edge.settings import EdgeSettings
 from mqttio import MqttLink
 from smartgate.broker import MosquittoBroker
@@ -86,8 +86,10 @@ class Centre:
 
     def ack(self, event_ids: list[str]) -> None:
         for i in range(0, len(event_ids), 500):
-            ack = EventAckV1(device_id=self.device_id, event_ids=tuple(event_ids[i:i + 500]),
-                             at=datetime.now(UTC))
+            ack = sign_centre(EventAckV1(device_id=self.device_id,
+                                         event_ids=tuple(event_ids[i:i + 500]),
+                                         at=datetime.now(UTC), key_id=self.key_id),
+                              self.private_key)
             self.link.publish(topics.device_acks(self.device_id), ack.to_json(), qos=1)
 
     def command(self, *, action: str = "open", lane_id: str | None = None,

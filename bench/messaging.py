@@ -1,0 +1,263 @@
+"""Benchmark: edge -> centre -> edge messaging on a real Mosquitto and PostgreSQL.
+
+Three runs on one broker (started here with the project's configuration) and one
+fresh PostgreSQL database, in the same process run:
+
+1. ``raw``: plain paho QoS 1 throughput of this broker - one publisher, one
+   subscriber, payloads of a plate read's size - the ceiling for everything else.
+2. ``throughput``: a lane device publishes ``--events`` signed pass-grade plate
+   reads as fast as paho takes them; the central service (``--instances`` of it,
+   sharing ``$share/central/...``) verifies, decides, stores and sends a signed
+   lane command for each; we count until every command has arrived back on the
+   lane's command topic. ``events_per_s`` = events / (first publish -> last
+   command), ``ratio`` = ``events_per_s`` / ``raw_broker_msgs_per_s``.
+3. ``latency``: ``--rate`` events/s for ``--seconds``; per event, publish ->
+   lane command received (p50, p99).
+
+``lost`` = events without a stored decision or without a received command;
+``duplicates`` = decisions or commands beyond one per event.
+
+    .venv/bin/python bench/messaging.py            # PostgreSQL from SMARTGATE_TEST_PG
+
+Last line: one JSON object (events_per_s, raw_broker_msgs_per_s, ratio, p50_ms, p99_ms,
+lost, duplicates, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psycopg
+from sqlalchemy import func, select
+
+from domain import topics
+from domain.messages import DecisionV1, LaneCommandV1, PlateReadV1, parse_message
+from domain.signing import generate_signing_key, hmac_sign, new_device_secret, new_nonce
+from mqttio import MqttLink, Received
+from services.db.models import Carrier, Decision, Trip
+from services.db.session import make_engine, make_session_factory, migrate
+from services.devices import register_device
+from smartgate.broker import MosquittoBroker
+
+LANE, GATE = "hn1119-x1", "huu-nghi-1119"
+PG_ADMIN = os.environ.get("SMARTGATE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def round_the_clock(path: Path) -> Path:
+    """The packaged gates, every one open 00:00-00:00 (the bench runs at any hour)."""
+    src = Path(__file__).resolve().parents[1] / "domain/data/gates.toml"
+    out = []
+    for line in src.read_text(encoding="utf-8").splitlines():
+        name = line.split("=")[0].strip()
+        out.append(f'{name} = "00:00"' if name in ("opens", "closes") else line)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def plate_of(i: int) -> str:
+    return f"29C{i % 100000:05d}"
+
+
+def reads(device_id: str, secret: str, start: int, n: int, declared: int
+          ) -> list[tuple[str, bytes]]:
+    """Signed pass-grade reads: 85 % of a declared truck (plates 0..declared-1), 15 % not."""
+    now = datetime.now(UTC)
+    out = []
+    for i in range(start, start + n):
+        plate = plate_of(i % declared) if i % 20 >= 3 else plate_of(declared + i)
+        msg = PlateReadV1(device_id=device_id, sent_at=now, nonce=new_nonce(),
+                          event_id=uuid.uuid4().hex, lane_id=LANE, pass_id=uuid.uuid4().hex,
+                          grade="pass", captured_at=now, plate=plate, raw_text=plate,
+                          confidence=0.97, layout="1-line", country="VN", frames=3)
+        out.append((msg.event_id, hmac_sign(msg, secret).to_json()))
+    return out
+
+
+def raw_broker(broker: MosquittoBroker, n: int, size: int) -> float:
+    """QoS 1 messages/s from one paho publisher through the broker to one paho subscriber."""
+    topic = f"{topics.PREFIX}/bench/raw"
+    sub = MqttLink(broker.url("admin"), f"bench-sub-{uuid.uuid4().hex[:6]}",
+                   subscriptions=[(topic, 1)], clean_session=True, queue_size=n + 10).start()
+    pub = MqttLink(broker.url("admin"), f"bench-pub-{uuid.uuid4().hex[:6]}",
+                   clean_session=True).start()
+    time.sleep(0.3)
+    payload = b"x" * size
+    t0 = time.perf_counter()
+    for _ in range(n):
+        pub.publish(topic, payload, qos=1)
+    got = 0
+    while got < n:
+        if sub.get(timeout=10) is None:
+            break
+        got += 1
+    elapsed = time.perf_counter() - t0
+    pub.stop()
+    sub.stop()
+    if got < n:
+        raise RuntimeError(f"raw run lost messages: {got}/{n}")
+    return n / elapsed
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix="sg-bench-msg-"))
+    broker = MosquittoBroker(work / "mosquitto").start()
+    db_name = f"sg_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{db_name}"')
+    db_url = PG_ADMIN.rsplit("/", 1)[0] + "/" + db_name
+    engine = make_engine(db_url)
+    services: list[subprocess.Popen[bytes]] = []
+    try:
+        migrate(engine)
+        sessions = make_session_factory(engine)
+        now = datetime.now(UTC)
+        device_id, secret = "bench-cam1", new_device_secret()
+        total = args.events + int(args.rate * args.seconds)
+        with sessions() as s, s.begin():
+            register_device(s, device_id=device_id, lane_id=LANE, secret=secret, now=now)
+            carrier = Carrier(name="Bench carrier", country="VN", created_at=now)
+            s.add(carrier)
+            s.flush()
+            for i in range(args.trips):  # a day's declared trucks at the gate
+                s.add(Trip(reference=f"B{i:07d}", carrier_id=carrier.id, plate=plate_of(i),
+                           vehicle_country="VN", gate_id=GATE, direction="export",
+                           window_start=now - timedelta(hours=1),
+                           window_end=now + timedelta(hours=3), status="submitted",
+                           declaration_no="10512345678", channel="green", fee_paid=True,
+                           created_at=now, updated_at=now))
+        device_url = broker.add_device(device_id, LANE)
+        sample = reads(device_id, secret, 0, 1, args.trips)[0][1]
+        raw = raw_broker(broker, args.raw_messages, len(sample))
+
+        private, _ = generate_signing_key()
+        reference = round_the_clock(work / "gates.toml")
+        for k in range(args.instances):  # separate processes, as deployed
+            env = {**os.environ, "DATABASE_URL": db_url, "MQTT_URL": broker.url("central"),
+                   "CENTRE_SIGNING_KEY": private, "SMARTGATE_REFERENCE": str(reference),
+                   "CENTRAL_COMMAND_RETRY_S": "600", "CENTRAL_COMMAND_TTL_S": "600"}
+            log = open(work / f"central-{k}.log", "wb")  # noqa: SIM115 - closed with the process
+            services.append(subprocess.Popen(
+                [sys.executable, "-m", "smartgate.cli", "central", "--client-id",
+                 f"central-bench-{k}", "--log-level",
+                 os.environ.get("BENCH_CENTRAL_LOG", "WARNING")],
+                env=env, stdout=log, stderr=subprocess.STDOUT))
+        # Publish only once every instance has subscribed: a shared subscription that does not
+        # exist yet receives nothing (the broker has no one to queue for).
+        log_file = broker.workdir / "mosquitto.log"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not all(
+                f"as central-bench-{k} " in log_file.read_text() for k in range(args.instances)):
+            time.sleep(0.2)
+        time.sleep(1.0)
+        lane_side = MqttLink(broker.url("admin"), "bench-lane-commands",
+                             subscriptions=[(topics.commands(LANE), 1),
+                                            (topics.decisions(LANE), 1)],
+                             clean_session=True, queue_size=2 * total + 100).start()
+        device = MqttLink(device_url, device_id, clean_session=True).start()
+        time.sleep(0.5)
+        commands: Counter[str] = Counter()  # command id -> copies received
+        command_at: dict[str, float] = {}  # command id -> first arrival
+        event_command: dict[str, str] = {}  # event id -> command id (from decision notices)
+
+        def take(item: Received) -> None:
+            msg = parse_message(item.payload)
+            if isinstance(msg, LaneCommandV1):
+                commands[msg.command_id] += 1
+                command_at.setdefault(msg.command_id, item.received_at)  # paho's wall clock
+            elif isinstance(msg, DecisionV1) and msg.command_id:
+                event_command[msg.event_id] = msg.command_id
+
+        def arrived() -> dict[str, float]:
+            return {e: command_at[c] for e, c in event_command.items() if c in command_at}
+
+        def collect(until: int, timeout: float) -> None:
+            deadline = time.monotonic() + timeout
+            while (len(commands) < until or len(event_command) < until) \
+                    and time.monotonic() < deadline:
+                item = lane_side.get(timeout=0.5)
+                if item is not None:
+                    take(item)
+
+        # throughput
+        batch = reads(device_id, secret, 0, args.events, args.trips)
+        t0 = time.time()
+        for _, payload in batch:
+            device.publish(topics.reads(LANE), payload, qos=1)
+        collect(args.events, timeout=300)
+        done = max(arrived().values(), default=time.time())
+        events_per_s = len(arrived()) / (done - t0)
+
+        # latency at a fixed rate
+        paced = reads(device_id, secret, args.events, total - args.events, args.trips)
+        sent_at: dict[str, float] = {}
+        start = time.perf_counter()
+        for i, (event_id, payload) in enumerate(paced):
+            due = start + i / args.rate
+            while (delay := due - time.perf_counter()) > 0:
+                time.sleep(delay)
+            sent_at[event_id] = time.time()
+            device.publish(topics.reads(LANE), payload, qos=1)
+        collect(total, timeout=60)
+        time.sleep(1.0)  # anything late or doubled arrives now
+        while (item := lane_side.get(timeout=0.2)) is not None:
+            take(item)
+        got = arrived()
+        lat = sorted((got[e] - t) * 1000 for e, t in sent_at.items() if e in got)
+        with sessions() as s:
+            decisions = s.execute(select(func.count()).select_from(Decision)).scalar_one()
+        device.stop()
+        lane_side.stop()
+        with sessions() as s:
+            outcomes = dict(s.execute(select(Decision.outcome, func.count())
+                                      .group_by(Decision.outcome)).tuples().all())
+        return {
+            "events_per_s": round(events_per_s, 1),
+            "raw_broker_msgs_per_s": round(raw, 1),
+            "ratio": round(events_per_s / raw, 3),
+            "p50_ms": round(statistics.median(lat), 2) if lat else None,
+            "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 2) if lat else None,
+            "latency_rate_per_s": args.rate,
+            "lost": total - min(decisions, len(got)),
+            "duplicates": max(0, decisions - total) + sum(c - 1 for c in commands.values()),
+            "events": args.events, "paced_events": total - args.events,
+            "instances": args.instances, "database": "postgresql",
+            "broker": "mosquitto", "decided": outcomes,
+        }
+    finally:
+        for proc in services:
+            proc.terminate()
+            proc.wait(30)
+        engine.dispose()
+        broker.stop()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--events", type=int, default=10_000, help="throughput run size")
+    p.add_argument("--raw-messages", type=int, default=20_000, help="raw paho run size")
+    p.add_argument("--rate", type=float, default=50.0, help="latency run, events/s")
+    p.add_argument("--seconds", type=float, default=10.0, help="latency run length")
+    p.add_argument("--instances", type=int, default=1, help="central instances ($share)")
+    p.add_argument("--trips", type=int, default=1500, help="declared trips (a day at the gate)")
+    result = run(p.parse_args())
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""What a batch of device messages looks up, loaded once per batch (``services.central.ingest``).
+
+Why a separate object: each message would otherwise cost a dozen round trips
+(its device, whether its event id or nonce was seen, the pass's frame reads,
+the gate's candidate trips and hours extensions). Here they are loaded with a
+few ``IN`` queries for the whole batch and kept up to date as the batch
+applies messages, so the rows the batch adds are seen by its later messages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from domain.clearance import PassEvidence
+from domain.hours import HoursExtension
+from domain.messages import BarrierStateV1, LocalDecisionV1, PlateReadV1
+from domain.trips import TripFacts
+from services.central.candidates import TripCache
+from services.central.facts import load_candidates
+from services.commands import aware
+from services.db.models import (
+    BarrierEvent,
+    Device,
+    DeviceNonce,
+    GateHoursExtension,
+    LocalDecision,
+    PlateRead,
+)
+
+DeviceMessage = PlateReadV1 | BarrierStateV1 | LocalDecisionV1
+#: How far a batch's cached trips and extensions reach beyond the first read's time.
+_CACHE_SLACK = timedelta(hours=1)
+
+
+class Lookups:
+    """Devices, seen event ids and nonces, frame reads, candidate trips, hours extensions."""
+
+    def __init__(self, session: Session, *, candidate_window: timedelta,
+                 trips: TripCache | None = None) -> None:
+        self.session = session
+        self.candidate_window = candidate_window
+        self.trip_cache = trips
+        self.devices: dict[str, Device | None] = {}
+        self.owners: dict[tuple[str, str], str] = {}  # (kind, event_id) -> device
+        self.nonces: dict[tuple[str, str], str | None] = {}  # (device, nonce) -> event_id
+        self.frames: dict[tuple[str, str], list[PassEvidence]] = defaultdict(list)
+        self._trips: dict[str, tuple[datetime, list[TripFacts]]] = {}
+        self._trip_span: dict[str, tuple[datetime, datetime]] = {}
+        self._extensions: dict[str, tuple[datetime, list[HoursExtension]]] = {}
+
+    def device(self, device_id: str) -> Device | None:
+        if device_id in self.devices:
+            return self.devices[device_id]
+        return self.session.get(Device, device_id)
+
+    def forget_trips(self) -> None:
+        self._trips.clear()
+
+    def prefetch(self, msgs: Sequence[DeviceMessage]) -> None:
+        s = self.session
+        devices = list({m.device_id for m in msgs} - set(self.devices))
+        for chunk in _chunks(devices):
+            self.devices.update({d: None for d in chunk})
+            for device in s.execute(select(Device).where(Device.id.in_(chunk))).scalars():
+                self.devices[device.id] = device
+        tables: tuple[tuple[str, Any], ...] = (
+            ("reads", PlateRead), ("barrier", BarrierEvent), ("local", LocalDecision))
+        for kind, table in tables:
+            ids = [m.event_id for m in msgs if kind_of(m) == kind]
+            for chunk in _chunks(ids):
+                for event_id, owner in s.execute(select(table.event_id, table.device_id)
+                                                 .where(table.event_id.in_(chunk))):
+                    self.owners[(kind, event_id)] = owner
+        keys = list({(m.device_id, m.nonce) for m in msgs})
+        for chunk in _chunks(keys):
+            for device_id, nonce, event_id in s.execute(
+                    select(DeviceNonce.device_id, DeviceNonce.nonce, DeviceNonce.event_id)
+                    .where(tuple_(DeviceNonce.device_id, DeviceNonce.nonce).in_(chunk))):
+                self.nonces[(device_id, nonce)] = event_id
+        passes = list({m.pass_id for m in msgs if isinstance(m, PlateReadV1) and m.grade == "pass"})
+        for chunk in _chunks(passes):
+            for r in s.execute(select(PlateRead).where(PlateRead.pass_id.in_(chunk),
+                                                       PlateRead.grade == "frame")).scalars():
+                self.frames[(r.device_id, r.pass_id)].append(PassEvidence(
+                    lane_id=r.lane_id, plate=r.plate, confidence=r.confidence, frames=1,
+                    captured_at=aware(r.captured_at), trailer_plate=r.trailer_plate,
+                    country=r.country))
+
+    def candidates(self, gate_id: str, at: datetime) -> list[TripFacts]:
+        """The gate's trips within ``candidate_window`` of ``at`` (as ``facts.load_candidates``)."""
+        around = self.candidate_window
+        cached = self._trips.get(gate_id)
+        if cached is None or abs(at - cached[0]) > _CACHE_SLACK:
+            facts = (self.trip_cache.load(self.session, gate_id=gate_id, at=at,
+                                          around=around + _CACHE_SLACK)
+                     if self.trip_cache is not None else
+                     load_candidates(self.session, gate_id=gate_id, at=at,
+                                     around=around + _CACHE_SLACK))
+            cached = self._trips[gate_id] = (at, facts)
+            self._trip_span[gate_id] = (min((t.window_end for t in facts), default=at),
+                                        max((t.window_start for t in facts), default=at))
+        earliest_end, latest_start = self._trip_span[gate_id]
+        if earliest_end >= at - around and latest_start <= at + around:
+            return cached[1]  # the usual case: every loaded trip is within the window
+        return [t for t in cached[1]
+                if t.window_end >= at - around and t.window_start <= at + around]
+
+    def active_extensions(self, gate_id: str, at: datetime) -> list[HoursExtension]:
+        cached = self._extensions.get(gate_id)
+        if cached is None or abs(at - cached[0]) > _CACHE_SLACK:
+            rows = self.session.scalars(select(GateHoursExtension).where(
+                GateHoursExtension.gate_id == gate_id, GateHoursExtension.revoked_at.is_(None),
+                GateHoursExtension.starts_at <= at + _CACHE_SLACK,
+                GateHoursExtension.ends_at > at - _CACHE_SLACK))
+            cached = self._extensions[gate_id] = (at, [
+                HoursExtension(r.gate_id, aware(r.starts_at), aware(r.ends_at), r.reference)
+                for r in rows])
+        return [e for e in cached[1] if e.starts_at <= at < e.ends_at]
+
+
+def kind_of(msg: DeviceMessage) -> str:
+    if isinstance(msg, LocalDecisionV1):
+        return "local"
+    return "reads" if isinstance(msg, PlateReadV1) else "barrier"
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
