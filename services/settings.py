@@ -62,6 +62,16 @@ class CentralSettings(BaseSettings):
     candidate_window_h: float = Field(48.0, gt=0, description="trips loaded around a read's time")
     db_retry_max_s: float = Field(30.0, gt=0, description="backoff cap while the database is down")
     migrate_on_start: bool = True
+    transport: Literal["mqtt", "jetstream"] = Field(
+        "mqtt", description="mqtt: any MQTT broker ($share); jetstream: a NATS cluster's "
+                            "durable consumer (docs/production.md)")
+    nats_servers: str = Field("nats://127.0.0.1:4222", description="comma-separated NATS URLs "
+                              "(transport=jetstream); list every node so one can die")
+    jetstream_stream: str = "SMARTGATE_LANES"
+    jetstream_durable: str = Field("central", description="the one consumer all instances share")
+    jetstream_replicas: int = Field(3, ge=1, le=5)
+    http_port: int | None = Field(None, ge=0, le=65535, description="/metrics, /livez, /readyz "
+                                  "(Prometheus and the orchestrator); off when unset")
 
     @field_validator("instance_id")
     @classmethod

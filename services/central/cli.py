@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--command-retry", type=float, dest="command_retry_s", help="seconds")
     p.add_argument("--no-shared-subscription", action="store_const", const=False,
                    dest="shared_subscription", help="for brokers without $share (amqtt)")
+    p.add_argument("--transport", choices=["mqtt", "jetstream"],
+                   help="mqtt (any broker, $share) or jetstream (NATS cluster; CENTRAL_TRANSPORT)")
+    p.add_argument("--nats-servers", help="comma-separated nats:// URLs (CENTRAL_NATS_SERVERS)")
+    p.add_argument("--http-port", type=int, help="/metrics, /livez, /readyz (CENTRAL_HTTP_PORT)")
     p.add_argument("--log-level", default="INFO")
     return p
 
@@ -49,7 +53,12 @@ def run(settings: CentralSettings, *, stop: threading.Event | None = None,
     if not settings.centre_signing_key:
         log.warning("central: no CENTRE_SIGNING_KEY: demo mode mints a throw-away key; edges "
                     "must trust public key %s", public_key_of(settings.signing_key()))
-    service = CentralService(settings).start()
+    if settings.transport == "jetstream":
+        from services.central.jetstream import JetStreamCentral  # nats-py only when asked
+
+        service: CentralService = JetStreamCentral(settings).start()
+    else:
+        service = CentralService(settings).start()
     try:
         while not stop.wait(stats_every):
             log.info("central %s: %s", settings.instance_id, service.metrics_snapshot())

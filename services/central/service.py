@@ -37,6 +37,7 @@ from services.central.ingest import (
     handle_message,
     store_rejection,
 )
+from services.central.link import Link
 from services.central.metrics import Metrics
 from services.central.retry import command_upkeep, prune_nonces
 from services.db.session import make_engine, make_session_factory, migrate
@@ -77,7 +78,7 @@ class CentralService:
         )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.link: MqttLink | None = None
+        self.link: Link | None = None
 
     # -- lifecycle -------------------------------------------------------------
     def subscriptions(self) -> list[tuple[str, int]]:
@@ -89,21 +90,26 @@ class CentralService:
     def start(self, wait: float = 10.0) -> CentralService:
         if self.settings.migrate_on_start:
             self._db_retry(lambda: migrate(self.engine))
-        self.link = MqttLink(
-            self.settings.mqtt_url, self.settings.mqtt_client_id,
-            subscriptions=self.subscriptions(), manual_ack=True, clean_session=False,
-            ca_file=self.settings.mqtt_ca_file,
-        )
+        link = self._make_link()
+        self.link = link
         self._stop.clear()
         for name, target in (("central-ingest", self._ingest_loop),
                              ("central-upkeep", self._upkeep_loop)):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
-        self.link.start(wait=wait)
+        link.start(wait=wait)
         log.info("central %s: started (client id %s, subscriptions %s)",
                  self.settings.instance_id, self.settings.mqtt_client_id, self.subscriptions())
         return self
+
+    def _make_link(self) -> Link:
+        """The transport; :class:`~services.central.jetstream.JetStreamCentral` swaps it."""
+        return MqttLink(
+            self.settings.mqtt_url, self.settings.mqtt_client_id,
+            subscriptions=self.subscriptions(), manual_ack=True, clean_session=False,
+            ca_file=self.settings.mqtt_ca_file,
+        )
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
