@@ -34,6 +34,7 @@ lint: setup
 
 bench: setup
 	$(PY) bench/matching.py
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf $(VENV) var artifacts .pytest_cache .mypy_cache .ruff_cache
