@@ -72,6 +72,9 @@ class CentralSettings(BaseSettings):
     jetstream_replicas: int = Field(3, ge=1, le=5)
     http_port: int | None = Field(None, ge=0, le=65535, description="/metrics, /livez, /readyz "
                                   "(Prometheus and the orchestrator); off when unset")
+    http_host: str = Field("127.0.0.1", description="bind address of the ops endpoints")
+    log_format: Literal["json", "text"] = Field("json", validation_alias=_alias(
+        "SMARTGATE_LOG_FORMAT", "log_format"), description="json: one object per line")
 
     @field_validator("instance_id")
     @classmethod

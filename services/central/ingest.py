@@ -81,6 +81,7 @@ class Handled:
     publications: list[Publication] = field(default_factory=list)
     outcome: str | None = None
     event_id: str | None = None
+    trip_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +235,8 @@ def _plate_read(session: Session, *, msg: PlateReadV1, now: datetime, config: In
     if command.expires_at > now:
         pubs.append(Publication(topics.commands(lane.id), command.to_json()))
     pubs += [Publication(topics.decisions(lane.id), notice.to_json()), ack]
-    return Handled("decided", pubs, outcome=result.outcome, event_id=msg.event_id)
+    return Handled("decided", pubs, outcome=result.outcome, event_id=msg.event_id,
+                   trip_id=result.trip_id)
 
 
 #: Largest refused payload kept verbatim (the broker caps packets at 1 MiB).

@@ -79,6 +79,8 @@ class CentralService:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.link: Link | None = None
+        #: Called after each ack with what was handled (metrics, decision logs).
+        self.observers: list[Callable[[Received, Handled], None]] = []
 
     # -- lifecycle -------------------------------------------------------------
     def subscriptions(self) -> list[tuple[str, int]]:
@@ -160,6 +162,8 @@ class CentralService:
         for pub in handled.publications:
             self.link.publish(pub.topic, pub.payload, qos=pub.qos)
         self.link.ack(item)
+        for observe in self.observers:
+            observe(item, handled)
         return handled
 
     def _apply(self, item: Received, received_at: datetime) -> Handled:
