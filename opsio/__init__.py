@@ -4,6 +4,6 @@ Like ``mqttio`` it knows nothing of the application (import-linter checks it),
 so the edge, which ships alone, can use it too.
 """
 
-from opsio.ops import OpsServer, Probe, configure_logging
+from opsio.ops import OpsServer, Probe, configure_logging, log_config
 
-__all__ = ["OpsServer", "Probe", "configure_logging"]
+__all__ = ["OpsServer", "Probe", "configure_logging", "log_config"]

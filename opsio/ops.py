@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
+import logging.config
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Literal
+from typing import Any, Literal
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pythonjsonlogger.json import JsonFormatter
@@ -33,20 +33,32 @@ LogFormat = Literal["json", "text"]
 Probe = Callable[[], tuple[bool, dict[str, object]]]
 
 
+def log_config(level: str = "INFO", fmt: LogFormat = "json", *,
+               process: str = "smartgate") -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` dict: root to stderr, JSON or text; also what
+    ``uvicorn.run(log_config=...)`` applies in each of its worker processes."""
+    formatter: dict[str, Any] = (
+        {"()": JsonFormatter, "fmt": "%(levelname)s %(name)s %(message)s",
+         "rename_fields": {"levelname": "level", "name": "logger"},
+         "static_fields": {"process": process}, "timestamp": "ts"}  # ISO 8601, UTC
+        if fmt == "json" else
+        {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"})
+    return {
+        "version": 1, "disable_existing_loggers": False,
+        "formatters": {"main": formatter},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "main",
+                                "stream": "ext://sys.stderr"}},
+        "root": {"handlers": ["stderr"], "level": level.upper()},
+        # uvicorn's own loggers go through the root handler, in the same format.
+        "loggers": {name: {"handlers": [], "propagate": True}
+                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+    }
+
+
 def configure_logging(level: str = "INFO", fmt: LogFormat = "json", *,
                       process: str = "smartgate") -> None:
     """Root logging to stderr, one JSON object per line (``fmt="json"``) or plain text."""
-    handler = logging.StreamHandler(sys.stderr)
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter(
-            "%(levelname)s %(name)s %(message)s",
-            rename_fields={"levelname": "level", "name": "logger"},
-            static_fields={"process": process}, timestamp="ts"))  # ISO 8601, UTC
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
+    logging.config.dictConfig(log_config(level, fmt, process=process))
 
 
 class OpsServer:
