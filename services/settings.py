@@ -67,6 +67,9 @@ class CentralSettings(BaseSettings):
                             "durable consumer (docs/production.md)")
     nats_servers: str = Field("nats://127.0.0.1:4222", description="comma-separated NATS URLs "
                               "(transport=jetstream); list every node so one can die")
+    nats_user: str | None = Field(None, description="NATS user (infra/nats/accounts.conf)")
+    nats_password: str | None = None
+    nats_ca_file: str | None = Field(None, description="CA of the cluster's TLS certificates")
     jetstream_stream: str = "SMARTGATE_LANES"
     jetstream_durable: str = Field("central", description="the one consumer all instances share")
     jetstream_replicas: int = Field(3, ge=1, le=5)

@@ -32,6 +32,7 @@ import contextlib
 import itertools
 import logging
 import queue
+import ssl
 import threading
 from dataclasses import dataclass
 
@@ -69,6 +70,9 @@ class JetStreamOptions:
     fetch_batch: int = 64
     max_age_s: float = 7 * 86400.0
     name: str = "central"
+    user: str | None = None
+    password: str | None = None
+    ca_file: str | None = None
 
 
 class JetStreamLink:
@@ -107,8 +111,11 @@ class JetStreamLink:
         async def on_error(exc: Exception) -> None:
             log.warning("nats %s: %r", self.options.name, exc)
 
+        tls = ssl.create_default_context(cafile=self.options.ca_file) if self.options.ca_file \
+            else None
         self._nc = await nats.connect(
-            servers=list(self.options.servers), name=self.options.name,
+            servers=list(self.options.servers), name=self.options.name, tls=tls,
+            user=self.options.user, password=self.options.password,
             max_reconnect_attempts=-1, reconnect_time_wait=0.5, connect_timeout=3,
             disconnected_cb=on_disconnect, reconnected_cb=on_reconnect, error_cb=on_error,
         )
@@ -261,4 +268,5 @@ class JetStreamCentral(CentralService):
         return JetStreamLink(JetStreamOptions(
             servers=servers, stream=self.settings.jetstream_stream,
             durable=self.settings.jetstream_durable, replicas=self.settings.jetstream_replicas,
-            name=self.settings.mqtt_client_id))
+            name=self.settings.mqtt_client_id, user=self.settings.nats_user,
+            password=self.settings.nats_password, ca_file=self.settings.nats_ca_file))
