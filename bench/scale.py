@@ -2,7 +2,8 @@
 
 Everything is real but the cameras: the lanes are the edge's own outbox and
 uplink (``smartgate.simlanes``) publishing MQTT 3.1.1 with paho to one NATS
-node's MQTT listener; the centrals are ``smartgate central --transport
+node's MQTT listener (``--broker mosquitto``: to Mosquitto, the centrals on
+the shared subscription ``$share/central/...``); the centrals are ``smartgate central --transport
 jetstream`` processes (separate processes: two instances in one process would
 share one GIL) sharing the durable JetStream consumer; the database is the
 machine's PostgreSQL (a fresh database per run).
@@ -53,6 +54,7 @@ from domain.signing import generate_signing_key, new_device_secret
 from services.db.models import Decision, PlateRead
 from services.db.session import make_engine, make_session_factory, migrate
 from services.devices import register_device
+from smartgate.broker import MosquittoBroker
 from smartgate.natscluster import NatsCluster
 from smartgate.simlanes import SimLane, drive, scale_reference, wait_drained
 
@@ -78,7 +80,7 @@ def drop_database(name: str) -> None:
 
 
 def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float,
-        work: Path, label: str) -> dict[str, Any]:
+        work: Path, label: str, broker: str = "nats") -> dict[str, Any]:
     root = work / label
     ref = root / "gates.toml"
     root.mkdir(parents=True)
@@ -98,18 +100,26 @@ def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float
             return int(c.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
 
     size_before = db_size()
-    cluster = NatsCluster(root / "nats").start()
     private, _ = generate_signing_key()
     env = {**os.environ, "DATABASE_URL": db_url, "CENTRE_SIGNING_KEY": private,
-           "SMARTGATE_REFERENCE": str(ref), "CENTRAL_TRANSPORT": "jetstream",
-           "CENTRAL_NATS_SERVERS": ",".join(cluster.nats_urls)}
+           "SMARTGATE_REFERENCE": str(ref)}
+    cluster: NatsCluster | MosquittoBroker
+    if broker == "nats":
+        cluster = NatsCluster(root / "nats").start()
+        lane_urls = {lane: cluster.mqtt_url(0) for lane in lane_ids}
+        env.update(CENTRAL_TRANSPORT="jetstream", CENTRAL_NATS_SERVERS=",".join(cluster.nats_urls))
+    else:  # the MQTT-native path: Mosquitto, central instances on $share/central/...
+        cluster = MosquittoBroker(root / "mosquitto")
+        lane_urls = {lane: cluster.add_device(f"{lane}-cam", lane) for lane in lane_ids}
+        cluster.start()
+        env.update(CENTRAL_TRANSPORT="mqtt", MQTT_URL=cluster.url("central"))
     procs = []
     for n in range(instances):
         log = (root / f"central-{n}.log").open("w")
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "smartgate.cli", "central", "--client-id", f"central-{n}",
              "--log-level", "WARNING"], env=env, stdout=log, stderr=subprocess.STDOUT))
-    lanes = [SimLane(lane, f"{lane}-cam", secrets[lane], cluster.mqtt_url(0), root / "edge",
+    lanes = [SimLane(lane, f"{lane}-cam", secrets[lane], lane_urls[lane], root / "edge",
                      resend_after=60.0).start() for lane in lane_ids]
     try:
         time.sleep(4.0)  # the centrals are connected and bound to the consumer
@@ -138,8 +148,8 @@ def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float
         window = (t1 - t0).total_seconds()
         lat.sort()
         return {
-            "instances": instances, "lanes": lanes_n, "offered_per_s": round(len(emitted) / window,
-                                                                             1),
+            "broker": broker, "instances": instances, "lanes": lanes_n,
+            "offered_per_s": round(len(emitted) / window, 1),
             "events": len(emitted), "pass_reads": len(passes),
             "events_per_s": round(in_window / window, 1),
             "p50_ms": round(statistics.median(lat), 1) if lat else None,
@@ -150,8 +160,8 @@ def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float
             "decided_exactly_once": exactly_once,
         }
     finally:
-        for lane in lanes:
-            lane.stop()
+        for sim in lanes:
+            sim.stop()
         for p in procs:
             p.terminate()
         for p in procs:
@@ -171,13 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--load-fps", type=float, default=8.0, help="reads/s per lane, load runs")
     ap.add_argument("--frames", type=int, default=3, help="frame reads per vehicle")
     ap.add_argument("--seconds", type=float, default=50.0, help="per run")
+    ap.add_argument("--broker", choices=["nats", "mosquitto"], default="nats",
+                    help="nats: 3-node JetStream cluster (default); mosquitto: $share path")
     args = ap.parse_args(argv)
     started = time.perf_counter()
     runs: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="sg-scale-") as tmp:
         work = Path(tmp)
         common = {"lanes_n": args.lanes, "frames": args.frames, "seconds": args.seconds,
-                  "work": work}
+                  "work": work, "broker": args.broker}
         for n in (1, 2):
             runs[f"load_{n}"] = run(instances=n, fps=args.load_fps, label=f"load{n}", **common)
             print(json.dumps({f"load_{n}": runs[f"load_{n}"]}), flush=True)
@@ -196,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         "decided_exactly_once": all(r["decided_exactly_once"] for r in runs.values()),
         "cpu_ms_per_event": nom["cpu_ms_per_event"],
         "db_bytes_per_million_events": round(nom["db_bytes_per_event"] * 1_000_000),
+        "broker": args.broker,
         "lanes": args.lanes,
         "offered_per_s_load": runs["load_1"]["offered_per_s"],
         "offered_per_s_nominal": nom["offered_per_s"],
