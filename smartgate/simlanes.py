@@ -127,15 +127,17 @@ class SimLane:
 
 
 def drive(lanes: list[SimLane], *, seconds: float, fps: float, frames_per_vehicle: int,
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None, vehicles: int | None = None) -> None:
     """Every lane sends ``fps`` reads a second (a pass read after every ``frames_per_vehicle``
-    frames) for ``seconds``, paced on the wall clock."""
+    frames) for ``seconds`` (or until each lane has sent ``vehicles``), paced on the wall
+    clock."""
     stop = stop or threading.Event()
     per_vehicle = frames_per_vehicle + 1
     interval = per_vehicle / fps
     start = time.monotonic()
     n = 0
-    while not stop.is_set() and time.monotonic() - start < seconds:
+    while not stop.is_set() and time.monotonic() - start < seconds and (
+            vehicles is None or n < vehicles):
         for lane in lanes:
             lane.vehicle(frames_per_vehicle)
         n += 1
