@@ -154,7 +154,12 @@ class JetStreamLink:
                 if room < self.options.fetch_batch:
                     await asyncio.sleep(0.02)
                     continue
-                msgs = await sub.fetch(self.options.fetch_batch, timeout=1.0)
+                # fetch(n) waits for all n (or the timeout) once the first has come, which
+                # would hold a lone read for up to the timeout: wait for one, then take
+                # whatever else is ready without waiting.
+                msgs = await sub.fetch(1, timeout=1.0)
+                with contextlib.suppress(NatsTimeout):
+                    msgs += await sub.fetch(max(1, self.options.fetch_batch - 1), timeout=0.02)
             except NatsTimeout:
                 continue
             except asyncio.CancelledError:
