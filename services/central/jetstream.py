@@ -78,9 +78,12 @@ class JetStreamOptions:
 class JetStreamLink:
     """Pulls from the shared durable consumer; acks after commit; publishes core NATS."""
 
-    def __init__(self, options: JetStreamOptions, *, queue_size: int = 1000) -> None:
+    def __init__(self, options: JetStreamOptions, *, queue_size: int | None = None) -> None:
         self.options = options
-        self.inbox: queue.Queue[Received] = queue.Queue(maxsize=queue_size)
+        # Hold little in hand: a message waiting here longer than ack_wait is redelivered
+        # to another instance and handled twice (as a duplicate, but the work is wasted).
+        self.inbox: queue.Queue[Received] = queue.Queue(
+            maxsize=queue_size or 2 * options.fetch_batch)
         self.connected = threading.Event()
         self._pending: dict[int, Msg] = {}
         self._ids = itertools.count(1)
