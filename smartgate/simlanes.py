@@ -72,6 +72,8 @@ class SimLane:
         self._stop = threading.Event()
         self._acker = threading.Thread(target=self._acks, daemon=True, name=f"acks-{self.lane_id}")
         self.rng = random.Random(self.device_id)
+        self._in_pass: tuple[str, str] | None = None
+        self._sent = 0
 
     def start(self) -> SimLane:
         self.link.start(wait=10)
@@ -107,12 +109,17 @@ class SimLane:
             self.passes.append(msg.event_id)
         return msg.event_id
 
-    def vehicle(self, frames: int) -> None:
-        """One truck: ``frames`` frame-grade reads, then its pass-grade read."""
-        pass_id, plate = uuid.uuid4().hex, vn_plate(self.rng)
-        for _ in range(frames):
-            self.emit(grade="frame", pass_id=pass_id, plate=plate)
-        self.emit(grade="pass", pass_id=pass_id, plate=plate, frames=frames)
+    def step(self, frames: int) -> str:
+        """The lane's next read: ``frames`` frame-grade reads of a truck, then its pass read."""
+        if self._in_pass is None or self._sent >= frames:
+            if self._in_pass is not None:  # the truck's frames are out: its pass read
+                pass_id, plate = self._in_pass
+                self._in_pass = None
+                return self.emit(grade="pass", pass_id=pass_id, plate=plate, frames=frames)
+            self._in_pass, self._sent = (uuid.uuid4().hex, vn_plate(self.rng)), 0
+        self._sent += 1
+        pass_id, plate = self._in_pass
+        return self.emit(grade="frame", pass_id=pass_id, plate=plate)
 
     @property
     def unacked(self) -> int:
@@ -129,19 +136,22 @@ class SimLane:
 def drive(lanes: list[SimLane], *, seconds: float, fps: float, frames_per_vehicle: int,
           stop: threading.Event | None = None, vehicles: int | None = None) -> None:
     """Every lane sends ``fps`` reads a second (a pass read after every ``frames_per_vehicle``
-    frames) for ``seconds`` (or until each lane has sent ``vehicles``), paced on the wall
-    clock."""
+    frames) for ``seconds`` (or until each lane has sent ``vehicles`` trucks).
+
+    The lanes take turns on an even clock (lane i at ``(k + i/N) / fps``), as
+    independent lanes would: no synchronised bursts that would measure a queue of our
+    own making.
+    """
     stop = stop or threading.Event()
-    per_vehicle = frames_per_vehicle + 1
-    interval = per_vehicle / fps
+    slot = 1.0 / (fps * len(lanes))
+    total = None if vehicles is None else vehicles * (frames_per_vehicle + 1) * len(lanes)
     start = time.monotonic()
-    n = 0
+    j = 0
     while not stop.is_set() and time.monotonic() - start < seconds and (
-            vehicles is None or n < vehicles):
-        for lane in lanes:
-            lane.vehicle(frames_per_vehicle)
-        n += 1
-        delay = start + n * interval - time.monotonic()
+            total is None or j < total):
+        lanes[j % len(lanes)].step(frames_per_vehicle)
+        j += 1
+        delay = start + j * slot - time.monotonic()
         if delay > 0:
             stop.wait(delay)
 
