@@ -123,9 +123,11 @@ def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "smartgate.cli", "central", "--client-id", f"central-{n}",
              "--log-level", "WARNING"], env=env, stdout=log, stderr=subprocess.STDOUT))
-    # Re-sends only after 10 min: a capacity run must not count the outbox's duplicates.
+    # Re-send after 60 s (the edge's default is 20 s): longer than a load run's backlog
+    # lasts, so capacity is not spent on the outbox's duplicates, short enough to recover a
+    # lost acknowledgement (core NATS -> MQTT is QoS 0) within the run.
     lanes = [SimLane(lane, f"{lane}-cam", secrets[lane], lane_urls[lane], root / "edge",
-                     resend_after=600.0).start() for lane in lane_ids]
+                     resend_after=60.0).start() for lane in lane_ids]
     try:
         time.sleep(4.0)  # the centrals are connected and bound to the consumer
         cpu0 = sum(cpu_seconds(p.pid) for p in procs)
@@ -136,7 +138,7 @@ def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float
         with sessions() as s:
             in_window = s.scalar(select(func.count()).select_from(PlateRead).where(
                 PlateRead.received_at >= t0, PlateRead.received_at < t1)) or 0
-        drained = wait_drained(lanes, timeout=900.0)
+        drained = wait_drained(lanes, timeout=180.0)
         t2 = time.monotonic()
         cpu1 = sum(cpu_seconds(p.pid) for p in procs)
         with sessions() as s:
@@ -151,7 +153,9 @@ def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float
             lat = [(d - c).total_seconds() * 1000 for d, c in s.execute(
                 select(Decision.decided_at, PlateRead.captured_at)
                 .join(PlateRead, PlateRead.event_id == Decision.event_id))]
-        exactly_once = (drained and stored == len(emitted) and set(emitted) == stored_ids
+        # Every read stored once and every pass read decided once (the centre's side);
+        # ``drained`` separately: every lane got its acknowledgements.
+        exactly_once = (stored == len(emitted) and set(emitted) == stored_ids
                         and sorted(decided) == sorted(passes))
         size_after = db_size()
         window = (t1 - t0).total_seconds()
@@ -223,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         # p99 measures the backlog (queueing), not the path's own latency.
         "nominal_kept_up": nom["events_per_s"] >= 0.95 * nom["offered_per_s"],
         "decided_exactly_once": all(r["decided_exactly_once"] for r in runs.values()),
+        "outboxes_drained": all(r["drained"] for r in runs.values()),
         "cpu_ms_per_event": nom["cpu_ms_per_event"],
         "db_bytes_per_million_events": round(nom["db_bytes_per_event"] * 1_000_000),
         "broker": args.broker,

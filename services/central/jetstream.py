@@ -149,6 +149,7 @@ class JetStreamLink:
         assert self._nc is not None
         js = self._nc.jetstream(timeout=10)
         sub = None
+        want = 1
         while not self._closing:
             try:
                 if sub is None:
@@ -157,13 +158,15 @@ class JetStreamLink:
                 if room < self.options.fetch_batch:
                     await asyncio.sleep(0.02)
                     continue
-                # fetch(n) waits for all n (or the timeout) once the first has come, which
-                # would hold a lone read for up to the timeout: wait for one, then take
-                # whatever else is ready without waiting.
-                msgs = await sub.fetch(1, timeout=1.0)
-                with contextlib.suppress(NatsTimeout):
-                    msgs += await sub.fetch(max(1, self.options.fetch_batch - 1), timeout=0.02)
+                # fetch(n) returns at once what is stored, but when nothing is, it waits for
+                # all n (or the timeout), holding a lone read that long. So ask for as many
+                # as the consumer says are pending (num_pending of the last message), and
+                # for one when idle. (A short timeout instead orphans late deliveries,
+                # which then wait out ack_wait.)
+                msgs = await sub.fetch(want, timeout=1.0)
+                want = max(1, min(self.options.fetch_batch, msgs[-1].metadata.num_pending))
             except NatsTimeout:
+                want = 1
                 continue
             except asyncio.CancelledError:
                 raise
