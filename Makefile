@@ -35,6 +35,7 @@ lint: setup
 bench: setup
 	$(PY) bench/matching.py
 	$(PY) bench/messaging.py
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf $(VENV) var artifacts .pytest_cache .mypy_cache .ruff_cache

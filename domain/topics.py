@@ -117,3 +117,17 @@ def parse_lane_topic(topic: str) -> LaneTopic:
     if kind not in LANE_KINDS:
         raise TopicError(f"unknown lane topic kind in {topic!r}")
     return LaneTopic(lane_id, kind)
+
+
+def nats_subject(topic: str) -> str:
+    """The NATS subject a NATS server maps an MQTT topic (or filter) to.
+
+    NATS's MQTT listener turns ``/`` into ``.``, ``+`` into ``*`` and ``#`` into
+    ``>``; our ids never contain dots, so the mapping is exact both ways.
+    """
+    return topic.replace("/", ".").replace("+", "*").replace("#", ">")
+
+
+def mqtt_topic(subject: str) -> str:
+    """The MQTT topic of a concrete NATS subject (inverse of :func:`nats_subject`)."""
+    return subject.replace(".", "/")

@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from edge.settings import EdgeSettings
+from opsio import configure_logging
 
 log = logging.getLogger("edge")
 
@@ -42,13 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tessdata", help="tessdata directory for the resident engine")
     p.add_argument("--evidence-port", dest="evidence_port", type=int, help="0 = off")
     p.add_argument("--pass-timeout", dest="pass_timeout_s", type=float)
+    p.add_argument("--ops-port", dest="ops_port", type=int,
+                   help="/metrics /livez /readyz port, 0 = off (SG_EDGE_OPS_PORT)")
     p.add_argument("--log-level", default=os.environ.get("SG_EDGE_LOG_LEVEL", "INFO"))
     return p
 
 
 def build_settings(args: argparse.Namespace) -> EdgeSettings:
     fields = ("lane_id", "device_id", "source", "watch", "mqtt_url", "data_dir", "reader_engine",
-              "tessdata", "evidence_port", "pass_timeout_s")
+              "tessdata", "evidence_port", "pass_timeout_s", "ops_port")
     overrides: dict[str, Any] = {
         k: getattr(args, k) for k in fields if getattr(args, k) is not None}
     return EdgeSettings(**overrides)
@@ -56,8 +59,6 @@ def build_settings(args: argparse.Namespace) -> EdgeSettings:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = build_settings(args)
     except ValidationError as exc:
@@ -66,6 +67,7 @@ def main(argv: list[str]) -> int:
                  for e in exc.errors()]
         print("smartgate edge: invalid configuration:\n" + "\n".join(lines), file=sys.stderr)
         return 2
+    configure_logging(args.log_level, settings.log_format, process="edge")
     from edge.agent import EdgeAgent
     from edge.barrier import make_barrier
     from edge.reader import make_reader
@@ -87,7 +89,16 @@ def main(argv: list[str]) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    agent.run()
+    ops = None
+    if settings.ops_port:
+        from edge.metrics import serve
+
+        ops = serve(agent, host=settings.ops_host, port=settings.ops_port)
+    try:
+        agent.run()
+    finally:
+        if ops is not None:
+            ops.stop()
     return 0
 
 

@@ -55,6 +55,11 @@ class EdgeSettings(BaseSettings):
     evidence_host: str = "127.0.0.1"
     evidence_port: int = Field(default=0, ge=0, le=65535, description="HTTP evidence port, 0 = off")
     evidence_max_mb: int = Field(default=512, ge=1, description="evidence disk budget")
+    ops_host: str = "127.0.0.1"
+    ops_port: int = Field(default=0, ge=0, le=65535,
+                          description="/metrics, /livez, /readyz (edge.metrics), 0 = off")
+    log_format: Literal["json", "text"] = Field(default="json", description="json: one object "
+                                                "per line, for a central log store")
     heartbeat_s: float = Field(default=10.0, gt=0)
     outbox_max_rows: int = Field(default=100_000, ge=10, description="outbox bound (see outbox.py)")
     resend_after_s: float = Field(default=20.0, gt=0, description="re-send an unacked event after")

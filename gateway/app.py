@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Engine, text
 
 from domain.reference import load_reference
-from gateway import api, console
+from gateway import api, console, ops
 from gateway.api import errors
 from gateway.deps import RateLimiter
 from gateway.settings import GatewaySettings
@@ -80,9 +80,10 @@ def create_app(settings: GatewaySettings, *, engine: Engine | None = None) -> Fa
         max_window=timedelta(hours=settings.max_window_hours),
         max_advance=timedelta(days=settings.max_advance_days),
     )
-    app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit, storage=settings.rate_limit_storage)
     app.state.webhook_worker = worker
     errors.install(app)
+    ops.install(app)
     app.include_router(api.router)
     app.include_router(console.router, prefix="/console")
     _mount_carrier_page(app)

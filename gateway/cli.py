@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import logging.config
 import os
+import tempfile
 
 import uvicorn
 from pydantic import ValidationError
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
+from opsio import log_config
 from services.db.session import make_engine, migrate
 
 
@@ -30,17 +33,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port),
                                    ("workers", args.workers)) if v is not None}
-    logging.basicConfig(level=args.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = GatewaySettings(**overrides)
     except ValidationError as exc:
         print(f"smartgate gateway: invalid settings:\n{exc}")
         return 2
+    logs = log_config(args.log_level, settings.log_format, process="gateway")
+    logging.config.dictConfig(logs)
     if settings.workers == 1:
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                    log_level=args.log_level, proxy_headers=True)
+                    log_level=args.log_level, proxy_headers=True, log_config=logs)
         return 0
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker writes its metrics here; /metrics sums them (gateway.ops). It must
+        # start empty: counters of a previous run would be added in.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sg-gateway-metrics-")
     engine = make_engine(settings.database_url)
     migrate(engine)
     engine.dispose()
@@ -48,5 +55,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update({"GATEWAY_HOST": settings.host, "GATEWAY_PORT": str(settings.port),
                        "GATEWAY_MIGRATE_ON_START": "false"})
     uvicorn.run("gateway.app:app_from_env", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, log_level=args.log_level, proxy_headers=True)
+                workers=settings.workers, log_level=args.log_level, proxy_headers=True,
+                log_config=logs)
     return 0

@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 from limits import parse
-from limits.storage import MemoryStorage
+from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,11 +31,13 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
 
 
 class RateLimiter:
-    """Per-caller limit; in-memory, so with N uvicorn workers the effective limit is N x."""
+    """Per-caller limit. ``storage`` is a ``limits`` URI: ``memory://`` counts per process
+    (with N workers or instances the effective limit is N x), ``redis://host:6379`` is
+    shared by every worker and instance (production, several workers)."""
 
-    def __init__(self, spec: str) -> None:
+    def __init__(self, spec: str, *, storage: str = "memory://") -> None:
         self.limit = parse(spec)
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage))
 
     def check(self, key: str) -> None:
         if not self._limiter.hit(self.limit, key):

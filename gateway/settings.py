@@ -41,6 +41,8 @@ class GatewaySettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     workers: int = Field(1, ge=1, le=64)
+    log_format: Literal["json", "text"] = Field("json", validation_alias=AliasChoices(
+        "SMARTGATE_LOG_FORMAT", "log_format"), description="json: one object per line")
     migrate_on_start: bool = True
 
     # Carriers' API.
@@ -49,6 +51,9 @@ class GatewaySettings(BaseSettings):
     max_window_hours: int = Field(72, ge=1)
     max_advance_days: int = Field(30, ge=1)
     rate_limit: str = Field("120/minute", description="per API key, `limits` notation")
+    rate_limit_storage: str = Field("memory://", description="`limits` storage URI; "
+                                    "redis://host:6379 to share the limit between workers "
+                                    "and instances (docs/production.md)")
     page_size_max: int = 200
     csv_max_rows: int = 5000
 

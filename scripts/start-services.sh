@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make sure PostgreSQL (127.0.0.1:5432, local trust for the tests) is running.
+# Make sure PostgreSQL (127.0.0.1:5432, local trust for the tests) and Redis (127.0.0.1:6379,
+# the gateway's shared rate limit in tests/gateway/test_scale_out.py) are running.
 # The tests start their own Mosquitto processes; the system one is not needed.
 set -euo pipefail
 SUDO=""
@@ -16,4 +17,8 @@ if ! pg_up; then
   $SUDO pg_ctlcluster --skip-systemctl-redirect "$ver" main start || $SUDO pg_ctlcluster "$ver" main start
   for _ in $(seq 1 30); do pg_up && break; sleep 1; done
   pg_up || { echo "PostgreSQL did not start"; exit 1; }
+fi
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  $SUDO redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+  for _ in $(seq 1 10); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi

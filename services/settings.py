@@ -69,6 +69,22 @@ class CentralSettings(BaseSettings):
     migrate_on_start: bool = True
     batch_max: int = Field(500, ge=1, le=5000, description="messages applied in one transaction "
                                                           "(1 = one transaction per message)")
+    transport: Literal["mqtt", "jetstream"] = Field(
+        "mqtt", description="mqtt: any MQTT broker ($share); jetstream: a NATS cluster's "
+                            "durable consumer (docs/production.md)")
+    nats_servers: str = Field("nats://127.0.0.1:4222", description="comma-separated NATS URLs "
+                              "(transport=jetstream); list every node so one can die")
+    nats_user: str | None = Field(None, description="NATS user (infra/nats/accounts.conf)")
+    nats_password: str | None = None
+    nats_ca_file: str | None = Field(None, description="CA of the cluster's TLS certificates")
+    jetstream_stream: str = "SMARTGATE_LANES"
+    jetstream_durable: str = Field("central", description="the one consumer all instances share")
+    jetstream_replicas: int = Field(3, ge=1, le=5)
+    http_port: int | None = Field(None, ge=0, le=65535, description="/metrics, /livez, /readyz "
+                                  "(Prometheus and the orchestrator); off when unset")
+    http_host: str = Field("127.0.0.1", description="bind address of the ops endpoints")
+    log_format: Literal["json", "text"] = Field("json", validation_alias=_alias(
+        "SMARTGATE_LOG_FORMAT", "log_format"), description="json: one object per line")
 
     @field_validator("instance_id")
     @classmethod

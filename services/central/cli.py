@@ -17,6 +17,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from domain.signing import public_key_of
+from opsio import configure_logging
+from services.central.observability import CentralObservability
 from services.central.service import CentralService
 from services.settings import CentralSettings, from_env
 
@@ -35,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--command-retry", type=float, dest="command_retry_s", help="seconds")
     p.add_argument("--no-shared-subscription", action="store_const", const=False,
                    dest="shared_subscription", help="for brokers without $share (amqtt)")
+    p.add_argument("--transport", choices=["mqtt", "jetstream"],
+                   help="mqtt (any broker, $share) or jetstream (NATS cluster; CENTRAL_TRANSPORT)")
+    p.add_argument("--nats-servers", help="comma-separated nats:// URLs (CENTRAL_NATS_SERVERS)")
+    p.add_argument("--http-port", type=int, help="/metrics, /livez, /readyz (CENTRAL_HTTP_PORT)")
     p.add_argument("--log-level", default="INFO")
     return p
 
@@ -49,23 +55,32 @@ def run(settings: CentralSettings, *, stop: threading.Event | None = None,
     if not settings.centre_signing_key:
         log.warning("central: no CENTRE_SIGNING_KEY: demo mode mints a throw-away key; edges "
                     "must trust public key %s", public_key_of(settings.signing_key()))
-    service = CentralService(settings).start()
+    if settings.transport == "jetstream":
+        from services.central.jetstream import JetStreamCentral  # nats-py only when asked
+
+        service: CentralService = JetStreamCentral(settings)
+    else:
+        service = CentralService(settings)
+    ops = CentralObservability(service)  # before start: the first message is counted too
+    service.start()
+    if settings.http_port is not None:
+        ops.serve(host=settings.http_host, port=settings.http_port)
     try:
         while not stop.wait(stats_every):
             log.info("central %s: %s", settings.instance_id, service.metrics_snapshot())
     finally:
+        ops.close()
         service.stop()
     return 0
 
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
     overrides = {k: v for k, v in vars(args).items() if k != "log_level"}
     try:
         settings = from_env(**overrides)
     except ValidationError as exc:
         print(f"smartgate central: invalid settings:\n{exc}", file=sys.stderr)
         return 2
+    configure_logging(args.log_level, settings.log_format, process="central")
     return run(settings)

@@ -95,6 +95,7 @@ class Handled:
     event_id: str | None = None
     #: (device id, event id) to acknowledge to the device once the transaction committed.
     acks: list[tuple[str, str]] = field(default_factory=list)
+    trip_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +298,7 @@ class Batch:
             pubs.append(Publication(topics.commands(lane.id), command.to_json()))
         pubs.append(Publication(topics.decisions(lane.id), notice.to_json()))
         return Handled("decided", pubs, outcome=result.outcome, event_id=msg.event_id,
-                       acks=ack)
+                       acks=ack, trip_id=result.trip_id)
 
     def audit(self, action: str, subject_type: str, subject_id: str, data: dict[str, Any]
               ) -> None:

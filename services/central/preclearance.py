@@ -37,8 +37,9 @@ from domain.reference import LaneKind, Reference
 from domain.rules import RuleSet, default_rules
 from domain.signing import sign_centre
 from domain.trips import CLEARABLE_STATUSES
-from mqttio import MqttLink, Will
+from mqttio import Will
 from services.central.facts import trip_facts
+from services.central.link import Link
 from services.commands import aware
 from services.db.models import Device, PreclearanceList, Trip, new_id
 from services.officers import active_extensions
@@ -221,7 +222,7 @@ class OfflineSupport:
     def wake(self) -> None:
         self._wake.set()
 
-    def goodbye(self, link: MqttLink, now: datetime) -> None:
+    def goodbye(self, link: Link, now: datetime) -> None:
         """A graceful stop says so at once (a crash leaves it to the last will)."""
         try:
             link.publish(self.status_topic, self._status("offline", now), qos=1, retain=True,
@@ -229,7 +230,7 @@ class OfflineSupport:
         except Exception as exc:
             log.warning("central: could not publish offline status: %r", exc)
 
-    def run(self, stop: threading.Event, link: Callable[[], MqttLink | None],
+    def run(self, stop: threading.Event, link: Callable[[], Link | None],
             clock: Callable[[], datetime]) -> None:
         was_connected = False
         while not stop.is_set():
@@ -248,7 +249,7 @@ class OfflineSupport:
             self._wake.clear()
             stop.wait(min(1.0, self.refresh_s))  # a burst of decisions yields one refresh
 
-    def republish(self, link: MqttLink) -> None:
+    def republish(self, link: Link) -> None:
         """Every lane's latest list again (retained): none may be lost with a broker outage."""
         newest = (select(PreclearanceList.lane_id, func.max(PreclearanceList.version).label("v"))
                   .group_by(PreclearanceList.lane_id).subquery())
@@ -260,7 +261,7 @@ class OfflineSupport:
         for lane_id, payload in latest:
             link.publish(topics.preclearance(lane_id), payload.encode(), qos=1, retain=True)
 
-    def tick(self, link: MqttLink, now: datetime) -> list[PreclearanceListV1]:
+    def tick(self, link: Link, now: datetime) -> list[PreclearanceListV1]:
         if time.monotonic() - self._beat_at >= self.heartbeat_s:
             link.publish(self.status_topic, self._status("online", now), qos=1, retain=True)
             self._beat_at = time.monotonic()

@@ -47,6 +47,7 @@ from services.central.ingest import (
     parse_inbound,
     store_rejection,
 )
+from services.central.link import Link
 from services.central.metrics import Metrics
 from services.central.preclearance import ListConfig, OfflineSupport
 from services.central.retry import command_upkeep, prune_nonces
@@ -103,7 +104,9 @@ class CentralService:
                               candidate_window=self.config.candidate_window))
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.link: MqttLink | None = None
+        self.link: Link | None = None
+        #: Called after each ack with what was handled (metrics, decision logs).
+        self.observers: list[Callable[[Received, Handled], None]] = []
 
     # -- lifecycle -------------------------------------------------------------
     def subscriptions(self) -> list[tuple[str, int]]:
@@ -116,12 +119,8 @@ class CentralService:
     def start(self, wait: float = 10.0) -> CentralService:
         if self.settings.migrate_on_start:
             self._db_retry(lambda: migrate(self.engine))
-        self.link = MqttLink(
-            self.settings.mqtt_url, self.settings.mqtt_client_id,
-            subscriptions=self.subscriptions(), manual_ack=True, clean_session=False,
-            ca_file=self.settings.mqtt_ca_file, will=self.offline.will(datetime.now(UTC)),
-            online=self.offline.online(datetime.now(UTC)),
-        )
+        link = self._make_link()
+        self.link = link
         self._stop.clear()
         for name, target in (("central-ingest", self._ingest_loop),
                              ("central-upkeep", self._upkeep_loop),
@@ -129,10 +128,19 @@ class CentralService:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
-        self.link.start(wait=wait)
+        link.start(wait=wait)
         log.info("central %s: started (client id %s, subscriptions %s)",
                  self.settings.instance_id, self.settings.mqtt_client_id, self.subscriptions())
         return self
+
+    def _make_link(self) -> Link:
+        """The transport; :class:`~services.central.jetstream.JetStreamCentral` swaps it."""
+        return MqttLink(
+            self.settings.mqtt_url, self.settings.mqtt_client_id,
+            subscriptions=self.subscriptions(), manual_ack=True, clean_session=False,
+            ca_file=self.settings.mqtt_ca_file, will=self.offline.will(datetime.now(UTC)),
+            online=self.offline.online(datetime.now(UTC)),
+        )
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
@@ -203,6 +211,9 @@ class CentralService:
             self.link.publish(pub.topic, pub.payload, qos=pub.qos)
         for item in items:
             self.link.ack(item)
+        for item, handled in zip(items, results, strict=True):
+            for observe in self.observers:
+                observe(item, handled)
         if any(h.status in ("decided", "barrier") for h in results):
             self.offline.wake()  # a trip may have been used: its lane's list changes
         self.metrics.inc("batches")

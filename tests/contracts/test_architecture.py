@@ -20,7 +20,7 @@ def test_a_forbidden_import_is_caught(tmp_path: Path) -> None:
     """The checker itself must be able to fail: plant an edge -> services import in a copy."""
     import shutil
 
-    for pkg in ("domain", "mqttio", "edge", "services", "gateway", "smartgate"):
+    for pkg in ("domain", "mqttio", "opsio", "edge", "services", "gateway", "smartgate"):
         shutil.copytree(ROOT / pkg, tmp_path / pkg, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     (tmp_path / "edge" / "planted.py").write_text("import services.db.models  # noqa\n")

@@ -136,6 +136,22 @@ class Lane:
         return EdgeSettings(**base)
 
 
+def edge_env(lane: Lane, **extra: str) -> dict[str, str]:
+    """The environment a lane box's service unit gives ``smartgate edge`` (as the demo does)."""
+    import json
+    import os
+
+    return {
+        **os.environ,
+        "SG_EDGE_ENV": "demo", "SG_EDGE_LANE_ID": LANE, "SG_EDGE_DEVICE_ID": DEVICE,
+        "SG_EDGE_DEVICE_SECRET": lane.secret, "SG_EDGE_MQTT_URL": lane.device_url,
+        "SG_EDGE_CENTRE_PUBLIC_KEYS": json.dumps({"centre-test": lane.public_key}),
+        "SG_EDGE_SOURCE": str(lane.inbox), "SG_EDGE_WATCH": "true",
+        "SG_EDGE_DATA_DIR": str(lane.root / "data"), "SG_EDGE_HEARTBEAT_S": "0.5",
+        "OMP_THREAD_LIMIT": "1", **extra,
+    }
+
+
 def write_pass(inbox: Path, *, name: str, plate: str, layout: str = "1-line", seed: int = 1,
                frames: int = 5) -> list[Any]:
     """Render a real pass with the scene generator and drop it in the inbox as the demo does."""

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from edgehelpers import DEVICE, LANE, Centre, Lane
+from edgehelpers import DEVICE, LANE, Centre, Lane, edge_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,15 +36,7 @@ def test_a_full_outbox_marks_the_lane_degraded(lane: Lane, centre: Centre, make_
 def test_the_last_will_marks_the_lane_offline_when_the_agent_is_killed(
         lane: Lane, centre: Centre) -> None:
     """A real ``smartgate edge`` process, configured by environment as the demo does, SIGKILLed."""
-    env = {
-        **os.environ,
-        "SG_EDGE_ENV": "demo", "SG_EDGE_LANE_ID": LANE, "SG_EDGE_DEVICE_ID": DEVICE,
-        "SG_EDGE_DEVICE_SECRET": lane.secret, "SG_EDGE_MQTT_URL": lane.device_url,
-        "SG_EDGE_CENTRE_PUBLIC_KEYS": json.dumps({"centre-test": lane.public_key}),
-        "SG_EDGE_SOURCE": str(lane.inbox), "SG_EDGE_WATCH": "true",
-        "SG_EDGE_DATA_DIR": str(lane.root / "data"), "SG_EDGE_HEARTBEAT_S": "0.5",
-        "OMP_THREAD_LIMIT": "1",
-    }
+    env = edge_env(lane)
     proc = subprocess.Popen([sys.executable, "-m", "smartgate.cli", "edge"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
