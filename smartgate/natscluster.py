@@ -107,8 +107,8 @@ def accounts_config(devices: list[tuple[str, str]]) -> str:
     the environment (``$NATS_PASSWORD_<USER>``), never from the file.
 
     Subjects are the NATS spelling of ``domain.topics``: a device may publish only its
-    lane's reads, barrier and status, and hear only its lane's commands and its own acks,
-    as the Mosquitto ACL says.
+    lane's reads, barrier, status and offline decisions, and hear only its lane's commands
+    and pre-clearance list, its own acks and the centre's liveness, as the Mosquitto ACL says.
     """
     sub = topics.nats_subject
     central_pub = [sub(f"{topics.PREFIX}/#"), "$JS.API.>", "$JS.ACK.>", "_INBOX.>"]
@@ -123,9 +123,11 @@ def accounts_config(devices: list[tuple[str, str]]) -> str:
     user("gateway", [sub(topics.all_lanes("commands"))],
          [sub(topics.all_lanes(k)) for k in ("status", "decisions", "barrier", "commands")])
     for device, lane in devices:
-        user(device, [sub(topics.reads(lane)), sub(topics.barrier(lane)), sub(topics.status(lane))],
+        user(device, [sub(topics.reads(lane)), sub(topics.barrier(lane)), sub(topics.status(lane)),
+                      sub(topics.local_decisions(lane))],
              [sub(topics.commands(lane)), sub(topics.device_acks(device)),
-              sub(topics.status(lane))])
+              sub(topics.status(lane)), sub(topics.preclearance(lane)),
+              sub(topics.ALL_CENTRE_STATUS)])
     lines += ["  ]", "}"]
     return "\n".join(lines) + "\n"
 

@@ -56,7 +56,8 @@ DURABLE = "central"
 
 def stream_subjects() -> list[str]:
     return [topics.nats_subject(topics.all_lanes("reads")),
-            topics.nats_subject(topics.all_lanes("barrier"))]
+            topics.nats_subject(topics.all_lanes("barrier")),
+            topics.nats_subject(topics.all_lanes("local"))]
 
 
 @dataclass(frozen=True, slots=True)
