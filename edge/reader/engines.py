@@ -48,8 +48,10 @@ class ResidentEngine:
 
     def _api(self, lang: str, whitelist: str) -> object:
         t = self._tesserocr
-        api = t.PyTessBaseAPI(path=self._tessdata, lang=lang, psm=t.PSM.SINGLE_LINE,
-                              oem=t.OEM.LSTM_ONLY)
+        # chi_sim in SINGLE_LINE mode returns nothing for many "province + letter" rows with a
+        # wide gap; RAW_LINE (no layout analysis) reads them (measured on generated plates).
+        psm = t.PSM.SINGLE_LINE if lang == "eng" else t.PSM.RAW_LINE
+        api = t.PyTessBaseAPI(path=self._tessdata, lang=lang, psm=psm, oem=t.OEM.LSTM_ONLY)
         api.SetVariable("tessedit_char_whitelist", whitelist)
         return api
 

@@ -70,14 +70,39 @@ def _rows(boxes: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int, i
     return rows[:2] if len(rows) <= 2 else sorted(rows, key=len, reverse=True)[:2]
 
 
+def _span(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> tuple[int, int]:
+    """Widen a row to every ink blob in its band that does not touch the crop's edge.
+
+    Why: the character filter drops glyphs that are split into small strokes (the province
+    character 云), or touch a screw or a glare spot; cutting the row at the surviving glyphs
+    would cut those characters off, and no later step could bring them back. Stray blobs that
+    come in instead are trimmed by the grammar, which counts them.
+    """
+    h, w = mask.shape
+    th = max(y1 - y0, 4)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    for i in range(1, n):
+        x, y, bw, bh, _ = (int(v) for v in stats[i])
+        if x <= 0 or y <= 0 or x + bw >= w or y + bh >= h or bw > 1.5 * th or bh > 1.3 * th:
+            continue  # the border, the bumper, a frame bar: not a character
+        if y + bh < y0 + th // 4 or y > y1 - th // 4:
+            continue  # another row
+        if bh < 0.25 * th and bw < 0.25 * th:
+            continue  # a screw head, a dot, noise
+        if x + bw < x0 - 1.2 * th or x > x1 + 1.2 * th:
+            continue  # far from the row: another sticker, the plate's edge
+        x0, x1 = min(x0, x), max(x1, x + bw)
+    return x0, x1
+
+
 def _cut(gray: np.ndarray, mask: np.ndarray, row: list[tuple[int, int, int, int]],
          extend_left: bool) -> tuple[Frame, Frame]:
     h, w = gray.shape
-    x0 = min(b[0] for b in row)
-    x1 = max(b[0] + b[2] for b in row)
     y0 = int(np.median([b[1] for b in row]))
     y1 = int(np.median([b[1] + b[3] for b in row]))
     th = max(y1 - y0, 4)
+    x0, x1 = _span(mask, y0, y1, min(b[0] for b in row),
+                   max(b[0] + b[2] for b in row))
     if extend_left:  # a province character may be split into small parts: keep room for it
         x0 = max(0, x0 - int(0.2 * th))
     m = max(2, th // 6)

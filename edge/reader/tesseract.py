@@ -47,7 +47,7 @@ class _Read:
 class TesseractPlateReader:
     """:class:`~edge.reader.base.PlateReader` over OpenCV localisation and Tesseract."""
 
-    def __init__(self, engine: LineEngine, *, max_candidates: int = 5) -> None:
+    def __init__(self, engine: LineEngine, *, max_candidates: int = 3) -> None:
         self._engine = engine
         self._max_candidates = max_candidates
 
@@ -57,15 +57,13 @@ class TesseractPlateReader:
         if frame.ndim == 3 and frame.shape[2] == 4:
             frame = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR), np.uint8)
         h, w = frame.shape[:2]
-        quads = candidates(frame, limit=self._max_candidates)
+        quads = candidates(frame, limit=12)
         if h * w <= 400_000:  # a tight crop (plate-only image) is itself a candidate
             whole = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
             quads.insert(0, whole)
         best: tuple[_Read, np.ndarray, Frame] | None = None
-        for quad in quads:
-            crop = rectify(frame, quad, pad=0.0 if quad is quads[0] and h * w <= 400_000
-                           else 0.04)
-            got = self._read_crop(crop)
+        for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000):
+            got = self._read_lines_all(lines)
             if got is None:
                 continue
             if best is None or got.conf > best[0].conf:
@@ -81,10 +79,25 @@ class TesseractPlateReader:
                          "CN" if read.cand.country == "CN" else "VN", crop,
                          (max(x, 0), max(y, 0), bw, bh), ms)
 
-    def _read_crop(self, crop: Frame) -> _Read | None:
-        lines = segment(crop)
-        if lines is None:
-            return None
+    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool
+                ) -> list[tuple[np.ndarray, Frame, Lines]]:
+        """Segmented candidates, the most plate-like rows of characters first.
+
+        Segmenting is cheap next to OCR, so every candidate is segmented and only the
+        ones whose character rows look like a plate's (6-10 characters) are read, best first.
+        """
+        out: list[tuple[float, int, np.ndarray, Frame, Lines]] = []
+        for i, quad in enumerate(quads):
+            crop = rectify(frame, quad, pad=0.0 if tight and i == 0 else 0.04)
+            lines = segment(crop)
+            if lines is None:
+                continue
+            out.append((abs(lines.chars - 8) - (0.5 if tight and i == 0 else 0), i, quad, crop,
+                        lines))
+        out.sort(key=lambda t: (t[0], t[1]))
+        return [(q, c, ln) for _, _, q, c, ln in out[: self._max_candidates]]
+
+    def _read_lines_all(self, lines: Lines) -> _Read | None:
         reads: list[_Read] = []
         for variant in ("gray", "binary"):
             got = self._read_lines(lines, variant)
