@@ -22,7 +22,7 @@ from edge.reader.base import Frame
 
 Script = Literal["latin", "cjk"]
 # Separators stay in: without them Tesseract 5 LSTM reports a confidence of 0 for many plates.
-LATIN_WHITELIST = "0123456789ABCDEFGHKLMNPRSTUVXYZ-."
+LATIN_WHITELIST = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ-."
 CJK_WHITELIST = CN_PROVINCES + "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 DEFAULT_TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"
 

@@ -119,6 +119,27 @@ def _cut(gray: np.ndarray, mask: np.ndarray, row: list[tuple[int, int, int, int]
     return np.asarray(g, np.uint8), np.asarray(b, np.uint8)
 
 
+def _slope(row: list[tuple[int, int, int, int]]) -> float:
+    """Slope of a row's baseline (the bottoms of its characters), 0 for short rows."""
+    if len(row) < 3:
+        return 0.0
+    xs = np.array([b[0] + b[2] / 2 for b in row], np.float64)
+    ys = np.array([b[1] + b[3] for b in row], np.float64)
+    if np.ptp(xs) < 1:
+        return 0.0
+    return float(np.polyfit(xs, ys, 1)[0])
+
+
+def _shear(img: np.ndarray, slope: float) -> np.ndarray:
+    """Shear vertically so that a baseline of ``slope`` becomes level (characters stay upright)."""
+    h, w = img.shape[:2]
+    m = np.array([[1.0, 0.0, 0.0], [-slope, 1.0, slope * w / 2]], np.float32)
+    border = int(np.median(img[:, :3])) if img.dtype == np.uint8 else 0
+    return np.asarray(cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
+                                     borderMode=cv2.BORDER_CONSTANT, borderValue=border),
+                      np.uint8)
+
+
 def segment(crop: Frame) -> Lines | None:
     """Rows of characters in a plate crop, or ``None`` when it holds no plate-like text."""
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
@@ -141,6 +162,12 @@ def segment(crop: Frame) -> Lines | None:
     if best is None or best[0] < 4:
         return None
     n, rows, g, mask = best
+    slope = _slope(max(rows, key=len))
+    if abs(slope) > 0.02:  # text still slanted after rectification (tilt plus perspective)
+        g, mask = _shear(g, slope), _shear(mask, slope)
+        again = _rows(_components(mask))
+        if sum(len(r) for r in again) >= n:
+            n, rows = sum(len(r) for r in again), again
     layout: Literal["1-line", "2-line"] = "2-line" if len(rows) == 2 else "1-line"
     if len(rows) == 2 and len(rows[0]) > 3 * len(rows[1]) + 2:
         rows, layout = [rows[0]], "1-line"

@@ -34,6 +34,8 @@ MIN_CONFIDENCE = 0.3
 #: A read this confident with no repair ends the search early.
 ACCEPT = 0.75
 MAX_COST = 2
+#: The most a read supported by one preprocessing alone may claim.
+LONE = 0.45
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,7 @@ class _Read:
 class TesseractPlateReader:
     """:class:`~edge.reader.base.PlateReader` over OpenCV localisation and Tesseract."""
 
-    def __init__(self, engine: LineEngine, *, max_candidates: int = 3) -> None:
+    def __init__(self, engine: LineEngine, *, max_candidates: int = 5) -> None:
         self._engine = engine
         self._max_candidates = max_candidates
 
@@ -98,13 +100,14 @@ class TesseractPlateReader:
         return [(q, c, ln) for _, _, q, c, ln in out[: self._max_candidates]]
 
     def _read_lines_all(self, lines: Lines) -> _Read | None:
-        reads: list[_Read] = []
-        for variant in ("gray", "binary"):
-            got = self._read_lines(lines, variant)
-            if got is not None:
-                reads.append(got)
-                if got.conf >= ACCEPT and got.cand.cost == 0:
-                    return got
+        """Read the rows in two preprocessings; only agreeing reads earn a high confidence.
+
+        Why both, always: Tesseract is sometimes confidently wrong on one image (7 read as 1
+        at 0.99); the same mistake on the grey and the binarised image is much rarer, so a
+        read that one variant alone supports is capped at LONE, below what may be acted on
+        alone (multi-frame consensus can still confirm it).
+        """
+        reads = [r for r in (self._read_lines(lines, v) for v in ("gray", "binary")) if r]
         if not reads:
             return None
         top = max(reads, key=lambda r: r.conf)
@@ -112,7 +115,7 @@ class TesseractPlateReader:
             # Two preprocessings agreeing is independent evidence for the same string.
             doubt = (1 - reads[0].conf) * (1 - reads[1].conf)
             return _Read(top.cand, min(0.99, 1 - doubt), top.raw, top.layout)
-        return top
+        return _Read(top.cand, min(top.conf, LONE), top.raw, top.layout)
 
     def _read_lines(self, lines: Lines, variant: str) -> _Read | None:
         images = lines.gray if variant == "gray" else lines.binary
@@ -123,7 +126,14 @@ class TesseractPlateReader:
             confs.append(conf)
         raw = "/".join(texts)
         conf = min(confs) if confs else 0.0
-        cands = [c for c in vn_candidates("".join(texts)) if c.cost <= MAX_COST]
+        joined = clean("".join(texts))
+        # A row of digits only (a painted phone number, a hotline) becomes a "plate" only by
+        # inventing its series letter: refuse that on one line, even though a real series
+        # letter read as a digit (S as 8) is then lost too; a wrong plate is worse than none.
+        # Two rows shaped like a plate's (3-4 over 4-5) are evidence enough to repair.
+        digits_only = joined.isdigit() and not (lines.layout == "2-line"
+                                                and _vn_rows_fit(lines, texts))
+        cands = [] if digits_only else [c for c in vn_candidates(joined) if c.cost <= MAX_COST]
         vn = cands[0] if cands else None
         if vn is not None and vn.cost == 0 and _vn_rows_fit(lines, texts):
             return _Read(vn, _discount(conf, vn), raw, lines.layout)
@@ -149,8 +159,8 @@ class TesseractPlateReader:
                  conf_latin: float) -> tuple[Candidate, float, str] | None:
         """Chinese plate: chi_sim reads the province character (row 1) with its line."""
         latin = clean("".join(texts))
-        if len(latin) < 6:
-            return None
+        if len(latin) < (5 if lines.layout == "2-line" else 6):
+            return None  # a 2-row plate's top row (province, letter) may read as nothing
         cjk, cjk_conf = self._engine.line(images[0], script="cjk")
         province = province_of(cjk)
         if province is None:
