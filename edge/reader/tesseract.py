@@ -34,6 +34,8 @@ MIN_CONFIDENCE = 0.3
 #: A read this confident with no repair ends the search early.
 ACCEPT = 0.75
 MAX_COST = 2
+#: Any province: asks whether a Latin read could be a Chinese plate's tail at all.
+PROBE_PROVINCE = "桂"
 #: The most a read supported by one preprocessing alone may claim.
 LONE = 0.45
 
@@ -161,6 +163,8 @@ class TesseractPlateReader:
         latin = clean("".join(texts))
         if len(latin) < (5 if lines.layout == "2-line" else 6):
             return None  # a 2-row plate's top row (province, letter) may read as nothing
+        if lines.layout == "1-line" and not cn_candidates(latin, PROBE_PROVINCE, max_trim=3):
+            return None  # no Chinese plate in this text whatever the province: spare chi_sim
         cjk, cjk_conf = self._engine.line(images[0], script="cjk")
         province = province_of(cjk)
         if province is None:
