@@ -102,7 +102,7 @@ def _grown(contour: np.ndarray) -> np.ndarray:
     (cx, cy), (rw, rh), angle = cv2.minAreaRect(contour)
     if rw < rh:
         rw, rh, angle = rh, rw, angle + 90
-    box = cv2.boxPoints(((cx, cy), (rw + 0.7 * rh, rh * 1.6), angle))
+    box = cv2.boxPoints(((cx, cy), (rw + 1.2 * rh, rh * 1.6), angle))
     return np.asarray(box, np.float32).reshape(-1, 1, 2)
 
 
@@ -122,7 +122,7 @@ def _text_masks(norm: np.ndarray) -> list[np.ndarray]:
         hat = cv2.morphologyEx(blur, op, cv2.getStructuringElement(cv2.MORPH_RECT, (13, 13)))
         _, strokes = cv2.threshold(hat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         joined = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE,
-                                  cv2.getStructuringElement(cv2.MORPH_RECT, (15, 9)))
+                                  cv2.getStructuringElement(cv2.MORPH_RECT, (23, 9)))
         joined = cv2.morphologyEx(joined, cv2.MORPH_OPEN,
                                   cv2.getStructuringElement(cv2.MORPH_RECT, (9, 5)))
         out.append(cv2.dilate(joined, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 7))))

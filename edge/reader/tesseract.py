@@ -112,15 +112,28 @@ class TesseractPlateReader:
         reads = [r for r in (self._read_lines(lines, v) for v in ("gray", "binary")) if r]
         if not reads:
             return None
+        if len(reads) < 2 or reads[0].cand.plate != reads[1].cand.plate:
+            # Undecided (the binary image read 0 as 6, say): a third, differently binarised
+            # image breaks the tie (a rescaled grey one is not independent: it repeats the
+            # grey image's mistakes, measured on the regression set).
+            third = self._read_lines(lines, "adaptive")
+            reads += [third] if third is not None else []
+        for i, a in enumerate(reads):
+            for b in reads[i + 1:]:
+                if a.cand.plate == b.cand.plate:
+                    # Two preprocessings agreeing is independent evidence for one string.
+                    top = max(a, b, key=lambda r: r.conf)
+                    doubt = (1 - a.conf) * (1 - b.conf)
+                    return _Read(top.cand, min(0.99, 1 - doubt), top.raw, top.layout)
         top = max(reads, key=lambda r: r.conf)
-        if len(reads) == 2 and reads[0].cand.plate == reads[1].cand.plate:
-            # Two preprocessings agreeing is independent evidence for the same string.
-            doubt = (1 - reads[0].conf) * (1 - reads[1].conf)
-            return _Read(top.cand, min(0.99, 1 - doubt), top.raw, top.layout)
         return _Read(top.cand, min(top.conf, LONE), top.raw, top.layout)
 
     def _read_lines(self, lines: Lines, variant: str) -> _Read | None:
-        images = lines.gray if variant == "gray" else lines.binary
+        images = lines.binary if variant == "binary" else lines.gray
+        if variant == "adaptive":  # a local threshold: other pixels, other mistakes
+            images = [np.asarray(cv2.adaptiveThreshold(
+                cv2.GaussianBlur(g, (3, 3), 0), 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+                cv2.THRESH_BINARY, 41, 12), np.uint8) for g in lines.gray]
         texts, confs = [], []
         for img in images:
             text, conf = self._engine.line(img, script="latin")
@@ -175,16 +188,19 @@ class TesseractPlateReader:
         tail = clean(cjk)
         if lines.layout == "2-line":
             return self._two_row_cn(province, cjk, texts, cjk_conf, conf_latin)
-        # The CJK model knows every Chinese plate letter (the Latin whitelist lacks J, Q, W):
-        # its read leads, the Latin read only confirms or stands in.
+        # The Latin model reads the letters and digits better than chi_sim (measured: on
+        # hard frames chi_sim adds or drops a character where eng reads the tail right), so
+        # the Latin read leads at equal repair cost; chi_sim gives the province and stands in.
         own = [c for c in cn_candidates(tail, province) if c.cost <= MAX_COST]
         latin_pool = [c for c in cn_candidates(latin, province) if c.cost <= MAX_COST]
-        pool = own or latin_pool
-        if not pool:
+        ranked = sorted([(c.cost, 0, -len(c.plate), c.plate, c) for c in latin_pool]
+                        + [(c.cost, 1, -len(c.plate), c.plate, c) for c in own])
+        if not ranked:
             return None
-        best = min(pool, key=lambda c: (c.cost, -len(c.plate), c.plate))
-        agree = any(c.plate == best.plate and c.cost == 0 for c in latin_pool)
-        conf = min(cjk_conf, conf_latin) if agree else cjk_conf * (0.9 if own else 0.6)
+        best = ranked[0][-1]
+        agree = any(c.plate == best.plate for c in own) and any(
+            c.plate == best.plate for c in latin_pool)
+        conf = min(cjk_conf, conf_latin) if agree else min(cjk_conf, conf_latin) * 0.7
         return best, conf, f"{cjk}|{'/'.join(texts)}"
 
 
