@@ -48,26 +48,37 @@ def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
 
 
 def _rows(boxes: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int, int, int]]]:
-    """Group boxes into rows by vertical overlap, tallest consistent rows only."""
+    """Group boxes into rows, tallest consistent rows only, top row first.
+
+    A box joins the row whose last box (its left neighbour) it overlaps vertically by half a
+    character, so a row still slanted after rectification (tilt plus perspective) stays one
+    row instead of breaking where its drift passes the first characters' height.
+    """
     rows: list[list[tuple[int, int, int, int]]] = []
-    for b in sorted(boxes, key=lambda b: b[1] + b[3] / 2):
-        cy = b[1] + b[3] / 2
+    for b in sorted(boxes, key=lambda b: b[0]):
+        best: tuple[float, list[tuple[int, int, int, int]]] | None = None
         for row in rows:
-            ry0 = np.median([r[1] for r in row])
-            ry1 = np.median([r[1] + r[3] for r in row])
-            if ry0 <= cy <= ry1:
-                row.append(b)
-                break
-        else:
+            last = row[-1]
+            overlap = min(b[1] + b[3], last[1] + last[3]) - max(b[1], last[1])
+            gap = b[0] - (last[0] + last[2])
+            if overlap < 0.5 * min(b[3], last[3]) or gap > 2.5 * max(b[3], last[3]):
+                continue
+            drift = abs((b[1] + b[3] / 2) - (last[1] + last[3] / 2))
+            if best is None or drift < best[0]:
+                best = (drift, row)
+        if best is None:
             rows.append([b])
+        else:
+            best[1].append(b)
     rows = [r for r in rows if len(r) >= 2]
     if not rows:
         return []
     # A row must hold characters of similar height to the tallest row's.
     best_h = max(float(np.median([b[3] for b in r])) for r in rows if len(r) >= 2)
     rows = [r for r in rows if float(np.median([b[3] for b in r])) >= 0.6 * best_h]
-    rows.sort(key=lambda r: min(b[1] for b in r))
-    return rows[:2] if len(rows) <= 2 else sorted(rows, key=len, reverse=True)[:2]
+    if len(rows) > 2:
+        rows = sorted(rows, key=len, reverse=True)[:2]
+    return sorted(rows, key=lambda r: min(b[1] for b in r))
 
 
 def _span(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> tuple[int, int]:
