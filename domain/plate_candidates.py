@@ -95,8 +95,9 @@ def vn_candidates(text: str, *, max_trim: int = 2) -> list[Candidate]:
             fills = [_fill(window, t) for t in _VN_TEMPLATES if len(t) == len(window)]
             for n in (3, 4, 5):  # two-letter special series
                 if len(window) == 4 + n and window[2:4] in _SPECIAL:
-                    fills.append(_fill(window, [_DIGITS, _DIGITS, _VN_SERIES, _VN_SERIES]
-                                       + [_DIGITS] * n))
+                    # The series is read as is (QT has a Q no ordinary series uses).
+                    fills.append(_fill(window, [_DIGITS, _DIGITS, frozenset(window[2]),
+                                                frozenset(window[3])] + [_DIGITS] * n))
             for got in fills:
                 if got is None:
                     continue

@@ -22,7 +22,7 @@ from edge.reader.base import Frame
 
 Script = Literal["latin", "cjk"]
 # Separators stay in: without them Tesseract 5 LSTM reports a confidence of 0 for many plates.
-LATIN_WHITELIST = "0123456789ABCDEFGHKLMNPRSTUVXYZ-."
+LATIN_WHITELIST = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ-."
 CJK_WHITELIST = CN_PROVINCES + "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 DEFAULT_TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"
 
@@ -48,8 +48,10 @@ class ResidentEngine:
 
     def _api(self, lang: str, whitelist: str) -> object:
         t = self._tesserocr
-        api = t.PyTessBaseAPI(path=self._tessdata, lang=lang, psm=t.PSM.SINGLE_LINE,
-                              oem=t.OEM.LSTM_ONLY)
+        # chi_sim in SINGLE_LINE mode returns nothing for many "province + letter" rows with a
+        # wide gap; RAW_LINE (no layout analysis) reads them (measured on generated plates).
+        psm = t.PSM.SINGLE_LINE if lang == "eng" else t.PSM.RAW_LINE
+        api = t.PyTessBaseAPI(path=self._tessdata, lang=lang, psm=psm, oem=t.OEM.LSTM_ONLY)
         api.SetVariable("tessedit_char_whitelist", whitelist)
         return api
 

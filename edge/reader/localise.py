@@ -62,11 +62,15 @@ def candidates(frame: Frame, *, limit: int = 6) -> list[np.ndarray]:
         for c_lo, c_hi in _COLOURS:
             mask = cv2.inRange(hsv, np.array(c_lo), np.array(c_hi))
             masks.append(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel))
+    n_outline = len(masks)
+    masks.extend(_text_masks(norm))
     sobel = np.abs(cv2.Sobel(norm, cv2.CV_16S, 1, 0, ksize=3)).astype(np.float32)
     scored: list[tuple[float, np.ndarray]] = []
-    for mask in masks:
+    for i, mask in enumerate(masks):
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
         for c in contours:
+            if i > n_outline and cv2.contourArea(c) > 0.0005 * sw * sh:  # a text blob
+                c = _grown(c)
             area = cv2.contourArea(c)
             if area < 0.0015 * sw * sh or area > 0.25 * sw * sh:
                 continue
@@ -91,6 +95,42 @@ def candidates(frame: Frame, *, limit: int = 6) -> list[np.ndarray]:
         if len(chosen) >= limit:
             break
     return chosen
+
+
+def _grown(contour: np.ndarray) -> np.ndarray:
+    """A text-row blob grown to the plate around it (margins, border), as a box contour."""
+    (cx, cy), (rw, rh), angle = cv2.minAreaRect(contour)
+    if rw < rh:
+        rw, rh, angle = rh, rw, angle + 90
+    box = cv2.boxPoints(((cx, cy), (rw + 1.2 * rh, rh * 1.6), angle))
+    return np.asarray(box, np.float32).reshape(-1, 1, 2)
+
+
+def _text_masks(norm: np.ndarray) -> list[np.ndarray]:
+    """Blobs where plate text is, found without the plate's outline.
+
+    Why: a plate mounted across the bumper's edge, or a white plate on a white cab, has no
+    closed outline of its own, so the edge and colour masks miss it. Its characters are still
+    there: strokes darker (or lighter) than their surround, in a row. A black-hat (top-hat)
+    picks the strokes, a horizontal close joins a row of them into one blob; the blob's
+    rectangle, grown to plate margins, is a candidate. A bright-region mask (the plate lighter
+    than its local surround) is the white-plate counterpart of the colour masks.
+    """
+    out: list[np.ndarray] = []
+    blur = cv2.GaussianBlur(norm, (3, 3), 0)
+    for op in (cv2.MORPH_BLACKHAT, cv2.MORPH_TOPHAT):
+        hat = cv2.morphologyEx(blur, op, cv2.getStructuringElement(cv2.MORPH_RECT, (13, 13)))
+        _, strokes = cv2.threshold(hat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        joined = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE,
+                                  cv2.getStructuringElement(cv2.MORPH_RECT, (23, 9)))
+        joined = cv2.morphologyEx(joined, cv2.MORPH_OPEN,
+                                  cv2.getStructuringElement(cv2.MORPH_RECT, (9, 5)))
+        out.append(cv2.dilate(joined, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 7))))
+    bright = cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
+                                   61, -12)
+    out.append(cv2.morphologyEx(bright, cv2.MORPH_CLOSE,
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (9, 7))))
+    return out
 
 
 def _iou(a: np.ndarray, b: np.ndarray) -> float:

@@ -48,36 +48,72 @@ def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
 
 
 def _rows(boxes: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int, int, int]]]:
-    """Group boxes into rows by vertical overlap, tallest consistent rows only."""
+    """Group boxes into rows, tallest consistent rows only, top row first.
+
+    A box joins the row whose last box (its left neighbour) it overlaps vertically by half a
+    character, so a row still slanted after rectification (tilt plus perspective) stays one
+    row instead of breaking where its drift passes the first characters' height.
+    """
     rows: list[list[tuple[int, int, int, int]]] = []
-    for b in sorted(boxes, key=lambda b: b[1] + b[3] / 2):
-        cy = b[1] + b[3] / 2
+    for b in sorted(boxes, key=lambda b: b[0]):
+        best: tuple[float, list[tuple[int, int, int, int]]] | None = None
         for row in rows:
-            ry0 = np.median([r[1] for r in row])
-            ry1 = np.median([r[1] + r[3] for r in row])
-            if ry0 <= cy <= ry1:
-                row.append(b)
-                break
-        else:
+            last = row[-1]
+            overlap = min(b[1] + b[3], last[1] + last[3]) - max(b[1], last[1])
+            gap = b[0] - (last[0] + last[2])
+            if overlap < 0.5 * min(b[3], last[3]) or gap > 2.5 * max(b[3], last[3]):
+                continue
+            drift = abs((b[1] + b[3] / 2) - (last[1] + last[3] / 2))
+            if best is None or drift < best[0]:
+                best = (drift, row)
+        if best is None:
             rows.append([b])
+        else:
+            best[1].append(b)
     rows = [r for r in rows if len(r) >= 2]
     if not rows:
         return []
     # A row must hold characters of similar height to the tallest row's.
     best_h = max(float(np.median([b[3] for b in r])) for r in rows if len(r) >= 2)
     rows = [r for r in rows if float(np.median([b[3] for b in r])) >= 0.6 * best_h]
-    rows.sort(key=lambda r: min(b[1] for b in r))
-    return rows[:2] if len(rows) <= 2 else sorted(rows, key=len, reverse=True)[:2]
+    if len(rows) > 2:
+        rows = sorted(rows, key=len, reverse=True)[:2]
+    return sorted(rows, key=lambda r: min(b[1] for b in r))
+
+
+def _span(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> tuple[int, int]:
+    """Widen a row to every ink blob in its band that does not touch the crop's edge.
+
+    Why: the character filter drops glyphs that are split into small strokes (the province
+    character 云), or touch a screw or a glare spot; cutting the row at the surviving glyphs
+    would cut those characters off, and no later step could bring them back. Stray blobs that
+    come in instead are trimmed by the grammar, which counts them.
+    """
+    h, w = mask.shape
+    th = max(y1 - y0, 4)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    for i in range(1, n):
+        x, y, bw, bh, _ = (int(v) for v in stats[i])
+        if x <= 0 or y <= 0 or x + bw >= w or y + bh >= h or bw > 1.5 * th or bh > 1.3 * th:
+            continue  # the border, the bumper, a frame bar: not a character
+        if y + bh < y0 + th // 4 or y > y1 - th // 4:
+            continue  # another row
+        if bh < 0.25 * th and bw < 0.25 * th:
+            continue  # a screw head, a dot, noise
+        if x + bw < x0 - 1.2 * th or x > x1 + 1.2 * th:
+            continue  # far from the row: another sticker, the plate's edge
+        x0, x1 = min(x0, x), max(x1, x + bw)
+    return x0, x1
 
 
 def _cut(gray: np.ndarray, mask: np.ndarray, row: list[tuple[int, int, int, int]],
          extend_left: bool) -> tuple[Frame, Frame]:
     h, w = gray.shape
-    x0 = min(b[0] for b in row)
-    x1 = max(b[0] + b[2] for b in row)
     y0 = int(np.median([b[1] for b in row]))
     y1 = int(np.median([b[1] + b[3] for b in row]))
     th = max(y1 - y0, 4)
+    x0, x1 = _span(mask, y0, y1, min(b[0] for b in row),
+                   max(b[0] + b[2] for b in row))
     if extend_left:  # a province character may be split into small parts: keep room for it
         x0 = max(0, x0 - int(0.2 * th))
     m = max(2, th // 6)
@@ -92,6 +128,27 @@ def _cut(gray: np.ndarray, mask: np.ndarray, row: list[tuple[int, int, int, int]
     g = cv2.copyMakeBorder(g, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     b = cv2.copyMakeBorder(b, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     return np.asarray(g, np.uint8), np.asarray(b, np.uint8)
+
+
+def _slope(row: list[tuple[int, int, int, int]]) -> float:
+    """Slope of a row's baseline (the bottoms of its characters), 0 for short rows."""
+    if len(row) < 3:
+        return 0.0
+    xs = np.array([b[0] + b[2] / 2 for b in row], np.float64)
+    ys = np.array([b[1] + b[3] for b in row], np.float64)
+    if np.ptp(xs) < 1:
+        return 0.0
+    return float(np.polyfit(xs, ys, 1)[0])
+
+
+def _shear(img: np.ndarray, slope: float) -> np.ndarray:
+    """Shear vertically so that a baseline of ``slope`` becomes level (characters stay upright)."""
+    h, w = img.shape[:2]
+    m = np.array([[1.0, 0.0, 0.0], [-slope, 1.0, slope * w / 2]], np.float32)
+    border = int(np.median(img[:, :3])) if img.dtype == np.uint8 else 0
+    return np.asarray(cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
+                                     borderMode=cv2.BORDER_CONSTANT, borderValue=border),
+                      np.uint8)
 
 
 def segment(crop: Frame) -> Lines | None:
@@ -116,6 +173,12 @@ def segment(crop: Frame) -> Lines | None:
     if best is None or best[0] < 4:
         return None
     n, rows, g, mask = best
+    slope = _slope(max(rows, key=len))
+    if abs(slope) > 0.02:  # text still slanted after rectification (tilt plus perspective)
+        g, mask = _shear(g, slope), _shear(mask, slope)
+        again = _rows(_components(mask))
+        if sum(len(r) for r in again) >= n:
+            n, rows = sum(len(r) for r in again), again
     layout: Literal["1-line", "2-line"] = "2-line" if len(rows) == 2 else "1-line"
     if len(rows) == 2 and len(rows[0]) > 3 * len(rows[1]) + 2:
         rows, layout = [rows[0]], "1-line"

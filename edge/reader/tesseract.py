@@ -34,6 +34,10 @@ MIN_CONFIDENCE = 0.3
 #: A read this confident with no repair ends the search early.
 ACCEPT = 0.75
 MAX_COST = 2
+#: Any province: asks whether a Latin read could be a Chinese plate's tail at all.
+PROBE_PROVINCE = "桂"
+#: The most a read supported by one preprocessing alone may claim.
+LONE = 0.45
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +61,13 @@ class TesseractPlateReader:
         if frame.ndim == 3 and frame.shape[2] == 4:
             frame = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR), np.uint8)
         h, w = frame.shape[:2]
-        quads = candidates(frame, limit=self._max_candidates)
+        quads = candidates(frame, limit=12)
         if h * w <= 400_000:  # a tight crop (plate-only image) is itself a candidate
             whole = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
             quads.insert(0, whole)
         best: tuple[_Read, np.ndarray, Frame] | None = None
-        for quad in quads:
-            crop = rectify(frame, quad, pad=0.0 if quad is quads[0] and h * w <= 400_000
-                           else 0.04)
-            got = self._read_crop(crop)
+        for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000):
+            got = self._read_lines_all(lines)
             if got is None:
                 continue
             if best is None or got.conf > best[0].conf:
@@ -81,28 +83,57 @@ class TesseractPlateReader:
                          "CN" if read.cand.country == "CN" else "VN", crop,
                          (max(x, 0), max(y, 0), bw, bh), ms)
 
-    def _read_crop(self, crop: Frame) -> _Read | None:
-        lines = segment(crop)
-        if lines is None:
-            return None
-        reads: list[_Read] = []
-        for variant in ("gray", "binary"):
-            got = self._read_lines(lines, variant)
-            if got is not None:
-                reads.append(got)
-                if got.conf >= ACCEPT and got.cand.cost == 0:
-                    return got
+    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool
+                ) -> list[tuple[np.ndarray, Frame, Lines]]:
+        """Segmented candidates, the most plate-like rows of characters first.
+
+        Segmenting is cheap next to OCR, so every candidate is segmented and only the
+        ones whose character rows look like a plate's (6-10 characters) are read, best first.
+        """
+        out: list[tuple[float, int, np.ndarray, Frame, Lines]] = []
+        for i, quad in enumerate(quads):
+            crop = rectify(frame, quad, pad=0.0 if tight and i == 0 else 0.04)
+            lines = segment(crop)
+            if lines is None:
+                continue
+            out.append((abs(lines.chars - 8) - (0.5 if tight and i == 0 else 0), i, quad, crop,
+                        lines))
+        out.sort(key=lambda t: (t[0], t[1]))
+        return [(q, c, ln) for _, _, q, c, ln in out[: self._max_candidates]]
+
+    def _read_lines_all(self, lines: Lines) -> _Read | None:
+        """Read the rows in two preprocessings; only agreeing reads earn a high confidence.
+
+        Why both, always: Tesseract is sometimes confidently wrong on one image (7 read as 1
+        at 0.99); the same mistake on the grey and the binarised image is much rarer, so a
+        read that one variant alone supports is capped at LONE, below what may be acted on
+        alone (multi-frame consensus can still confirm it).
+        """
+        reads = [r for r in (self._read_lines(lines, v) for v in ("gray", "binary")) if r]
         if not reads:
             return None
+        if len(reads) < 2 or reads[0].cand.plate != reads[1].cand.plate:
+            # Undecided (the binary image read 0 as 6, say): a third, differently binarised
+            # image breaks the tie (a rescaled grey one is not independent: it repeats the
+            # grey image's mistakes, measured on the regression set).
+            third = self._read_lines(lines, "adaptive")
+            reads += [third] if third is not None else []
+        for i, a in enumerate(reads):
+            for b in reads[i + 1:]:
+                if a.cand.plate == b.cand.plate:
+                    # Two preprocessings agreeing is independent evidence for one string.
+                    top = max(a, b, key=lambda r: r.conf)
+                    doubt = (1 - a.conf) * (1 - b.conf)
+                    return _Read(top.cand, min(0.99, 1 - doubt), top.raw, top.layout)
         top = max(reads, key=lambda r: r.conf)
-        if len(reads) == 2 and reads[0].cand.plate == reads[1].cand.plate:
-            # Two preprocessings agreeing is independent evidence for the same string.
-            doubt = (1 - reads[0].conf) * (1 - reads[1].conf)
-            return _Read(top.cand, min(0.99, 1 - doubt), top.raw, top.layout)
-        return top
+        return _Read(top.cand, min(top.conf, LONE), top.raw, top.layout)
 
     def _read_lines(self, lines: Lines, variant: str) -> _Read | None:
-        images = lines.gray if variant == "gray" else lines.binary
+        images = lines.binary if variant == "binary" else lines.gray
+        if variant == "adaptive":  # a local threshold: other pixels, other mistakes
+            images = [np.asarray(cv2.adaptiveThreshold(
+                cv2.GaussianBlur(g, (3, 3), 0), 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+                cv2.THRESH_BINARY, 41, 12), np.uint8) for g in lines.gray]
         texts, confs = [], []
         for img in images:
             text, conf = self._engine.line(img, script="latin")
@@ -110,7 +141,14 @@ class TesseractPlateReader:
             confs.append(conf)
         raw = "/".join(texts)
         conf = min(confs) if confs else 0.0
-        cands = [c for c in vn_candidates("".join(texts)) if c.cost <= MAX_COST]
+        joined = clean("".join(texts))
+        # A row of digits only (a painted phone number, a hotline) becomes a "plate" only by
+        # inventing its series letter: refuse that on one line, even though a real series
+        # letter read as a digit (S as 8) is then lost too; a wrong plate is worse than none.
+        # Two rows shaped like a plate's (3-4 over 4-5) are evidence enough to repair.
+        digits_only = joined.isdigit() and not (lines.layout == "2-line"
+                                                and _vn_rows_fit(lines, texts))
+        cands = [] if digits_only else [c for c in vn_candidates(joined) if c.cost <= MAX_COST]
         vn = cands[0] if cands else None
         if vn is not None and vn.cost == 0 and _vn_rows_fit(lines, texts):
             return _Read(vn, _discount(conf, vn), raw, lines.layout)
@@ -136,8 +174,10 @@ class TesseractPlateReader:
                  conf_latin: float) -> tuple[Candidate, float, str] | None:
         """Chinese plate: chi_sim reads the province character (row 1) with its line."""
         latin = clean("".join(texts))
-        if len(latin) < 6:
-            return None
+        if len(latin) < (5 if lines.layout == "2-line" else 6):
+            return None  # a 2-row plate's top row (province, letter) may read as nothing
+        if lines.layout == "1-line" and not cn_candidates(latin, PROBE_PROVINCE, max_trim=3):
+            return None  # no Chinese plate in this text whatever the province: spare chi_sim
         cjk, cjk_conf = self._engine.line(images[0], script="cjk")
         province = province_of(cjk)
         if province is None:
@@ -148,16 +188,19 @@ class TesseractPlateReader:
         tail = clean(cjk)
         if lines.layout == "2-line":
             return self._two_row_cn(province, cjk, texts, cjk_conf, conf_latin)
-        # The CJK model knows every Chinese plate letter (the Latin whitelist lacks J, Q, W):
-        # its read leads, the Latin read only confirms or stands in.
+        # The Latin model reads the letters and digits better than chi_sim (measured: on
+        # hard frames chi_sim adds or drops a character where eng reads the tail right), so
+        # the Latin read leads at equal repair cost; chi_sim gives the province and stands in.
         own = [c for c in cn_candidates(tail, province) if c.cost <= MAX_COST]
         latin_pool = [c for c in cn_candidates(latin, province) if c.cost <= MAX_COST]
-        pool = own or latin_pool
-        if not pool:
+        ranked = sorted([(c.cost, 0, -len(c.plate), c.plate, c) for c in latin_pool]
+                        + [(c.cost, 1, -len(c.plate), c.plate, c) for c in own])
+        if not ranked:
             return None
-        best = min(pool, key=lambda c: (c.cost, -len(c.plate), c.plate))
-        agree = any(c.plate == best.plate and c.cost == 0 for c in latin_pool)
-        conf = min(cjk_conf, conf_latin) if agree else cjk_conf * (0.9 if own else 0.6)
+        best = ranked[0][-1]
+        agree = any(c.plate == best.plate for c in own) and any(
+            c.plate == best.plate for c in latin_pool)
+        conf = min(cjk_conf, conf_latin) if agree else min(cjk_conf, conf_latin) * 0.7
         return best, conf, f"{cjk}|{'/'.join(texts)}"
 
 

@@ -172,6 +172,16 @@ def _compose(plate: str, layout: Layout, difficulty: Difficulty, look: random.Ra
     a = np.deg2rad(tilt)
     rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     quad = (pts @ rot.T + [cx, cy]).astype(np.float32)
+    # Keep the whole plate in the picture. Why: a tall 2-row plate low on the bumper used to
+    # hang up to 45 px past the frame's bottom edge (7% of easy frames), its second row cut
+    # in half, yet labelled with the full plate: a frame no reader, person or camera could
+    # read, which measured the generator, not the reader. Lane cameras are aimed so the
+    # plate zone is in view; the plate moves up (or sideways) onto the truck by the overhang,
+    # and keeps every degradation (tilt, perspective, blur, night, glare, JPEG).
+    lo = quad.min(axis=0)
+    hi = quad.max(axis=0)
+    quad += np.array([max(0.0, 6 - lo[0]) - max(0.0, hi[0] - (W - 6)),
+                      max(0.0, 6 - lo[1]) - max(0.0, hi[1] - (H - 6))], np.float32)
     _place(frame, flat, quad)
     image = _degrade(frame, difficulty, shot, (float(cx), float(cy)))
     p = parse_plate(plate)

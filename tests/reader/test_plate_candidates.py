@@ -43,6 +43,8 @@ def test_texts_that_are_no_plate(text: str) -> None:
     ("12C-O23.45", "12C02345", 1),   # O in a digit slot is 0
     ("120-1234", "12D1234", 1),      # 0 in the series slot is D (no O series)
     ("6Z5-12345", "625" + "12345", -1),
+    ("36QT-924", "36QT924", 0),      # special series read as is, Q included
+    ("98QT-043.18", "98QT04318", 0),  # not 98D..., whose Q->D, T->7 repairs cost 2
 ])
 def test_corrections_are_decided_by_position(ocr: str, plate: str, corrections: int) -> None:
     cands = vn_candidates(ocr)
