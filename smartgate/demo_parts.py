@@ -20,7 +20,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Literal
 
-import cv2
 import httpx
 
 from domain import topics
@@ -388,19 +387,10 @@ class TrafficGenerator:
         return str(r.json()["id"])
 
     def _drive(self, lane: DemoLane, truck: Truck) -> None:
-        from smartgate.scenes import render_pass
+        from smartgate.scenes import drop_pass
 
-        scenes = render_pass(plate=truck.plate, layout=truck.layout, difficulty="easy",
-                             rng=self.rng, frames=5)
-        pass_name = uuid.uuid4().hex[:12]
         self.observer.record_fed(Fed(truck, lane.lane_id, time.time()))
-        for i, scene in enumerate(scenes):
-            tmp = lane.inbox / f".{pass_name}_{i}.jpg.tmp"
-            ok, buf = cv2.imencode(".jpg", scene.image, [cv2.IMWRITE_JPEG_QUALITY, 85])
-            if not ok:
-                raise RuntimeError("could not encode a demo frame")
-            tmp.write_bytes(buf.tobytes())
-            tmp.rename(lane.inbox / f"{pass_name}_{i}.jpg")
+        drop_pass(lane.inbox, plate=truck.plate, layout=truck.layout, rng=self.rng)
 
     def _run(self) -> None:
         with httpx.Client(timeout=10) as client:

@@ -9,7 +9,8 @@ Deterministic for a given ``random.Random``; ground truth comes with every frame
 """
 
 from smartgate.scenes.frames import Scene, render_frame, render_negative, render_pass
+from smartgate.scenes.inbox import drop_pass
 from smartgate.scenes.plates import random_plate, render_plate
 
-__all__ = ["Scene", "random_plate", "render_frame", "render_negative", "render_pass",
+__all__ = ["Scene", "drop_pass", "random_plate", "render_frame", "render_negative", "render_pass",
            "render_plate"]

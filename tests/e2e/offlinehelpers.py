@@ -17,7 +17,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import cv2
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -36,7 +35,7 @@ from services.db.session import make_engine, make_session_factory
 from services.devices import register_device
 from services.settings import CentralSettings
 from smartgate.broker import MosquittoBroker
-from smartgate.scenes import render_pass
+from smartgate.scenes import drop_pass
 
 LANE, GATE, DEVICE = "hn1119-x1", "huu-nghi-1119", "hn1119-x1-cam1"
 
@@ -138,15 +137,7 @@ class OfflineRig:
     def drive(self, plate: str, seed: int) -> None:
         """One vehicle pass: frames in the inbox; waits until the lane has decided it."""
         before = self.decided()
-        scenes = render_pass(plate=plate, layout="1-line", difficulty="easy",
-                             rng=random.Random(seed), frames=4)
-        name = uuid.uuid4().hex[:8]
-        for i, scene in enumerate(scenes):
-            ok, buf = cv2.imencode(".jpg", scene.image)
-            assert ok
-            tmp = self.inbox / f".{name}_{i}.tmp"
-            tmp.write_bytes(buf.tobytes())
-            tmp.rename(self.inbox / f"{name}_{i}.jpg")
+        drop_pass(self.inbox, plate=plate, rng=random.Random(seed), frames=4)
         wait_for(f"the lane to decide {plate} offline", lambda: self.decided() > before)
         # A pass the tracker split in two yields a second (never opening) decision: let it land.
         settled, last = time.monotonic(), self.decided()

@@ -21,7 +21,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import cv2
 import pytest
 from fastapi.testclient import TestClient
 
@@ -42,7 +41,7 @@ from services.db.session import make_engine, make_session_factory
 from services.devices import register_device
 from services.settings import CentralSettings
 from smartgate.broker import EmbeddedBroker, MosquittoBroker, free_port
-from smartgate.scenes import render_pass
+from smartgate.scenes import drop_pass
 
 LANE, GATE, DEVICE = "hn1119-x1", "huu-nghi-1119", "hn1119-x1-cam1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,15 +103,7 @@ class Spine:
         return str(r.json()["id"])
 
     def drive(self, plate: str, seed: int) -> None:
-        scenes = render_pass(plate=plate, layout="1-line", difficulty="easy",
-                             rng=random.Random(seed), frames=5)
-        name = uuid.uuid4().hex[:8]
-        for i, scene in enumerate(scenes):
-            ok, buf = cv2.imencode(".jpg", scene.image)
-            assert ok
-            tmp = self.inbox / f".{name}_{i}.tmp"
-            tmp.write_bytes(buf.tobytes())
-            tmp.rename(self.inbox / f"{name}_{i}.jpg")
+        drop_pass(self.inbox, plate=plate, rng=random.Random(seed))
 
     def next_command(self, timeout: float = 30.0) -> LaneCommandV1:
         deadline = time.monotonic() + timeout

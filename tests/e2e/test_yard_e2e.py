@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import cv2
 from sqlalchemy import select
 from test_spine import GATE, Spine
 
@@ -28,19 +26,13 @@ from services.yard.callforward import YardPolicy
 from services.yard.models import YardEntry
 from services.yard.worker import YardWorker
 from smartgate.broker import MosquittoBroker
-from smartgate.scenes import render_pass
+from smartgate.scenes import drop_pass
 
 YARD_LANE, YARD_DEVICE = "hn1119-yard", "hn1119-yard-cam1"
 
 
-def drop_pass(inbox: Path, plate: str, seed: int) -> None:
-    for i, scene in enumerate(render_pass(plate=plate, layout="1-line", difficulty="easy",
-                                          rng=random.Random(seed), frames=5)):
-        ok, buf = cv2.imencode(".jpg", scene.image)
-        assert ok
-        name = f"{uuid.uuid4().hex[:8]}_{i}"
-        (inbox / f".{name}.tmp").write_bytes(buf.tobytes())
-        (inbox / f".{name}.tmp").rename(inbox / f"{name}.jpg")
+def drop_truck(inbox: Path, plate: str, seed: int) -> None:
+    drop_pass(inbox, plate=plate, rng=random.Random(seed))
 
 
 def wait_for(pred: Callable[[], bool], timeout: float = 40.0) -> bool:
@@ -72,7 +64,7 @@ def test_yard_check_in_call_and_arrival_on_real_parts(tmp_path: Path,
         source=FolderSource(inbox, watch=True)).start()
     try:
         trip_id = spine.register("12C-345.67")
-        drop_pass(inbox, "12C34567", seed=11)
+        drop_truck(inbox, "12C34567", seed=11)
 
         def entry() -> YardEntry | None:
             with sessions() as s:

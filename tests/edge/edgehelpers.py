@@ -17,8 +17,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import cv2
-
 from domain import topics
 from domain.messages import (
     BarrierStateV1,
@@ -155,16 +153,9 @@ def edge_env(lane: Lane, **extra: str) -> dict[str, str]:
 def write_pass(inbox: Path, *, name: str, plate: str, layout: str = "1-line", seed: int = 1,
                frames: int = 5) -> list[Any]:
     """Render a real pass with the scene generator and drop it in the inbox as the demo does."""
-    from smartgate.scenes import render_pass
+    from smartgate.scenes import drop_pass
 
-    scenes = render_pass(plate=plate, layout=layout, difficulty="easy",
-                         rng=random.Random(seed), frames=frames)
-    for i, scene in enumerate(scenes):
-        ok, buf = cv2.imencode(".jpg", scene.image, [cv2.IMWRITE_JPEG_QUALITY, 90])
-        assert ok
-        tmp = inbox / f".{name}_{i}.jpg.tmp"
-        tmp.write_bytes(buf.tobytes())
-        tmp.rename(inbox / f"{name}_{i}.jpg")
-    return scenes
+    return drop_pass(inbox, plate=plate, layout=layout,  # type: ignore[arg-type]
+                     rng=random.Random(seed), frames=frames, name=name, quality=90)
 
 
