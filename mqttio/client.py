@@ -106,6 +106,10 @@ class MqttLink:
         self.manual_ack = manual_ack
         self.inbox: queue.Queue[Received] = queue.Queue(maxsize=queue_size)
         self.connected = threading.Event()
+        #: SUBACKs that refused a subscription (an ACL, an overloaded cluster node): retried.
+        self.subscribe_failures = 0
+        self._pending_subs: dict[int, tuple[str, int, int]] = {}
+        self._subs_lock = threading.Lock()  # a SUBACK may beat the bookkeeping of its mid
         self._online = online
         self._keepalive = keepalive
         self._client = paho.Client(
@@ -128,6 +132,7 @@ class MqttLink:
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
 
     # -- paho callbacks: parse and hand over, nothing else ------------------
     def _on_connect(self, client, userdata, flags, reason_code, properties):
@@ -135,11 +140,40 @@ class MqttLink:
             log.error("mqtt %s: connect refused: %s", self.client_id, reason_code)
             return
         for topic, qos in self.subscriptions:
-            client.subscribe(topic, qos=qos)
+            self._subscribe(topic, qos)
         if self._online:
             client.publish(self._online[0], self._online[1], qos=1, retain=True)
         self.connected.set()
         log.info("mqtt %s: connected to %s:%s", self.client_id, self.broker.host, self.broker.port)
+
+    def _subscribe(self, topic: str, qos: int, attempt: int = 0) -> None:
+        with self._subs_lock:
+            _, mid = self._client.subscribe(topic, qos=qos)
+            if mid is not None:
+                self._pending_subs[mid] = (topic, qos, attempt)
+
+    def _on_subscribe(self, client, userdata, mid, reason_code_list, properties):
+        """A refused subscription is not silent: logged, counted and retried with backoff.
+
+        Why: a lane whose subscription to its acks or commands failed would look
+        connected while never hearing the centre (seen under load on a NATS node).
+        The retry runs on a timer thread so this callback never blocks.
+        """
+        with self._subs_lock:
+            topic, qos, attempt = self._pending_subs.pop(mid, (None, 0, 0))
+        if topic is None or not any(rc.is_failure for rc in reason_code_list):
+            return
+        self.subscribe_failures += 1
+        delay = min(30.0, 2.0 ** attempt)
+        log.error("mqtt %s: subscription to %s refused (%s); retrying in %.0fs",
+                  self.client_id, topic, reason_code_list[0], delay)
+        timer = threading.Timer(delay, self._resubscribe, args=(topic, qos, attempt + 1))
+        timer.daemon = True
+        timer.start()
+
+    def _resubscribe(self, topic: str, qos: int, attempt: int) -> None:
+        if self.connected.is_set():
+            self._subscribe(topic, qos, attempt)
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties):
         self.connected.clear()
