@@ -52,13 +52,12 @@ from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain.signing import generate_signing_key, new_device_secret
+from domain.signing import generate_signing_key
 from services.db.models import Decision, PlateRead
 from services.db.session import make_engine, make_session_factory, migrate
-from services.devices import register_device
 from smartgate.broker import MosquittoBroker
 from smartgate.natscluster import NatsCluster
-from smartgate.simlanes import SimLane, drive, scale_reference, wait_drained
+from smartgate.simlanes import SimLane, drive, register_sim_devices, scale_reference, wait_drained
 
 PG_ADMIN = os.environ.get("SMARTGATE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 TICK = os.sysconf("SC_CLK_TCK")
@@ -93,11 +92,7 @@ def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float
     engine = make_engine(db_url)
     migrate(engine)
     sessions = make_session_factory(engine)
-    secrets = {lane: new_device_secret() for lane in lane_ids}
-    with sessions() as s, s.begin():
-        for lane in lane_ids:
-            register_device(s, device_id=f"{lane}-cam", lane_id=lane, secret=secrets[lane],
-                            now=datetime.now(UTC))
+    secrets = register_sim_devices(sessions, lane_ids)
 
     def db_size() -> int:
         with engine.connect() as c:

@@ -14,18 +14,33 @@ import random
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from domain import topics
 from domain.messages import EventAckV1, MessageError, PlateReadV1, parse_message
-from domain.signing import new_nonce
+from domain.signing import new_device_secret, new_nonce
 from edge.outbox import Outbox
 from edge.uplink import Uplink
 from mqttio import MqttLink
+from services.devices import register_device
 
 PACKAGED_GATES = Path(__file__).parents[1] / "domain" / "data" / "gates.toml"
+
+
+def register_sim_devices(sessions: Callable[[], Session], lane_ids: list[str]
+                         ) -> dict[str, str]:
+    """Register one camera ``<lane>-cam`` per lane with a fresh secret; lane -> secret."""
+    secrets = {lane: new_device_secret() for lane in lane_ids}
+    with sessions() as s, s.begin():
+        for lane in lane_ids:
+            register_device(s, device_id=f"{lane}-cam", lane_id=lane, secret=secrets[lane],
+                            now=datetime.now(UTC))
+    return secrets
 
 
 def scale_reference(path: Path, *, lanes: int, gate_line: str = "lanes = [") -> list[str]:

@@ -11,20 +11,18 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from domain.signing import generate_signing_key, new_device_secret
+from domain.signing import generate_signing_key
 from services.central.jetstream import STREAM, JetStreamCentral
 from services.db.models import Decision, LaneCommand, PlateRead
 from services.db.session import make_engine, make_session_factory
-from services.devices import register_device
 from services.settings import CentralSettings
 from smartgate.natscluster import NatsCluster
-from smartgate.simlanes import SimLane, drive, scale_reference, wait_drained
+from smartgate.simlanes import SimLane, drive, register_sim_devices, scale_reference, wait_drained
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -62,11 +60,7 @@ def test_node_killed_mid_stream_nothing_lost_each_event_decided_once(
     lane_ids = scale_reference(tmp_path / "gates.toml", lanes=6)
     engine = make_engine(db_url)
     sessions = make_session_factory(engine)
-    secrets = {lane: new_device_secret() for lane in lane_ids}
-    with sessions() as s, s.begin():
-        for lane in lane_ids:
-            register_device(s, device_id=f"{lane}-cam", lane_id=lane, secret=secrets[lane],
-                            now=datetime.now(UTC))
+    secrets = register_sim_devices(sessions, lane_ids)
     private, _ = generate_signing_key()
     centrals = [JetStreamCentral(CentralSettings(
         database_url=db_url, centre_signing_key=private, transport="jetstream",
