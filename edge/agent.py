@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
-import shutil
 import threading
 import time
 from collections import deque
@@ -40,10 +39,12 @@ from domain.signing import SignatureError, new_nonce, verify_centre
 from edge.barrier import Barrier
 from edge.commands import CommandLedger, CommandOutcome, handle_command
 from edge.evidence import EvidenceServer, EvidenceStore
+from edge.liveness import Liveness
 from edge.offline import CentreWatch, OfflineLane, PreclearanceStore
 from edge.outbox import Outbox
-from edge.passes import ConsensusFn, FrameInPass, PassReadLike, PassTracker, new_id
-from edge.reader.base import FrameRead, ImageError, PlateReader
+from edge.passes import ConsensusFn, PassTracker, new_id
+from edge.reader.base import PlateReader
+from edge.reading import LaneReading
 from edge.settings import EdgeSettings
 from edge.sources import Captured, FrameSource, PassEnd
 from edge.uplink import Uplink
@@ -83,31 +84,44 @@ class EdgeAgent:
                                     public_keys=s.centre_public_keys),
             watch=CentreWatch(centre_timeout_s=s.centre_timeout_s,
                               ack_timeout_s=s.ack_timeout_s))
+        self.liveness = Liveness(s, barrier=barrier, outbox=self.outbox, offline=self.offline,
+                                 frames_read=lambda: self.reading.frames_read)
         self.link = MqttLink(
             s.mqtt_url, s.device_id,
             subscriptions=[(self.commands_topic, 1), (self.acks_topic, 1),
                            *self.offline.subscriptions()],
-            will=Will(self.status_topic, self._status("offline").to_json()),
-            online=(self.status_topic, self._status("online").to_json()),
+            will=Will(self.status_topic, self.liveness.status("offline").to_json()),
+            online=(self.status_topic, self.liveness.status("online").to_json()),
             ca_file=s.mqtt_ca_file, keepalive=link_keepalive,
         )
         self.uplink = Uplink(link=self.link, outbox=self.outbox, secret=s.secret,
                              replay_window=s.replay_window, resend_after=s.resend_after_s,
                              on_idle=self._maybe_heartbeat)
-        self.frames_read = 0
-        self.frames_skipped = 0
+        self.reading = LaneReading(
+            lane_id=s.lane_id, device_id=s.device_id, reader=reader, evidence=self.evidence,
+            tracker=self.tracker, offline=self.offline,
+            commit=lambda msg, topic, evictable: self._commit(msg, topic, evictable=evictable),
+            on_local=self.liveness.force)
         self.refused_acks = 0
         self.outcomes: deque[CommandOutcome] = deque(maxlen=1000)  # recent, for tests/debug
         self.on_outcome: Callable[[CommandOutcome], None] | None = None
         self._frames: queue.Queue[Captured | PassEnd] = queue.Queue(maxsize=32)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._hb_at = 0.0
-        self._hb_frames = 0
-        self._hb_lost = False
-        self._hb_force = False
         self._shutdown_lock = threading.Lock()
         self._closed = False
+
+    @property
+    def frames_read(self) -> int:
+        return self.reading.frames_read
+
+    @property
+    def frames_skipped(self) -> int:
+        return self.reading.frames_skipped
+
+    def heartbeat(self) -> LaneStatusV1:
+        """The current lane status (also published, retained, every ``heartbeat_s``)."""
+        return self.liveness.heartbeat()
 
     # -- lifecycle -----------------------------------------------------------
     def start(self, wait: float | None = 10.0) -> EdgeAgent:
@@ -160,7 +174,7 @@ class EdgeAgent:
         if graceful:
             with contextlib.suppress(Exception):
                 if self.link.connected.is_set():
-                    self.link.publish(self.status_topic, self._status("offline").to_json(),
+                    self.link.publish(self.status_topic, self.liveness.status("offline").to_json(),
                                       qos=1, retain=True, wait=3.0)
             self.link.stop()
         if self.evidence_server is not None:
@@ -184,7 +198,7 @@ class EdgeAgent:
                         if self.source.live:  # a camera: stale frames are worthless
                             with contextlib.suppress(queue.Empty):
                                 self._frames.get_nowait()
-                                self.frames_skipped += 1
+                                self.reading.frames_skipped += 1
         except Exception:
             log.exception("edge: frame source failed; no more frames from %s",
                           self.settings.source)
@@ -196,84 +210,17 @@ class EdgeAgent:
                 item = self._frames.get(timeout=0.1)
             except queue.Empty:
                 self.tracker.tick(time.monotonic())
-                self._emit_undecided()
+                self.reading.emit_undecided()
                 continue
             try:
                 if isinstance(item, PassEnd):
                     self.tracker.end_group(item.group)
                 else:
-                    self._process(item)
-                self._emit_undecided()
+                    self.reading.process(item, now=time.monotonic())
+                self.reading.emit_undecided()
             except Exception:  # one bad frame must never stop the lane
                 log.exception("edge: frame %s failed", getattr(item, "name", "?"))
-                self.frames_skipped += 1
-
-    def _emit_undecided(self) -> None:
-        """A pass that ended without consensus still reaches the centre (an officer decides).
-
-        It claims one frame: its best single read (or no plate at all), never an agreement.
-        """
-        for vp in self.tracker.take_undecided():
-            if not vp.frames:
-                continue
-            read = [f for f in vp.frames if f.read.plate]
-            best = max(read, key=lambda f: f.read.confidence) if read else vp.frames[0]
-            self._emit_read(vp.pass_id, best, grade="pass", frames=1)
-            log.info("edge: pass %s ended without consensus (%d frames); sent to the centre",
-                     vp.pass_id, len(vp.frames))
-
-    def _process(self, item: Captured) -> None:
-        try:
-            read = self.reader.read(item.frame)
-        except ImageError as exc:
-            log.warning("edge: frame %s not usable: %s", item.name, exc)
-            self.frames_skipped += 1
-            return
-        self.frames_read += 1
-        crop_sha = frame_sha = None
-        if read.plate is not None:
-            try:
-                frame_sha = (self.evidence.put(item.encoded) if item.encoded
-                             else self.evidence.put_image(item.frame))
-                if read.crop is not None and read.crop.size:
-                    crop_sha = self.evidence.put_image(read.crop)
-            except (OSError, ValueError) as exc:  # disk full: the read still goes out
-                log.error("edge: evidence for %s not kept: %s", item.name, exc)
-        vp, decided = self.tracker.feed(read=read, group=item.group, captured_at=item.captured_at,
-                                        now=time.monotonic(), crop_sha256=crop_sha,
-                                        frame_sha256=frame_sha)
-        if read.plate is not None:
-            frame = FrameInPass(read, item.captured_at, crop_sha, frame_sha)
-            self._emit_read(vp.pass_id, frame, grade="frame", frames=1)
-        if decided is not None:
-            best = decided.best or FrameInPass(decided.result.best, item.captured_at, None, None)
-            self._emit_read(vp.pass_id, best, grade="pass", frames=decided.result.frames,
-                            result=decided.result)
-
-    def _emit_read(self, pass_id: str, f: FrameInPass, *, grade: str, frames: int,
-                   result: PassReadLike | None = None) -> None:
-        read: FrameRead = f.read
-        msg = PlateReadV1(
-            device_id=self.settings.device_id, sent_at=datetime.now(UTC), nonce=new_nonce(),
-            event_id=new_id(), lane_id=self.settings.lane_id, pass_id=pass_id,
-            grade=grade,
-            captured_at=f.captured_at,
-            plate=result.plate if result is not None else read.plate,
-            raw_text=read.raw_text[:64],
-            confidence=min(1.0, max(0.0, float(result.confidence if result else read.confidence))),
-            layout=result.layout if result is not None else read.layout,
-            country=result.country if result is not None else read.country,
-            frames=max(1, frames), crop_sha256=f.crop_sha256, frame_sha256=f.frame_sha256,
-        )
-        local = self.offline.on_pass(msg) if grade == "pass" else None
-        if local is not None:  # decided here (the centre is lost): the read travels inside
-            self._commit(local, topics.local_decisions(self.settings.lane_id), evictable=False)
-            self._hb_force = True  # the uplink thread publishes the new count of waiting trucks
-            return
-        self._commit(msg, topics.reads(self.settings.lane_id), evictable=grade == "frame")
-        if grade == "pass":
-            log.info("edge: pass %s read %s (%d frames agree, conf %.2f)", pass_id, msg.plate,
-                     frames, msg.confidence)
+                self.reading.frames_skipped += 1
 
     def _commit(self, msg: PlateReadV1 | BarrierStateV1 | LocalDecisionV1, topic: str, *,
                 evictable: bool) -> None:
@@ -340,34 +287,10 @@ class EdgeAgent:
         self.offline.watch.acked(ack.event_ids)
 
     # -- liveness --------------------------------------------------------------
-    def _status(self, state: str, **extra: object) -> LaneStatusV1:
-        return LaneStatusV1(lane_id=self.settings.lane_id, device_id=self.settings.device_id,
-                            state=state, at=datetime.now(UTC), **extra)
-
-    def heartbeat(self) -> LaneStatusV1:
-        """The current lane status (also published, retained, every ``heartbeat_s``)."""
-        now = time.monotonic()
-        elapsed = max(1e-3, now - self._hb_at) if self._hb_at else None
-        fps = (self.frames_read - self._hb_frames) / elapsed if elapsed else 0.0
-        self._hb_at, self._hb_frames = now, self.frames_read
-        try:
-            free_mb = shutil.disk_usage(self.settings.data_dir).free // 2**20
-        except OSError:
-            free_mb = 0
-        barrier = self.barrier.state()
-        offline = self.offline.status_fields()
-        degraded = self.outbox.full or barrier == "fault" or offline["centre"] == "lost"
-        return self._status("degraded" if degraded else "online", fps=round(fps, 2),
-                            outbox_depth=self.outbox.depth, disk_free_mb=int(free_mb),
-                            barrier=barrier, **offline)
-
     def _maybe_heartbeat(self) -> None:
-        lost = self.offline.lost()
-        changed, self._hb_lost = lost != self._hb_lost, lost
-        force, self._hb_force = self._hb_force, False
-        if not (force or changed) and time.monotonic() - self._hb_at < self.settings.heartbeat_s:
+        if not self.liveness.due():
             return
-        status = self.heartbeat()
+        status = self.liveness.heartbeat()
         # An id of a command expired a day ago can go: it would be refused as expired anyway.
         self.ledger.forget_expired(before=datetime.now(UTC) - timedelta(days=1))
         self.offline.upkeep()
