@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from domain.candidate_index import CandidateIndex
 from domain.trips import TripFacts
 from services.central.facts import trip_facts
 from services.db.models import Trip
@@ -41,13 +42,16 @@ class TripCache:
     full_every: float = 5.0
     _rows: dict[str, dict[str, tuple[tuple[str, datetime], TripFacts | None]]] = field(
         default_factory=dict)
-    #: gate -> (fingerprint of the window, monotonic time of the full refresh, trips)
-    _last: dict[str, tuple[Any, float, list[TripFacts]]] = field(default_factory=dict)
+    #: gate -> (fingerprint of the window, monotonic time of the full refresh, trips indexed)
+    _last: dict[str, tuple[Any, float, CandidateIndex]] = field(default_factory=dict)
     reloaded: int = 0
 
     def load(self, session: Session, *, gate_id: str, at: datetime, around: timedelta
-             ) -> list[TripFacts]:
-        """Trips of ``gate_id`` whose window is within ``around`` of ``at`` (any status)."""
+             ) -> CandidateIndex:
+        """Trips of ``gate_id`` whose window is within ``around`` of ``at`` (any status).
+
+        Indexed for :func:`domain.clearance.decide` once per change, not once per read.
+        """
         window = (Trip.gate_id == gate_id, Trip.window_end >= at - around,
                   Trip.window_start <= at + around)
         fingerprint = tuple(session.execute(
@@ -75,6 +79,7 @@ class TripCache:
                     facts = None
                 known[row.id] = ((row.status, row.updated_at), facts)
                 self.reloaded += 1
-        trips = [facts for i in marks if i in known and (facts := known[i][1]) is not None]
+        trips = CandidateIndex(
+            facts for i in marks if i in known and (facts := known[i][1]) is not None)
         self._last[gate_id] = (fingerprint, time.monotonic(), trips)
         return trips

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from domain.candidate_index import CandidateIndex
 from domain.clearance import PassEvidence
 from domain.hours import HoursExtension
 from domain.messages import BarrierStateV1, LocalDecisionV1, PlateReadV1
-from domain.trips import TripFacts
 from services.central.candidates import TripCache
 from services.central.facts import load_candidates
 from services.commands import aware
@@ -50,7 +50,7 @@ class Lookups:
         self.owners: dict[tuple[str, str], str] = {}  # (kind, event_id) -> device
         self.nonces: dict[tuple[str, str], str | None] = {}  # (device, nonce) -> event_id
         self.frames: dict[tuple[str, str], list[PassEvidence]] = defaultdict(list)
-        self._trips: dict[str, tuple[datetime, list[TripFacts]]] = {}
+        self._trips: dict[str, tuple[datetime, CandidateIndex]] = {}
         self._trip_span: dict[str, tuple[datetime, datetime]] = {}
         self._extensions: dict[str, tuple[datetime, list[HoursExtension]]] = {}
 
@@ -92,7 +92,7 @@ class Lookups:
                     captured_at=aware(r.captured_at), trailer_plate=r.trailer_plate,
                     country=r.country))
 
-    def candidates(self, gate_id: str, at: datetime) -> list[TripFacts]:
+    def candidates(self, gate_id: str, at: datetime) -> CandidateIndex:
         """The gate's trips within ``candidate_window`` of ``at`` (as ``facts.load_candidates``)."""
         around = self.candidate_window
         cached = self._trips.get(gate_id)
@@ -100,16 +100,16 @@ class Lookups:
             facts = (self.trip_cache.load(self.session, gate_id=gate_id, at=at,
                                           around=around + _CACHE_SLACK)
                      if self.trip_cache is not None else
-                     load_candidates(self.session, gate_id=gate_id, at=at,
-                                     around=around + _CACHE_SLACK))
+                     CandidateIndex(load_candidates(self.session, gate_id=gate_id, at=at,
+                                                    around=around + _CACHE_SLACK)))
             cached = self._trips[gate_id] = (at, facts)
-            self._trip_span[gate_id] = (min((t.window_end for t in facts), default=at),
-                                        max((t.window_start for t in facts), default=at))
+            self._trip_span[gate_id] = (min((t.window_end for t in facts.trips), default=at),
+                                        max((t.window_start for t in facts.trips), default=at))
         earliest_end, latest_start = self._trip_span[gate_id]
         if earliest_end >= at - around and latest_start <= at + around:
             return cached[1]  # the usual case: every loaded trip is within the window
-        return [t for t in cached[1]
-                if t.window_end >= at - around and t.window_start <= at + around]
+        return CandidateIndex(t for t in cached[1].trips
+                              if t.window_end >= at - around and t.window_start <= at + around)
 
     def active_extensions(self, gate_id: str, at: datetime) -> list[HoursExtension]:
         cached = self._extensions.get(gate_id)
