@@ -54,10 +54,12 @@ from services.audit import Entry, record, record_many
 from services.central.barrier import apply_barrier_state
 from services.central.candidates import TripCache
 from services.central.lookups import DeviceMessage, Lookups, kind_of
-from services.commands import ACTION_FOR_OUTCOME, create_command
+from services.commands import ACTION_FOR_OUTCOME, new_command
+from services.db.bulk import RowBuffer
 from services.db.models import (
     Decision,
     DeviceNonce,
+    LaneCommand,
     PlateRead,
     RejectedMessage,
     new_id,
@@ -170,6 +172,7 @@ class Batch:
         self.session, self.config, self.now = session, config, now
         self.seen = Lookups(session, candidate_window=config.candidate_window, trips=trips)
         self._audit: list[Entry] = []
+        self.rows = RowBuffer()  # the hot rows, bulk-inserted at finish (or before a query)
 
     def prefetch(self, msgs: Sequence[DeviceMessage]) -> None:
         self.seen.prefetch(msgs)
@@ -218,11 +221,13 @@ class Batch:
                 # event lookup and the nonce lookup (another instance): a duplicate, not a replay.
                 return Handled("duplicate", event_id=msg.event_id, acks=ack)
             raise Refused("replayed_nonce", f"nonce {msg.nonce} already used", msg.device_id)
-        session.add(DeviceNonce(device_id=msg.device_id, nonce=msg.nonce, sent_at=msg.sent_at,
-                                event_id=msg.event_id))
+        self.rows.add(DeviceNonce, {"device_id": msg.device_id, "nonce": msg.nonce,
+                                    "sent_at": msg.sent_at, "event_id": msg.event_id})
         self.seen.nonces[nonce_key] = msg.event_id
         self.seen.owners[(kind_of(msg), msg.event_id)] = msg.device_id
 
+        if not isinstance(msg, PlateReadV1):
+            self.rows.flush(session)  # what follows queries and writes through the ORM
         if isinstance(msg, BarrierStateV1):
             apply_barrier_state(session, msg=msg, now=now)
             self.seen.forget_trips()  # an executed open clears a trip: reload candidates
@@ -236,14 +241,14 @@ class Batch:
 
     def plate_read(self, msg: PlateReadV1, ack: list[tuple[str, str]]) -> Handled:
         session, config, now = self.session, self.config, self.now
-        session.add(PlateRead(
-            event_id=msg.event_id, lane_id=msg.lane_id, device_id=msg.device_id,
-            pass_id=msg.pass_id, grade=msg.grade, captured_at=msg.captured_at, received_at=now,
-            plate=msg.plate, raw_text=msg.raw_text, confidence=msg.confidence,
-            layout=msg.layout, country=msg.country, frames=msg.frames,
-            trailer_plate=msg.trailer_plate, crop_sha256=msg.crop_sha256,
-            frame_sha256=msg.frame_sha256,
-        ))
+        self.rows.add(PlateRead, {
+            "event_id": msg.event_id, "lane_id": msg.lane_id, "device_id": msg.device_id,
+            "pass_id": msg.pass_id, "grade": msg.grade, "captured_at": msg.captured_at,
+            "received_at": now, "plate": msg.plate, "raw_text": msg.raw_text,
+            "confidence": msg.confidence, "layout": msg.layout, "country": msg.country,
+            "frames": msg.frames, "trailer_plate": msg.trailer_plate,
+            "crop_sha256": msg.crop_sha256, "frame_sha256": msg.frame_sha256,
+        })
         frames = self.seen.frames[(msg.device_id, msg.pass_id)]
         if msg.grade != "pass":
             frames.append(PassEvidence(
@@ -254,6 +259,7 @@ class Batch:
 
         lane = config.reference.lane(msg.lane_id)
         if lane.kind == LaneKind.YARD:  # the staging yard's entrance: check in, no barrier
+            self.rows.flush(session)
             yard.check_in(session, msg=msg, lane=lane, now=now)
             return Handled("checked_in", event_id=msg.event_id, acks=ack)
         gate = config.reference.gate(lane.gate_id)
@@ -267,22 +273,24 @@ class Batch:
         )
         decision_id = new_id()
         plate = result.plate or msg.plate
-        session.add(Decision(
-            id=decision_id, event_id=msg.event_id, lane_id=lane.id, gate_id=gate.id,
-            plate=plate, trip_id=result.trip_id, outcome=result.outcome,
-            reasons=[r.model_dump() for r in result.reasons],
-            rules_version=result.rules_version, decided_by="auto", decided_at=now,
-        ))
+        self.rows.add(Decision, {
+            "id": decision_id, "event_id": msg.event_id, "lane_id": lane.id, "gate_id": gate.id,
+            "plate": plate, "trip_id": result.trip_id, "outcome": result.outcome,
+            "reasons": [r.model_dump() for r in result.reasons],
+            "rules_version": result.rules_version, "decided_by": "auto", "decided_at": now,
+            "resolved_at": None, "attention": None, "attention_at": None,
+        })
         # A late read (older than a command's life) yields a command that is born expired: it
         # is never published, the retry loop expires it and flags the decision for an officer.
         late = now - msg.captured_at > config.command_ttl
         expires_at = (msg.captured_at if late else now) + config.command_ttl
-        command = create_command(
-            session, lane_id=lane.id, action=ACTION_FOR_OUTCOME[result.outcome], plate=plate,
+        command, row = new_command(
+            lane_id=lane.id, action=ACTION_FOR_OUTCOME[result.outcome], plate=plate,
             trip_id=result.trip_id, decision_id=decision_id, now=now, ttl=config.command_ttl,
             signing_key=config.signing_key, key_id=config.key_id, reason_codes=result.codes,
-            expires_at=expires_at, flush=False,
+            expires_at=expires_at,
         )
+        self.rows.add(LaneCommand, row)
         self.audit("decision.made", "decision", decision_id, {
             "event_id": msg.event_id, "lane_id": lane.id, "plate": plate, "read": msg.plate,
             "outcome": result.outcome, "trip_id": result.trip_id, "codes": list(result.codes),
@@ -305,7 +313,8 @@ class Batch:
         self._audit.append(Entry(ACTOR, action, subject_type, subject_id, data, self.now))
 
     def finish(self) -> None:
-        """Append the batch's audit events and flush every row (still uncommitted)."""
+        """Insert the batch's rows, append its audit events, flush (still uncommitted)."""
+        self.rows.flush(self.session)
         record_many(self.session, self._audit)
         self._audit.clear()
         self.session.flush()
