@@ -17,9 +17,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from services.db.models import AuditEvent
@@ -102,8 +102,9 @@ def record_many(session: Session, entries: list[Entry]) -> None:
         return
     _lock_chain(session)
     session.flush()
-    prev = session.execute(
-        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    a = AuditEvent.__table__.c
+    prev = session.connection().execute(
+        select(a.hash).order_by(a.id.desc()).limit(1)
     ).scalar_one_or_none() or GENESIS
     rows = []
     for e in entries:
@@ -117,7 +118,7 @@ def record_many(session: Session, entries: list[Entry]) -> None:
         prev = digest
     # One bulk INSERT without RETURNING: rows are sent (and their ids drawn) in list order,
     # which is the chain's order; no ORM object per event (the worker writes hundreds).
-    session.execute(insert(AuditEvent), rows)
+    session.connection().execute(insert(cast(Table, AuditEvent.__table__)), rows)
 
 
 def verify_chain(session: Session, *, batch: int = 1000) -> ChainStatus:
