@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
+from services.db.bulk import insert_rows
 from services.db.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -116,9 +117,9 @@ def record_many(session: Session, entries: list[Entry]) -> None:
                      "subject_type": e.subject_type[:32], "subject_id": e.subject_id[:64],
                      "data": payload, "prev_hash": prev, "hash": digest})
         prev = digest
-    # One bulk INSERT without RETURNING: rows are sent (and their ids drawn) in list order,
-    # which is the chain's order; no ORM object per event (the worker writes hundreds).
-    session.connection().execute(insert(cast(Table, AuditEvent.__table__)), rows)
+    # One bulk insert: rows are stored (and their ids drawn) in list order, which is the
+    # chain's order; no ORM object per event (the worker writes hundreds).
+    insert_rows(session, cast(Table, AuditEvent.__table__), rows)
 
 
 def verify_chain(session: Session, *, batch: int = 1000) -> ChainStatus:
