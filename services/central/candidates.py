@@ -69,7 +69,13 @@ class TripCache:
         }
         known = self._rows.setdefault(gate_id, {})
         stale = [i for i, mark in marks.items() if i not in known or known[i][0] != mark]
-        for i in set(known) - set(marks):
+        gone = set(known) - set(marks)
+        if last is not None and not stale and not gone:
+            # The same trips as the last load: keep its index (built once, decide() ignores
+            # the order of the candidates), just restart the full-refresh clock.
+            self._last[gate_id] = (fingerprint, time.monotonic(), last[2])
+            return last[2]
+        for i in gone:
             del known[i]
         for start in range(0, len(stale), 500):
             for row in session.execute(
