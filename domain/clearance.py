@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from domain.candidate_index import CandidateIndex, index_of
 from domain.hours import GATE_TZ, HoursExtension
-from domain.lookalikes import cached_skeleton, skeleton
 from domain.matching import (
     Consensus,
     PlateIndex,
@@ -85,7 +85,7 @@ def decide(
     evidence: PassEvidence,
     lane: Lane,
     gate: Gate,
-    candidates: Sequence[TripFacts],
+    candidates: Sequence[TripFacts] | CandidateIndex,
     now: datetime,
     extensions: Sequence[HoursExtension] = (),
     frame_reads: Sequence[PassEvidence] = (),
@@ -95,7 +95,8 @@ def decide(
     """Decide for one pass.
 
     ``candidates``: trips the central service loaded for ``gate`` around ``now``
-    in any status (used and cancelled trips explain themselves). ``frame_reads``:
+    in any status (used and cancelled trips explain themselves), as a list or as a
+    :class:`~domain.candidate_index.CandidateIndex` built once for many decisions. ``frame_reads``:
     the frame-grade reads of the same pass, if kept; they are aggregated with the
     decision-grade read (frames reading another plate can stop an opening), and the
     edge's own ``evidence.frames`` still counts as support. ``extensions``: agreed
@@ -133,12 +134,10 @@ def decide(
 
     # One pass over the candidates keeps only the trips whose plate shares a look-alike
     # skeleton with some read: every plate closer than 1 to a read is among them.
-    wanted = {skeleton(text) for text, _ in reads if text}
-    by_plate: dict[str, list[TripFacts]] = {}
-    for t in candidates:
-        if cached_skeleton(t.plate) in wanted:
-            by_plate.setdefault(t.plate, []).append(t)
-    index = PlateIndex(by_plate, universe=lambda: (t.plate for t in candidates))
+    # The central service passes a prebuilt CandidateIndex, so this costs a few lookups.
+    trips = index_of(candidates)
+    by_plate = trips.by_plate_for(text for text, _ in reads)
+    index = PlateIndex(by_plate, universe=lambda: trips.plates, ranker=trips.ranked)
     claimed = max(evidence.frames, 0) if frame_reads else 0
     cons: Consensus = aggregate(reads, index, params, claimed)
     grace = params.window_grace
@@ -150,12 +149,7 @@ def decide(
             "ambiguous": "AMBIGUOUS_MATCH",
             "disagree": "READS_DISAGREE",
         }[cons.status]
-        shown_plates = set(cons.shown)
-        everyone: dict[str, list[TripFacts]] = {}
-        for t in candidates:
-            if t.plate in shown_plates:
-                everyone.setdefault(t.plate, []).append(t)
-        return result("manual", [code], shown=_trip_ids(cons.shown, everyone))
+        return result("manual", [code], shown=_trip_ids(cons.shown, trips.trips_of(cons.shown)))
 
     plate = cons.plate
     trip, blockers = select_trip(by_plate[plate], lane=lane, gate=gate, at=now, grace=grace)

@@ -65,10 +65,11 @@ class PlateIndex:
     reads at hand, which keeps a decision O(candidates) with a tiny constant.
     """
 
-    __slots__ = ("_buckets", "_universe", "_universe_fn")
+    __slots__ = ("_buckets", "_ranker", "_universe", "_universe_fn")
 
     def __init__(
-        self, plates: Iterable[str], *, universe: Callable[[], Iterable[str]] | None = None
+        self, plates: Iterable[str], *, universe: Callable[[], Iterable[str]] | None = None,
+        ranker: Callable[[str], list[tuple[float, str]]] | None = None,
     ) -> None:
         own = tuple(sorted(set(plates)))
         buckets: dict[str, list[str]] = {}
@@ -77,9 +78,16 @@ class PlateIndex:
         self._buckets = {k: tuple(v) for k, v in buckets.items()}
         self._universe: tuple[str, ...] | None = None if universe else own
         self._universe_fn = universe
+        self._ranker = ranker  # an indexed ranking equal to rank(text, self.plates)
 
     def near(self, text: str) -> tuple[str, ...]:
         return self._buckets.get(skeleton(text), ())
+
+    def rank(self, text: str) -> list[tuple[float, str]]:
+        """Declared plates an officer should see for ``text`` (:func:`rank` over the universe)."""
+        if self._ranker is not None:
+            return self._ranker(text)
+        return rank(text, self.plates)
 
     @property
     def plates(self) -> tuple[str, ...]:
@@ -157,7 +165,7 @@ def aggregate(
                              first.near)
         # Nothing within look-alike reach: a partial read, a dropped or extra character, or
         # a truck nobody declared. Rank by edit distance so the officer sees the likely trips.
-        ranked = rank(first.text, index.plates)
+        ranked = index.rank(first.text)
         if not ranked:
             return Consensus("none", None)
         tie = len(ranked) > 1 and ranked[0][0] == ranked[1][0]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -45,24 +46,40 @@ def create_command(
 
     ``expires_at`` overrides ``now + ttl`` (the worker bounds it by the read's
     capture time, so a late read never yields a command that opens for whoever
-    is at the lane now). ``flush=False`` leaves the row to the caller's next flush
-    (the central worker flushes a whole batch at once).
+    is at the lane now). ``flush=False`` leaves the row to the caller's next flush.
     """
-    command_id = new_id()
-    unsigned = LaneCommandV1(
-        command_id=command_id, lane_id=lane_id, action=action, plate=plate, trip_id=trip_id,
-        decision_id=decision_id, issued_at=now, expires_at=expires_at or now + ttl,
-        reason_codes=tuple(reason_codes), key_id=key_id,
-    )
-    signed = sign_command(unsigned, signing_key)
-    session.add(LaneCommand(
-        id=command_id, decision_id=decision_id, lane_id=lane_id, action=action, plate=plate,
-        trip_id=trip_id, issued_at=now, expires_at=signed.expires_at,
-        payload=signed.to_json().decode(), state="sent", attempts=1, last_sent_at=now,
-    ))
+    signed, row = new_command(
+        lane_id=lane_id, action=action, plate=plate, trip_id=trip_id, decision_id=decision_id,
+        now=now, ttl=ttl, signing_key=signing_key, key_id=key_id, reason_codes=reason_codes,
+        expires_at=expires_at)
+    session.add(LaneCommand(**row))
     if flush:
         session.flush()
     return signed
+
+
+def new_command(
+    *, lane_id: str, action: CommandAction, plate: str | None, trip_id: str | None,
+    decision_id: str | None, now: datetime, ttl: timedelta, signing_key: str, key_id: str,
+    reason_codes: Sequence[str] = (), expires_at: datetime | None = None,
+) -> tuple[LaneCommandV1, dict[str, Any]]:
+    """A signed command and its ``lane_commands`` row as column values, not yet stored.
+
+    Why the row as a dict: the central worker inserts a whole batch's commands with
+    one bulk ``INSERT`` (:class:`services.db.bulk.RowBuffer`) instead of one ORM
+    object each; the console stores its single command through :func:`create_command`.
+    """
+    command_id = new_id()
+    signed = sign_command(LaneCommandV1(
+        command_id=command_id, lane_id=lane_id, action=action, plate=plate, trip_id=trip_id,
+        decision_id=decision_id, issued_at=now, expires_at=expires_at or now + ttl,
+        reason_codes=tuple(reason_codes), key_id=key_id,
+    ), signing_key)
+    row = {"id": command_id, "decision_id": decision_id, "lane_id": lane_id, "action": action,
+           "plate": plate, "trip_id": trip_id, "issued_at": now, "expires_at": signed.expires_at,
+           "payload": signed.to_json().decode(), "state": "sent", "attempts": 1,
+           "acked_at": None, "last_sent_at": now, "ack_detail": None}
+    return signed, row
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from domain.candidate_index import CandidateIndex
 from domain.trips import TripFacts
 from services.central.facts import trip_facts
 from services.db.models import Trip
@@ -41,17 +42,23 @@ class TripCache:
     full_every: float = 5.0
     _rows: dict[str, dict[str, tuple[tuple[str, datetime], TripFacts | None]]] = field(
         default_factory=dict)
-    #: gate -> (fingerprint of the window, monotonic time of the full refresh, trips)
-    _last: dict[str, tuple[Any, float, list[TripFacts]]] = field(default_factory=dict)
+    #: gate -> (fingerprint of the window, monotonic time of the full refresh, trips indexed)
+    _last: dict[str, tuple[Any, float, CandidateIndex]] = field(default_factory=dict)
     reloaded: int = 0
 
     def load(self, session: Session, *, gate_id: str, at: datetime, around: timedelta
-             ) -> list[TripFacts]:
-        """Trips of ``gate_id`` whose window is within ``around`` of ``at`` (any status)."""
+             ) -> CandidateIndex:
+        """Trips of ``gate_id`` whose window is within ``around`` of ``at`` (any status).
+
+        Indexed for :func:`domain.clearance.decide` once per change, not once per read.
+        """
         window = (Trip.gate_id == gate_id, Trip.window_end >= at - around,
                   Trip.window_start <= at + around)
-        fingerprint = tuple(session.execute(
-            select(func.count(), func.max(Trip.updated_at)).where(*window)).one())
+        t = Trip.__table__.c  # the per-batch check as a Core statement: no ORM overhead
+        fingerprint = tuple(session.connection().execute(
+            select(func.count(), func.max(t.updated_at)).where(
+                t.gate_id == gate_id, t.window_end >= at - around,
+                t.window_start <= at + around)).one())
         last = self._last.get(gate_id)
         if (last is not None and last[0] == fingerprint
                 and time.monotonic() - last[1] < self.full_every):
@@ -62,7 +69,13 @@ class TripCache:
         }
         known = self._rows.setdefault(gate_id, {})
         stale = [i for i, mark in marks.items() if i not in known or known[i][0] != mark]
-        for i in set(known) - set(marks):
+        gone = set(known) - set(marks)
+        if last is not None and not stale and not gone:
+            # The same trips as the last load: keep its index (built once, decide() ignores
+            # the order of the candidates), just restart the full-refresh clock.
+            self._last[gate_id] = (fingerprint, time.monotonic(), last[2])
+            return last[2]
+        for i in gone:
             del known[i]
         for start in range(0, len(stale), 500):
             for row in session.execute(
@@ -75,6 +88,7 @@ class TripCache:
                     facts = None
                 known[row.id] = ((row.status, row.updated_at), facts)
                 self.reloaded += 1
-        trips = [facts for i in marks if i in known and (facts := known[i][1]) is not None]
+        trips = CandidateIndex(
+            facts for i in marks if i in known and (facts := known[i][1]) is not None)
         self._last[gate_id] = (fingerprint, time.monotonic(), trips)
         return trips

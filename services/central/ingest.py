@@ -17,7 +17,7 @@ A refusal raises :class:`Refused`; the worker stores it as a rejected message
 (never lost) in a fresh transaction. Nothing here talks to MQTT: effects that
 must leave the process are returned as :class:`Publication` items, and the
 events to acknowledge as ``Handled.acks`` (the worker signs one ``EventAckV1``
-per device and batch, see :func:`ack_publications`).
+per device and batch, see :func:`services.central.outcomes.ack_publications`).
 
 Batches (:class:`Batch`): the worker applies many messages in one transaction.
 What each message would look up (its event id, its nonce, its device, the
@@ -29,11 +29,9 @@ raise :class:`Refused`, so a refused message leaves nothing in the batch.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Literal
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -42,90 +40,28 @@ from domain.clearance import PassEvidence, decide
 from domain.messages import (
     BarrierStateV1,
     DecisionV1,
-    EventAckV1,
     LocalDecisionV1,
     MessageError,
     PlateReadV1,
     parse_message,
 )
-from domain.reference import LaneKind, Reference
-from domain.signing import SignatureError, hmac_verify, sign_centre
-from services.audit import Entry, record, record_many
+from domain.reference import LaneKind
+from domain.signing import SignatureError, hmac_verify
+from services.audit import Entry, record_many
 from services.central.barrier import apply_barrier_state
 from services.central.candidates import TripCache
 from services.central.lookups import DeviceMessage, Lookups, kind_of
-from services.commands import ACTION_FOR_OUTCOME, create_command
+from services.central.outcomes import ACTOR, Handled, IngestConfig, Publication, Refused
+from services.commands import ACTION_FOR_OUTCOME, new_command
+from services.db.bulk import RowBuffer
 from services.db.models import (
     Decision,
     DeviceNonce,
+    LaneCommand,
     PlateRead,
-    RejectedMessage,
     new_id,
 )
 from services.yard import checkin as yard  # a module: the yard imports central facts
-
-ACTOR = "central"
-Status = Literal["decided", "stored", "duplicate", "barrier", "rejected", "checked_in"]
-#: Event ids per signed ack: 200 ids of 64 characters stay under 16 KiB.
-ACK_IDS = 200
-
-
-class Refused(Exception):
-    """The message is refused; ``reason`` is a short code for counters and the audit."""
-
-    def __init__(self, reason: str, detail: str, device_id: str | None = None) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
-        self.device_id = device_id
-
-
-@dataclass(frozen=True, slots=True)
-class Publication:
-    topic: str
-    payload: bytes
-    qos: int = 1
-
-
-@dataclass(slots=True)
-class Handled:
-    status: Status
-    publications: list[Publication] = field(default_factory=list)
-    outcome: str | None = None
-    event_id: str | None = None
-    #: (device id, event id) to acknowledge to the device once the transaction committed.
-    acks: list[tuple[str, str]] = field(default_factory=list)
-    trip_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class IngestConfig:
-    reference: Reference
-    signing_key: str
-    key_id: str
-    command_ttl: timedelta = timedelta(seconds=30)
-    replay_window: timedelta = timedelta(minutes=5)
-    candidate_window: timedelta = timedelta(hours=48)
-
-
-def ack_publications(acks: Iterable[tuple[str, str]], *, now: datetime, config: IngestConfig
-                     ) -> list[Publication]:
-    """One centre-signed ``EventAckV1`` per device and per ``ACK_IDS`` events, in arrival order.
-
-    ``ACK_IDS`` keeps an ack far below the 16 KiB every receiver parses at most.
-    """
-    by_device: dict[str, list[str]] = defaultdict(list)
-    for device_id, event_id in acks:
-        if event_id not in by_device[device_id]:
-            by_device[device_id].append(event_id)
-    pubs = []
-    for device_id, ids in by_device.items():
-        for i in range(0, len(ids), ACK_IDS):
-            msg = EventAckV1(device_id=device_id, event_ids=tuple(ids[i:i + ACK_IDS]), at=now,
-                             key_id=config.key_id)
-            pubs.append(Publication(topics.device_acks(device_id),
-                                    sign_centre(msg, config.signing_key).to_json()))
-    return pubs
 
 
 def parse_inbound(topic: str, payload: bytes) -> tuple[topics.LaneTopic, DeviceMessage]:
@@ -170,6 +106,7 @@ class Batch:
         self.session, self.config, self.now = session, config, now
         self.seen = Lookups(session, candidate_window=config.candidate_window, trips=trips)
         self._audit: list[Entry] = []
+        self.rows = RowBuffer()  # the hot rows, bulk-inserted at finish (or before a query)
 
     def prefetch(self, msgs: Sequence[DeviceMessage]) -> None:
         self.seen.prefetch(msgs)
@@ -218,11 +155,13 @@ class Batch:
                 # event lookup and the nonce lookup (another instance): a duplicate, not a replay.
                 return Handled("duplicate", event_id=msg.event_id, acks=ack)
             raise Refused("replayed_nonce", f"nonce {msg.nonce} already used", msg.device_id)
-        session.add(DeviceNonce(device_id=msg.device_id, nonce=msg.nonce, sent_at=msg.sent_at,
-                                event_id=msg.event_id))
+        self.rows.add(DeviceNonce, {"device_id": msg.device_id, "nonce": msg.nonce,
+                                    "sent_at": msg.sent_at, "event_id": msg.event_id})
         self.seen.nonces[nonce_key] = msg.event_id
         self.seen.owners[(kind_of(msg), msg.event_id)] = msg.device_id
 
+        if not isinstance(msg, PlateReadV1):
+            self.rows.flush(session)  # what follows queries and writes through the ORM
         if isinstance(msg, BarrierStateV1):
             apply_barrier_state(session, msg=msg, now=now)
             self.seen.forget_trips()  # an executed open clears a trip: reload candidates
@@ -236,14 +175,14 @@ class Batch:
 
     def plate_read(self, msg: PlateReadV1, ack: list[tuple[str, str]]) -> Handled:
         session, config, now = self.session, self.config, self.now
-        session.add(PlateRead(
-            event_id=msg.event_id, lane_id=msg.lane_id, device_id=msg.device_id,
-            pass_id=msg.pass_id, grade=msg.grade, captured_at=msg.captured_at, received_at=now,
-            plate=msg.plate, raw_text=msg.raw_text, confidence=msg.confidence,
-            layout=msg.layout, country=msg.country, frames=msg.frames,
-            trailer_plate=msg.trailer_plate, crop_sha256=msg.crop_sha256,
-            frame_sha256=msg.frame_sha256,
-        ))
+        self.rows.add(PlateRead, {
+            "event_id": msg.event_id, "lane_id": msg.lane_id, "device_id": msg.device_id,
+            "pass_id": msg.pass_id, "grade": msg.grade, "captured_at": msg.captured_at,
+            "received_at": now, "plate": msg.plate, "raw_text": msg.raw_text,
+            "confidence": msg.confidence, "layout": msg.layout, "country": msg.country,
+            "frames": msg.frames, "trailer_plate": msg.trailer_plate,
+            "crop_sha256": msg.crop_sha256, "frame_sha256": msg.frame_sha256,
+        })
         frames = self.seen.frames[(msg.device_id, msg.pass_id)]
         if msg.grade != "pass":
             frames.append(PassEvidence(
@@ -254,6 +193,7 @@ class Batch:
 
         lane = config.reference.lane(msg.lane_id)
         if lane.kind == LaneKind.YARD:  # the staging yard's entrance: check in, no barrier
+            self.rows.flush(session)
             yard.check_in(session, msg=msg, lane=lane, now=now)
             return Handled("checked_in", event_id=msg.event_id, acks=ack)
         gate = config.reference.gate(lane.gate_id)
@@ -267,22 +207,24 @@ class Batch:
         )
         decision_id = new_id()
         plate = result.plate or msg.plate
-        session.add(Decision(
-            id=decision_id, event_id=msg.event_id, lane_id=lane.id, gate_id=gate.id,
-            plate=plate, trip_id=result.trip_id, outcome=result.outcome,
-            reasons=[r.model_dump() for r in result.reasons],
-            rules_version=result.rules_version, decided_by="auto", decided_at=now,
-        ))
+        self.rows.add(Decision, {
+            "id": decision_id, "event_id": msg.event_id, "lane_id": lane.id, "gate_id": gate.id,
+            "plate": plate, "trip_id": result.trip_id, "outcome": result.outcome,
+            "reasons": [r.model_dump() for r in result.reasons],
+            "rules_version": result.rules_version, "decided_by": "auto", "decided_at": now,
+            "resolved_at": None, "attention": None, "attention_at": None,
+        })
         # A late read (older than a command's life) yields a command that is born expired: it
         # is never published, the retry loop expires it and flags the decision for an officer.
         late = now - msg.captured_at > config.command_ttl
         expires_at = (msg.captured_at if late else now) + config.command_ttl
-        command = create_command(
-            session, lane_id=lane.id, action=ACTION_FOR_OUTCOME[result.outcome], plate=plate,
+        command, row = new_command(
+            lane_id=lane.id, action=ACTION_FOR_OUTCOME[result.outcome], plate=plate,
             trip_id=result.trip_id, decision_id=decision_id, now=now, ttl=config.command_ttl,
             signing_key=config.signing_key, key_id=config.key_id, reason_codes=result.codes,
-            expires_at=expires_at, flush=False,
+            expires_at=expires_at,
         )
+        self.rows.add(LaneCommand, row)
         self.audit("decision.made", "decision", decision_id, {
             "event_id": msg.event_id, "lane_id": lane.id, "plate": plate, "read": msg.plate,
             "outcome": result.outcome, "trip_id": result.trip_id, "codes": list(result.codes),
@@ -305,27 +247,8 @@ class Batch:
         self._audit.append(Entry(ACTOR, action, subject_type, subject_id, data, self.now))
 
     def finish(self) -> None:
-        """Append the batch's audit events and flush every row (still uncommitted)."""
+        """Insert the batch's rows, append its audit events, flush (still uncommitted)."""
+        self.rows.flush(self.session)
         record_many(self.session, self._audit)
         self._audit.clear()
         self.session.flush()
-
-
-#: Largest refused payload kept verbatim (the broker caps packets at 1 MiB).
-MAX_KEPT_PAYLOAD = 64 * 1024
-
-
-def store_rejection(session: Session, *, topic: str, payload: bytes, refused: Refused,
-                    now: datetime) -> int:
-    """Keep a refused message and audit it (inside the caller's transaction)."""
-    row = RejectedMessage(topic=topic[:256], reason=refused.reason[:32],
-                          detail=refused.detail[:2000], payload=payload[:MAX_KEPT_PAYLOAD],
-                          received_at=now)
-    session.add(row)
-    session.flush()
-    record(session, actor=ACTOR, action="message.rejected", subject_type="message",
-           subject_id=(refused.device_id or "unknown")[:64],
-           data={"rejected_id": row.id, "reason": refused.reason, "topic": topic[:256],
-                 "detail": refused.detail[:500], "bytes": len(payload)},
-           now=now)
-    return row.id

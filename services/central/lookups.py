@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from domain.candidate_index import CandidateIndex
 from domain.clearance import PassEvidence
 from domain.hours import HoursExtension
 from domain.messages import BarrierStateV1, LocalDecisionV1, PlateReadV1
-from domain.trips import TripFacts
 from services.central.candidates import TripCache
 from services.central.facts import load_candidates
 from services.commands import aware
@@ -50,7 +50,7 @@ class Lookups:
         self.owners: dict[tuple[str, str], str] = {}  # (kind, event_id) -> device
         self.nonces: dict[tuple[str, str], str | None] = {}  # (device, nonce) -> event_id
         self.frames: dict[tuple[str, str], list[PassEvidence]] = defaultdict(list)
-        self._trips: dict[str, tuple[datetime, list[TripFacts]]] = {}
+        self._trips: dict[str, tuple[datetime, CandidateIndex]] = {}
         self._trip_span: dict[str, tuple[datetime, datetime]] = {}
         self._extensions: dict[str, tuple[datetime, list[HoursExtension]]] = {}
 
@@ -63,7 +63,10 @@ class Lookups:
         self._trips.clear()
 
     def prefetch(self, msgs: Sequence[DeviceMessage]) -> None:
+        """Load what ``msgs`` will look up. Column lookups run as Core statements on the
+        session's connection (same transaction): ORM entity handling cost more than the query."""
         s = self.session
+        core = s.connection()
         devices = list({m.device_id for m in msgs} - set(self.devices))
         for chunk in _chunks(devices):
             self.devices.update({d: None for d in chunk})
@@ -71,28 +74,33 @@ class Lookups:
                 self.devices[device.id] = device
         tables: tuple[tuple[str, Any], ...] = (
             ("reads", PlateRead), ("barrier", BarrierEvent), ("local", LocalDecision))
-        for kind, table in tables:
+        for kind, model in tables:
+            t = model.__table__.c
             ids = [m.event_id for m in msgs if kind_of(m) == kind]
             for chunk in _chunks(ids):
-                for event_id, owner in s.execute(select(table.event_id, table.device_id)
-                                                 .where(table.event_id.in_(chunk))):
+                for event_id, owner in core.execute(select(t.event_id, t.device_id)
+                                                    .where(t.event_id.in_(chunk))):
                     self.owners[(kind, event_id)] = owner
         keys = list({(m.device_id, m.nonce) for m in msgs})
+        n = DeviceNonce.__table__.c
         for chunk in _chunks(keys):
-            for device_id, nonce, event_id in s.execute(
-                    select(DeviceNonce.device_id, DeviceNonce.nonce, DeviceNonce.event_id)
-                    .where(tuple_(DeviceNonce.device_id, DeviceNonce.nonce).in_(chunk))):
+            for device_id, nonce, event_id in core.execute(
+                    select(n.device_id, n.nonce, n.event_id)
+                    .where(tuple_(n.device_id, n.nonce).in_(chunk))):
                 self.nonces[(device_id, nonce)] = event_id
         passes = list({m.pass_id for m in msgs if isinstance(m, PlateReadV1) and m.grade == "pass"})
+        r = PlateRead.__table__.c
         for chunk in _chunks(passes):
-            for r in s.execute(select(PlateRead).where(PlateRead.pass_id.in_(chunk),
-                                                       PlateRead.grade == "frame")).scalars():
-                self.frames[(r.device_id, r.pass_id)].append(PassEvidence(
-                    lane_id=r.lane_id, plate=r.plate, confidence=r.confidence, frames=1,
-                    captured_at=aware(r.captured_at), trailer_plate=r.trailer_plate,
-                    country=r.country))
+            for row in core.execute(select(
+                    r.device_id, r.pass_id, r.lane_id, r.plate, r.confidence, r.captured_at,
+                    r.trailer_plate, r.country).where(r.pass_id.in_(chunk), r.grade == "frame")
+                    .order_by(r.id)):
+                self.frames[(row.device_id, row.pass_id)].append(PassEvidence(
+                    lane_id=row.lane_id, plate=row.plate, confidence=row.confidence, frames=1,
+                    captured_at=aware(row.captured_at), trailer_plate=row.trailer_plate,
+                    country=row.country))
 
-    def candidates(self, gate_id: str, at: datetime) -> list[TripFacts]:
+    def candidates(self, gate_id: str, at: datetime) -> CandidateIndex:
         """The gate's trips within ``candidate_window`` of ``at`` (as ``facts.load_candidates``)."""
         around = self.candidate_window
         cached = self._trips.get(gate_id)
@@ -100,24 +108,25 @@ class Lookups:
             facts = (self.trip_cache.load(self.session, gate_id=gate_id, at=at,
                                           around=around + _CACHE_SLACK)
                      if self.trip_cache is not None else
-                     load_candidates(self.session, gate_id=gate_id, at=at,
-                                     around=around + _CACHE_SLACK))
+                     CandidateIndex(load_candidates(self.session, gate_id=gate_id, at=at,
+                                                    around=around + _CACHE_SLACK)))
             cached = self._trips[gate_id] = (at, facts)
-            self._trip_span[gate_id] = (min((t.window_end for t in facts), default=at),
-                                        max((t.window_start for t in facts), default=at))
+            self._trip_span[gate_id] = (min((t.window_end for t in facts.trips), default=at),
+                                        max((t.window_start for t in facts.trips), default=at))
         earliest_end, latest_start = self._trip_span[gate_id]
         if earliest_end >= at - around and latest_start <= at + around:
             return cached[1]  # the usual case: every loaded trip is within the window
-        return [t for t in cached[1]
-                if t.window_end >= at - around and t.window_start <= at + around]
+        return CandidateIndex(t for t in cached[1].trips
+                              if t.window_end >= at - around and t.window_start <= at + around)
 
     def active_extensions(self, gate_id: str, at: datetime) -> list[HoursExtension]:
         cached = self._extensions.get(gate_id)
         if cached is None or abs(at - cached[0]) > _CACHE_SLACK:
-            rows = self.session.scalars(select(GateHoursExtension).where(
-                GateHoursExtension.gate_id == gate_id, GateHoursExtension.revoked_at.is_(None),
-                GateHoursExtension.starts_at <= at + _CACHE_SLACK,
-                GateHoursExtension.ends_at > at - _CACHE_SLACK))
+            x = GateHoursExtension.__table__.c
+            rows = self.session.connection().execute(select(
+                x.gate_id, x.starts_at, x.ends_at, x.reference).where(
+                x.gate_id == gate_id, x.revoked_at.is_(None),
+                x.starts_at <= at + _CACHE_SLACK, x.ends_at > at - _CACHE_SLACK))
             cached = self._extensions[gate_id] = (at, [
                 HoursExtension(r.gate_id, aware(r.starts_at), aware(r.ends_at), r.reference)
                 for r in rows])

@@ -32,7 +32,7 @@ from sqlalchemy import func, select, text
 
 from mqttio.client import Received
 from opsio import OpsServer
-from services.central.ingest import Handled
+from services.central.outcomes import Handled
 from services.central.service import CentralService
 from services.db.models import LaneCommand
 

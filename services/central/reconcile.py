@@ -33,7 +33,8 @@ from services.central.facts import trip_facts
 from services.db.models import Decision, LocalDecision, PlateRead, PreclearanceList, Trip, new_id
 
 if TYPE_CHECKING:
-    from services.central.ingest import Batch, Handled
+    from services.central.ingest import Batch
+    from services.central.outcomes import Handled
 
 
 def _conflicts(session: Session, *, msg: LocalDecisionV1, trip: Trip | None) -> list[str]:
@@ -62,7 +63,7 @@ def _conflicts(session: Session, *, msg: LocalDecisionV1, trip: Trip | None) -> 
 def apply_local_decision(batch: Batch, *, msg: LocalDecisionV1, ack: list[tuple[str, str]],
                          actor: str = "central") -> Handled:
     """Store and reconcile one local decision in the batch's transaction."""
-    from services.central.ingest import Handled, Refused
+    from services.central.outcomes import Handled, Refused
 
     session, now, config = batch.session, batch.now, batch.config
 
@@ -82,6 +83,7 @@ def apply_local_decision(batch: Batch, *, msg: LocalDecisionV1, ack: list[tuple[
     if msg.outcome == "manual":
         # The truck waited at a closed barrier: the centre decides it now like any pass.
         handled = batch.plate_read(read, [])  # the same path as a live pass
+        batch.rows.flush(session)  # its rows are bulk-buffered: written before the query below
         decision_id = session.execute(select(Decision.id).where(
             Decision.event_id == read.event_id)).scalar_one()
         conflicts: list[str] = []

@@ -30,27 +30,26 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
-from tenacity import Retrying, retry_if_exception, wait_exponential
+from sqlalchemy.exc import IntegrityError
 
 from domain import topics
 from domain.reference import load_reference
 from mqttio.client import MqttLink, Received
 from services.central.candidates import TripCache
-from services.central.ingest import (
-    Batch,
+from services.central.dbretry import Stopping, db_unavailable, retry_while_down
+from services.central.ingest import Batch, parse_inbound
+from services.central.link import Link
+from services.central.metrics import Metrics
+from services.central.outcomes import (
     Handled,
     IngestConfig,
     Publication,
     Refused,
     ack_publications,
-    parse_inbound,
     store_rejection,
 )
-from services.central.link import Link
-from services.central.metrics import Metrics
 from services.central.preclearance import ListConfig, OfflineSupport
-from services.central.retry import command_upkeep, prune_nonces
+from services.central.retry import run_upkeep
 from services.db.session import make_engine, make_session_factory, migrate
 from services.settings import CentralSettings
 
@@ -58,21 +57,8 @@ log = logging.getLogger("services.central")
 T = TypeVar("T")
 
 
-def db_unavailable(exc: BaseException) -> bool:
-    """Errors worth waiting out (connection lost, database locked), not bugs or bad data."""
-    if isinstance(exc, IntegrityError):
-        return False
-    if isinstance(exc, OperationalError | InterfaceError):
-        return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
-
-
 def _at(item: Received) -> datetime:
     return datetime.fromtimestamp(item.received_at, UTC)
-
-
-class Stopping(RuntimeError):
-    """The service is stopping while the database is unavailable: leave the message unacked."""
 
 
 class CentralService:
@@ -285,54 +271,19 @@ class CentralService:
         return Handled("rejected", [])
 
     def _db_retry(self, fn: Callable[[], T]) -> T:
-        def on_retry(state: object) -> None:
+        def on_retry(exc: BaseException | None) -> None:
             self.metrics.inc("db_retries")
-            log.warning("central: database unavailable, retrying: %r",
-                        getattr(getattr(state, "outcome", None), "exception", lambda: None)())
+            log.warning("central: database unavailable, retrying: %r", exc)
 
-        def stop(_state: object) -> bool:
-            return self._stop.is_set()
-
-        def sleep(seconds: float) -> None:
-            self._stop.wait(seconds)  # a stop request cuts the backoff short
-
-        retrying = Retrying(
-            retry=retry_if_exception(db_unavailable),
-            wait=wait_exponential(multiplier=0.2, max=self.settings.db_retry_max_s),
-            stop=stop, sleep=sleep, before_sleep=on_retry, reraise=True,
-        )
-        try:
-            return retrying(fn)
-        except Exception as exc:
-            if db_unavailable(exc) and self._stop.is_set():
-                raise Stopping(str(exc)) from exc
-            raise
+        return retry_while_down(fn, stopping=self._stop, max_wait_s=self.settings.db_retry_max_s,
+                                on_retry=on_retry)
 
     def _preclearance_loop(self) -> None:
         self.offline.run(self._stop, lambda: self.link, lambda: datetime.now(UTC))
 
     # -- upkeep ----------------------------------------------------------------
     def _upkeep_loop(self) -> None:
-        tick = min(1.0, self.settings.command_retry_s / 2)
-        retry_every = timedelta(seconds=self.settings.command_retry_s)
-        window = timedelta(seconds=self.settings.replay_window_s)
-        last_prune = 0.0
-        while not self._stop.wait(tick):
-            try:
-                now = datetime.now(UTC)
-                with self.sessions() as session, session.begin():
-                    resend, expired = command_upkeep(session, now=now, retry_every=retry_every)
-                self._publish(resend)
-                self.metrics.inc("commands_resent", n=len(resend))
-                self.metrics.inc("commands_expired", n=expired)
-                if time.monotonic() - last_prune > 60:
-                    with self.sessions() as session, session.begin():
-                        prune_nonces(session, now=now, window=window)
-                    last_prune = time.monotonic()
-            except Exception as exc:
-                log.log(logging.WARNING if db_unavailable(exc) else logging.ERROR,
-                        "central: command upkeep failed: %r", exc,
-                        exc_info=not db_unavailable(exc))
+        run_upkeep(self._stop, self.sessions, self.settings, self._publish, self.metrics)
 
     def _publish(self, pubs: list[Publication]) -> None:
         if self.link is None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from domain.messages import MAX_PAYLOAD_BYTES, EventAckV1, parse_message
 from domain.reference import load_reference
 from domain.signing import generate_signing_key, verify_centre
-from services.central.ingest import IngestConfig, ack_publications
+from services.central.outcomes import IngestConfig, ack_publications
 
 
 def test_acks_are_signed_chunked_under_the_parse_limit_and_keep_order() -> None:

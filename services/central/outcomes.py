@@ -1,0 +1,106 @@
+"""What the central worker returns for a message, and how refusals and acks leave the process.
+
+Why apart from :mod:`services.central.ingest`: the worker, the upkeep loop, the
+reconciliation of offline decisions and the observability hooks all speak these
+types; keeping them here keeps the ingest module about checks and effects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from domain import topics
+from domain.messages import EventAckV1
+from domain.reference import Reference
+from domain.signing import sign_centre
+from services.audit import record
+from services.db.models import RejectedMessage
+
+ACTOR = "central"
+Status = Literal["decided", "stored", "duplicate", "barrier", "rejected", "checked_in"]
+#: Event ids per signed ack: 200 ids of 64 characters stay under 16 KiB.
+ACK_IDS = 200
+
+
+class Refused(Exception):
+    """The message is refused; ``reason`` is a short code for counters and the audit."""
+
+    def __init__(self, reason: str, detail: str, device_id: str | None = None) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+        self.device_id = device_id
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    topic: str
+    payload: bytes
+    qos: int = 1
+
+
+@dataclass(slots=True)
+class Handled:
+    status: Status
+    publications: list[Publication] = field(default_factory=list)
+    outcome: str | None = None
+    event_id: str | None = None
+    #: (device id, event id) to acknowledge to the device once the transaction committed.
+    acks: list[tuple[str, str]] = field(default_factory=list)
+    trip_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IngestConfig:
+    reference: Reference
+    signing_key: str
+    key_id: str
+    command_ttl: timedelta = timedelta(seconds=30)
+    replay_window: timedelta = timedelta(minutes=5)
+    candidate_window: timedelta = timedelta(hours=48)
+
+
+def ack_publications(acks: Iterable[tuple[str, str]], *, now: datetime, config: IngestConfig
+                     ) -> list[Publication]:
+    """One centre-signed ``EventAckV1`` per device and per ``ACK_IDS`` events, in arrival order.
+
+    ``ACK_IDS`` keeps an ack far below the 16 KiB every receiver parses at most.
+    """
+    by_device: dict[str, list[str]] = defaultdict(list)
+    for device_id, event_id in acks:
+        if event_id not in by_device[device_id]:
+            by_device[device_id].append(event_id)
+    pubs = []
+    for device_id, ids in by_device.items():
+        for i in range(0, len(ids), ACK_IDS):
+            msg = EventAckV1(device_id=device_id, event_ids=tuple(ids[i:i + ACK_IDS]), at=now,
+                             key_id=config.key_id)
+            pubs.append(Publication(topics.device_acks(device_id),
+                                    sign_centre(msg, config.signing_key).to_json()))
+    return pubs
+
+
+#: Largest refused payload kept verbatim (the broker caps packets at 1 MiB).
+MAX_KEPT_PAYLOAD = 64 * 1024
+
+
+def store_rejection(session: Session, *, topic: str, payload: bytes, refused: Refused,
+                    now: datetime) -> int:
+    """Keep a refused message and audit it (inside the caller's transaction)."""
+    row = RejectedMessage(topic=topic[:256], reason=refused.reason[:32],
+                          detail=refused.detail[:2000], payload=payload[:MAX_KEPT_PAYLOAD],
+                          received_at=now)
+    session.add(row)
+    session.flush()
+    record(session, actor=ACTOR, action="message.rejected", subject_type="message",
+           subject_id=(refused.device_id or "unknown")[:64],
+           data={"rejected_id": row.id, "reason": refused.reason, "topic": topic[:256],
+                 "detail": refused.detail[:500], "bytes": len(payload)},
+           now=now)
+    return row.id

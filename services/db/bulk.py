@@ -1,0 +1,73 @@
+"""Rows of a batch inserted with one bulk ``INSERT`` per table instead of one ORM object each.
+
+Why: the central worker stores five rows per plate read (read, nonce, decision,
+command, audit event). Through the ORM unit of work each row is an instance with
+its own state tracking, and the flush sorts and groups them again; that was a
+fifth of the worker's time. ``session.execute(insert(Model), [dicts])`` sends the
+same rows, in the same transaction, with the same constraints, for a fraction of
+the Python work. Every row of a table must carry the same keys (one statement per
+table; the ORM's bulk path would split rows by which values are None).
+
+Tables are written in the order their first row was added, which is the order of
+their foreign keys when the caller adds parents first (a decision before its
+command). Rows added here are invisible to queries until :meth:`RowBuffer.flush`:
+callers that query the same tables mid-batch must flush first.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import JSON, Table, insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from services.db.models import Base
+
+
+class RowBuffer:
+    """Column-value dicts per mapped class, written by :meth:`flush` in first-added order."""
+
+    def __init__(self) -> None:
+        self._rows: dict[type[Base], list[dict[str, Any]]] = {}
+
+    def add(self, model: type[Base], row: dict[str, Any]) -> None:
+        self._rows.setdefault(model, []).append(row)
+
+    def flush(self, session: Session) -> None:
+        """Insert every buffered row (inside the caller's transaction) and forget them."""
+        for model, rows in self._rows.items():
+            if rows:
+                insert_rows(session, cast(Table, model.__table__), rows)
+        self._rows.clear()
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``INSERT`` ``rows`` (all with the same keys) into ``table`` in the session's transaction.
+
+    On PostgreSQL (psycopg 3) a ``COPY ... FROM STDIN``: rows are sent as one stream
+    and checked against every constraint like an ``INSERT``, in list order (a serial id
+    follows it, which the audit chain relies on), for a fraction of an ``executemany``'s
+    per-row work. Elsewhere (SQLite) a Core ``executemany``.
+    """
+    connection = session.connection()
+    raw = connection.connection.driver_connection
+    if connection.dialect.name != "postgresql" or not isinstance(raw, psycopg.Connection):
+        connection.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    json_columns = {n for n in names if isinstance(table.c[n].type, JSON)}
+    columns = sql.SQL(", ").join(sql.Identifier(n) for n in names)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), columns)
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([json.dumps(row[n]) if n in json_columns and row[n] is not None
+                                else row[n] for n in names])
+    except psycopg.Error as exc:
+        # As SQLAlchemy would raise it: callers tell a concurrent duplicate (IntegrityError)
+        # from a database outage (OperationalError) exactly as for any other statement.
+        raise DBAPIError.instance(statement.as_string(raw), None, exc, psycopg.Error) from exc
