@@ -29,6 +29,35 @@ class Lines:
     gray: list[Frame]  # per row: normalised grey, dark text on light, ~60 px characters
     binary: list[Frame]  # per row: cleaned binary (components only), same geometry
     chars: int  # character-like components found
+    row_chars: tuple[int, ...] = ()  # character-like components per row
+    lead: int = 0  # x in the first row's images where its ink starts (the province glyph)
+
+
+def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
+    """The rows side by side in one line image, with the x where each later row starts.
+
+    Why: one Tesseract call per plate instead of one per row (the call, not the pixels,
+    is what costs); a gap as wide as two characters keeps the rows' texts apart, and the
+    characters' x positions say which row each came from.
+    """
+    if len(rows) == 1:
+        return rows[0], []
+    h = max(r.shape[0] for r in rows)
+    gap = np.full((h, 2 * TEXT_HEIGHT), 255, np.uint8)
+    parts: list[np.ndarray] = []
+    starts: list[float] = []
+    x = 0
+    for i, r in enumerate(rows):
+        top = (h - r.shape[0]) // 2
+        padded = np.asarray(cv2.copyMakeBorder(r, top, h - r.shape[0] - top, 0, 0,
+                                               cv2.BORDER_CONSTANT, value=255), np.uint8)
+        if i:
+            parts.append(gap)
+            x += gap.shape[1]
+            starts.append(float(x))
+        parts.append(padded)
+        x += padded.shape[1]
+    return np.asarray(np.hstack(parts), np.uint8), starts
 
 
 def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -107,13 +136,14 @@ def _span(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> tuple[int, in
 
 
 def _cut(gray: np.ndarray, mask: np.ndarray, row: list[tuple[int, int, int, int]],
-         extend_left: bool) -> tuple[Frame, Frame]:
+         extend_left: bool) -> tuple[Frame, Frame, int]:
     h, w = gray.shape
     y0 = int(np.median([b[1] for b in row]))
     y1 = int(np.median([b[1] + b[3] for b in row]))
     th = max(y1 - y0, 4)
     x0, x1 = _span(mask, y0, y1, min(b[0] for b in row),
                    max(b[0] + b[2] for b in row))
+    ink = x0
     if extend_left:  # a province character may be split into small parts: keep room for it
         x0 = max(0, x0 - int(0.2 * th))
     m = max(2, th // 6)
@@ -127,7 +157,8 @@ def _cut(gray: np.ndarray, mask: np.ndarray, row: list[tuple[int, int, int, int]
     pad = 12
     g = cv2.copyMakeBorder(g, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     b = cv2.copyMakeBorder(b, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-    return np.asarray(g, np.uint8), np.asarray(b, np.uint8)
+    lead = pad + round((ink - xs) * scale)
+    return np.asarray(g, np.uint8), np.asarray(b, np.uint8), lead
 
 
 def _slope(row: list[tuple[int, int, int, int]]) -> float:
@@ -183,4 +214,5 @@ def segment(crop: Frame) -> Lines | None:
     if len(rows) == 2 and len(rows[0]) > 3 * len(rows[1]) + 2:
         rows, layout = [rows[0]], "1-line"
     cuts = [_cut(g, mask, row, extend_left=i == 0) for i, row in enumerate(rows)]
-    return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n)
+    return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
+                 tuple(len(r) for r in rows), cuts[0][2])
