@@ -31,7 +31,7 @@ LATIN_WHITELIST = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ-."
 CJK_WHITELIST = CN_PROVINCES + "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 DEFAULT_TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"
 #: Init-only variables: plates are not words (see the module docstring).
-_INIT_VARIABLES = {"load_system_dawg": "0", "load_freq_dawg": "0"}
+_INIT_VARIABLES = {"load_system_dawg": "0", "load_freq_dawg": "0", "lstm_choice_mode": "2"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,8 @@ class LineRead:
     text: str
     conf: float
     chars: tuple[tuple[str, float, float], ...] = ()
+    #: Smallest lead of a character over its runner-up (0..1; 1 when there is none).
+    margin: float = 1.0
 
 
 class LineEngine(Protocol):
@@ -103,31 +105,49 @@ class ResidentEngine:
         api = self._get(script)
         api.SetImage(Image.fromarray(img))  # type: ignore[attr-defined]
         text = api.GetUTF8Text().strip()  # type: ignore[attr-defined]
-        chars = self._symbols(api)
+        chars, margin = self._symbols(api)
         confs = [c for ch, c, _ in chars if ch not in ("-", ".")]
-        return LineRead(text, line_conf(confs), chars)
+        return LineRead(text, line_conf(confs), chars, margin)
 
     def glyph(self, img: Frame) -> tuple[str, float]:
         got = self.read(img, script="glyph")  # type: ignore[arg-type]
         return got.text.strip(), got.conf
 
-    def _symbols(self, api: object) -> tuple[tuple[str, float, float], ...]:
+    def _symbols(self, api: object) -> tuple[tuple[tuple[str, float, float], ...], float]:
+        """Each character (text, confidence, x centre) and the line's smallest margin.
+
+        Why the margin: the LSTM's confidence in its chosen character can be high while a
+        runner-up is nearly as likely (9 at 0.94 with 5 close behind, measured on a plate
+        whose 7 was read as 1); the gap between the two best choices shows that doubt.
+        """
         t = self._tesserocr
         it = api.GetIterator()  # type: ignore[attr-defined]
         if it is None:
-            return ()
+            return (), 0.0
         level = t.RIL.SYMBOL
         out: list[tuple[str, float, float]] = []
+        margin = 1.0
         for symbol in t.iterate_level(it, level):
             try:
                 ch = symbol.GetUTF8Text(level).strip()
                 box = symbol.BoundingBox(level)
-                if ch:
-                    x = (box[0] + box[2]) / 2 if box else 0.0
-                    out.append((ch, symbol.Confidence(level) / 100.0, x))
+                if not ch:
+                    continue
+                x = (box[0] + box[2]) / 2 if box else 0.0
+                out.append((ch, symbol.Confidence(level) / 100.0, x))
+                if ch not in ("-", "."):
+                    margin = min(margin, _margin(symbol.GetChoiceIterator()))
             except RuntimeError:  # an empty symbol slot
                 continue
-        return tuple(out)
+        return tuple(out), margin
+
+
+def _margin(choices: object) -> float:
+    """Lead of the best choice over the second (0..1), from LSTM choice confidences."""
+    confs = sorted((c.Confidence() for c in choices), reverse=True)  # type: ignore[attr-defined]
+    if not confs:
+        return 0.0
+    return max(0.0, (confs[0] - (confs[1] if len(confs) > 1 else 0.0)) / 100.0)
 
 
 class SubprocessEngine:

@@ -44,7 +44,9 @@ MIN_CONFIDENCE = 0.3
 ACCEPT = 0.75
 #: A grammatical read needing no repair, with as many characters as blobs, is trusted
 #: alone from this confidence on (calibrated on generated frames of another seed).
-SURE = 0.9
+SURE = 0.7
+#: ... and no character's runner-up within this of it (LSTM choice confidences, 0..1).
+MARGIN = 0.2
 EXPERIMENT = False
 #: Candidates whose character count is this close to a plate's are read as soon as they
 #: are segmented, at most EAGER_READS of them; the rest wait for the ranking.
@@ -66,6 +68,7 @@ class _Read:
     layout: Literal["1-line", "2-line"]
     sure: bool = False  # one read may stand alone (see TesseractPlateReader._graded)
     fits: bool = True  # as many characters as the segmentation found blobs
+    margin: float = 0.0  # smallest lead of a character over its runner-up
 
 
 class TesseractPlateReader:
@@ -197,19 +200,20 @@ class TesseractPlateReader:
         cands = [] if digits_only else [c for c in vn_candidates(text) if c.cost <= MAX_COST]
         vn = cands[0] if cands else None
         if vn is not None and vn.cost == 0 and _vn_rows_fit(lines, texts):
-            return self._graded(lines, vn, conf, raw)
+            return self._graded(lines, vn, conf, raw, got.margin)
         cn = read_cn(self._engine, lines, images, texts, conf, glyph)
         if cn is not None and (vn is None or cn[0].cost <= vn.cost):
             return self._graded(lines, cn[0], cn[1], cn[2])
         return None if vn is None else self._graded(lines, vn, conf, raw)
 
-    def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str) -> _Read:
+    def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str,
+                margin: float = 0.0) -> _Read:
         """The read with its confidence; ``sure`` when one read alone may be trusted."""
         conf = _discount(conf, cand)
         blobs = lines.chars - len(cand.plate)  # CN: the province may be 0-3 blobs
         fits = blobs == 0 if cand.country == "VN" else -1 <= blobs <= 2
-        return _Read(cand, conf, raw, lines.layout, cand.cost == 0 and fits and conf >= SURE,
-                     fits)
+        sure = cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
+        return _Read(cand, conf, raw, lines.layout, sure, fits, margin)
 
 
 def _vn_rows_fit(lines: Lines, texts: list[str]) -> bool:
