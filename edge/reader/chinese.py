@@ -16,7 +16,7 @@ import numpy as np
 
 from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
 from edge.reader.base import Frame
-from edge.reader.engines import LineEngine
+from edge.reader.engines import LineEngine, line_conf
 from edge.reader.segment import TEXT_HEIGHT, Lines
 
 MAX_COST = 2
@@ -30,7 +30,8 @@ GLYPH_WIDTH = 1.2
 #: anything, a clutter letter or a bolt (measured: plate-free frames read as 吉 at 0.7).
 GLYPH_SURE = 0.9
 
-CnRead = tuple[Candidate, float, str]
+#: The plate, its confidence, the raw reads, and whether chi_sim's tail agrees with eng's.
+CnRead = tuple[Candidate, float, str, bool]
 
 
 def glyph_image(lines: Lines) -> Frame:
@@ -42,29 +43,26 @@ def glyph_image(lines: Lines) -> Frame:
 
 
 def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[str],
-            conf_latin: float, glyph: dict[str, tuple[str, float]]) -> CnRead | None:
+            conf_latin: float, cache: dict[str, object]) -> CnRead | None:
     """A Chinese plate from the Latin rows (``texts``) and chi_sim reads of ``images``.
 
-    ``glyph`` caches the glyph-alone read over a candidate's preprocessings.
+    ``cache`` keeps one candidate's chi_sim reads over its preprocessings: once a
+    preprocessing's rows gave a province, later ones reuse those reads (they vary the
+    Latin read, which is what the preprocessings are compared on) instead of paying one
+    or two chi_sim calls each; until then each preprocessing's rows are tried in turn.
     """
     latin = clean("".join(texts))
     if len(latin) < (5 if lines.layout == "2-line" else 6):
         return None  # a 2-row plate's top row (province, letter) may read as nothing
     if lines.layout == "1-line" and not cn_candidates(latin, PROBE_PROVINCE, max_trim=3):
         return None  # no Chinese plate in this text whatever the province: spare chi_sim
-    first = engine.read(images[0], script="cjk")
-    cjk, cjk_conf = first.text, first.conf
-    province = province_of(cjk)
-    if province is None:
-        if "p" not in glyph:
-            glyph["p"] = engine.glyph(glyph_image(lines))
-        province = province_of(glyph["p"][0]) if glyph["p"][1] >= GLYPH_SURE else None
-        if province is None:
+    found: tuple[str, str, float] | None = cache.get("cn")  # type: ignore[assignment]
+    if found is None:
+        found = _province(engine, lines, images, cache)
+        if found is None:
             return None
-        cjk_conf = glyph["p"][1]
-    for img in images[1:]:  # the lower row of a 2-row plate: letters the Latin set lacks
-        more = engine.read(img, script="cjk")
-        cjk, cjk_conf = cjk + "/" + more.text, min(cjk_conf, more.conf)
+        cache["cn"] = found
+    province, cjk, cjk_conf = found
     if lines.layout == "2-line":
         return _two_row(province, cjk, texts, cjk_conf, conf_latin)
     # The Latin read leads at equal repair cost; chi_sim gives the province and stands in.
@@ -78,7 +76,44 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
     agree = any(c.plate == best.plate for c in own) and any(
         c.plate == best.plate for c in latin_pool)
     conf = min(cjk_conf, conf_latin) if agree else min(cjk_conf, conf_latin) * 0.7
-    return best, conf, f"{cjk}|{'/'.join(texts)}"
+    return best, conf, f"{cjk}|{'/'.join(texts)}", agree
+
+
+def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict[str, object]
+              ) -> tuple[str, str, float] | None:
+    """Province, chi_sim's text of the rows and its confidence, or ``None``."""
+    rows = [engine.read(img, script="cjk") for img in images]
+    cjk = "/".join(r.text for r in rows)
+    conf = min(r.conf for r in rows)
+    province = province_of(rows[0].text)
+    if province is None:
+        if "glyph" not in cache:
+            cache["glyph"] = engine.glyph(glyph_image(lines))
+        got: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
+        province = province_of(got[0]) if got[1] >= GLYPH_SURE else None
+        if province is None:
+            return None
+        conf = min([got[1]] + [r.conf for r in rows[1:]])
+    return province, cjk, conf
+
+
+def tail_stats(rows: list[list[tuple[float, float]]], cand: Candidate, two_rows: bool
+               ) -> tuple[float, float]:
+    """Confidence and smallest margin of the Latin letters a Chinese plate was built from.
+
+    Why not the whole line's: the eng model reads the province glyph as one or two junk
+    characters that the plate does not use (nor counts as repairs), and their doubt would
+    make every Chinese read doubtful. ``rows``: (confidence, margin) per letter, per row.
+    """
+    if two_rows:  # the top row's last letter, the bottom row's last five
+        used = rows[0][-1:] + [c for r in rows[1:] for c in r][-5:]
+    else:  # the tail before the trimmed end (what precedes it is the province's place)
+        flat = [c for r in rows for c in r]
+        end = len(flat) - cand.trimmed
+        used = flat[max(0, end - (len(cand.plate) - 1)): end]
+    if not used:
+        return 0.0, 0.0
+    return line_conf([c for c, _ in used]), min(m for _, m in used)
 
 
 def _two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
@@ -89,7 +124,7 @@ def _two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
     best = pool[0]
     agree = sum(c.plate == best.plate for c in pool) > 1
     conf = min(cjk_conf, conf_latin) if agree else cjk_conf * 0.8
-    return best, max(conf, cjk_conf * 0.8), f"{cjk}|{'/'.join(texts)}"
+    return best, max(conf, cjk_conf * 0.8), f"{cjk}|{'/'.join(texts)}", agree
 
 
 def two_row_pool(province: str, cjk: str, texts: list[str]) -> list[Candidate]:

@@ -42,8 +42,15 @@ class LineRead:
     text: str
     conf: float
     chars: tuple[tuple[str, float, float], ...] = ()
-    #: Smallest lead of a character over its runner-up (0..1; 1 when there is none).
-    margin: float = 1.0
+    #: Each character's lead over its runner-up (0..1), as ``chars``.
+    margins: tuple[float, ...] = ()
+
+    @property
+    def margin(self) -> float:
+        """The smallest lead of a letter or digit over its runner-up (0.0 when unknown)."""
+        got = [m for (ch, _, _), m in zip(self.chars, self.margins, strict=False)
+               if ch not in ("-", ".")]
+        return min(got) if got else 0.0
 
 
 class LineEngine(Protocol):
@@ -105,16 +112,17 @@ class ResidentEngine:
         api = self._get(script)
         api.SetImage(Image.fromarray(img))  # type: ignore[attr-defined]
         text = api.GetUTF8Text().strip()  # type: ignore[attr-defined]
-        chars, margin = self._symbols(api)
+        chars, margins = self._symbols(api)
         confs = [c for ch, c, _ in chars if ch not in ("-", ".")]
-        return LineRead(text, line_conf(confs), chars, margin)
+        return LineRead(text, line_conf(confs), chars, margins)
 
     def glyph(self, img: Frame) -> tuple[str, float]:
         got = self.read(img, script="glyph")  # type: ignore[arg-type]
         return got.text.strip(), got.conf
 
-    def _symbols(self, api: object) -> tuple[tuple[tuple[str, float, float], ...], float]:
-        """Each character (text, confidence, x centre) and the line's smallest margin.
+    def _symbols(self, api: object
+                 ) -> tuple[tuple[tuple[str, float, float], ...], tuple[float, ...]]:
+        """Each character (text, confidence, x centre) and its margin over its runner-up.
 
         Why the margin: the LSTM's confidence in its chosen character can be high while a
         runner-up is nearly as likely (9 at 0.94 with 5 close behind, measured on a plate
@@ -123,10 +131,10 @@ class ResidentEngine:
         t = self._tesserocr
         it = api.GetIterator()  # type: ignore[attr-defined]
         if it is None:
-            return (), 0.0
+            return (), ()
         level = t.RIL.SYMBOL
         out: list[tuple[str, float, float]] = []
-        margin = 1.0
+        margins: list[float] = []
         for symbol in t.iterate_level(it, level):
             try:
                 ch = symbol.GetUTF8Text(level).strip()
@@ -134,12 +142,12 @@ class ResidentEngine:
                 if not ch:
                     continue
                 x = (box[0] + box[2]) / 2 if box else 0.0
+                margin = _margin(symbol.GetChoiceIterator())
                 out.append((ch, symbol.Confidence(level) / 100.0, x))
-                if ch not in ("-", "."):
-                    margin = min(margin, _margin(symbol.GetChoiceIterator()))
+                margins.append(margin)
             except RuntimeError:  # an empty symbol slot
                 continue
-        return tuple(out), margin
+        return tuple(out), tuple(margins)
 
 
 def _margin(choices: object) -> float:
@@ -185,4 +193,6 @@ class SubprocessEngine:
                       for i, ch in enumerate(w)]
         confs = [c for ch, c, _ in chars if ch not in ("-", ".")]
         text = "".join(ch for ch, _, _ in chars)
-        return LineRead(text, min(confs) if confs else 0.0, tuple(chars))
+        # No runner-up choices through the command line: margins unknown (0), so no read
+        # of this engine is sure alone; a second preprocessing always confirms it.
+        return LineRead(text, min(confs) if confs else 0.0, tuple(chars), (0.0,) * len(chars))

@@ -27,7 +27,7 @@ import numpy as np
 
 from domain.plate_candidates import Candidate, clean, vn_candidates
 from edge.reader.base import Frame, FrameRead, ImageError
-from edge.reader.chinese import MAX_COST, read_cn
+from edge.reader.chinese import MAX_COST, read_cn, tail_stats
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
     LineEngine,
@@ -47,6 +47,8 @@ ACCEPT = 0.75
 SURE = 0.7
 #: ... and no character's runner-up within this of it (LSTM choice confidences, 0..1).
 MARGIN = 0.2
+CN_SURE = False
+STOP_AGREED = True
 EXPERIMENT = False
 #: Candidates whose character count is this close to a plate's are read as soon as they
 #: are segmented, at most EAGER_READS of them; the rest wait for the ranking.
@@ -69,6 +71,7 @@ class _Read:
     sure: bool = False  # one read may stand alone (see TesseractPlateReader._graded)
     fits: bool = True  # as many characters as the segmentation found blobs
     margin: float = 0.0  # smallest lead of a character over its runner-up
+    agreed: bool = False  # two preprocessings read the same plate
 
 
 class TesseractPlateReader:
@@ -95,7 +98,7 @@ class TesseractPlateReader:
                 continue
             if best is None or got.conf > best[0].conf:
                 best = (got, quad, crop)
-            if got.conf >= ACCEPT and got.cand.cost == 0:
+            if got.cand.cost == 0 and (got.conf >= ACCEPT or (got.agreed and STOP_AGREED)):
                 break
         ms = (time.perf_counter() - started) * 1000
         if best is None or best[0].conf < MIN_CONFIDENCE:
@@ -143,20 +146,20 @@ class TesseractPlateReader:
         (adaptive threshold) breaks the tie. A read that no second preprocessing confirms is
         capped at LONE, below what may be acted on alone (consensus can still confirm it).
         """
-        glyph: dict[str, tuple[str, float]] = {}
-        first = self._read_lines(lines, "gray", glyph)
+        cache: dict[str, object] = {}  # chi_sim reads of this candidate
+        first = self._read_lines(lines, "gray", cache)
         if first is not None and first.sure:
             return first
         if first is None and EXPERIMENT:
             return None
-        reads = [r for r in (first, self._read_lines(lines, "binary", glyph)) if r]
+        reads = [r for r in (first, self._read_lines(lines, "binary", cache)) if r]
         if not reads:
             return None
         if len(reads) < 2 or reads[0].cand.plate != reads[1].cand.plate:
             # Undecided (the binary image read 0 as 6, say): a third, differently binarised
             # image breaks the tie (a rescaled grey one is not independent: it repeats the
             # grey image's mistakes, measured on the regression set).
-            third = self._read_lines(lines, "adaptive", glyph)
+            third = self._read_lines(lines, "adaptive", cache)
             reads += [third] if third is not None else []
         for i, a in enumerate(reads):
             for b in reads[i + 1:]:
@@ -171,13 +174,13 @@ class TesseractPlateReader:
                     # read saw another plate (measured: binary and adaptive agreeing on
                     # 12R33432 against grey's right 12R34325 at 0.94).
                     cap = (0.99 if len(reads) < 3 else CONTESTED) if top.fits else UNFIT
-                    return replace(top, conf=min(cap, 1 - doubt))
+                    return replace(top, conf=min(cap, 1 - doubt), agreed=True)
         top = max(reads, key=lambda r: r.conf)
         if top.cand.cost and top.conf < LONE:
             return None  # repaired, doubtful and unconfirmed: more likely wrong than right
         return replace(top, conf=min(top.conf, LONE))
 
-    def _read_lines(self, lines: Lines, variant: str, glyph: dict[str, tuple[str, float]]
+    def _read_lines(self, lines: Lines, variant: str, cache: dict[str, object]
                     ) -> _Read | None:
         images = lines.binary if variant == "binary" else lines.gray
         if variant == "adaptive":  # a local threshold: other pixels, other mistakes
@@ -187,8 +190,11 @@ class TesseractPlateReader:
         line, starts = joined(images)
         got = self._engine.read(line, script="latin")
         texts = ["" for _ in images]
-        for ch, _, x in got.chars:
-            texts[sum(x >= s for s in starts)] += ch
+        rows: list[list[tuple[float, float]]] = [[] for _ in images]  # letters' conf, margin
+        for (ch, c, x), m in zip(got.chars, got.margins, strict=False):
+            row = sum(x >= s for s in starts)
+            texts[row] += ch
+            rows[row] += [(c, m)] * len(clean(ch))
         raw, conf = "/".join(texts), got.conf
         text = clean("".join(texts))
         # A row of digits only (a painted phone number, a hotline) becomes a "plate" only by
@@ -201,18 +207,25 @@ class TesseractPlateReader:
         vn = cands[0] if cands else None
         if vn is not None and vn.cost == 0 and _vn_rows_fit(lines, texts):
             return self._graded(lines, vn, conf, raw, got.margin)
-        cn = read_cn(self._engine, lines, images, texts, conf, glyph)
+        cn = read_cn(self._engine, lines, images, texts, 1.0, cache)
         if cn is not None and (vn is None or cn[0].cost <= vn.cost):
-            return self._graded(lines, cn[0], cn[1], cn[2])
+            cand, cn_conf, cn_raw, agree = cn
+            tail_conf, tail_margin = tail_stats(rows, cand, lines.layout == "2-line")
+            if agree:
+                cn_conf = min(cn_conf, tail_conf)
+            elif lines.layout == "1-line":
+                cn_conf = min(cn_conf, 0.7 * tail_conf)
+            return self._graded(lines, cand, cn_conf, cn_raw, tail_margin,
+                                trusted=agree and CN_SURE)
         return None if vn is None else self._graded(lines, vn, conf, raw)
 
     def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str,
-                margin: float = 0.0) -> _Read:
+                margin: float = 0.0, *, trusted: bool = True) -> _Read:
         """The read with its confidence; ``sure`` when one read alone may be trusted."""
         conf = _discount(conf, cand)
         blobs = lines.chars - len(cand.plate)  # CN: the province may be 0-3 blobs
         fits = blobs == 0 if cand.country == "VN" else -1 <= blobs <= 2
-        sure = cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
+        sure = trusted and cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
         return _Read(cand, conf, raw, lines.layout, sure, fits, margin)
 
 
