@@ -21,6 +21,9 @@ from edge.reader.base import Frame
 
 TEXT_HEIGHT = 60
 WORK_HEIGHT = 120
+#: Fewer characters than this under one global threshold: retry with the light evened out.
+FLAT_RETRY = 6
+_FLAT_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31))
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +185,32 @@ def _shear(img: np.ndarray, slope: float) -> np.ndarray:
                       np.uint8)
 
 
+_Found = tuple[int, list[list[tuple[int, int, int, int]]], np.ndarray, np.ndarray]
+
+
+def _binarised(gray: np.ndarray, *, flat: bool) -> _Found | None:
+    """Character rows of the polarity (dark or light text) that finds more characters.
+
+    ``flat``: each polarity is first divided by its background (a closing wider than a
+    stroke removes the characters, leaving the light falling on the plate), so one
+    threshold fits both ends of an unevenly lit plate.
+    """
+    best: _Found | None = None
+    for dark_text in (True, False):
+        g = gray if dark_text else 255 - gray
+        if flat:
+            background = cv2.morphologyEx(g, cv2.MORPH_CLOSE, _FLAT_KERNEL).astype(np.float32)
+            g = np.clip(g.astype(np.float32) * 255.0 / np.maximum(background, 1.0), 0,
+                        255).astype(np.uint8)
+        blur = cv2.GaussianBlur(g, (3, 3), 0)
+        _, mask = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        rows = _rows(_components(mask))
+        n = sum(len(r) for r in rows)
+        if rows and (best is None or n > best[0]):
+            best = (n, rows, g, mask)
+    return best
+
+
 def segment(crop: Frame) -> Lines | None:
     """Rows of characters in a plate crop, or ``None`` when it holds no plate-like text."""
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
@@ -192,15 +221,13 @@ def segment(crop: Frame) -> Lines | None:
     if hi - lo < 12:
         return None
     gray = np.clip((gray.astype(np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
-    best: tuple[int, list[list[tuple[int, int, int, int]]], np.ndarray, np.ndarray] | None = None
-    for dark_text in (True, False):
-        g = gray if dark_text else 255 - gray
-        blur = cv2.GaussianBlur(g, (3, 3), 0)
-        _, mask = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-        rows = _rows(_components(mask))
-        n = sum(len(r) for r in rows)
-        if rows and (best is None or n > best[0]):
-            best = (n, rows, g, mask)
+    best = _binarised(gray, flat=False)
+    if best is None or best[0] < FLAT_RETRY:
+        # Light falling unevenly (a headlight's glare on one end, night on the other) puts
+        # one global threshold above half the characters: even the light out and retry.
+        flat = _binarised(gray, flat=True)
+        if flat is not None and (best is None or flat[0] > best[0]):
+            best = flat
     if best is None or best[0] < 4:
         return None
     n, rows, g, mask = best
