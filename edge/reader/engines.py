@@ -44,6 +44,8 @@ class LineRead:
     chars: tuple[tuple[str, float, float], ...] = ()
     #: Each character's lead over its runner-up (0..1), as ``chars``.
     margins: tuple[float, ...] = ()
+    #: Each character's LSTM choices (text, confidence 0..1), best first, as ``chars``.
+    alts: tuple[tuple[tuple[str, float], ...], ...] = ()
 
     @property
     def margin(self) -> float:
@@ -112,21 +114,23 @@ class ResidentEngine:
         api = self._get(script)
         api.SetImage(Image.fromarray(img))  # type: ignore[attr-defined]
         text = api.GetUTF8Text().strip()  # type: ignore[attr-defined]
-        chars, margins = self._symbols(api)
+        chars, alts = self._symbols(api)
         confs = [c for ch, c, _ in chars if ch not in ("-", ".")]
-        return LineRead(text, line_conf(confs), chars, margins)
+        margins = tuple(_margin(ch, a) for (ch, _, _), a in zip(chars, alts, strict=True))
+        return LineRead(text, line_conf(confs), chars, margins, alts)
 
     def glyph(self, img: Frame) -> tuple[str, float]:
         got = self.read(img, script="glyph")  # type: ignore[arg-type]
         return got.text.strip(), got.conf
 
-    def _symbols(self, api: object
-                 ) -> tuple[tuple[tuple[str, float, float], ...], tuple[float, ...]]:
-        """Each character (text, confidence, x centre) and its margin over its runner-up.
+    def _symbols(self, api: object) -> tuple[tuple[tuple[str, float, float], ...],
+                                             tuple[tuple[tuple[str, float], ...], ...]]:
+        """Each character (text, confidence, x centre) and its LSTM choices, best first.
 
-        Why the margin: the LSTM's confidence in its chosen character can be high while a
+        Why the choices: the LSTM's confidence in its chosen character can be high while a
         runner-up is nearly as likely (9 at 0.94 with 5 close behind, measured on a plate
-        whose 7 was read as 1); the gap between the two best choices shows that doubt.
+        whose 7 was read as 1); the gap between the two best choices shows that doubt, and
+        a letter among the choices of a slot that must hold a letter is evidence for it.
         """
         t = self._tesserocr
         it = api.GetIterator()  # type: ignore[attr-defined]
@@ -134,7 +138,7 @@ class ResidentEngine:
             return (), ()
         level = t.RIL.SYMBOL
         out: list[tuple[str, float, float]] = []
-        margins: list[float] = []
+        alts: list[tuple[tuple[str, float], ...]] = []
         for symbol in t.iterate_level(it, level):
             try:
                 ch = symbol.GetUTF8Text(level).strip()
@@ -142,20 +146,22 @@ class ResidentEngine:
                 if not ch:
                     continue
                 x = (box[0] + box[2]) / 2 if box else 0.0
-                margin = _margin(symbol.GetChoiceIterator())
+                choices = sorted(((c.GetUTF8Text(), c.Confidence() / 100.0)
+                                  for c in symbol.GetChoiceIterator()), key=lambda a: -a[1])
                 out.append((ch, symbol.Confidence(level) / 100.0, x))
-                margins.append(margin)
+                alts.append(tuple(choices))
             except RuntimeError:  # an empty symbol slot
                 continue
-        return tuple(out), tuple(margins)
+        return tuple(out), tuple(alts)
 
 
-def _margin(choices: object) -> float:
-    """Lead of the best choice over the second (0..1), from LSTM choice confidences."""
-    confs = sorted((c.Confidence() for c in choices), reverse=True)  # type: ignore[attr-defined]
-    if not confs:
+def _margin(chosen: str, choices: tuple[tuple[str, float], ...]) -> float:
+    """Lead of the chosen character over the best other choice (0..1; 0 when another
+    choice is likelier or the chosen one is not among the choices)."""
+    own = max((c for t, c in choices if t == chosen), default=None)
+    if own is None:
         return 0.0
-    return max(0.0, (confs[0] - (confs[1] if len(confs) > 1 else 0.0)) / 100.0)
+    return max(0.0, own - max((c for t, c in choices if t != chosen), default=0.0))
 
 
 class SubprocessEngine:

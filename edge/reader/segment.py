@@ -33,6 +33,7 @@ class Lines:
     binary: list[Frame]  # per row: cleaned binary (components only), same geometry
     chars: int  # character-like components found
     row_chars: tuple[int, ...] = ()  # character-like components per row
+    evened: bool = False  # found only after evening out the light (see segment)
     lead: int = 0  # x in the first row's images where its ink starts (the province glyph)
 
 
@@ -221,13 +222,13 @@ def segment(crop: Frame) -> Lines | None:
     if hi - lo < 12:
         return None
     gray = np.clip((gray.astype(np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
-    best = _binarised(gray, flat=False)
+    best, evened = _binarised(gray, flat=False), False
     if best is None or best[0] < FLAT_RETRY:
         # Light falling unevenly (a headlight's glare on one end, night on the other) puts
         # one global threshold above half the characters: even the light out and retry.
         flat = _binarised(gray, flat=True)
         if flat is not None and (best is None or flat[0] > best[0]):
-            best = flat
+            best, evened = flat, True
     if best is None or best[0] < 4:
         return None
     n, rows, g, mask = best
@@ -242,4 +243,4 @@ def segment(crop: Frame) -> Lines | None:
         rows, layout = [rows[0]], "1-line"
     cuts = [_cut(g, mask, row, extend_left=i == 0) for i, row in enumerate(rows)]
     return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
-                 tuple(len(r) for r in rows), cuts[0][2])
+                 tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened)
