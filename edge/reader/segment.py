@@ -38,7 +38,8 @@ class Lines:
 
 
 def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
-    """The rows side by side in one line image, with the x where each later row starts.
+    """The rows side by side in one line image, with the x where each later row's part
+    begins (the middle of the gap before it).
 
     Why: one Tesseract call per plate instead of one per row (the call, not the pixels,
     is what costs); a gap as wide as two characters keeps the rows' texts apart, and the
@@ -57,8 +58,10 @@ def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
                                                cv2.BORDER_CONSTANT, value=255), np.uint8)
         if i:
             parts.append(gap)
+            # The middle of the gap: the LSTM places a character only roughly, and one
+            # at a row's very start may be put a little inside the gap.
+            starts.append(x + gap.shape[1] / 2)
             x += gap.shape[1]
-            starts.append(float(x))
         parts.append(padded)
         x += padded.shape[1]
     return np.asarray(np.hstack(parts), np.uint8), starts
