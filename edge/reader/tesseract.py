@@ -26,20 +26,21 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean, vn_candidates
-from domain.plates import VN_SERIES
 from edge.reader.base import Frame, FrameRead, ImageError
-from edge.reader.chinese import MAX_COST, read_cn, tail_stats
+from edge.reader.chinese import MAX_COST, province_confirmed, read_cn, tail_stats
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
     LineEngine,
-    LineRead,
     ResidentEngine,
     SubprocessEngine,
 )
 from edge.reader.localise import candidates, rectify
+from edge.reader.rules import discount, series_from_choices, vn_rows_fit, words
 from edge.reader.segment import Lines, joined, segment
 
 MAX_PIXELS = 40_000_000
+#: From this confidence on a read may be acted on alone (the band the benchmark checks).
+ACT = 0.8
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
 MIN_CONFIDENCE = 0.3
 #: A read this confident with no repair ends the search early.
@@ -49,13 +50,6 @@ ACCEPT = 0.75
 SURE = 0.7
 #: ... and no character's runner-up within this of it (LSTM choice confidences, 0..1).
 MARGIN = 0.2
-CN_SURE = False
-STOP_AGREED = True
-#: Least LSTM choice confidence for a series letter offered behind a digit.
-SERIES_ALT = 0.3
-VN_SERIES_LETTERS = frozenset(VN_SERIES + "R")
-#: A first read with fewer digits than this that fits no plate is not read again.
-HOPELESS = 2
 #: Candidates whose character count is this close to a plate's are read as soon as they
 #: are segmented, at most EAGER_READS of them; the rest wait for the ranking.
 EAGER = 1
@@ -104,7 +98,7 @@ class TesseractPlateReader:
                 continue
             if best is None or got.conf > best[0].conf:
                 best = (got, quad, crop)
-            if got.cand.cost == 0 and (got.conf >= ACCEPT or (got.agreed and STOP_AGREED)):
+            if got.cand.cost == 0 and (got.conf >= ACCEPT or got.agreed):
                 break
         ms = (time.perf_counter() - started) * 1000
         if best is None or best[0].conf < MIN_CONFIDENCE:
@@ -156,7 +150,7 @@ class TesseractPlateReader:
         first = self._read_lines(lines, "gray", cache)
         if first is not None and first.sure:
             return first
-        if first is None and _words(str(cache.get("text", ""))):
+        if first is None and words(str(cache.get("text", ""))):
             return None  # painted words, not a plate misread: other preprocessings won't help
         reads = [r for r in (first, self._read_lines(lines, "binary", cache)) if r]
         if not reads:
@@ -180,7 +174,12 @@ class TesseractPlateReader:
                     # read saw another plate (measured: binary and adaptive agreeing on
                     # 12R33432 against grey's right 12R34325 at 0.94).
                     cap = (0.99 if len(reads) < 3 else CONTESTED) if top.fits else UNFIT
-                    return replace(top, conf=min(cap, 1 - doubt), agreed=True)
+                    conf = min(cap, 1 - doubt)
+                    if (top.cand.country == "CN" and conf >= ACT
+                            and not province_confirmed(self._engine, lines, cache,
+                                                       top.cand.plate[0])):
+                        conf = ACT - 0.01
+                    return replace(top, conf=conf, agreed=True)
         top = max(reads, key=lambda r: r.conf)
         if (top.cand.cost and top.conf < LONE) or lines.evened:
             # Repaired, doubtful and unconfirmed: more likely wrong than right. A crop whose
@@ -212,13 +211,13 @@ class TesseractPlateReader:
         # letter read as a digit (S as 8) is then lost too; a wrong plate is worse than none.
         # Two rows shaped like a plate's (3-4 over 4-5) are evidence enough to repair.
         digits_only = text.isdigit() and not (lines.layout == "2-line"
-                                              and _vn_rows_fit(lines, texts))
+                                              and vn_rows_fit(lines, texts))
         if digits_only and lines.layout == "1-line":
-            cands = _series_from_choices(got, text)
+            cands = series_from_choices(got, text)
         else:
             cands = [] if digits_only else [c for c in vn_candidates(text) if c.cost <= MAX_COST]
         vn = cands[0] if cands else None
-        if vn is not None and vn.cost == 0 and _vn_rows_fit(lines, texts):
+        if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
             return self._graded(lines, vn, conf, raw, got.margin)
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache)
         if cn is not None and (vn is None or cn[0].cost <= vn.cost):
@@ -229,64 +228,17 @@ class TesseractPlateReader:
             elif lines.layout == "1-line":
                 cn_conf = min(cn_conf, 0.7 * tail_conf)
             return self._graded(lines, cand, cn_conf, cn_raw, tail_margin,
-                                trusted=agree and CN_SURE)
+                                trusted=False)  # the province: see province_confirmed
         return None if vn is None else self._graded(lines, vn, conf, raw)
 
     def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str,
                 margin: float = 0.0, *, trusted: bool = True) -> _Read:
         """The read with its confidence; ``sure`` when one read alone may be trusted."""
-        conf = _discount(conf, cand)
+        conf = discount(conf, cand)
         blobs = lines.chars - len(cand.plate)  # CN: the province may be 0-3 blobs
         fits = blobs == 0 if cand.country == "VN" else -1 <= blobs <= 2
         sure = trusted and cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
         return _Read(cand, conf, raw, lines.layout, sure, fits, margin)
-
-
-def _series_from_choices(got: LineRead, text: str) -> list[Candidate]:
-    """A one-line row of digits only, made a VN plate by a letter the LSTM itself offered
-    for the series slot (the third character), at a confidence of at least SERIES_ALT.
-
-    Why: a series letter read as a digit (T as 7, G as 6, U as 0) left such a plate
-    unread, since inventing the letter would turn painted phone numbers into plates; a
-    letter among the model's own choices for that very character is evidence, not
-    invention (measured: T 0.80 behind 7, G 0.55, U 0.90). Counted as a correction.
-    """
-    alts = [a for (ch, _, _), a in zip(got.chars, got.alts, strict=False) if clean(ch)]
-    if len(alts) != len(text):
-        return []
-    out: list[Candidate] = []
-    for i in (2, 3):  # after the province digits, or after one stray leading character
-        letters = [t for t, c in alts[i] if t in VN_SERIES_LETTERS and c >= SERIES_ALT
-                   ] if i < len(alts) else []
-        for letter in letters[:1]:
-            fixed = text[:i] + letter + text[i + 1:]
-            out += [Candidate(c.plate, c.country, c.corrections + 1, c.trimmed)
-                    for c in vn_candidates(fixed) if c.cost + 1 <= MAX_COST]
-    return sorted(out, key=lambda c: (c.cost, c.trimmed, c.plate))
-
-
-def _words(text: str) -> bool:
-    """A read of painted words (a company name): letters, hardly any digits.
-
-    Why: a plate misread by one preprocessing still shows its digits (a VN plate has five
-    or more, nine in ten Chinese tails two or more), so a read with four or more letters
-    and under HOPELESS digits is a sign, not a plate, and is not read again (measured on
-    seed 999: no exact read lost, 15-20% fewer calls). A read of almost nothing (a dark
-    image) may still be a plate another preprocessing shows.
-    """
-    digits = sum(ch.isdigit() for ch in text)
-    return digits < HOPELESS and len(text) - digits >= 4
-
-
-def _vn_rows_fit(lines: Lines, texts: list[str]) -> bool:
-    """A 2-line VN plate has its province and series on the top row only."""
-    if lines.layout == "1-line" or len(texts) < 2:
-        return True
-    return 3 <= len(clean(texts[0])) <= 4
-
-
-def _discount(conf: float, cand: Candidate) -> float:
-    return conf * (0.8 ** cand.corrections) * (0.85 ** cand.trimmed)
 
 
 def _check(frame: object) -> None:
