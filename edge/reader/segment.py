@@ -23,6 +23,8 @@ TEXT_HEIGHT = 60
 WORK_HEIGHT = 120
 #: Fewer characters than this under one global threshold: retry with the light evened out.
 FLAT_RETRY = 6
+#: Least character height (share of the crop's) when nothing taller was found.
+SMALL_TEXT = 0.13
 _FLAT_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31))
 
 
@@ -67,7 +69,8 @@ def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
     return np.asarray(np.hstack(parts), np.uint8), starts
 
 
-def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+def _components(mask: np.ndarray, low: float = 0.18) -> list[tuple[int, int, int, int]]:
+    """Character-like blobs: ``low`` is the least character height, as a share of the crop's."""
     h, w = mask.shape
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
@@ -75,7 +78,7 @@ def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
         x, y, bw, bh, area = (int(v) for v in stats[i])
         if x <= 0 or y <= 0 or x + bw >= w or y + bh >= h:
             continue  # touches the crop edge: border, bumper, background
-        if not 0.18 * h <= bh <= 0.9 * h or bw > 0.35 * w or bw > 2.0 * bh:
+        if not low * h <= bh <= 0.9 * h or bw > 0.35 * w or bw > 2.0 * bh:
             continue
         if area < 0.15 * bw * bh:
             continue
@@ -192,7 +195,7 @@ def _shear(img: np.ndarray, slope: float) -> np.ndarray:
 _Found = tuple[int, list[list[tuple[int, int, int, int]]], np.ndarray, np.ndarray]
 
 
-def _binarised(gray: np.ndarray, *, flat: bool) -> _Found | None:
+def _binarised(gray: np.ndarray, *, flat: bool, low: float = 0.18) -> _Found | None:
     """Character rows of the polarity (dark or light text) that finds more characters.
 
     ``flat``: each polarity is first divided by its background (a closing wider than a
@@ -208,7 +211,7 @@ def _binarised(gray: np.ndarray, *, flat: bool) -> _Found | None:
                         255).astype(np.uint8)
         blur = cv2.GaussianBlur(g, (3, 3), 0)
         _, mask = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-        rows = _rows(_components(mask))
+        rows = _rows(_components(mask, low))
         n = sum(len(r) for r in rows)
         if rows and (best is None or n > best[0]):
             best = (n, rows, g, mask)
@@ -232,13 +235,20 @@ def segment(crop: Frame) -> Lines | None:
         flat = _binarised(gray, flat=True)
         if flat is not None and (best is None or flat[0] > best[0]):
             best, evened = flat, True
+    low = 0.18
     if best is None or best[0] < 4:
-        return None
+        # A quad much taller than its plate (a plate on a panel of the same colour): the
+        # characters are under a fifth of the crop's height; allow smaller ones, only here
+        # (everywhere, smaller blobs join rows of noise on crops that read as they are).
+        low = SMALL_TEXT
+        best = _binarised(gray, flat=False, low=low)
+        if best is None or best[0] < 4:
+            return None
     n, rows, g, mask = best
     slope = _slope(max(rows, key=len))
     if abs(slope) > 0.02:  # text still slanted after rectification (tilt plus perspective)
         g, mask = _shear(g, slope), _shear(mask, slope)
-        again = _rows(_components(mask))
+        again = _rows(_components(mask, low))
         if sum(len(r) for r in again) >= n:
             n, rows = sum(len(r) for r in again), again
     layout: Literal["1-line", "2-line"] = "2-line" if len(rows) == 2 else "1-line"
