@@ -27,7 +27,7 @@ PROBE_PROVINCE = "桂"
 GLYPH_WIDTH = 1.2
 
 #: A glyph read alone is forced into a province (the whitelist): below this it may be
-#: anything, a clutter letter or a bolt (measured: plate-free frames read as 吉 at 0.7).
+#: anything, a clutter letter or a bolt (it named 吉 on a plate-free test frame).
 GLYPH_SURE = 0.9
 
 #: The plate, its confidence, the raw reads, and whether chi_sim's tail agrees with eng's.
@@ -102,7 +102,7 @@ def province_confirmed(engine: LineEngine, lines: Lines, cache: dict[str, object
     """Whether the glyph read alone names the same province as the row read did.
 
     Why before a Chinese read may be acted on alone: chi_sim reading the row names a wrong
-    province with high confidence now and then (吉 for 粤 at 0.94, measured), and the
+    province with high confidence now and then (吉 for 粤 at 0.94 on a generated frame), and the
     letters' agreement between preprocessings says nothing about the province (they share
     one chi_sim read). The glyph alone is a second, different look at it.
     """
