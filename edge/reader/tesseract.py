@@ -174,6 +174,10 @@ class TesseractPlateReader:
                     # read saw another plate (measured: binary and adaptive agreeing on
                     # 12R33432 against grey's right 12R34325 at 0.94).
                     cap = (0.99 if len(reads) < 3 else CONTESTED) if top.fits else UNFIT
+                    if max(a.margin, b.margin) < MARGIN:
+                        # Both hesitated between two characters somewhere: agreeing on the
+                        # same guess is weak evidence (measured: 36C65666 for 36C65866).
+                        cap = min(cap, CONTESTED)
                     conf = min(cap, 1 - doubt)
                     if (top.cand.country == "CN" and conf >= ACT
                             and not province_confirmed(self._engine, lines, cache,
