@@ -211,9 +211,9 @@ class TesseractPlateReader:
         text = clean("".join(texts))
         cache.setdefault("text", text)
         # A row of digits only (a painted phone number, a hotline) becomes a "plate" only by
-        # inventing its series letter: refuse that on one line, even though a real series
-        # letter read as a digit (S as 8) is then lost too; a wrong plate is worse than none.
-        # Two rows shaped like a plate's (3-4 over 4-5) are evidence enough to repair.
+        # inventing its series letter: on one line that is refused unless the LSTM itself
+        # offered a letter for the series slot (rules.series_from_choices); a wrong plate is
+        # worse than none. Two rows shaped like a plate's (3-4 over 4-5) are evidence enough.
         digits_only = text.isdigit() and not (lines.layout == "2-line"
                                               and vn_rows_fit(lines, texts))
         if digits_only and lines.layout == "1-line":
@@ -223,6 +223,7 @@ class TesseractPlateReader:
         vn = cands[0] if cands else None
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
             return self._graded(lines, vn, conf, raw, got.margin)
+        # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache)
         if cn is not None and (vn is None or cn[0].cost <= vn.cost):
             cand, cn_conf, cn_raw, agree = cn
