@@ -1,4 +1,4 @@
-"""Tesseract engines behind one tiny interface: read one text line, get text and confidence.
+"""Tesseract engines behind one tiny interface: read one text line, get text and confidences.
 
 Why two: ``resident`` keeps libtesseract and its LSTM models loaded in this
 process (tesserocr; ~5-12 ms per plate line measured here) and is the hot path;
@@ -6,13 +6,18 @@ process (tesserocr; ~5-12 ms per plate line measured here) and is the hot path;
 and is kept as the baseline and as a fallback where the wheel is missing.
 
 Two scripts: ``latin`` (eng, whitelist of plate letters and digits) and ``cjk``
-(chi_sim, whitelist of the province characters plus letters and digits) which
-reads the Chinese province character with the rest of its line.
+(chi_sim). ``glyph`` reads one Chinese province character alone (single-character
+mode, whitelist of the province characters): the glyph is cut out by the
+segmentation, so chi_sim does not have to find it in a line of Latin letters.
+
+Why the dictionaries are off (``load_system_dawg``/``load_freq_dawg`` = 0): a plate is
+not a word, and the word lists pull the LSTM's beam toward English spellings.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
@@ -25,16 +30,52 @@ Script = Literal["latin", "cjk"]
 LATIN_WHITELIST = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ-."
 CJK_WHITELIST = CN_PROVINCES + "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 DEFAULT_TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"
+#: Init-only variables: plates are not words (see the module docstring).
+_INIT_VARIABLES = {"load_system_dawg": "0", "load_freq_dawg": "0", "lstm_choice_mode": "2"}
+
+
+@dataclass(frozen=True, slots=True)
+class LineRead:
+    """One Tesseract read: the text, its confidence 0..1 and each character's
+    (text, confidence 0..1, x centre in the image) for telling rows apart and doubting."""
+
+    text: str
+    conf: float
+    chars: tuple[tuple[str, float, float], ...] = ()
+    #: Each character's lead over its runner-up (0..1), as ``chars``.
+    margins: tuple[float, ...] = ()
+    #: Each character's LSTM choices (text, confidence 0..1), best first, as ``chars``.
+    alts: tuple[tuple[tuple[str, float], ...], ...] = ()
+
+    @property
+    def margin(self) -> float:
+        """The smallest lead of a letter or digit over its runner-up (0.0 when unknown)."""
+        got = [m for (ch, _, _), m in zip(self.chars, self.margins, strict=False)
+               if ch not in ("-", ".")]
+        return min(got) if got else 0.0
 
 
 class LineEngine(Protocol):
-    def line(self, img: Frame, *, script: Script = "latin") -> tuple[str, float]:
-        """Text of one line (grey image, dark text on light) and its confidence 0..1."""
+    def read(self, img: Frame, *, script: Script = "latin") -> LineRead:
+        """One line (grey image, dark text on light)."""
+        ...
+
+    def glyph(self, img: Frame) -> tuple[str, float]:
+        """One Chinese province character alone, and its confidence 0..1."""
         ...
 
 
+def line_conf(confs: list[float]) -> float:
+    """Blend of the lowest and the mean character confidence (0..1): one doubtful character
+    makes a doubtful plate, and ``MeanTextConf`` reports 0 for many perfect reads under a
+    whitelist."""
+    if not confs:
+        return 0.0
+    return max(0.0, min(1.0, 0.5 * min(confs) + 0.5 * float(np.mean(confs))))
+
+
 class ResidentEngine:
-    """tesserocr with the models loaded once; the CJK model is loaded on first need."""
+    """tesserocr with the models loaded once; the CJK models are loaded on first need."""
 
     def __init__(self, tessdata: str) -> None:
         # Read by libtesseract's OpenMP when the API is created: one thread per call is
@@ -44,45 +85,83 @@ class ResidentEngine:
 
         self._tesserocr = tesserocr
         self._tessdata = tessdata
-        self._apis: dict[Script, object] = {"latin": self._api("eng", LATIN_WHITELIST)}
+        self._apis: dict[str, object] = {"latin": self._api("eng", LATIN_WHITELIST,
+                                                            tesserocr.PSM.SINGLE_LINE)}
 
-    def _api(self, lang: str, whitelist: str) -> object:
+    def _api(self, lang: str, whitelist: str, psm: int) -> object:
         t = self._tesserocr
-        # chi_sim in SINGLE_LINE mode returns nothing for many "province + letter" rows with a
-        # wide gap; RAW_LINE (no layout analysis) reads them (measured on generated plates).
-        psm = t.PSM.SINGLE_LINE if lang == "eng" else t.PSM.RAW_LINE
-        api = t.PyTessBaseAPI(path=self._tessdata, lang=lang, psm=psm, oem=t.OEM.LSTM_ONLY)
+        path = self._tessdata.rstrip("/") + "/"
+        api = t.PyTessBaseAPI(init=False)
+        api.InitFull(path=path, lang=lang, oem=t.OEM.LSTM_ONLY, variables=_INIT_VARIABLES)
+        api.SetPageSegMode(psm)
         api.SetVariable("tessedit_char_whitelist", whitelist)
         return api
 
-    def line(self, img: Frame, *, script: Script = "latin") -> tuple[str, float]:
+    def _get(self, key: str) -> object:
+        api = self._apis.get(key)
+        if api is None:
+            t = self._tesserocr
+            # chi_sim in SINGLE_LINE mode returns nothing for many "province + letter" rows
+            # with a wide gap; RAW_LINE (no layout analysis) reads them.
+            api = self._apis[key] = (
+                self._api("chi_sim", CJK_WHITELIST, t.PSM.RAW_LINE) if key == "cjk"
+                else self._api("chi_sim", CN_PROVINCES, t.PSM.SINGLE_CHAR))
+        return api
+
+    def read(self, img: Frame, *, script: Script = "latin") -> LineRead:
         from PIL import Image
 
-        api = self._apis.get(script)
-        if api is None:
-            api = self._apis[script] = self._api("chi_sim", CJK_WHITELIST)
+        api = self._get(script)
         api.SetImage(Image.fromarray(img))  # type: ignore[attr-defined]
         text = api.GetUTF8Text().strip()  # type: ignore[attr-defined]
-        return text, self._symbol_confidence(api)
+        chars, alts = self._symbols(api)
+        confs = [c for ch, c, _ in chars if ch not in ("-", ".")]
+        margins = tuple(_margin(ch, a) for (ch, _, _), a in zip(chars, alts, strict=True))
+        return LineRead(text, line_conf(confs), chars, margins, alts)
 
-    def _symbol_confidence(self, api: object) -> float:
-        """Lowest per-character confidence (0..1): one doubtful character makes a doubtful
-        plate, and ``MeanTextConf`` reports 0 for many perfect reads under a whitelist."""
+    def glyph(self, img: Frame) -> tuple[str, float]:
+        got = self.read(img, script="glyph")  # type: ignore[arg-type]
+        return got.text.strip(), got.conf
+
+    def _symbols(self, api: object) -> tuple[tuple[tuple[str, float, float], ...],
+                                             tuple[tuple[tuple[str, float], ...], ...]]:
+        """Each character (text, confidence, x centre) and its LSTM choices, best first.
+
+        Why the choices: the LSTM's confidence in its chosen character can be high while a
+        runner-up is nearly as likely (9 at 0.94 with 5 close behind, measured on a plate
+        whose 7 was read as 1); the gap between the two best choices shows that doubt, and
+        a letter among the choices of a slot that must hold a letter is evidence for it.
+        """
         t = self._tesserocr
         it = api.GetIterator()  # type: ignore[attr-defined]
         if it is None:
-            return 0.0
+            return (), ()
         level = t.RIL.SYMBOL
-        confs: list[float] = []
+        out: list[tuple[str, float, float]] = []
+        alts: list[tuple[tuple[str, float], ...]] = []
         for symbol in t.iterate_level(it, level):
             try:
-                if symbol.GetUTF8Text(level).strip() not in ("", "-", "."):
-                    confs.append(symbol.Confidence(level))
+                ch = symbol.GetUTF8Text(level).strip()
+                box = symbol.BoundingBox(level)
+                if not ch:
+                    continue
+                x = (box[0] + box[2]) / 2 if box else 0.0
+                choices = sorted(((c.GetUTF8Text(), c.Confidence() / 100.0)
+                                  for c in symbol.GetChoiceIterator()), key=lambda a: -a[1])
+                out.append((ch, symbol.Confidence(level) / 100.0, x))
+                alts.append(tuple(choices))
             except RuntimeError:  # an empty symbol slot
                 continue
-        if not confs:
-            return 0.0
-        return max(0.0, min(1.0, (0.5 * min(confs) + 0.5 * float(np.mean(confs))) / 100.0))
+        return tuple(out), tuple(alts)
+
+
+def _margin(chosen: str, choices: tuple[tuple[str, float], ...]) -> float:
+    """Lead of the chosen character over the best other choice (0..1; 0 when another
+    choice is likelier or the chosen one is not among the choices)."""
+    own = max((c for t, c in choices if t == chosen), default=None)
+    if own is None:
+        return 0.0
+    return max(0.0, own - max((c for t, c in choices if t != chosen), default=0.0))
 
 
 class SubprocessEngine:
@@ -91,19 +170,35 @@ class SubprocessEngine:
     def __init__(self, tessdata: str) -> None:
         self._tessdata = tessdata
 
-    def config(self, script: Script, psm: int = 7) -> str:
-        wl = LATIN_WHITELIST if script == "latin" else CJK_WHITELIST
+    def config(self, script: str, psm: int = 7) -> str:
+        wl = {"latin": LATIN_WHITELIST, "cjk": CJK_WHITELIST}.get(script, CN_PROVINCES)
         return (f"--tessdata-dir {self._tessdata} --psm {psm} --oem 1"
-                f" -c tessedit_char_whitelist={wl}")
+                f" -c tessedit_char_whitelist={wl}"
+                " -c load_system_dawg=0 -c load_freq_dawg=0")
 
-    def line(self, img: Frame, *, script: Script = "latin") -> tuple[str, float]:
+    def read(self, img: Frame, *, script: Script = "latin") -> LineRead:
+        return self._run(img, script, 7)
+
+    def glyph(self, img: Frame) -> tuple[str, float]:
+        got = self._run(img, "glyph", 10)
+        return got.text, got.conf
+
+    def _run(self, img: Frame, script: str, psm: int) -> LineRead:
         import pytesseract
 
         data = pytesseract.image_to_data(img, lang="eng" if script == "latin" else "chi_sim",
-                                         config=self.config(script),
+                                         config=self.config(script, psm),
                                          output_type=pytesseract.Output.DICT)
-        words = [(w, float(c)) for w, c in zip(data["text"], data["conf"], strict=False)
-                 if w.strip() and float(c) >= 0]
-        text = "".join(w for w, _ in words)
-        conf = min(c for _, c in words) / 100.0 if words else 0.0
-        return text, max(0.0, min(1.0, conf))
+        chars: list[tuple[str, float, float]] = []
+        for w, c, left, width in zip(data["text"], data["conf"], data["left"], data["width"],
+                                     strict=False):
+            if not w.strip() or float(c) < 0:
+                continue
+            step = float(width) / max(len(w), 1)  # word-level data: spread its characters
+            chars += [(ch, float(c) / 100.0, float(left) + step * (i + 0.5))
+                      for i, ch in enumerate(w)]
+        confs = [c for ch, c, _ in chars if ch not in ("-", ".")]
+        text = "".join(ch for ch, _, _ in chars)
+        # No runner-up choices through the command line: margins unknown (0), so no read
+        # of this engine is sure alone; a second preprocessing always confirms it.
+        return LineRead(text, min(confs) if confs else 0.0, tuple(chars), (0.0,) * len(chars))

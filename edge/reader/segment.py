@@ -21,6 +21,11 @@ from edge.reader.base import Frame
 
 TEXT_HEIGHT = 60
 WORK_HEIGHT = 120
+#: Fewer characters than this under one global threshold: retry with the light evened out.
+FLAT_RETRY = 6
+#: Least character height (share of the crop's) when nothing taller was found.
+SMALL_TEXT = 0.13
+_FLAT_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31))
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +34,43 @@ class Lines:
     gray: list[Frame]  # per row: normalised grey, dark text on light, ~60 px characters
     binary: list[Frame]  # per row: cleaned binary (components only), same geometry
     chars: int  # character-like components found
+    row_chars: tuple[int, ...] = ()  # character-like components per row
+    evened: bool = False  # found only after evening out the light (see segment)
+    lead: int = 0  # x in the first row's images where its ink starts (the province glyph)
 
 
-def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
+    """The rows side by side in one line image, with the x where each later row's part
+    begins (the middle of the gap before it).
+
+    Why: one Tesseract call per plate instead of one per row (the call, not the pixels,
+    is what costs); a gap as wide as two characters keeps the rows' texts apart, and the
+    characters' x positions say which row each came from.
+    """
+    if len(rows) == 1:
+        return rows[0], []
+    h = max(r.shape[0] for r in rows)
+    gap = np.full((h, 2 * TEXT_HEIGHT), 255, np.uint8)
+    parts: list[np.ndarray] = []
+    starts: list[float] = []
+    x = 0
+    for i, r in enumerate(rows):
+        top = (h - r.shape[0]) // 2
+        padded = np.asarray(cv2.copyMakeBorder(r, top, h - r.shape[0] - top, 0, 0,
+                                               cv2.BORDER_CONSTANT, value=255), np.uint8)
+        if i:
+            parts.append(gap)
+            # The middle of the gap: the LSTM places a character only roughly, and one
+            # at a row's very start may be put a little inside the gap.
+            starts.append(x + gap.shape[1] / 2)
+            x += gap.shape[1]
+        parts.append(padded)
+        x += padded.shape[1]
+    return np.asarray(np.hstack(parts), np.uint8), starts
+
+
+def _components(mask: np.ndarray, low: float = 0.18) -> list[tuple[int, int, int, int]]:
+    """Character-like blobs: ``low`` is the least character height, as a share of the crop's."""
     h, w = mask.shape
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
@@ -39,7 +78,7 @@ def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
         x, y, bw, bh, area = (int(v) for v in stats[i])
         if x <= 0 or y <= 0 or x + bw >= w or y + bh >= h:
             continue  # touches the crop edge: border, bumper, background
-        if not 0.18 * h <= bh <= 0.9 * h or bw > 0.35 * w or bw > 2.0 * bh:
+        if not low * h <= bh <= 0.9 * h or bw > 0.35 * w or bw > 2.0 * bh:
             continue
         if area < 0.15 * bw * bh:
             continue
@@ -107,13 +146,14 @@ def _span(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> tuple[int, in
 
 
 def _cut(gray: np.ndarray, mask: np.ndarray, row: list[tuple[int, int, int, int]],
-         extend_left: bool) -> tuple[Frame, Frame]:
+         extend_left: bool) -> tuple[Frame, Frame, int]:
     h, w = gray.shape
     y0 = int(np.median([b[1] for b in row]))
     y1 = int(np.median([b[1] + b[3] for b in row]))
     th = max(y1 - y0, 4)
     x0, x1 = _span(mask, y0, y1, min(b[0] for b in row),
                    max(b[0] + b[2] for b in row))
+    ink = x0
     if extend_left:  # a province character may be split into small parts: keep room for it
         x0 = max(0, x0 - int(0.2 * th))
     m = max(2, th // 6)
@@ -127,7 +167,8 @@ def _cut(gray: np.ndarray, mask: np.ndarray, row: list[tuple[int, int, int, int]
     pad = 12
     g = cv2.copyMakeBorder(g, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     b = cv2.copyMakeBorder(b, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-    return np.asarray(g, np.uint8), np.asarray(b, np.uint8)
+    lead = pad + round((ink - xs) * scale)
+    return np.asarray(g, np.uint8), np.asarray(b, np.uint8), lead
 
 
 def _slope(row: list[tuple[int, int, int, int]]) -> float:
@@ -151,6 +192,32 @@ def _shear(img: np.ndarray, slope: float) -> np.ndarray:
                       np.uint8)
 
 
+_Found = tuple[int, list[list[tuple[int, int, int, int]]], np.ndarray, np.ndarray]
+
+
+def _binarised(gray: np.ndarray, *, flat: bool, low: float = 0.18) -> _Found | None:
+    """Character rows of the polarity (dark or light text) that finds more characters.
+
+    ``flat``: each polarity is first divided by its background (a closing wider than a
+    stroke removes the characters, leaving the light falling on the plate), so one
+    threshold fits both ends of an unevenly lit plate.
+    """
+    best: _Found | None = None
+    for dark_text in (True, False):
+        g = gray if dark_text else 255 - gray
+        if flat:
+            background = cv2.morphologyEx(g, cv2.MORPH_CLOSE, _FLAT_KERNEL).astype(np.float32)
+            g = np.clip(g.astype(np.float32) * 255.0 / np.maximum(background, 1.0), 0,
+                        255).astype(np.uint8)
+        blur = cv2.GaussianBlur(g, (3, 3), 0)
+        _, mask = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        rows = _rows(_components(mask, low))
+        n = sum(len(r) for r in rows)
+        if rows and (best is None or n > best[0]):
+            best = (n, rows, g, mask)
+    return best
+
+
 def segment(crop: Frame) -> Lines | None:
     """Rows of characters in a plate crop, or ``None`` when it holds no plate-like text."""
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
@@ -161,26 +228,32 @@ def segment(crop: Frame) -> Lines | None:
     if hi - lo < 12:
         return None
     gray = np.clip((gray.astype(np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
-    best: tuple[int, list[list[tuple[int, int, int, int]]], np.ndarray, np.ndarray] | None = None
-    for dark_text in (True, False):
-        g = gray if dark_text else 255 - gray
-        blur = cv2.GaussianBlur(g, (3, 3), 0)
-        _, mask = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-        rows = _rows(_components(mask))
-        n = sum(len(r) for r in rows)
-        if rows and (best is None or n > best[0]):
-            best = (n, rows, g, mask)
+    best, evened = _binarised(gray, flat=False), False
+    if best is None or best[0] < FLAT_RETRY:
+        # Light falling unevenly (a headlight's glare on one end, night on the other) puts
+        # one global threshold above half the characters: even the light out and retry.
+        flat = _binarised(gray, flat=True)
+        if flat is not None and (best is None or flat[0] > best[0]):
+            best, evened = flat, True
+    low = 0.18
     if best is None or best[0] < 4:
-        return None
+        # A quad much taller than its plate (a plate on a panel of the same colour): the
+        # characters are under a fifth of the crop's height; allow smaller ones, only here
+        # (everywhere, smaller blobs join rows of noise on crops that read as they are).
+        low = SMALL_TEXT
+        best = _binarised(gray, flat=False, low=low)
+        if best is None or best[0] < 4:
+            return None
     n, rows, g, mask = best
     slope = _slope(max(rows, key=len))
     if abs(slope) > 0.02:  # text still slanted after rectification (tilt plus perspective)
         g, mask = _shear(g, slope), _shear(mask, slope)
-        again = _rows(_components(mask))
+        again = _rows(_components(mask, low))
         if sum(len(r) for r in again) >= n:
             n, rows = sum(len(r) for r in again), again
     layout: Literal["1-line", "2-line"] = "2-line" if len(rows) == 2 else "1-line"
     if len(rows) == 2 and len(rows[0]) > 3 * len(rows[1]) + 2:
         rows, layout = [rows[0]], "1-line"
     cuts = [_cut(g, mask, row, extend_left=i == 0) for i, row in enumerate(rows)]
-    return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n)
+    return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
+                 tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened)

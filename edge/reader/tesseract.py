@@ -2,40 +2,62 @@
 
 Pipeline: ranked plate-like quads (edges + colour, :mod:`edge.reader.localise`)
 -> perspective rectification -> character rows, border trimmed, ~60 px text
-(:mod:`edge.reader.segment`) -> Tesseract LSTM per row with a whitelist, on a
-grey and a cleaned-binary variant -> position-aware correction against the
-plate grammar (:mod:`domain.plate_candidates`) -> for Chinese plates the
-province character is read by the chi_sim model. A read that fits no plate
-format is not a plate: the frame reports ``None``.
+(:mod:`edge.reader.segment`) -> one Tesseract LSTM call per plate (a 2-row plate's rows
+side by side in one line image) with a whitelist -> position-aware correction against
+the plate grammar (:mod:`domain.plate_candidates`) -> for Chinese plates chi_sim reads
+the province character (:mod:`edge.reader.chinese`). A read that fits no plate format
+is not a plate: the frame reports ``None``.
 
-Confidence: Tesseract's per-character confidence, discounted for each
-grammar repair and trimmed stray character, raised when two preprocessing
-variants agree. The benchmark reports how exact reads are per confidence band.
+Confidence: Tesseract's per-character confidence, discounted for each grammar repair and
+trimmed stray character. A read that needed no repair, with as many characters as the
+segmentation found, at >= SURE stands alone; any other read must be confirmed by a
+second preprocessing (binary, then adaptive) or is capped at LONE. The benchmark
+reports how exact reads are per confidence band.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import cv2
 import numpy as np
 
-from domain.plate_candidates import Candidate, clean, cn_candidates, province_of, vn_candidates
+from domain.plate_candidates import Candidate, clean, vn_candidates
 from edge.reader.base import Frame, FrameRead, ImageError
-from edge.reader.engines import DEFAULT_TESSDATA, LineEngine, ResidentEngine, SubprocessEngine
+from edge.reader.chinese import MAX_COST, province_confirmed, read_cn, tail_stats
+from edge.reader.engines import (
+    DEFAULT_TESSDATA,
+    LineEngine,
+    ResidentEngine,
+    SubprocessEngine,
+)
 from edge.reader.localise import candidates, rectify
-from edge.reader.segment import Lines, segment
+from edge.reader.rules import discount, series_from_choices, vn_rows_fit, words
+from edge.reader.segment import Lines, joined, segment
 
 MAX_PIXELS = 40_000_000
+#: From this confidence on a read may be acted on alone (the band the benchmark checks).
+ACT = 0.8
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
 MIN_CONFIDENCE = 0.3
 #: A read this confident with no repair ends the search early.
 ACCEPT = 0.75
-MAX_COST = 2
-#: Any province: asks whether a Latin read could be a Chinese plate's tail at all.
-PROBE_PROVINCE = "桂"
+#: A grammatical read needing no repair, with as many characters as blobs, is trusted
+#: alone from this confidence on (calibrated on generated frames of another seed).
+SURE = 0.7
+#: ... and no character's runner-up within this of it (LSTM choice confidences, 0..1).
+MARGIN = 0.2
+#: Candidates whose character count is this close to a plate's are read as soon as they
+#: are segmented, at most EAGER_READS of them; the rest wait for the ranking.
+EAGER = 1
+EAGER_READS = 3
+#: The most a plate two of three preprocessings agree on may claim (the third disagrees).
+CONTESTED = 0.75
+#: The most two agreeing reads may claim when the plate's length disagrees with the blobs.
+UNFIT = 0.7
 #: The most a read supported by one preprocessing alone may claim.
 LONE = 0.45
 
@@ -46,6 +68,10 @@ class _Read:
     conf: float
     raw: str
     layout: Literal["1-line", "2-line"]
+    sure: bool = False  # one read may stand alone (see TesseractPlateReader._graded)
+    fits: bool = True  # as many characters as the segmentation found blobs
+    margin: float = 0.0  # smallest lead of a character over its runner-up
+    agreed: bool = False  # two preprocessings read the same plate
 
 
 class TesseractPlateReader:
@@ -72,7 +98,7 @@ class TesseractPlateReader:
                 continue
             if best is None or got.conf > best[0].conf:
                 best = (got, quad, crop)
-            if got.conf >= ACCEPT and got.cand.cost == 0:
+            if got.cand.cost == 0 and (got.conf >= ACCEPT or got.agreed):
                 break
         ms = (time.perf_counter() - started) * 1000
         if best is None or best[0].conf < MIN_CONFIDENCE:
@@ -84,39 +110,56 @@ class TesseractPlateReader:
                          (max(x, 0), max(y, 0), bw, bh), ms)
 
     def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool
-                ) -> list[tuple[np.ndarray, Frame, Lines]]:
-        """Segmented candidates, the most plate-like rows of characters first.
+                ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
+        """Segmented candidates, plate-like ones as soon as they are found, then the rest
+        by how plate-like their rows of characters are (6-10 characters), best first.
 
-        Segmenting is cheap next to OCR, so every candidate is segmented and only the
-        ones whose character rows look like a plate's (6-10 characters) are read, best first.
+        Why lazily: a candidate whose rows hold a plate's number of characters is read at
+        once, in the localiser's order, and a sure read of it ends the frame before the
+        remaining candidates are even rectified (rectifying and segmenting all twelve cost
+        about as much as two Tesseract calls). The others wait, ranked, for the budget left.
         """
-        out: list[tuple[float, int, np.ndarray, Frame, Lines]] = []
+        waiting: list[tuple[float, int, np.ndarray, Frame, Lines]] = []
+        budget = self._max_candidates
         for i, quad in enumerate(quads):
             crop = rectify(frame, quad, pad=0.0 if tight and i == 0 else 0.04)
             lines = segment(crop)
             if lines is None:
                 continue
-            out.append((abs(lines.chars - 8) - (0.5 if tight and i == 0 else 0), i, quad, crop,
-                        lines))
-        out.sort(key=lambda t: (t[0], t[1]))
-        return [(q, c, ln) for _, _, q, c, ln in out[: self._max_candidates]]
+            score = abs(lines.chars - 8) - (0.5 if tight and i == 0 else 0)
+            if score <= EAGER and budget > self._max_candidates - EAGER_READS:
+                budget -= 1
+                yield quad, crop, lines
+            else:
+                waiting.append((score, i, quad, crop, lines))
+        waiting.sort(key=lambda t: (t[0], t[1]))
+        for _, _, quad, crop, lines in waiting[:budget]:
+            yield quad, crop, lines
 
     def _read_lines_all(self, lines: Lines) -> _Read | None:
-        """Read the rows in two preprocessings; only agreeing reads earn a high confidence.
+        """Read the plate once; read more preprocessings only when that read is doubtful.
 
-        Why both, always: Tesseract is sometimes confidently wrong on one image (7 read as 1
-        at 0.99); the same mistake on the grey and the binarised image is much rarer, so a
-        read that one variant alone supports is capped at LONE, below what may be acted on
-        alone (multi-frame consensus can still confirm it).
+        Why not always several: each is a Tesseract call, the dominant cost. A read that
+        fits the grammar as is, with every character confident and as many characters as
+        the segmentation found blobs, is rarely wrong (measured, see ``SURE``); any other
+        read is checked against a binarised image and, when those disagree, a third
+        (adaptive threshold) breaks the tie. A read that no second preprocessing confirms is
+        capped at LONE, below what may be acted on alone (consensus can still confirm it).
         """
-        reads = [r for r in (self._read_lines(lines, v) for v in ("gray", "binary")) if r]
+        cache: dict[str, object] = {}  # chi_sim reads of this candidate
+        first = self._read_lines(lines, "gray", cache)
+        if first is not None and first.sure:
+            return first
+        if first is None and words(str(cache.get("text", ""))):
+            return None  # painted words, not a plate misread: other preprocessings won't help
+        reads = [r for r in (first, self._read_lines(lines, "binary", cache)) if r]
         if not reads:
             return None
         if len(reads) < 2 or reads[0].cand.plate != reads[1].cand.plate:
             # Undecided (the binary image read 0 as 6, say): a third, differently binarised
             # image breaks the tie (a rescaled grey one is not independent: it repeats the
             # grey image's mistakes, measured on the regression set).
-            third = self._read_lines(lines, "adaptive")
+            third = self._read_lines(lines, "adaptive", cache)
             reads += [third] if third is not None else []
         for i, a in enumerate(reads):
             for b in reads[i + 1:]:
@@ -124,118 +167,83 @@ class TesseractPlateReader:
                     # Two preprocessings agreeing is independent evidence for one string.
                     top = max(a, b, key=lambda r: r.conf)
                     doubt = (1 - a.conf) * (1 - b.conf)
-                    return _Read(top.cand, min(0.99, 1 - doubt), top.raw, top.layout)
+                    # Agreeing on a plate with more or fewer characters than the crop holds
+                    # is agreeing on a dropped or invented one (measured: 11B7314 for
+                    # 11B73140 at 0.88): not enough to act on alone.
+                    # Two of three agreeing is a majority, not a confirmation: the third
+                    # read saw another plate (measured: binary and adaptive agreeing on
+                    # 12R33432 against grey's right 12R34325 at 0.94).
+                    cap = (0.99 if len(reads) < 3 else CONTESTED) if top.fits else UNFIT
+                    if max(a.margin, b.margin) < MARGIN:
+                        # Both hesitated between two characters somewhere: agreeing on the
+                        # same guess is weak evidence (measured: 36C65666 for 36C65866).
+                        cap = min(cap, CONTESTED)
+                    conf = min(cap, 1 - doubt)
+                    if (top.cand.country == "CN" and conf >= ACT
+                            and not province_confirmed(self._engine, lines, cache,
+                                                       top.cand.plate[0])):
+                        conf = ACT - 0.01
+                    return replace(top, conf=conf, agreed=True)
         top = max(reads, key=lambda r: r.conf)
-        return _Read(top.cand, min(top.conf, LONE), top.raw, top.layout)
+        if (top.cand.cost and top.conf < LONE) or lines.evened:
+            # Repaired, doubtful and unconfirmed: more likely wrong than right. A crop whose
+            # characters only showed once the light was evened out is a poor image: what
+            # one preprocessing alone reads there was wrong as often as right (measured).
+            return None
+        return replace(top, conf=min(top.conf, LONE))
 
-    def _read_lines(self, lines: Lines, variant: str) -> _Read | None:
+    def _read_lines(self, lines: Lines, variant: str, cache: dict[str, object]
+                    ) -> _Read | None:
         images = lines.binary if variant == "binary" else lines.gray
         if variant == "adaptive":  # a local threshold: other pixels, other mistakes
             images = [np.asarray(cv2.adaptiveThreshold(
                 cv2.GaussianBlur(g, (3, 3), 0), 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
                 cv2.THRESH_BINARY, 41, 12), np.uint8) for g in lines.gray]
-        texts, confs = [], []
-        for img in images:
-            text, conf = self._engine.line(img, script="latin")
-            texts.append(text)
-            confs.append(conf)
-        raw = "/".join(texts)
-        conf = min(confs) if confs else 0.0
-        joined = clean("".join(texts))
+        line, starts = joined(images)
+        got = self._engine.read(line, script="latin")
+        texts = ["" for _ in images]
+        rows: list[list[tuple[float, float]]] = [[] for _ in images]  # letters' conf, margin
+        for (ch, c, x), m in zip(got.chars, got.margins, strict=False):
+            row = sum(x >= s for s in starts)
+            texts[row] += ch
+            rows[row] += [(c, m)] * len(clean(ch))
+        raw, conf = "/".join(texts), got.conf
+        text = clean("".join(texts))
+        cache.setdefault("text", text)
         # A row of digits only (a painted phone number, a hotline) becomes a "plate" only by
-        # inventing its series letter: refuse that on one line, even though a real series
-        # letter read as a digit (S as 8) is then lost too; a wrong plate is worse than none.
-        # Two rows shaped like a plate's (3-4 over 4-5) are evidence enough to repair.
-        digits_only = joined.isdigit() and not (lines.layout == "2-line"
-                                                and _vn_rows_fit(lines, texts))
-        cands = [] if digits_only else [c for c in vn_candidates(joined) if c.cost <= MAX_COST]
+        # inventing its series letter: on one line that is refused unless the LSTM itself
+        # offered a letter for the series slot (rules.series_from_choices); a wrong plate is
+        # worse than none. Two rows shaped like a plate's (3-4 over 4-5) are evidence enough.
+        digits_only = text.isdigit() and not (lines.layout == "2-line"
+                                              and vn_rows_fit(lines, texts))
+        if digits_only and lines.layout == "1-line":
+            cands = series_from_choices(got, text)
+        else:
+            cands = [] if digits_only else [c for c in vn_candidates(text) if c.cost <= MAX_COST]
         vn = cands[0] if cands else None
-        if vn is not None and vn.cost == 0 and _vn_rows_fit(lines, texts):
-            return _Read(vn, _discount(conf, vn), raw, lines.layout)
-        cn = self._read_cn(lines, images, texts, conf)
-        options = [o for o in ((vn, conf, raw), cn) if o is not None and o[0] is not None]
-        if not options:
-            return None
-        cand, c_conf, c_raw = min(options, key=lambda o: (o[0].cost, -o[1]))  # type: ignore[union-attr]
-        assert cand is not None
-        return _Read(cand, _discount(c_conf, cand), c_raw, lines.layout)
+        if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
+            return self._graded(lines, vn, conf, raw, got.margin)
+        # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
+        cn = read_cn(self._engine, lines, images, texts, 1.0, cache)
+        if cn is not None and (vn is None or cn[0].cost <= vn.cost):
+            cand, cn_conf, cn_raw, agree = cn
+            tail_conf, tail_margin = tail_stats(rows, cand, lines.layout == "2-line")
+            if agree:
+                cn_conf = min(cn_conf, tail_conf)
+            elif lines.layout == "1-line":
+                cn_conf = min(cn_conf, 0.7 * tail_conf)
+            return self._graded(lines, cand, cn_conf, cn_raw, tail_margin,
+                                trusted=False)  # the province: see province_confirmed
+        return None if vn is None else self._graded(lines, vn, conf, raw)
 
-    def _two_row_cn(self, province: str, cjk: str, texts: list[str], cjk_conf: float,
-                    conf_latin: float) -> tuple[Candidate, float, str] | None:
-        pool = [c for c in _two_row_cn_pool(province, cjk, texts) if c.cost <= MAX_COST]
-        if not pool:
-            return None
-        best = pool[0]
-        agree = sum(c.plate == best.plate for c in pool) > 1
-        conf = min(cjk_conf, conf_latin) if agree else cjk_conf * 0.8
-        return best, max(conf, cjk_conf * 0.8), f"{cjk}|{'/'.join(texts)}"
-
-    def _read_cn(self, lines: Lines, images: list[Frame], texts: list[str],
-                 conf_latin: float) -> tuple[Candidate, float, str] | None:
-        """Chinese plate: chi_sim reads the province character (row 1) with its line."""
-        latin = clean("".join(texts))
-        if len(latin) < (5 if lines.layout == "2-line" else 6):
-            return None  # a 2-row plate's top row (province, letter) may read as nothing
-        if lines.layout == "1-line" and not cn_candidates(latin, PROBE_PROVINCE, max_trim=3):
-            return None  # no Chinese plate in this text whatever the province: spare chi_sim
-        cjk, cjk_conf = self._engine.line(images[0], script="cjk")
-        province = province_of(cjk)
-        if province is None:
-            return None
-        for img in images[1:]:  # the lower row of a 2-row plate: letters the Latin set lacks
-            more, more_conf = self._engine.line(img, script="cjk")
-            cjk, cjk_conf = cjk + "/" + more, min(cjk_conf, more_conf)
-        tail = clean(cjk)
-        if lines.layout == "2-line":
-            return self._two_row_cn(province, cjk, texts, cjk_conf, conf_latin)
-        # The Latin model reads the letters and digits better than chi_sim (measured: on
-        # hard frames chi_sim adds or drops a character where eng reads the tail right), so
-        # the Latin read leads at equal repair cost; chi_sim gives the province and stands in.
-        own = [c for c in cn_candidates(tail, province) if c.cost <= MAX_COST]
-        latin_pool = [c for c in cn_candidates(latin, province) if c.cost <= MAX_COST]
-        ranked = sorted([(c.cost, 0, -len(c.plate), c.plate, c) for c in latin_pool]
-                        + [(c.cost, 1, -len(c.plate), c.plate, c) for c in own])
-        if not ranked:
-            return None
-        best = ranked[0][-1]
-        agree = any(c.plate == best.plate for c in own) and any(
-            c.plate == best.plate for c in latin_pool)
-        conf = min(cjk_conf, conf_latin) if agree else min(cjk_conf, conf_latin) * 0.7
-        return best, conf, f"{cjk}|{'/'.join(texts)}"
-
-
-def _two_row_cn_pool(province: str, cjk: str, texts: list[str]) -> list[Candidate]:
-    """A 2-row Chinese truck plate: province + letter on top, exactly 5 characters below.
-
-    Only ordinary plates come in two rows, so the bottom row is cut to its last five
-    characters (extra ones counted as trimmed) instead of letting a stray glyph turn the
-    plate into an 8-character new-energy one.
-    """
-    rows = cjk.split("/")
-    # The CJK model's letter leads (it knows J, Q, W); the Latin one stands in when the CJK
-    # read put a digit there.
-    cjk_letter, latin_letter = clean(rows[0])[-1:], clean(texts[0])[-1:]
-    letters = [cjk_letter] if cjk_letter.isalpha() else [latin_letter]
-    pool: list[Candidate] = []
-    for bottom in (clean(rows[1]) if len(rows) > 1 else "", clean("".join(texts[1:]))):
-        if len(bottom) < 5:
-            continue
-        for letter in letters:
-            for c in cn_candidates(letter + bottom[-5:], province, max_trim=0):
-                if len(c.plate) == 7:
-                    pool.append(Candidate(c.plate, "CN", c.corrections, len(bottom) - 5))
-    return sorted(pool, key=lambda c: (c.cost, c.plate))
-
-
-def _vn_rows_fit(lines: Lines, texts: list[str]) -> bool:
-    """A 2-line VN plate has its province and series on the top row only."""
-    if lines.layout == "1-line" or len(texts) < 2:
-        return True
-    return 3 <= len(clean(texts[0])) <= 4
-
-
-def _discount(conf: float, cand: Candidate) -> float:
-    return conf * (0.8 ** cand.corrections) * (0.85 ** cand.trimmed)
+    def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str,
+                margin: float = 0.0, *, trusted: bool = True) -> _Read:
+        """The read with its confidence; ``sure`` when one read alone may be trusted."""
+        conf = discount(conf, cand)
+        blobs = lines.chars - len(cand.plate)  # CN: the province may be 0-3 blobs
+        fits = blobs == 0 if cand.country == "VN" else -1 <= blobs <= 2
+        sure = trusted and cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
+        return _Read(cand, conf, raw, lines.layout, sure, fits, margin)
 
 
 def _check(frame: object) -> None:

@@ -1,0 +1,165 @@
+"""Chinese plates: chi_sim reads the province character, eng and chi_sim the letters.
+
+Why two models: the eng model reads the letters and digits better than chi_sim
+(measured: on hard frames chi_sim adds or drops a character where eng reads the tail
+right), but it cannot read the province character. chi_sim reads each row as a raw line;
+its tail must agree with the Latin read for the plate to earn a high confidence, because
+the tail's slots take letters and digits alike (5/S, G/6 pass the grammar either way).
+When the row read finds no province, chi_sim reads the glyph alone (cut out by the
+segmentation, single-character mode, only province characters allowed).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
+from edge.reader.base import Frame
+from edge.reader.engines import LineEngine, line_conf
+from edge.reader.segment import TEXT_HEIGHT, Lines
+
+MAX_COST = 2
+#: Any province: asks whether a Latin read could be a Chinese plate's tail at all.
+PROBE_PROVINCE = "桂"
+#: Width of the province glyph after its first ink, in text heights (a CJK glyph is about
+#: as wide as it is tall, and a Latin capital is ~0.75 of a CJK glyph's height).
+GLYPH_WIDTH = 1.2
+
+#: A glyph read alone is forced into a province (the whitelist): below this it may be
+#: anything, a clutter letter or a bolt (it named 吉 on a plate-free test frame).
+GLYPH_SURE = 0.9
+
+#: The plate, its confidence, the raw reads, and whether chi_sim's tail agrees with eng's.
+CnRead = tuple[Candidate, float, str, bool]
+
+
+def glyph_image(lines: Lines) -> Frame:
+    """The first row's leading glyph, on white: where the province character is."""
+    row = lines.gray[0]
+    x1 = min(row.shape[1], lines.lead + int(GLYPH_WIDTH * TEXT_HEIGHT))
+    return np.asarray(cv2.copyMakeBorder(row[:, :x1], 0, 0, 0, 12, cv2.BORDER_CONSTANT,
+                                         value=255), np.uint8)
+
+
+def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[str],
+            conf_latin: float, cache: dict[str, object]) -> CnRead | None:
+    """A Chinese plate from the Latin rows (``texts``) and chi_sim reads of ``images``.
+
+    ``cache`` keeps one candidate's chi_sim reads over its preprocessings: once a
+    preprocessing's rows gave a province, later ones reuse those reads (they vary the
+    Latin read, which is what the preprocessings are compared on) instead of paying one
+    or two chi_sim calls each; until then each preprocessing's rows are tried in turn.
+    """
+    latin = clean("".join(texts))
+    if len(latin) < (5 if lines.layout == "2-line" else 6):
+        return None  # a 2-row plate's top row (province, letter) may read as nothing
+    if lines.layout == "1-line" and not cn_candidates(latin, PROBE_PROVINCE, max_trim=3):
+        return None  # no Chinese plate in this text whatever the province: spare chi_sim
+    found: tuple[str, str, float] | None = cache.get("cn")  # type: ignore[assignment]
+    if found is None:
+        found = _province(engine, lines, images, cache)
+        if found is None:
+            return None
+        cache["cn"] = found
+    province, cjk, cjk_conf = found
+    if lines.layout == "2-line":
+        return _two_row(province, cjk, texts, cjk_conf, conf_latin)
+    # The Latin read leads at equal repair cost; chi_sim gives the province and stands in.
+    own = [c for c in cn_candidates(clean(cjk), province) if c.cost <= MAX_COST]
+    latin_pool = [c for c in cn_candidates(latin, province) if c.cost <= MAX_COST]
+    ranked = sorted([(c.cost, 0, -len(c.plate), c.plate, c) for c in latin_pool]
+                    + [(c.cost, 1, -len(c.plate), c.plate, c) for c in own])
+    if not ranked:
+        return None
+    best = ranked[0][-1]
+    agree = any(c.plate == best.plate for c in own) and any(
+        c.plate == best.plate for c in latin_pool)
+    conf = min(cjk_conf, conf_latin) if agree else min(cjk_conf, conf_latin) * 0.7
+    return best, conf, f"{cjk}|{'/'.join(texts)}", agree
+
+
+def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict[str, object]
+              ) -> tuple[str, str, float] | None:
+    """Province, chi_sim's text of the rows and its confidence, or ``None``."""
+    rows = [engine.read(img, script="cjk") for img in images]
+    cjk = "/".join(r.text for r in rows)
+    conf = min(r.conf for r in rows)
+    province = province_of(rows[0].text)
+    if province is None:
+        if "glyph" not in cache:
+            cache["glyph"] = engine.glyph(glyph_image(lines))
+        got: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
+        province = province_of(got[0]) if got[1] >= GLYPH_SURE else None
+        if province is None:
+            return None
+        conf = min([got[1]] + [r.conf for r in rows[1:]])
+    return province, cjk, conf
+
+
+def province_confirmed(engine: LineEngine, lines: Lines, cache: dict[str, object],
+                       province: str) -> bool:
+    """Whether the glyph read alone names the same province as the row read did.
+
+    Why before a Chinese read may be acted on alone: chi_sim reading the row names a wrong
+    province with high confidence now and then (吉 for 粤 at 0.94 on a generated frame), and the
+    letters' agreement between preprocessings says nothing about the province (they share
+    one chi_sim read). The glyph alone is a second, different look at it.
+    """
+    if "glyph" not in cache:
+        cache["glyph"] = engine.glyph(glyph_image(lines))
+    alone: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
+    return province_of(alone[0]) == province
+
+
+def tail_stats(rows: list[list[tuple[float, float]]], cand: Candidate, two_rows: bool
+               ) -> tuple[float, float]:
+    """Confidence and smallest margin of the Latin letters a Chinese plate was built from.
+
+    Why not the whole line's: the eng model reads the province glyph as one or two junk
+    characters that the plate does not use (nor counts as repairs), and their doubt would
+    make every Chinese read doubtful. ``rows``: (confidence, margin) per letter, per row.
+    """
+    if two_rows:  # the top row's last letter, the bottom row's last five
+        used = rows[0][-1:] + [c for r in rows[1:] for c in r][-5:]
+    else:  # the tail before the trimmed end (what precedes it is the province's place)
+        flat = [c for r in rows for c in r]
+        end = len(flat) - cand.trimmed
+        used = flat[max(0, end - (len(cand.plate) - 1)): end]
+    if not used:
+        return 0.0, 0.0
+    return line_conf([c for c, _ in used]), min(m for _, m in used)
+
+
+def _two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
+             conf_latin: float) -> CnRead | None:
+    pool = [c for c in two_row_pool(province, cjk, texts) if c.cost <= MAX_COST]
+    if not pool:
+        return None
+    best = pool[0]
+    agree = sum(c.plate == best.plate for c in pool) > 1
+    conf = min(cjk_conf, conf_latin) if agree else cjk_conf * 0.8
+    return best, max(conf, cjk_conf * 0.8), f"{cjk}|{'/'.join(texts)}", agree
+
+
+def two_row_pool(province: str, cjk: str, texts: list[str]) -> list[Candidate]:
+    """A 2-row Chinese truck plate: province + letter on top, exactly 5 characters below.
+
+    Only ordinary plates come in two rows, so the bottom row is cut to its last five
+    characters (extra ones counted as trimmed) instead of letting a stray glyph turn the
+    plate into an 8-character new-energy one.
+    """
+    rows = cjk.split("/")
+    # The CJK model's letter leads (it knows J, Q, W); the Latin one stands in when the CJK
+    # read put a digit there.
+    cjk_letter, latin_letter = clean(rows[0])[-1:], clean(texts[0])[-1:]
+    letters = [cjk_letter] if cjk_letter.isalpha() else [latin_letter]
+    pool: list[Candidate] = []
+    for bottom in (clean(rows[1]) if len(rows) > 1 else "", clean("".join(texts[1:]))):
+        if len(bottom) < 5:
+            continue
+        for letter in letters:
+            for c in cn_candidates(letter + bottom[-5:], province, max_trim=0):
+                if len(c.plate) == 7:
+                    pool.append(Candidate(c.plate, "CN", c.corrections, len(bottom) - 5))
+    return sorted(pool, key=lambda c: (c.cost, c.plate))

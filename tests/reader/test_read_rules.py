@@ -1,0 +1,72 @@
+"""Table tests for the per-read rules (edge/reader/rules.py) and generated-image tests for
+the segmentation fallbacks (uneven light, a plate inside a taller quad)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from edge.reader.engines import LineRead, _margin
+from edge.reader.rules import series_from_choices, words
+from edge.reader.segment import segment
+from smartgate.scenes.plates import LATIN_FONTS, _font
+
+
+def _read(text: str, alts: dict[int, tuple[tuple[str, float], ...]]) -> LineRead:
+    chars = tuple((ch, 0.95, 30.0 * i) for i, ch in enumerate(text))
+    choice = tuple(alts.get(i, ((ch, 0.95),)) for i, ch in enumerate(text))
+    return LineRead(text, 0.95, chars, tuple(_margin(c[0], a) for c, a in zip(chars, choice,
+                                                                             strict=True)),
+                    choice)
+
+
+@pytest.mark.parametrize(("text", "alts", "plate"), [
+    ("1176841", {2: (("T", 0.80), ("7", 0.76))}, "11T6841"),  # T behind the chosen 7
+    ("2165432", {2: (("6", 0.93), ("G", 0.55))}, "21G5432"),
+    ("2102972", {2: (("U", 0.90), ("0", 0.44))}, "21U2972"),
+    ("12831787", {}, None),  # no letter offered: a row of digits stays no plate
+    ("19006868", {2: (("0", 0.95), ("D", 0.1))}, None),  # a hotline: D far too weak
+    ("0912345678", {2: (("1", 0.9), ("T", 0.6))}, None),  # a phone number: no plate shape
+])
+def test_series_letter_only_from_the_models_own_choices(text: str, alts: dict[int, tuple[
+        tuple[str, float], ...]], plate: str | None) -> None:
+    got = series_from_choices(_read(text, alts), text)
+    assert (got[0].plate if got else None) == plate
+    assert all(c.corrections >= 1 for c in got)  # counted as a repair, never sure alone
+
+
+def test_margin_is_the_chosen_characters_lead() -> None:
+    assert _margin("9", (("9", 0.78), ("5", 0.73))) == pytest.approx(0.05)
+    assert _margin("0", (("U", 0.90), ("0", 0.44))) == 0.0  # another choice is likelier
+    assert _margin("7", ()) == 0.0
+
+
+@pytest.mark.parametrize(("text", "is_words"), [
+    ("HOANGLONG", True), ("CHUYENTUYEN", True), ("LOGISTICS", True), ("TAITRONG15T", False),
+    ("12C1234", False), ("AGVW84", False), ("", False), ("HT", False), ("19006868", False)])
+def test_painted_words_are_told_from_misread_plates(text: str, is_words: bool) -> None:
+    assert words(text) is is_words
+
+
+def _plate_image(text: str, size: tuple[int, int], box: tuple[int, int], font_px: int
+                 ) -> np.ndarray:
+    img = Image.new("L", size, 235)
+    ImageDraw.Draw(img).text(box, text, font=_font(LATIN_FONTS[0], font_px), fill=20)
+    return np.asarray(img)
+
+
+def test_uneven_light_is_evened_out() -> None:
+    """A plate dark at one end and bright at the other: one threshold cannot cut both."""
+    flat = _plate_image("29C12345", (520, 110), (25, 15), 80).astype(np.float32)
+    ramp = np.linspace(0.25, 1.0, flat.shape[1])[None, :]
+    lines = segment(np.clip(flat * ramp + 30 * ramp, 0, 255).astype(np.uint8))
+    assert lines is not None and lines.chars >= 7
+
+
+def test_a_plate_inside_a_taller_quad_still_segments() -> None:
+    """Characters about a sixth of the crop's height (under the usual fifth)."""
+    img = np.full((260, 620), 90, np.uint8)
+    img[95:165, 40:580] = _plate_image("29C12345", (540, 70), (20, 4), 56)
+    lines = segment(img)
+    assert lines is not None and lines.chars >= 7
