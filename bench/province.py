@@ -1,0 +1,250 @@
+"""Benchmark: the province-glyph classifier against Tesseract chi_sim, on generator glyphs.
+
+Data (fixed seed, :mod:`smartgate.scenes`, drawn in Noto CJK, which the classifier never
+trains on): Chinese plates of both layouts, every one of the 31 provinces in turn, as
+``clean`` flat plates (render_plate), ``easy`` and ``hard`` camera frames (render_frame, cut
+flat with the ground-truth quad). Each plate goes through the reader's own segmenter
+(edge.reader.segment) and the province glyph is cut from the top row
+(edge.reader.province.cut_province); plates whose segmentation fails are counted
+(``*_unsegmented``), not dropped silently. The classifier and Tesseract (chi_sim, single
+character mode, province whitelist; and the reader's CJK line engine) read the same glyphs.
+
+Negatives: Latin letters and digits cut from generated VN and CN plate rows (every
+letter-sized blob right of the province cut) plus the first-glyph cut of VN rows (what the
+cutter returns for a plate that has no province): the false-accept rate is the share the
+classifier calls a province at a given confidence.
+
+    .venv/bin/python bench/province.py [--per-province 6] [--negatives 300] [--seed 2026]
+
+Last line: one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import cv2
+import numpy as np
+
+from domain.plates import CN_PROVINCES
+from edge.reader.localise import rectify
+from edge.reader.province import ProvinceClassifier, cut_province
+from edge.reader.segment import segment
+from smartgate.scenes import random_plate, render_frame, render_plate
+
+THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def _rows(kind: str, plate: str, layout: str, rng: random.Random) -> list[np.ndarray] | None:
+    """Segmented rows (grey, dark on light) of one generated plate, top row first."""
+    if kind == "clean":
+        crop = cv2.cvtColor(render_plate(plate, layout, rng), cv2.COLOR_RGB2BGR)  # type: ignore[arg-type]
+    else:
+        scene = render_frame(plate=plate, layout=layout, difficulty=kind,  # type: ignore[arg-type]
+                             rng=rng)
+        crop = rectify(scene.image, np.array(scene.quad, np.float32), pad=0.04)
+    lines = segment(crop)
+    return None if lines is None else list(lines.gray)
+
+
+def _plate(kind: str, plate: str, layout: str, rng: random.Random) -> np.ndarray:
+    """The flat plate (clean) or the frame's plate cut flat with the ground-truth quad, grey."""
+    if kind == "clean":
+        crop = cv2.cvtColor(render_plate(plate, layout, rng), cv2.COLOR_RGB2BGR)  # type: ignore[arg-type]
+    else:
+        scene = render_frame(plate=plate, layout=layout, difficulty=kind,  # type: ignore[arg-type]
+                             rng=rng)
+        crop = rectify(scene.image, np.array(scene.quad, np.float32), pad=0.04)
+    return np.asarray(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY), np.uint8)
+
+
+def top_row(gray: np.ndarray, layout: str) -> np.ndarray | None:
+    """The plate's top text row, dark on light, border and screws painted out, ~80 px high.
+
+    Why not segment(): it drops the top row of 2-row plates when the province glyph breaks
+    into small strokes and only the series letter is left (a row needs two characters).
+    """
+    lo, hi = np.percentile(gray, (2, 98))
+    g = np.clip((gray.astype(np.float32) - lo) * 255.0 / max(hi - lo, 1), 0, 255).astype(np.uint8)
+    if float(np.median(g)) < 128:  # light ink on a blue plate
+        g = 255 - g
+    h, w = g.shape
+    _, mask = cv2.threshold(cv2.GaussianBlur(g, (3, 3), 0), 0, 255,
+                            cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    keep = [i for i in range(1, n)
+            if stats[i][2] < 0.4 * w and stats[i][3] < 0.6 * h and stats[i][4] >= 6
+            and stats[i][0] > 0 and stats[i][1] > 0 and stats[i][0] + stats[i][2] < w
+            and stats[i][1] + stats[i][3] < h]
+    if not keep:
+        return None
+    ink = np.isin(labels, keep).astype(np.uint8)
+    rows = np.flatnonzero(ink.any(axis=1))
+    y0, y1 = int(rows[0]), int(rows[-1]) + 1
+    if layout == "2-line":  # split at the widest empty band in the middle of the plate
+        empty = ~ink[:, :].any(axis=1)
+        best, run, split = 0, 0, 0
+        for y in range(int(0.25 * h), int(0.75 * h)):
+            run = run + 1 if empty[y] else 0
+            if run > best:
+                best, split = run, y
+        if best == 0:
+            return None
+        y1 = split - best + 1
+        sub = np.flatnonzero(ink[:y1].any(axis=1))
+        if len(sub) == 0:
+            return None
+        y0, y1 = int(sub[0]), int(sub[-1]) + 1
+    near = cv2.dilate(ink, np.ones((3, 3), np.uint8)) > 0
+    clean = np.where(near, g, 255).astype(np.uint8)
+    m = max(2, (y1 - y0) // 8)
+    band = clean[max(0, y0 - m):y1 + m]
+    k = 80 / max(band.shape[0], 1)
+    band = cv2.resize(band, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
+    return np.asarray(cv2.copyMakeBorder(band, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255),
+                      np.uint8)
+
+
+def province_glyphs(kind: str, per_province: int, seed: int
+                    ) -> tuple[list[tuple[str, str, np.ndarray]], int]:
+    """(truth, layout, glyph) for every province ``per_province`` times; and the failures."""
+    rng = random.Random(f"{seed}-{kind}")
+    out: list[tuple[str, str, np.ndarray]] = []
+    failed = 0
+    for i in range(per_province):
+        for ch in CN_PROVINCES:
+            layout = "1-line" if (i + CN_PROVINCES.index(ch)) % 2 else "2-line"
+            plate = ch + random_plate(rng, country="CN", layout=layout)[1:]
+            row = top_row(_plate(kind, plate, layout, rng), layout)
+            glyph = cut_province(row) if row is not None else None
+            if glyph is None or glyph.size == 0:
+                failed += 1
+                continue
+            out.append((ch, layout, glyph))
+    return out, failed
+
+
+def latin_glyphs(n: int, seed: int) -> list[np.ndarray]:
+    """Latin letters and digits cut from generated plate rows (easy frames and clean plates)."""
+    rng = random.Random(f"{seed}-neg")
+    out: list[np.ndarray] = []
+    while len(out) < n:
+        country = rng.choice(("VN", "CN"))
+        layout = rng.choice(("1-line", "2-line"))
+        plate = random_plate(rng, country=country, layout=layout)
+        rows = _rows(rng.choice(("clean", "easy")), plate, layout, rng)
+        if not rows:
+            continue
+        for r, row in enumerate(rows):
+            first = cut_province(row)
+            start = 0
+            if country == "VN" and first is not None and first.size:
+                out.append(first)  # the cutter on a plate with no province
+            elif country == "CN" and r == 0 and first is not None:
+                start = first.shape[1] + 4  # skip the province itself
+            _, mask = cv2.threshold(row, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+            _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+            tall = max((int(s[3]) for s in stats[1:]), default=0)
+            for s in stats[1:]:
+                x, y, w, h = (int(v) for v in s[:4])
+                if x >= start and h >= 0.6 * tall and w <= 1.2 * h and w >= 0.15 * h:
+                    out.append(row[max(0, y - 4):y + h + 4, max(0, x - 4):x + w + 4].copy())
+    return out[:n]
+
+
+class _Tess:
+    """chi_sim, one character (PSM 10) with the province whitelist; and the reader's line
+    engine (RAW_LINE, province + letters + digits whitelist) as the pipeline calls it."""
+
+    def __init__(self) -> None:
+        import tesserocr
+
+        from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
+
+        self.api = tesserocr.PyTessBaseAPI(path=DEFAULT_TESSDATA, lang="chi_sim",
+                                           psm=tesserocr.PSM.SINGLE_CHAR,
+                                           oem=tesserocr.OEM.LSTM_ONLY)
+        self.api.SetVariable("tessedit_char_whitelist", CN_PROVINCES)
+        self.engine = ResidentEngine(DEFAULT_TESSDATA)
+
+    def read(self, glyph: np.ndarray) -> tuple[str, str]:
+        from PIL import Image
+
+        g = cv2.copyMakeBorder(glyph, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
+        self.api.SetImage(Image.fromarray(g))
+        single = self.api.GetUTF8Text().strip()
+        line, _ = self.engine.line(g, script="cjk")
+        return single[:1], next((c for c in line if c in CN_PROVINCES), "")
+
+
+def _cpu_ms(fn, *args):  # type: ignore[no-untyped-def]
+    t = time.process_time()
+    out = fn(*args)
+    return out, (time.process_time() - t) * 1000
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--per-province", type=int, default=6)
+    ap.add_argument("--negatives", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--no-tesseract", action="store_true")
+    args = ap.parse_args()
+
+    clf, train_ms = _cpu_ms(ProvinceClassifier)
+    result: dict[str, object] = {"train_cpu_ms": round(train_ms), "train_samples": clf.size}
+    tess = None if args.no_tesseract else _Tess()
+    times: list[float] = []
+    for kind in ("clean", "easy", "hard"):
+        glyphs, failed = province_glyphs(kind, args.per_province, args.seed)
+        guesses = []
+        for _, _, g in glyphs:
+            guess, ms = _cpu_ms(clf.classify, g)
+            guesses.append(guess)
+            times.append(ms)
+        n = len(glyphs)
+        total = n + failed
+        result[f"{kind}_glyphs"] = n
+        result[f"{kind}_unsegmented"] = failed
+        ok = [g.char == t for (t, _, _), g in zip(glyphs, guesses, strict=True)]
+        result[f"{kind}_acc"] = round(sum(ok) / max(n, 1), 4)
+        for lay in ("1-line", "2-line"):
+            sel = [o for (_, lo, _), o in zip(glyphs, ok, strict=True) if lo == lay]
+            result[f"{kind}_acc_{lay}"] = round(sum(sel) / max(len(sel), 1), 4)
+        for t in THRESHOLDS[1:]:
+            acc = [g.char is not None and g.confidence >= t for g in guesses]
+            right = sum(a and o for a, o in zip(acc, ok, strict=True))
+            result[f"{kind}_at{t}"] = {"right": round(right / max(n, 1), 4),
+                                       "wrong": round((sum(acc) - right) / max(n, 1), 4)}
+        misses = Counter(t + ">" + (g.char or "-") for (t, _, _), g, o
+                         in zip(glyphs, guesses, ok, strict=True) if not o)
+        result[f"{kind}_misses"] = " ".join(f"{k}:{v}" for k, v in misses.most_common(8))
+        if tess is not None:
+            reads = [tess.read(g) for _, _, g in glyphs]
+            result[f"{kind}_tess_char_acc"] = round(
+                sum(r[0] == t for (t, _, _), r in zip(glyphs, reads, strict=True)) / max(n, 1), 4)
+            result[f"{kind}_tess_line_acc"] = round(
+                sum(r[1] == t for (t, _, _), r in zip(glyphs, reads, strict=True)) / max(n, 1), 4)
+        result[f"{kind}_acc_of_all_plates"] = round(sum(ok) / max(total, 1), 4)
+    negs = latin_glyphs(args.negatives, args.seed)
+    ng = [clf.classify(g) for g in negs]
+    result["negatives"] = len(negs)
+    for t in THRESHOLDS:
+        result[f"false_accept_at{t}"] = round(
+            sum(g.char is not None and g.confidence >= t for g in ng) / max(len(negs), 1), 4)
+    result["median_cpu_ms"] = round(float(np.median(times)), 3)
+    result["p95_cpu_ms"] = round(float(np.percentile(times, 95)), 3)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,234 @@
+"""A small dedicated classifier for the Chinese province glyph (31 classes plus reject).
+
+Why not Tesseract: Debian's chi_sim is a 'fast' integer model that reads only ~70 % of
+*clean* isolated province glyphs (渝 冀 豫 赣 鄂 甘 晋 陕 藏 黑 闽 粤 沪 come back empty or as
+another character, 川 as J), which capped Chinese-plate accuracy. The province is a closed
+set of 31 glyphs, so production Chinese LPR classifies it directly; here HOG features and
+k-nearest neighbours (OpenCV only) trained at start-up on glyphs rendered from fonts the
+scene generator does not use (``edge/reader/glyphs.py``).
+
+Why k-NN and not an SVM: measured on generator glyphs (bench/province.py) it was as
+accurate, trains instantly and its neighbour votes give a usable confidence and margin (an
+OpenCV SVM gives only a label). A reject class (Latin letters, digits, fragments, noise,
+bars, screws) makes a non-province blob come back as ``None`` or with low confidence.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from domain.plates import CN_PROVINCES
+from edge.reader.glyphs import available_fonts, training_set
+
+SIZE = 32
+K = 9
+REJECT = len(CN_PROVINCES)
+CELL = 8
+BINS = 9
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceGuess:
+    char: str | None  # a province character, or None for "not a province glyph"
+    confidence: float  # 0..1: the winner's share of the neighbours' weighted votes
+    margin: float  # the winner's share minus the runner-up's (0..1)
+
+
+def _check(glyph: object) -> np.ndarray:
+    if not isinstance(glyph, np.ndarray):
+        raise ValueError(f"glyph must be a numpy array, not {type(glyph).__name__}")
+    if glyph.dtype != np.uint8:
+        raise ValueError(f"glyph must be uint8 grey (dark ink on light), not {glyph.dtype}")
+    if glyph.ndim == 3 and glyph.shape[2] == 3:
+        glyph = cv2.cvtColor(glyph, cv2.COLOR_BGR2GRAY)
+    if glyph.ndim != 2:
+        raise ValueError(f"glyph must be a 2-D grey image, got shape {glyph.shape}")
+    if glyph.shape[0] < 4 or glyph.shape[1] < 2:
+        raise ValueError(f"glyph is empty or too small: shape {glyph.shape}")
+    return glyph
+
+
+def normalise(glyph: np.ndarray) -> np.ndarray | None:
+    """The glyph cropped to its ink (small margin), padded to a square, ``SIZE`` px a side.
+
+    Returns ``None`` for a blank crop (no contrast: nothing to classify). The aspect ratio is
+    kept (padding, not stretching), so a bar or a fragment does not look like a full glyph.
+    Not polarity-invariant: the reader hands over dark ink on light.
+    """
+    g = _check(glyph)
+    lo, hi = np.percentile(g, (1, 99))
+    if hi - lo < 24:
+        return None
+    g = np.clip((g.astype(np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
+    _, mask = cv2.threshold(cv2.GaussianBlur(g, (3, 3), 0), 0, 255,
+                            cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    min_area = max(3, int(0.004 * g.size))
+    keep = [stats[i] for i in range(1, n) if stats[i][4] >= min_area]
+    if not keep:
+        return None
+    x0 = min(int(s[0]) for s in keep)
+    y0 = min(int(s[1]) for s in keep)
+    x1 = max(int(s[0] + s[2]) for s in keep)
+    y1 = max(int(s[1] + s[3]) for s in keep)
+    side = max(x1 - x0, y1 - y0)
+    m = max(1, int(0.06 * side))
+    crop = g[max(0, y0 - m):y1 + m, max(0, x0 - m):x1 + m]
+    h, w = crop.shape
+    s = max(h, w)
+    top, left = (s - h) // 2, (s - w) // 2
+    square = cv2.copyMakeBorder(crop, top, s - h - top, left, s - w - left,
+                                cv2.BORDER_CONSTANT, value=255)
+    return np.asarray(cv2.resize(square, (SIZE, SIZE), interpolation=cv2.INTER_AREA), np.uint8)
+
+
+def features(norm: np.ndarray) -> np.ndarray:
+    """HOG of a normalised glyph: stroke directions per cell, robust to ink level and blur.
+
+    Dalal-Triggs layout (8 px cells, 9 unsigned orientation bins split linearly between the
+    two nearest, 2x2-cell blocks at a 1-cell stride, L2-Hys). Computed here from OpenCV
+    gradients because the OpenCV 5 wheels this project installs dropped ``HOGDescriptor``
+    and the ``ml`` module.
+    """
+    f = norm.astype(np.float32)
+    gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=1)
+    gy = cv2.Sobel(f, cv2.CV_32F, 0, 1, ksize=1)
+    mag, ang = cv2.cartToPolar(gx, gy, angleInDegrees=True)
+    pos = (ang % 180.0) / (180.0 / BINS) - 0.5
+    lo = np.floor(pos)
+    frac = pos - lo
+    lo_bin = lo.astype(np.int64) % BINS
+    hi_bin = (lo_bin + 1) % BINS
+    cells = SIZE // CELL
+    hist = np.zeros((cells, cells, BINS), np.float32)
+    for b in range(BINS):
+        w = mag * ((lo_bin == b) * (1.0 - frac) + (hi_bin == b) * frac)
+        hist[:, :, b] = w.reshape(cells, CELL, cells, CELL).sum(axis=(1, 3))
+    blocks = []
+    for y in range(cells - 1):
+        for x in range(cells - 1):
+            v = hist[y:y + 2, x:x + 2].ravel()
+            v = np.minimum(v / (np.linalg.norm(v) + 1e-6), 0.2)
+            blocks.append(v / (np.linalg.norm(v) + 1e-6))
+    return np.concatenate(blocks).astype(np.float32)
+
+
+class ProvinceClassifier:
+    """HOG + k-NN over rendered, augmented province glyphs and rejects.
+
+    Build once per process (:func:`shared`); training takes ~1 s on one core (measured in
+    bench/province.py). ``cache`` (a ``.npz`` path) skips rendering on later start-ups.
+    """
+
+    def __init__(self, *, cache: str | Path | None = None, per_font: int = 14,
+                 seed: int = 7) -> None:
+        samples, labels = self._load(cache, per_font, seed)
+        self._x, self._y = samples, labels
+        self.size = len(labels)
+
+    @staticmethod
+    def _load(cache: str | Path | None, per_font: int, seed: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+        key = f"{per_font}-{seed}-{SIZE}-{len(available_fonts())}"
+        if cache is not None and Path(cache).exists():
+            data = np.load(cache)
+            if str(data["key"]) == key:
+                return np.asarray(data["x"], np.float32), np.asarray(data["y"], np.int32)
+        if not available_fonts():
+            raise RuntimeError("no training fonts installed (scripts/system-deps.sh installs "
+                               "fonts-wqy-zenhei, fonts-wqy-microhei, fonts-arphic-ukai/uming)")
+        xs: list[np.ndarray] = []
+        ys: list[int] = []
+        for glyph, label in training_set(per_font=per_font, seed=seed):
+            norm = normalise(glyph)
+            if norm is None:
+                continue
+            xs.append(features(norm))
+            ys.append(label)
+        x, y = np.stack(xs).astype(np.float32), np.asarray(ys, np.int32)
+        if cache is not None:
+            np.savez_compressed(cache, x=x, y=y, key=np.asarray(key))
+        return x, y
+
+    def classify(self, glyph: np.ndarray) -> ProvinceGuess:
+        """The province in a grey glyph crop (dark ink on light), or ``None`` with a reject's
+        confidence. Raises ``ValueError`` for an empty, non-uint8 or non-image input."""
+        norm = normalise(glyph)
+        if norm is None:
+            return ProvinceGuess(None, 1.0, 1.0)
+        sample = features(norm)[None, :]
+        dist, idx = cv2.batchDistance(sample, self._x, cv2.CV_32F, normType=cv2.NORM_L2, K=K)
+        # Nearer neighbours count more; a tie between two classes shows as a small margin.
+        w = 1.0 / (dist.ravel() + 1e-3)
+        neigh = self._y[idx.ravel()]
+        votes = np.bincount(neigh.astype(np.int64), weights=w, minlength=REJECT + 1)
+        share = votes / votes.sum()
+        order = np.argsort(share)[::-1]
+        best, second = int(order[0]), int(order[1])
+        char = None if best == REJECT else CN_PROVINCES[best]
+        return ProvinceGuess(char, round(float(share[best]), 4),
+                             round(float(share[best] - share[second]), 4))
+
+
+_shared: ProvinceClassifier | None = None
+_lock = threading.Lock()
+
+
+def shared(cache: str | Path | None = None) -> ProvinceClassifier:
+    """The process's classifier, trained on first use and kept."""
+    global _shared
+    with _lock:
+        if _shared is None:
+            _shared = ProvinceClassifier(cache=cache)
+        return _shared
+
+
+def cut_province(row: np.ndarray) -> np.ndarray | None:
+    """The province glyph at the left of a plate row (``segment.Lines.gray[0]``), or None.
+
+    The glyph is as wide as 0.6-1.3 times the row's ink height (CJK glyphs are square,
+    squeezed by the plate); inside that window the cut goes at the first ink-free gap (a later
+    one would take the next letter in), else at the column with the least ink. The window
+    starts at 0.6, not at the first gap, because 川 沪 鄂 have gaps inside.
+    Thin blobs taller than the row's characters (the plate border, a frame bar) are ignored.
+    """
+    g = _check(row)
+    _, mask = cv2.threshold(cv2.GaussianBlur(g, (3, 3), 0), 0, 255,
+                            cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    min_area = max(3, int(0.0005 * g.size))
+    blobs = [i for i in range(1, n) if stats[i][4] >= min_area]
+    if not blobs:
+        return None
+    # A thin blob much taller than the row's characters is the plate border or a frame bar.
+    typical = float(np.median([stats[i][3] for i in blobs]))
+    blobs = [i for i in blobs
+             if not (stats[i][3] > 1.2 * typical and stats[i][2] < 0.3 * stats[i][3])]
+    clean = np.isin(labels, blobs)
+    ys = np.flatnonzero(clean.any(axis=1))
+    xs = np.flatnonzero(clean.any(axis=0))
+    if len(ys) < 4 or len(xs) < 4:
+        return None
+    height = int(ys[-1] - ys[0] + 1)  # the province glyph is the row's tallest
+    x0 = int(xs[0])
+    lo, hi = x0 + int(0.6 * height), min(g.shape[1], x0 + int(1.3 * height))
+    if hi <= lo:
+        return None
+    proj = (clean[:, lo:hi] > 0).sum(axis=0)
+    empty = proj == 0
+    cut = lo + int(np.argmin(proj))
+    if empty.any():  # the first run of empty columns in the window: cut at its middle
+        start = int(np.argmax(empty))
+        stop = start + int(np.argmin(empty[start:])) if not empty[start:].all() else len(empty)
+        cut = lo + (start + stop) // 2
+    m = max(2, height // 12)
+    ys = np.flatnonzero(clean[:, x0:cut].any(axis=1))
+    if len(ys) == 0:
+        return None
+    y_lo, y_hi = max(0, int(ys[0]) - m), min(g.shape[0], int(ys[-1]) + m + 1)
+    return np.asarray(g[y_lo:y_hi, max(0, x0 - m):cut], np.uint8)
