@@ -28,7 +28,7 @@ from edge.reader.glyphs import available_fonts, training_set
 SIZE = 32
 K = 9
 REJECT = len(CN_PROVINCES)
-CELL = 8
+CELL = 4
 BINS = 9
 
 
@@ -61,7 +61,8 @@ def normalise(glyph: np.ndarray) -> np.ndarray | None:
     Not polarity-invariant: the reader hands over dark ink on light.
     """
     g = _check(glyph)
-    lo, hi = np.percentile(g, (1, 99))
+    cum = np.bincount(g.ravel(), minlength=256).cumsum()  # 1st/99th percentile, fast
+    lo, hi = (int(np.searchsorted(cum, q * g.size)) for q in (0.01, 0.99))
     if hi - lo < 24:
         return None
     g = np.clip((g.astype(np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
@@ -87,35 +88,38 @@ def normalise(glyph: np.ndarray) -> np.ndarray | None:
     return np.asarray(cv2.resize(square, (SIZE, SIZE), interpolation=cv2.INTER_AREA), np.uint8)
 
 
-def features(norm: np.ndarray) -> np.ndarray:
-    """HOG of a normalised glyph: stroke directions per cell, robust to ink level and blur.
+def features(norms: np.ndarray) -> np.ndarray:
+    """HOG of normalised glyphs (``(N, SIZE, SIZE)`` or one ``(SIZE, SIZE)``), one row each.
 
-    Dalal-Triggs layout (8 px cells, 9 unsigned orientation bins split linearly between the
-    two nearest, 2x2-cell blocks at a 1-cell stride, L2-Hys). Computed here from OpenCV
-    gradients because the OpenCV 5 wheels this project installs dropped ``HOGDescriptor``
-    and the ``ml`` module.
+    Stroke directions per cell, robust to ink level and blur. Dalal-Triggs layout (4 px
+    cells on the 32 px glyph, 9 unsigned orientation bins split linearly between the two
+    nearest, 2x2-cell blocks at a 1-cell stride, L2-Hys). Computed here in numpy, batched,
+    because the OpenCV 5 wheels this project installs dropped ``HOGDescriptor`` and ``ml``;
+    4 px cells beat 8 px ones by 3-5 points on generator glyphs (bench/province.py sweep).
     """
-    f = norm.astype(np.float32)
-    gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=1)
-    gy = cv2.Sobel(f, cv2.CV_32F, 0, 1, ksize=1)
-    mag, ang = cv2.cartToPolar(gx, gy, angleInDegrees=True)
-    pos = (ang % 180.0) / (180.0 / BINS) - 0.5
+    f = np.asarray(norms, np.float32)
+    if f.ndim == 2:
+        f = f[None]
+    p = np.pad(f, ((0, 0), (1, 1), (1, 1)), mode="reflect")
+    gx = p[:, 1:-1, 2:] - p[:, 1:-1, :-2]
+    gy = p[:, 2:, 1:-1] - p[:, :-2, 1:-1]
+    mag = np.hypot(gx, gy)
+    pos = (np.degrees(np.arctan2(gy, gx)) % 180.0) / (180.0 / BINS) - 0.5
     lo = np.floor(pos)
     frac = pos - lo
     lo_bin = lo.astype(np.int64) % BINS
     hi_bin = (lo_bin + 1) % BINS
-    cells = SIZE // CELL
-    hist = np.zeros((cells, cells, BINS), np.float32)
+    n, cells = len(f), SIZE // CELL
+    hist = np.zeros((n, cells, cells, BINS), np.float32)
     for b in range(BINS):
         w = mag * ((lo_bin == b) * (1.0 - frac) + (hi_bin == b) * frac)
-        hist[:, :, b] = w.reshape(cells, CELL, cells, CELL).sum(axis=(1, 3))
-    blocks = []
-    for y in range(cells - 1):
-        for x in range(cells - 1):
-            v = hist[y:y + 2, x:x + 2].ravel()
-            v = np.minimum(v / (np.linalg.norm(v) + 1e-6), 0.2)
-            blocks.append(v / (np.linalg.norm(v) + 1e-6))
-    return np.concatenate(blocks).astype(np.float32)
+        hist[..., b] = w.reshape(n, cells, CELL, cells, CELL).sum(axis=(2, 4))
+    blocks = np.concatenate([hist[:, :-1, :-1], hist[:, :-1, 1:], hist[:, 1:, :-1],
+                             hist[:, 1:, 1:]], axis=-1)  # (n, cells-1, cells-1, 4*BINS)
+    blocks /= np.linalg.norm(blocks, axis=-1, keepdims=True) + 1e-6
+    blocks = np.minimum(blocks, 0.2)
+    blocks /= np.linalg.norm(blocks, axis=-1, keepdims=True) + 1e-6
+    return np.asarray(blocks.reshape(n, -1), np.float32)
 
 
 class ProvinceClassifier:
@@ -142,15 +146,14 @@ class ProvinceClassifier:
         if not available_fonts():
             raise RuntimeError("no training fonts installed (scripts/system-deps.sh installs "
                                "fonts-wqy-zenhei, fonts-wqy-microhei, fonts-arphic-ukai/uming)")
-        xs: list[np.ndarray] = []
+        norms: list[np.ndarray] = []
         ys: list[int] = []
         for glyph, label in training_set(per_font=per_font, seed=seed):
             norm = normalise(glyph)
-            if norm is None:
-                continue
-            xs.append(features(norm))
-            ys.append(label)
-        x, y = np.stack(xs).astype(np.float32), np.asarray(ys, np.int32)
+            if norm is not None:
+                norms.append(norm)
+                ys.append(label)
+        x, y = features(np.stack(norms)), np.asarray(ys, np.int32)
         if cache is not None:
             np.savez_compressed(cache, x=x, y=y, key=np.asarray(key))
         return x, y
@@ -161,7 +164,7 @@ class ProvinceClassifier:
         norm = normalise(glyph)
         if norm is None:
             return ProvinceGuess(None, 1.0, 1.0)
-        sample = features(norm)[None, :]
+        sample = features(norm)
         dist, idx = cv2.batchDistance(sample, self._x, cv2.CV_32F, normType=cv2.NORM_L2, K=K)
         # Nearer neighbours count more; a tie between two classes shows as a small margin.
         w = 1.0 / (dist.ravel() + 1e-3)
