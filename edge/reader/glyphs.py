@@ -92,6 +92,16 @@ def augment(glyph: np.ndarray, rng: random.Random) -> np.ndarray:
     return np.asarray(out, np.uint8)
 
 
+def _pair(a: str, b: str, font: ImageFont.FreeTypeFont, rng: random.Random) -> np.ndarray:
+    """Two Latin characters side by side, as a province-sized cut of a plate row shows them."""
+    ga, gb = render(a, font), render(b, font)
+    h = max(ga.shape[0], gb.shape[0])
+    ga, gb = (cv2.copyMakeBorder(x, h - x.shape[0], 0, 0, 0, cv2.BORDER_CONSTANT, value=255)
+              for x in (ga, gb))
+    gap = np.full((h, rng.randint(0, 8)), 255, np.uint8)
+    return np.asarray(np.hstack([ga, gap, gb]), np.uint8)
+
+
 def _clutter(rng: random.Random, clean: list[np.ndarray]) -> np.ndarray:
     """A blob that is not a province glyph: a fragment, noise, a bar, a screw, or blank."""
     kind = rng.randrange(6)
@@ -123,8 +133,9 @@ def training_set(*, per_font: int = 14, seed: int = 7
                  ) -> Iterator[tuple[np.ndarray, int]]:
     """(glyph, label) pairs: label ``i`` is ``CN_PROVINCES[i]``, ``len(CN_PROVINCES)`` rejects.
 
-    Rejects are Latin letters and digits in the same fonts (what a segmenter hands over when
-    the province glyph is missing), fragments of province glyphs, noise, bars, screws and blank.
+    Rejects are Latin letters and digits in the same fonts, alone and in pairs (what a cut
+    hands over when the row holds no province glyph: a Vietnamese plate), fragments of
+    province glyphs, noise, bars, screws and blank.
     """
     rng = random.Random(seed)
     reject = len(CN_PROVINCES)
@@ -140,5 +151,7 @@ def training_set(*, per_font: int = 14, seed: int = 7
             g = render(ch, font)
             for _ in range(max(2, per_font // 3)):
                 yield augment(g, rng), reject
+        for _ in range(len(CN_PROVINCES) * per_font // 3):  # "29", "C1": a cut on a VN row
+            yield augment(_pair(rng.choice(LATIN), rng.choice(LATIN), font, rng), rng), reject
     for _ in range(len(CN_PROVINCES) * per_font // 2):
         yield augment(_clutter(rng, clean), rng), reject

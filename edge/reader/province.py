@@ -39,7 +39,7 @@ class ProvinceGuess:
     margin: float  # the winner's share minus the runner-up's (0..1)
 
 
-def _check(glyph: object) -> np.ndarray:
+def check_image(glyph: object) -> np.ndarray:
     if not isinstance(glyph, np.ndarray):
         raise ValueError(f"glyph must be a numpy array, not {type(glyph).__name__}")
     if glyph.dtype != np.uint8:
@@ -60,7 +60,7 @@ def normalise(glyph: np.ndarray) -> np.ndarray | None:
     kept (padding, not stretching), so a bar or a fragment does not look like a full glyph.
     Not polarity-invariant: the reader hands over dark ink on light.
     """
-    g = _check(glyph)
+    g = check_image(glyph)
     cum = np.bincount(g.ravel(), minlength=256).cumsum()  # 1st/99th percentile, fast
     lo, hi = (int(np.searchsorted(cum, q * g.size)) for q in (0.01, 0.99))
     if hi - lo < 24:
@@ -189,49 +189,3 @@ def shared(cache: str | Path | None = None) -> ProvinceClassifier:
         if _shared is None:
             _shared = ProvinceClassifier(cache=cache)
         return _shared
-
-
-def cut_province(row: np.ndarray) -> np.ndarray | None:
-    """The province glyph at the left of a plate row (``segment.Lines.gray[0]``), or None.
-
-    The glyph is as wide as 0.6-1.3 times the row's ink height (CJK glyphs are square,
-    squeezed by the plate); inside that window the cut goes at the first ink-free gap (a later
-    one would take the next letter in), else at the column with the least ink. The window
-    starts at 0.6, not at the first gap, because 川 沪 鄂 have gaps inside.
-    Thin blobs taller than the row's characters (the plate border, a frame bar) are ignored.
-    """
-    g = _check(row)
-    _, mask = cv2.threshold(cv2.GaussianBlur(g, (3, 3), 0), 0, 255,
-                            cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    min_area = max(3, int(0.0005 * g.size))
-    blobs = [i for i in range(1, n) if stats[i][4] >= min_area]
-    if not blobs:
-        return None
-    # A thin blob much taller than the row's characters is the plate border or a frame bar.
-    typical = float(np.median([stats[i][3] for i in blobs]))
-    blobs = [i for i in blobs
-             if not (stats[i][3] > 1.2 * typical and stats[i][2] < 0.3 * stats[i][3])]
-    clean = np.isin(labels, blobs)
-    ys = np.flatnonzero(clean.any(axis=1))
-    xs = np.flatnonzero(clean.any(axis=0))
-    if len(ys) < 4 or len(xs) < 4:
-        return None
-    height = int(ys[-1] - ys[0] + 1)  # the province glyph is the row's tallest
-    x0 = int(xs[0])
-    lo, hi = x0 + int(0.6 * height), min(g.shape[1], x0 + int(1.3 * height))
-    if hi <= lo:
-        return None
-    proj = (clean[:, lo:hi] > 0).sum(axis=0)
-    empty = proj == 0
-    cut = lo + int(np.argmin(proj))
-    if empty.any():  # the first run of empty columns in the window: cut at its middle
-        start = int(np.argmax(empty))
-        stop = start + int(np.argmin(empty[start:])) if not empty[start:].all() else len(empty)
-        cut = lo + (start + stop) // 2
-    m = max(2, height // 12)
-    ys = np.flatnonzero(clean[:, x0:cut].any(axis=1))
-    if len(ys) == 0:
-        return None
-    y_lo, y_hi = max(0, int(ys[0]) - m), min(g.shape[0], int(ys[-1]) + m + 1)
-    return np.asarray(g[y_lo:y_hi, max(0, x0 - m):cut], np.uint8)
