@@ -15,6 +15,13 @@ import numpy as np
 from edge.reader.province import ProvinceClassifier, ProvinceGuess, check_image
 
 
+def _in_rim(stat: np.ndarray, w: int, h: int) -> bool:
+    """A blob lying wholly in the plate's rim: a piece of a broken border (dirt, glare and
+    JPEG break the border into dashes that no longer touch the crop's edge), a screw."""
+    x, y, bw, bh = (int(v) for v in stat[:4])
+    return (x + bw < 0.06 * w or x > 0.94 * w or y + bh < 0.1 * h or y > 0.9 * h)
+
+
 def top_row(gray: np.ndarray, layout: str) -> np.ndarray | None:
     """The top text row of a flat plate crop (grey), dark on light, ~80 px high; the border,
     bumper and anything touching the crop's edge painted out. ``layout`` is the plate's.
@@ -35,7 +42,7 @@ def top_row(gray: np.ndarray, layout: str) -> np.ndarray | None:
     keep = [i for i in range(1, n)
             if stats[i][2] < 0.4 * w and stats[i][3] < 0.6 * h and stats[i][4] >= 6
             and stats[i][0] > 0 and stats[i][1] > 0 and stats[i][0] + stats[i][2] < w
-            and stats[i][1] + stats[i][3] < h]
+            and stats[i][1] + stats[i][3] < h and not _in_rim(stats[i], w, h)]
     if not keep:
         return None
     ink = np.isin(labels, keep).astype(np.uint8)

@@ -10,7 +10,8 @@ benchmark an honest cross-font test rather than a look-up of the generator's own
 
 Augmentation copies what a lane camera and a worn plate do to a glyph: stroke weight
 (erode/dilate), horizontal stretch (plates squeeze characters), rotation and shear up to
-10 degrees, scale and shift jitter, blur, sensor noise, contrast and JPEG.
+10 degrees, scale and shift jitter, down-sampling to plate sizes, motion and focus blur,
+sensor noise, contrast and JPEG.
 """
 
 from __future__ import annotations
@@ -55,9 +56,11 @@ def augment(glyph: np.ndarray, rng: random.Random) -> np.ndarray:
     stretch = rng.uniform(0.72, 1.12)  # the generator squeezes glyphs 0.8-1.05 and more
     g = cv2.resize(g, (max(4, int(g.shape[1] * stretch)), g.shape[0]),
                    interpolation=cv2.INTER_AREA)
-    weight = rng.choice((-1, 0, 0, 1, 1, 2))  # thinner / as drawn / bolder strokes
+    # Thinner / as drawn / bolder strokes: up to Noto Sans CJK Bold's weight, which merges
+    # the strokes of 青 晋 吉 into blobs at plate sizes (the training fonts are regular).
+    weight = rng.choice((-1, 0, 1, 1, 2, 2, 3))
     if weight:
-        k = np.ones((2, 2) if abs(weight) == 1 else (3, 3), np.uint8)
+        k = np.ones((abs(weight) + 1, abs(weight) + 1), np.uint8)
         g = cv2.dilate(g, k) if weight < 0 else cv2.erode(g, k)
     h, w = g.shape
     pad = int(0.25 * max(h, w))
@@ -76,6 +79,14 @@ def augment(glyph: np.ndarray, rng: random.Random) -> np.ndarray:
     target = rng.uniform(14, 48) / max(h, 1)
     if target < 1:
         small = cv2.resize(g, None, fx=target, fy=target, interpolation=cv2.INTER_AREA)
+        if rng.random() < 0.35:  # motion blur: the truck moves, mostly up/down in the frame
+            k = max(3, int(small.shape[0] * rng.uniform(0.06, 0.16)) | 1)
+            kernel = np.zeros((k, k), np.float32)
+            if rng.random() < 0.6:
+                kernel[:, k // 2] = 1.0 / k
+            else:
+                kernel[k // 2, :] = 1.0 / k
+            small = cv2.filter2D(small, -1, kernel, borderType=cv2.BORDER_REPLICATE)
         g = cv2.resize(small, (g.shape[1], g.shape[0]), interpolation=cv2.INTER_CUBIC)
     if rng.random() < 0.5:
         sigma = rng.uniform(0.5, 2.0)
