@@ -80,12 +80,13 @@ def augment(glyph: np.ndarray, rng: random.Random) -> np.ndarray:
     if target < 1:
         small = cv2.resize(g, None, fx=target, fy=target, interpolation=cv2.INTER_AREA)
         if rng.random() < 0.35:  # motion blur: the truck moves, mostly up/down in the frame
-            k = max(3, int(small.shape[0] * rng.uniform(0.06, 0.16)) | 1)
-            kernel = np.zeros((k, k), np.float32)
+            length = int(int(small.shape[0]) * rng.uniform(0.06, 0.16))
+            kl = max(3, length + 1 - length % 2)  # odd, at least 3
+            kernel = np.zeros((kl, kl), np.float32)
             if rng.random() < 0.6:
-                kernel[:, k // 2] = 1.0 / k
+                kernel[:, kl // 2] = 1.0 / kl
             else:
-                kernel[k // 2, :] = 1.0 / k
+                kernel[kl // 2, :] = 1.0 / kl
             small = cv2.filter2D(small, -1, kernel, borderType=cv2.BORDER_REPLICATE)
         g = cv2.resize(small, (g.shape[1], g.shape[0]), interpolation=cv2.INTER_CUBIC)
     if rng.random() < 0.5:
