@@ -193,7 +193,7 @@ def main() -> int:
         for lay in ("1-line", "2-line"):
             sel = [o for (_, lo, _, _), o in zip(glyphs, ok, strict=True) if lo == lay]
             result[f"{kind}_acc_{lay}"] = round(sum(sel) / max(len(sel), 1), 4)
-        for t in THRESHOLDS[1:]:
+        for t in THRESHOLDS:
             acc = [g.char is not None and g.confidence >= t for g in guesses]
             right = sum(a and o for a, o in zip(acc, ok, strict=True))
             result[f"{kind}_at{t}"] = {"right": round(right / max(n, 1), 4),

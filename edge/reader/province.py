@@ -7,10 +7,12 @@ set of 31 glyphs, so production Chinese LPR classifies it directly; here HOG fea
 k-nearest neighbours (OpenCV only) trained at start-up on glyphs rendered from fonts the
 scene generator does not use (``edge/reader/glyphs.py``).
 
-Why k-NN and not an SVM: measured on generator glyphs (bench/province.py) it was as
-accurate, trains instantly and its neighbour votes give a usable confidence and margin (an
-OpenCV SVM gives only a label). A reject class (Latin letters, digits, fragments, noise,
-bars, screws) makes a non-province blob come back as ``None`` or with low confidence.
+Why k-NN: the OpenCV 5 wheels this project installs have no ``ml`` module (no SVM, no
+KNearest) and no ``HOGDescriptor``, so HOG is computed in numpy and the neighbours found by
+``cv2.batchDistance``; k-NN needs no training beyond rendering, and its distance-weighted
+votes give a confidence and a margin (an SVM gives a label). Not compared with an SVM here.
+A reject class (Latin letters and digits alone and in pairs, fragments, noise, bars, screws)
+makes a non-province blob come back as ``None`` or with low confidence.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ K = 9
 REJECT = len(CN_PROVINCES)
 CELL = 4
 BINS = 9
+#: Bump when the training data or the features change: a cache of an older version is redone.
+VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,8 @@ class ProvinceGuess:
 
 
 def check_image(glyph: object) -> np.ndarray:
+    """The image as 2-D grey uint8 (BGR converted), or ``ValueError`` saying what is wrong:
+    a bad crop from upstream must fail loudly, not read as a province."""
     if not isinstance(glyph, np.ndarray):
         raise ValueError(f"glyph must be a numpy array, not {type(glyph).__name__}")
     if glyph.dtype != np.uint8:
@@ -130,8 +136,9 @@ def features(norms: np.ndarray) -> np.ndarray:
 class ProvinceClassifier:
     """HOG + k-NN over rendered, augmented province glyphs and rejects.
 
-    Build once per process (:func:`shared`); training takes ~1 s on one core (measured in
-    bench/province.py). ``cache`` (a ``.npz`` path) skips rendering on later start-ups.
+    Build once per process (:func:`shared`); training takes 2.6-3.3 s CPU on one core of the
+    loaded 2-core dev box (``train_cpu_ms`` in bench/province.py). ``cache`` (a ``.npz``
+    path) skips rendering on later start-ups.
     """
 
     def __init__(self, *, cache: str | Path | None = None, per_font: int = 14,
@@ -143,7 +150,7 @@ class ProvinceClassifier:
     @staticmethod
     def _load(cache: str | Path | None, per_font: int, seed: int
               ) -> tuple[np.ndarray, np.ndarray]:
-        key = f"{per_font}-{seed}-{SIZE}-{len(available_fonts())}"
+        key = f"v{VERSION}-{per_font}-{seed}-{SIZE}-{CELL}-{BINS}-{','.join(available_fonts())}"
         if cache is not None and Path(cache).exists():
             data = np.load(cache)
             if str(data["key"]) == key:
