@@ -3,16 +3,18 @@
 Data (fixed seed, :mod:`smartgate.scenes`, drawn in Noto CJK, which the classifier never
 trains on): Chinese plates of both layouts, every one of the 31 provinces in turn, as
 ``clean`` flat plates (render_plate), ``easy`` and ``hard`` camera frames (render_frame, cut
-flat with the ground-truth quad). Each plate goes through the reader's own segmenter
-(edge.reader.segment) and the province glyph is cut from the top row
-(edge.reader.province.cut_province); plates whose segmentation fails are counted
-(``*_unsegmented``), not dropped silently. The classifier and Tesseract (chi_sim, single
-character mode, province whitelist; and the reader's CJK line engine) read the same glyphs.
+flat with the ground-truth quad). The top text row is cut by edge.reader.glyphcut.top_row
+and read by read_province (every candidate cut classified, the most confident kept;
+``*_acc_first_cut`` is the first cut alone); plates where no row or glyph is found are
+counted (``*_unsegmented``), not dropped silently. The classifier and Tesseract (the reader's
+ResidentEngine: ``glyph``, chi_sim single character with the province whitelist; and its
+CJK line read) read the same glyphs.
 
-Negatives: Latin letters and digits cut from generated VN and CN plate rows (every
-letter-sized blob right of the province cut) plus the first-glyph cut of VN rows (what the
-cutter returns for a plate that has no province): the false-accept rate is the share the
-classifier calls a province at a given confidence.
+Negatives: Latin letters and digits cut from generated VN and CN plate rows (segment's
+rows; every letter-sized blob right of the province cut) plus the first-glyph cut of VN
+rows: ``false_accept_at*`` is the share the classifier calls a province at a confidence;
+``false_accept_rows_at*`` the same for read_province on whole VN top rows (a plate with no
+province handed to the province reader).
 
     .venv/bin/python bench/province.py [--per-province 6] [--negatives 300] [--seed 2026]
 
@@ -116,27 +118,19 @@ def latin_glyphs(n: int, seed: int) -> list[np.ndarray]:
 
 
 class _Tess:
-    """chi_sim, one character (PSM 10) with the province whitelist; and the reader's line
-    engine (RAW_LINE, province + letters + digits whitelist) as the pipeline calls it."""
+    """The reader's own Tesseract calls on a glyph: ``glyph`` (chi_sim, one character, the
+    province whitelist: the pipeline's province check) and ``read(script="cjk")`` (chi_sim
+    RAW_LINE, provinces + letters + digits: how the pipeline reads a Chinese row)."""
 
     def __init__(self) -> None:
-        import tesserocr
-
         from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 
-        self.api = tesserocr.PyTessBaseAPI(path=DEFAULT_TESSDATA, lang="chi_sim",
-                                           psm=tesserocr.PSM.SINGLE_CHAR,
-                                           oem=tesserocr.OEM.LSTM_ONLY)
-        self.api.SetVariable("tessedit_char_whitelist", CN_PROVINCES)
         self.engine = ResidentEngine(DEFAULT_TESSDATA)
 
     def read(self, glyph: np.ndarray) -> tuple[str, str]:
-        from PIL import Image
-
         g = cv2.copyMakeBorder(glyph, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255)
-        self.api.SetImage(Image.fromarray(g))
-        single = self.api.GetUTF8Text().strip()
-        line, _ = self.engine.line(g, script="cjk")
+        single, _ = self.engine.glyph(g)
+        line = self.engine.read(g, script="cjk").text
         return single[:1], next((c for c in line if c in CN_PROVINCES), "")
 
 

@@ -136,7 +136,7 @@ def features(norms: np.ndarray) -> np.ndarray:
 class ProvinceClassifier:
     """HOG + k-NN over rendered, augmented province glyphs and rejects.
 
-    Build once per process (:func:`shared`); training takes 2.6-3.3 s CPU on one core of the
+    Build once per process (:func:`shared`); training takes 2.5-3.4 s CPU on one core of the
     loaded 2-core dev box (``train_cpu_ms`` in bench/province.py). ``cache`` (a ``.npz``
     path) skips rendering on later start-ups.
     """
