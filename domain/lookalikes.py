@@ -23,6 +23,7 @@ The matcher relies on that to find candidates with one dictionary lookup.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -164,10 +165,11 @@ def nearest_other(read: str, plate: str) -> float:
     """
     best = MISS
     trusted = read_is_plate(read)
-    for slots in _BY_LENGTH.get(len(read), ()):
+    fitting = _fitting(plate, len(read))
+    for slots, plate_fits in zip(_BY_LENGTH.get(len(read), ()), fitting, strict=True):
         ranked = [_slot_costs(s, r, trusted) for s, r in zip(slots, read, strict=True)]
         floor = sum(c[0][0] for c in ranked)
-        if not fits(plate, slots):
+        if not plate_fits:
             best = min(best, floor)
             continue
         for i, c in enumerate(ranked):
@@ -176,19 +178,32 @@ def nearest_other(read: str, plate: str) -> float:
     return best
 
 
+@lru_cache(maxsize=65536)
+def _fitting(plate: str, length: int) -> tuple[bool, ...]:
+    """Whether ``plate`` fits each template of ``length`` (declared plates recur every read)."""
+    return tuple(fits(plate, slots) for slots in _BY_LENGTH.get(length, ()))
+
+
 @lru_cache(maxsize=4096)
 def _pair(read: str, plate: str) -> float:
     return char_cost(read, plate)
 
 
-def edit_distance(read: str, plate: str) -> float:
-    """Weighted Levenshtein (look-alike substitutions, indels cost ``MISS``), for ranking."""
+def edit_distance(read: str, plate: str, cap: float = math.inf) -> float:
+    """Weighted Levenshtein (look-alike substitutions, indels cost ``MISS``), for ranking.
+
+    ``cap``: the caller only wants distances up to ``cap``. Costs are never negative, so no
+    cell is below the smallest of the row above: once a whole row exceeds ``cap`` the
+    distance does too, and that row's minimum (a lower bound, above ``cap``) is returned.
+    """
     prev = [float(j) * MISS for j in range(len(plate) + 1)]
     for i, r in enumerate(read, 1):
         cur = [i * MISS]
         for j, a in enumerate(plate, 1):
             cur.append(min(prev[j] + MISS, cur[j - 1] + MISS, prev[j - 1] + _pair(r, a)))
         prev = cur
+        if (floor := min(cur)) > cap:
+            return floor
     return prev[-1]
 
 
@@ -230,7 +245,7 @@ def rank(
             continue
         if len(rb & _bigrams(ps)) < max(len(ps), len(rs)) - 1 - 2 * k:
             continue
-        d = edit_distance(read, p)
+        d = edit_distance(read, p, cap=max_distance)
         if d <= max_distance:
             scored.append((d, p))
     scored.sort()
