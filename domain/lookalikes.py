@@ -198,9 +198,16 @@ def edit_distance(read: str, plate: str, cap: float = math.inf) -> float:
     """
     prev = [float(j) * MISS for j in range(len(plate) + 1)]
     for i, r in enumerate(read, 1):
-        cur = [i * MISS]
-        for j, a in enumerate(plate, 1):
-            cur.append(min(prev[j] + MISS, cur[j - 1] + MISS, prev[j - 1] + _pair(r, a)))
+        left = i * MISS
+        cur = [left]
+        for j, a in enumerate(plate, 1):  # min() of the three, spelt out: the hot loop of ranking
+            best = prev[j - 1] + (0.0 if r == a else _pair(r, a))
+            if (up := prev[j] + MISS) < best:
+                best = up
+            if (across := left + MISS) < best:
+                best = across
+            cur.append(best)
+            left = best
         prev = cur
         if (floor := min(cur)) > cap:
             return floor
