@@ -192,22 +192,33 @@ def _pair(read: str, plate: str) -> float:
 def edit_distance(read: str, plate: str, cap: float = math.inf) -> float:
     """Weighted Levenshtein (look-alike substitutions, indels cost ``MISS``), for ranking.
 
-    ``cap``: the caller only wants distances up to ``cap``. Costs are never negative, so no
-    cell is below the smallest of the row above: once a whole row exceeds ``cap`` the
-    distance does too, and that row's minimum (a lower bound, above ``cap``) is returned.
+    ``cap``: the caller only wants distances up to ``cap``; beyond it a lower bound above
+    ``cap`` is returned. Exact up to ``cap`` because costs are never negative: a path to
+    cell (i, j) holds at least ``|i - j|`` indels, so only the band ``|i - j| <= cap / MISS``
+    is computed, and once a whole row exceeds ``cap`` the distance does too.
     """
-    prev = [float(j) * MISS for j in range(len(plate) + 1)]
+    if cap == math.inf:
+        band = max(len(read), len(plate))
+    else:
+        band = int(cap // MISS)
+        if abs(len(read) - len(plate)) > band:
+            return abs(len(read) - len(plate)) * MISS
+    inf = math.inf
+    prev = [j * MISS if j <= band else inf for j in range(len(plate) + 1)]
     for i, r in enumerate(read, 1):
-        left = i * MISS
-        cur = [left]
-        for j, a in enumerate(plate, 1):  # min() of the three, spelt out: the hot loop of ranking
+        lo, hi = max(1, i - band), min(len(plate), i + band)
+        cur = [inf] * (len(plate) + 1)
+        if i <= band:
+            cur[0] = i * MISS
+        left = cur[lo - 1]
+        for j in range(lo, hi + 1):  # min() of the three, spelt out: the hot loop of ranking
+            a = plate[j - 1]
             best = prev[j - 1] + (0.0 if r == a else _pair(r, a))
             if (up := prev[j] + MISS) < best:
                 best = up
             if (across := left + MISS) < best:
                 best = across
-            cur.append(best)
-            left = best
+            cur[j] = left = best
         prev = cur
         if (floor := min(cur)) > cap:
             return floor
