@@ -28,20 +28,30 @@ from typing import Any
 
 import orjson
 
-_SCALARS = (str, int, bool, type(None))
+_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def _plain(value: Any) -> bool:
-    """Only values orjson formats byte for byte as ``json`` does (see the module docstring)."""
+    """Only values orjson formats byte for byte as ``json`` does (see the module docstring).
+
+    Loops rather than ``all()`` over generators: this walk runs on every signed message,
+    and scalars (most values) are checked inline without a call.
+    """
     kind = type(value)
     if kind in _SCALARS:
         return True
     if kind is float:
-        return value == 0.0 or 1e-4 <= abs(value) < 1e16
+        return bool(value == 0.0 or 1e-4 <= abs(value) < 1e16)
     if kind is dict:
-        return all(type(k) is str and _plain(v) for k, v in value.items())
+        for k, v in value.items():
+            if type(k) is not str or (type(v) not in _SCALARS and not _plain(v)):
+                return False
+        return True
     if kind is list or kind is tuple:
-        return all(_plain(v) for v in value)
+        for v in value:
+            if type(v) not in _SCALARS and not _plain(v):
+                return False
+        return True
     return False
 
 
