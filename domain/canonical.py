@@ -48,7 +48,7 @@ def _plain(value: Any) -> bool:
                 return False
         return True
     if kind is list or kind is tuple:
-        for v in value:
+        for v in value:  # noqa: SIM110 - a loop, not all(genexpr): see the docstring
             if type(v) not in _SCALARS and not _plain(v):
                 return False
         return True
