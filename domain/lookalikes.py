@@ -23,6 +23,7 @@ The matcher relies on that to find candidates with one dictionary lookup.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -164,10 +165,11 @@ def nearest_other(read: str, plate: str) -> float:
     """
     best = MISS
     trusted = read_is_plate(read)
-    for slots in _BY_LENGTH.get(len(read), ()):
+    fitting = _fitting(plate, len(read))
+    for slots, plate_fits in zip(_BY_LENGTH.get(len(read), ()), fitting, strict=True):
         ranked = [_slot_costs(s, r, trusted) for s, r in zip(slots, read, strict=True)]
         floor = sum(c[0][0] for c in ranked)
-        if not fits(plate, slots):
+        if not plate_fits:
             best = min(best, floor)
             continue
         for i, c in enumerate(ranked):
@@ -176,19 +178,50 @@ def nearest_other(read: str, plate: str) -> float:
     return best
 
 
+@lru_cache(maxsize=65536)
+def _fitting(plate: str, length: int) -> tuple[bool, ...]:
+    """Whether ``plate`` fits each template of ``length`` (declared plates recur every read)."""
+    return tuple(fits(plate, slots) for slots in _BY_LENGTH.get(length, ()))
+
+
 @lru_cache(maxsize=4096)
 def _pair(read: str, plate: str) -> float:
     return char_cost(read, plate)
 
 
-def edit_distance(read: str, plate: str) -> float:
-    """Weighted Levenshtein (look-alike substitutions, indels cost ``MISS``), for ranking."""
-    prev = [float(j) * MISS for j in range(len(plate) + 1)]
+def edit_distance(read: str, plate: str, cap: float = math.inf) -> float:
+    """Weighted Levenshtein (look-alike substitutions, indels cost ``MISS``), for ranking.
+
+    ``cap``: the caller only wants distances up to ``cap``; beyond it a lower bound above
+    ``cap`` is returned. Exact up to ``cap`` because costs are never negative: a path to
+    cell (i, j) holds at least ``|i - j|`` indels, so only the band ``|i - j| <= cap / MISS``
+    is computed, and once a whole row exceeds ``cap`` the distance does too.
+    """
+    if cap == math.inf:
+        band = max(len(read), len(plate))
+    else:
+        band = int(cap // MISS)
+        if abs(len(read) - len(plate)) > band:
+            return abs(len(read) - len(plate)) * MISS
+    inf = math.inf
+    prev = [j * MISS if j <= band else inf for j in range(len(plate) + 1)]
     for i, r in enumerate(read, 1):
-        cur = [i * MISS]
-        for j, a in enumerate(plate, 1):
-            cur.append(min(prev[j] + MISS, cur[j - 1] + MISS, prev[j - 1] + _pair(r, a)))
+        lo, hi = max(1, i - band), min(len(plate), i + band)
+        cur = [inf] * (len(plate) + 1)
+        if i <= band:
+            cur[0] = i * MISS
+        left = cur[lo - 1]
+        for j in range(lo, hi + 1):  # min() of the three, spelt out: the hot loop of ranking
+            a = plate[j - 1]
+            best = prev[j - 1] + (0.0 if r == a else _pair(r, a))
+            if (up := prev[j] + MISS) < best:
+                best = up
+            if (across := left + MISS) < best:
+                best = across
+            cur[j] = left = best
         prev = cur
+        if (floor := min(cur)) > cap:
+            return floor
     return prev[-1]
 
 
@@ -230,7 +263,7 @@ def rank(
             continue
         if len(rb & _bigrams(ps)) < max(len(ps), len(rs)) - 1 - 2 * k:
             continue
-        d = edit_distance(read, p)
+        d = edit_distance(read, p, cap=max_distance)
         if d <= max_distance:
             scored.append((d, p))
     scored.sort()

@@ -20,6 +20,8 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from domain.canonical import canonical_json
+
 #: Largest payload the centre or an edge will parse (a read never needs more).
 MAX_PAYLOAD_BYTES = 16 * 1024
 #: A lane's pre-clearance list holds a few hours of trucks: it may be larger.
@@ -53,8 +55,7 @@ class _Message(BaseModel):
 
     def signing_bytes(self) -> bytes:
         """Canonical bytes that a signature covers: every field but ``sig``, keys sorted."""
-        data = self.model_dump(mode="json", exclude={"sig"})
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        return canonical_json(self.model_dump(mode="json", exclude={"sig"}))
 
 
 class DeviceSigned(_Message):

@@ -47,8 +47,7 @@ def new_device_secret() -> str:
 
 def hmac_sign(message: D, secret: str) -> D:
     """Return a copy of ``message`` with ``sig`` set to its HMAC-SHA256 under ``secret``."""
-    unsigned = message.model_copy(update={"sig": ""})
-    digest = hmac.new(secret.encode(), unsigned.signing_bytes(), hashlib.sha256).hexdigest()
+    digest = hmac.new(secret.encode(), message.signing_bytes(), hashlib.sha256).hexdigest()
     return message.model_copy(update={"sig": digest})
 
 
@@ -81,8 +80,8 @@ def _private_key(private_b64: str) -> Ed25519PrivateKey:
 def sign_centre(message: C, private_b64: str) -> C:
     """A copy of a centre message (command, pre-clearance list, event ack) signed with its key."""
     key = _private_key(private_b64)
-    unsigned = message.model_copy(update={"sig": ""})
-    return message.model_copy(update={"sig": _b64(key.sign(unsigned.signing_bytes()))})
+    # ``signing_bytes`` leaves ``sig`` out, so a message need not be copied before signing.
+    return message.model_copy(update={"sig": _b64(key.sign(message.signing_bytes()))})
 
 
 def verify_centre(message: CentreSigned, public_keys: dict[str, str], *,

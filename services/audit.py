@@ -14,7 +14,6 @@ Call :func:`record` inside the caller's transaction, as late as possible in it
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -22,6 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
+from domain.canonical import canonical_json, plain_copy
 from services.db.bulk import insert_rows
 from services.db.models import AuditEvent
 
@@ -46,12 +46,10 @@ def _utc_text(at: datetime) -> str:
 
 def content_hash(*, prev_hash: str, at: datetime, actor: str, action: str, subject_type: str,
                  subject_id: str, data: dict[str, Any]) -> str:
-    body = json.dumps(
+    body = canonical_json(
         {"prev": prev_hash, "at": _utc_text(at), "actor": actor, "action": action,
-         "subject_type": subject_type, "subject_id": subject_id, "data": data},
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+         "subject_type": subject_type, "subject_id": subject_id, "data": data}, default=str)
+    return hashlib.sha256(body).hexdigest()
 
 
 def _lock_chain(session: Session) -> None:
@@ -62,7 +60,7 @@ def _lock_chain(session: Session) -> None:
 def record(session: Session, *, actor: str, action: str, subject_type: str, subject_id: str,
            data: dict[str, Any] | None = None, now: datetime) -> AuditEvent:
     """Append one event to the chain (inside the caller's transaction; never commits)."""
-    payload = json.loads(json.dumps(data or {}, default=str))  # what the JSON column returns
+    payload = plain_copy(data or {}, default=str)  # what the JSON column returns
     at = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
     _lock_chain(session)
     session.flush()  # earlier appends of this same transaction must be visible below
@@ -109,7 +107,7 @@ def record_many(session: Session, entries: list[Entry]) -> None:
     ).scalar_one_or_none() or GENESIS
     rows = []
     for e in entries:
-        payload = json.loads(json.dumps(e.data or {}, default=str))
+        payload = plain_copy(e.data or {}, default=str)
         at = e.now.astimezone(UTC) if e.now.tzinfo else e.now.replace(tzinfo=UTC)
         digest = content_hash(prev_hash=prev, at=at, actor=e.actor, action=e.action,
                               subject_type=e.subject_type, subject_id=e.subject_id, data=payload)

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, any_, bindparam, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from domain.candidate_index import CandidateIndex
@@ -67,6 +68,7 @@ class Lookups:
         session's connection (same transaction): ORM entity handling cost more than the query."""
         s = self.session
         core = s.connection()
+        pg = core.dialect.name == "postgresql"
         devices = list({m.device_id for m in msgs} - set(self.devices))
         for chunk in _chunks(devices):
             self.devices.update({d: None for d in chunk})
@@ -79,21 +81,26 @@ class Lookups:
             ids = [m.event_id for m in msgs if kind_of(m) == kind]
             for chunk in _chunks(ids):
                 for event_id, owner in core.execute(select(t.event_id, t.device_id)
-                                                    .where(t.event_id.in_(chunk))):
+                                                    .where(_among(t.event_id, chunk, pg))):
                     self.owners[(kind, event_id)] = owner
         keys = list({(m.device_id, m.nonce) for m in msgs})
         n = DeviceNonce.__table__.c
         for chunk in _chunks(keys):
+            wanted = set(chunk)
+            where = (tuple_(n.device_id, n.nonce).in_(chunk) if not pg else
+                     and_(_among(n.device_id, list({d for d, _ in chunk}), pg),
+                          _among(n.nonce, [nonce for _, nonce in chunk], pg)))
             for device_id, nonce, event_id in core.execute(
-                    select(n.device_id, n.nonce, n.event_id)
-                    .where(tuple_(n.device_id, n.nonce).in_(chunk))):
-                self.nonces[(device_id, nonce)] = event_id
+                    select(n.device_id, n.nonce, n.event_id).where(where)):
+                if (device_id, nonce) in wanted:  # the arrays' cross product is a superset
+                    self.nonces[(device_id, nonce)] = event_id
         passes = list({m.pass_id for m in msgs if isinstance(m, PlateReadV1) and m.grade == "pass"})
         r = PlateRead.__table__.c
         for chunk in _chunks(passes):
             for row in core.execute(select(
                     r.device_id, r.pass_id, r.lane_id, r.plate, r.confidence, r.captured_at,
-                    r.trailer_plate, r.country).where(r.pass_id.in_(chunk), r.grade == "frame")
+                    r.trailer_plate, r.country).where(_among(r.pass_id, chunk, pg),
+                                                      r.grade == "frame")
                     .order_by(r.id)):
                 self.frames[(row.device_id, row.pass_id)].append(PassEvidence(
                     lane_id=row.lane_id, plate=row.plate, confidence=row.confidence, frames=1,
@@ -137,6 +144,18 @@ def kind_of(msg: DeviceMessage) -> str:
     if isinstance(msg, LocalDecisionV1):
         return "local"
     return "reads" if isinstance(msg, PlateReadV1) else "barrier"
+
+
+def _among(column: Any, values: Sequence[Any], pg: bool) -> Any:
+    """``column IN (values)``; on PostgreSQL ``column = ANY(:array)``, one parameter.
+
+    Why: an ``IN`` of 500 placeholders is a new statement text per batch size, which
+    psycopg converts without its cache and PostgreSQL parses and plans afresh (a few
+    percent of the worker's time); the array form is one short, reusable statement.
+    """
+    if not pg:
+        return column.in_(values)
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:

@@ -62,11 +62,15 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     json_columns = {n for n in names if isinstance(table.c[n].type, JSON)}
     columns = sql.SQL(", ").join(sql.Identifier(n) for n in names)
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), columns)
+    json_at = [i for i, n in enumerate(names) if n in json_columns]
     try:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([json.dumps(row[n]) if n in json_columns and row[n] is not None
-                                else row[n] for n in names])
+            for row in rows:  # per row: no per-column Python beyond the JSON columns
+                values = [row[n] for n in names]
+                for i in json_at:
+                    if values[i] is not None:
+                        values[i] = json.dumps(values[i])
+                copy.write_row(values)
     except psycopg.Error as exc:
         # As SQLAlchemy would raise it: callers tell a concurrent duplicate (IntegrityError)
         # from a database outage (OperationalError) exactly as for any other statement.

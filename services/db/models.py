@@ -10,7 +10,7 @@ message hits the constraint and changes nothing.
 
 from __future__ import annotations
 
-import uuid
+import os
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -41,7 +41,12 @@ NAMING_CONVENTION = {
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    """``uuid.uuid4().hex``, bit for bit, without building a ``UUID`` (the central worker mints
+    two ids per plate read, and the object was most of their cost)."""
+    n = int.from_bytes(os.urandom(16), "big")
+    n = (n & ~(0xC000 << 48)) | (0x8000 << 48)  # RFC 4122 variant
+    n = (n & ~(0xF000 << 64)) | (4 << 76)  # version 4
+    return f"{n:032x}"
 
 
 class Base(DeclarativeBase):

@@ -61,3 +61,15 @@ def test_concurrent_writers_keep_one_chain(db_url, engine_for):
     with sessions() as s:
         status = verify_chain(s)
         assert status.ok and status.checked == 100
+
+
+def test_new_id_is_a_uuid4_hex() -> None:
+    import uuid
+
+    from services.db.models import new_id
+
+    ids = {new_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for i in ids:
+        u = uuid.UUID(hex=i)
+        assert (u.version, u.variant, u.hex, len(i)) == (4, uuid.RFC_4122, i, 32)
