@@ -69,13 +69,16 @@ def serve(agent: EdgeAgent, *, host: str = "127.0.0.1", port: int = 0) -> OpsSer
     registry.register(_AgentCollector(agent))
 
     def live() -> bool:
-        threads = agent._threads
-        return bool(threads) and all(t.is_alive() for t in threads)
+        # Still starting (no worker yet) is alive: a restart would not help. A worker that
+        # died is not: the lane would look up while it reads nothing.
+        return all(t.is_alive() for t in agent._threads)
 
     def ready() -> tuple[bool, dict[str, object]]:
         connected = agent.link.connected.is_set()
         full = agent.outbox.full
-        return connected and not full, {"broker": "ok" if connected else "down",
-                                        "outbox_depth": agent.outbox.depth, "outbox_full": full}
+        running = bool(agent._threads) and all(t.is_alive() for t in agent._threads)
+        return connected and running and not full, {
+            "broker": "ok" if connected else "down", "workers": "running" if running else "down",
+            "outbox_depth": agent.outbox.depth, "outbox_full": full}
 
     return OpsServer(registry=registry, live=live, ready=ready, host=host, port=port).start()

@@ -79,3 +79,43 @@ def test_edge_process_exports_metrics_probes_and_json_logs(lane: Lane, centre: C
     logs = [json.loads(line) for line in err.decode().splitlines() if line.startswith("{")]
     assert logs and all({"ts", "level", "logger", "message"} <= set(x) for x in logs)
     assert all(x["process"] == "edge" for x in logs)
+
+
+def test_probes_while_starting_and_after_a_worker_died() -> None:
+    """Starting (no worker yet): alive but not ready. A dead worker: neither.
+
+    The process test above once saw /readyz 200 and then /livez 503 on a loaded
+    machine: the link connects before the workers start, and an agent with no worker
+    yet was called dead.
+    """
+    import threading
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from edge.metrics import serve
+
+    connected = threading.Event()
+    connected.set()
+    agent: Any = SimpleNamespace(_threads=[], link=SimpleNamespace(connected=connected),
+                                 outbox=SimpleNamespace(full=False, depth=0),
+                                 settings=SimpleNamespace(lane_id=LANE))
+    ops = serve(cast(Any, agent), port=free_port())
+    try:
+        assert get(ops.port, "/livez")[0] == 200
+        status, body = get(ops.port, "/readyz")
+        assert status == 503 and json.loads(body)["workers"] == "down"
+        done = threading.Thread(target=lambda: None)
+        done.start()
+        done.join()
+        stop = threading.Event()
+        running = threading.Thread(target=stop.wait)
+        running.start()
+        agent._threads = [running]
+        assert get(ops.port, "/livez")[0] == 200
+        assert get(ops.port, "/readyz")[0] == 200
+        agent._threads = [running, done]  # a worker that died
+        assert get(ops.port, "/livez")[0] == 503
+        assert get(ops.port, "/readyz")[0] == 503
+        stop.set()
+    finally:
+        ops.stop()
