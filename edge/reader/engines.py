@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+import cv2
 import numpy as np
 
 from domain.plates import CN_PROVINCES
@@ -109,10 +110,13 @@ class ResidentEngine:
         return api
 
     def read(self, img: Frame, *, script: Script = "latin") -> LineRead:
-        from PIL import Image
-
         api = self._get(script)
-        api.SetImage(Image.fromarray(img))  # type: ignore[attr-defined]
+        # Raw pixels, not a PIL image: SetImage encodes a PIL image to BMP and back on
+        # every call (~0.8 ms a call, measured: 6% of a frame's CPU).
+        g = np.ascontiguousarray(img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY),
+                                 np.uint8)
+        api.SetImageBytes(g.tobytes(), g.shape[1], g.shape[0], 1,  # type: ignore[attr-defined]
+                          g.shape[1])
         text = api.GetUTF8Text().strip()  # type: ignore[attr-defined]
         chars, alts = self._symbols(api)
         confs = [c for ch, c, _ in chars if ch not in ("-", ".")]

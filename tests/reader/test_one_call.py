@@ -7,6 +7,7 @@ import random
 from collections import Counter
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from edge.reader import make_reader
@@ -90,3 +91,18 @@ def test_reader_still_reads_a_chinese_frame() -> None:
                          rng=random.Random(5))
     assert reader.read(scene.image).plate in (None, "桂A12345")
 
+
+
+def test_engine_hands_tesseract_raw_pixels_not_a_pil_image(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PIL image costs a BMP encode and decode per call (~0.8 ms, 6% of a frame's CPU)."""
+    engine = ResidentEngine(DEFAULT_TESSDATA)
+
+    def no_pil(*_: object, **__: object) -> None:
+        raise AssertionError("the engine went through PIL")
+
+    monkeypatch.setattr(Image, "fromarray", no_pil)
+    row = _row("12C1234")
+    assert engine.read(row).text == "12C1234"
+    colour = np.dstack([row] * 3)  # a BGR image is read as its grey version
+    assert engine.read(colour).text == "12C1234"
