@@ -20,6 +20,8 @@ import numpy as np
 from edge.reader.base import Frame
 
 TEXT_HEIGHT = 60
+#: White margin around each cut row (px, after scaling).
+PAD = 12
 WORK_HEIGHT = 120
 #: Fewer characters than this under one global threshold: retry with the light evened out.
 FLAT_RETRY = 6
@@ -37,6 +39,7 @@ class Lines:
     row_chars: tuple[int, ...] = ()  # character-like components per row
     evened: bool = False  # found only after evening out the light (see segment)
     lead: int = 0  # x in the first row's images where its ink starts (the province glyph)
+    text_px: float = 0.0  # the tallest row's character height in the crop's own pixels
 
 
 def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
@@ -164,7 +167,7 @@ def _cut(gray: np.ndarray, mask: np.ndarray, row: list[tuple[int, int, int, int]
     scale = TEXT_HEIGHT / th
     g = cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     b = cv2.resize(b, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
-    pad = 12
+    pad = PAD
     g = cv2.copyMakeBorder(g, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     b = cv2.copyMakeBorder(b, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     lead = pad + round((ink - xs) * scale)
@@ -224,7 +227,9 @@ def segment(crop: Frame) -> Lines | None:
     k = WORK_HEIGHT / gray.shape[0]
     gray = cv2.resize(gray, None, fx=k, fy=k,
                       interpolation=cv2.INTER_CUBIC if k > 1 else cv2.INTER_AREA)
-    lo, hi = np.percentile(gray, (2, 98))
+    # 2nd/98th percentile from the histogram (np.percentile sorts: 12x slower, measured).
+    cum = np.bincount(gray.ravel(), minlength=256).cumsum()
+    lo, hi = (int(np.searchsorted(cum, q * gray.size)) for q in (0.02, 0.98))
     if hi - lo < 12:
         return None
     gray = np.clip((gray.astype(np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
@@ -255,5 +260,6 @@ def segment(crop: Frame) -> Lines | None:
     if len(rows) == 2 and len(rows[0]) > 3 * len(rows[1]) + 2:
         rows, layout = [rows[0]], "1-line"
     cuts = [_cut(g, mask, row, extend_left=i == 0) for i, row in enumerate(rows)]
+    text_px = max(float(np.median([b[3] for b in r])) for r in rows) / k
     return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
-                 tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened)
+                 tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened, text_px=text_px)
