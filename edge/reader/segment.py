@@ -112,15 +112,41 @@ def _rows(boxes: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int, i
             rows.append([b])
         else:
             best[1].append(b)
+    singles = [r[0] for r in rows if len(r) == 1]
     rows = [r for r in rows if len(r) >= 2]
     if not rows:
         return []
+    if len(rows) == 1 and len(rows[0]) == 5:
+        rows = _with_top_letter(rows[0], singles)
     # A row must hold characters of similar height to the tallest row's.
     best_h = max(float(np.median([b[3] for b in r])) for r in rows if len(r) >= 2)
     rows = [r for r in rows if float(np.median([b[3] for b in r])) >= 0.6 * best_h]
     if len(rows) > 2:
         rows = sorted(rows, key=len, reverse=True)[:2]
     return sorted(rows, key=lambda r: min(b[1] for b in r))
+
+
+def _with_top_letter(row: list[tuple[int, int, int, int]],
+                     singles: list[tuple[int, int, int, int]]
+                     ) -> list[list[tuple[int, int, int, int]]]:
+    """A 2-row Chinese plate's bottom row (always 5 characters) with its top row when only
+    the letter survived.
+
+    Why: the top row is the province glyph and the series letter; the glyph often breaks into
+    strokes the character filter drops, leaving a one-character row, which is not a row, so
+    the plate read as its bottom five characters only (no province, no letter: no plate).
+    A lone character-sized box just above a 5-character row, within its width, is taken as
+    that row (``_span`` then widens it to the glyph's strokes).
+    """
+    th = float(np.median([b[3] for b in row]))
+    top = min(b[1] for b in row)
+    x0, x1 = min(b[0] for b in row), max(b[0] + b[2] for b in row)
+    above = [b for b in singles
+             if b[3] >= 0.6 * th and b[1] + b[3] <= top and top - (b[1] + b[3]) < 0.8 * th
+             and x0 - th <= b[0] and b[0] + b[2] <= x1 + th]
+    if len(above) != 1:
+        return [row]
+    return [[above[0]], row]
 
 
 def _span(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> tuple[int, int]:
