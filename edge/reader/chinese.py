@@ -151,9 +151,12 @@ def two_row_pool(province: str, cjk: str, texts: list[str]) -> list[Candidate]:
     """
     rows = cjk.split("/")
     # The CJK model's letter leads (it knows J, Q, W); the Latin one stands in when the CJK
-    # read put a digit there.
+    # read put a digit there, or when that read did not even find the province beside it
+    # (the province came from the glyph read alone): then the row read was garbage (云C
+    # read as "ES", and S taken for the letter at 0.99).
     cjk_letter, latin_letter = clean(rows[0])[-1:], clean(texts[0])[-1:]
-    letters = [cjk_letter] if cjk_letter.isalpha() else [latin_letter]
+    cjk_row = cjk_letter.isalpha() and province_of(rows[0]) is not None
+    letters = [cjk_letter] if cjk_row else [latin_letter]
     pool: list[Candidate] = []
     for bottom in (clean(rows[1]) if len(rows) > 1 else "", clean("".join(texts[1:]))):
         if len(bottom) < 5:
