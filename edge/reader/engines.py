@@ -96,6 +96,10 @@ class ResidentEngine:
         api.InitFull(path=path, lang=lang, oem=t.OEM.LSTM_ONLY, variables=_INIT_VARIABLES)
         api.SetPageSegMode(psm)
         api.SetVariable("tessedit_char_whitelist", whitelist)
+        # The rows are dark on light already (segment normalises them): Tesseract's retry of
+        # a doubtful line inverted only costs time (seeds 777/999: the same reads, ~8% less
+        # CPU a frame).
+        api.SetVariable("tessedit_do_invert", "0")
         return api
 
     def _get(self, key: str) -> object:
@@ -178,7 +182,7 @@ class SubprocessEngine:
         wl = {"latin": LATIN_WHITELIST, "cjk": CJK_WHITELIST}.get(script, CN_PROVINCES)
         return (f"--tessdata-dir {self._tessdata} --psm {psm} --oem 1"
                 f" -c tessedit_char_whitelist={wl}"
-                " -c load_system_dawg=0 -c load_freq_dawg=0")
+                " -c load_system_dawg=0 -c load_freq_dawg=0 -c tessedit_do_invert=0")
 
     def read(self, img: Frame, *, script: Script = "latin") -> LineRead:
         return self._run(img, script, 7)

@@ -106,3 +106,15 @@ def test_engine_hands_tesseract_raw_pixels_not_a_pil_image(
     assert engine.read(row).text == "12C1234"
     colour = np.dstack([row] * 3)  # a BGR image is read as its grey version
     assert engine.read(colour).text == "12C1234"
+
+
+def test_engines_do_not_retry_lines_inverted() -> None:
+    """Rows reach Tesseract dark on light; its inverted retry of doubtful lines only cost
+    time (same reads on seeds 777/999, ~8% less CPU a frame)."""
+    engine = ResidentEngine(DEFAULT_TESSDATA)
+    for script in ("latin", "cjk", "glyph"):
+        api = engine._get(script)
+        assert api.GetVariableAsString("tessedit_do_invert") == "0"  # type: ignore[attr-defined]
+    from edge.reader.engines import SubprocessEngine
+
+    assert "tessedit_do_invert=0" in SubprocessEngine(DEFAULT_TESSDATA).config("latin")
