@@ -20,6 +20,8 @@ import numpy as np
 from edge.reader.base import Frame
 
 TEXT_HEIGHT = 60
+#: White margin around each cut row (px, after scaling).
+PAD = 12
 WORK_HEIGHT = 120
 #: Fewer characters than this under one global threshold: retry with the light evened out.
 FLAT_RETRY = 6
@@ -37,6 +39,7 @@ class Lines:
     row_chars: tuple[int, ...] = ()  # character-like components per row
     evened: bool = False  # found only after evening out the light (see segment)
     lead: int = 0  # x in the first row's images where its ink starts (the province glyph)
+    text_px: float = 0.0  # the tallest row's character height in the crop's own pixels
 
 
 def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
@@ -109,15 +112,41 @@ def _rows(boxes: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int, i
             rows.append([b])
         else:
             best[1].append(b)
+    singles = [r[0] for r in rows if len(r) == 1]
     rows = [r for r in rows if len(r) >= 2]
     if not rows:
         return []
+    if len(rows) == 1 and len(rows[0]) == 5:
+        rows = _with_top_letter(rows[0], singles)
     # A row must hold characters of similar height to the tallest row's.
     best_h = max(float(np.median([b[3] for b in r])) for r in rows if len(r) >= 2)
     rows = [r for r in rows if float(np.median([b[3] for b in r])) >= 0.6 * best_h]
     if len(rows) > 2:
         rows = sorted(rows, key=len, reverse=True)[:2]
     return sorted(rows, key=lambda r: min(b[1] for b in r))
+
+
+def _with_top_letter(row: list[tuple[int, int, int, int]],
+                     singles: list[tuple[int, int, int, int]]
+                     ) -> list[list[tuple[int, int, int, int]]]:
+    """A 2-row Chinese plate's bottom row (always 5 characters) with its top row when only
+    the letter survived.
+
+    Why: the top row is the province glyph and the series letter; the glyph often breaks into
+    strokes the character filter drops, leaving a one-character row, which is not a row, so
+    the plate read as its bottom five characters only (no province, no letter: no plate).
+    A lone character-sized box just above a 5-character row, within its width, is taken as
+    that row (``_span`` then widens it to the glyph's strokes).
+    """
+    th = float(np.median([b[3] for b in row]))
+    top = min(b[1] for b in row)
+    x0, x1 = min(b[0] for b in row), max(b[0] + b[2] for b in row)
+    above = [b for b in singles
+             if b[3] >= 0.6 * th and b[1] + b[3] <= top and top - (b[1] + b[3]) < 0.8 * th
+             and x0 - th <= b[0] and b[0] + b[2] <= x1 + th]
+    if len(above) != 1:
+        return [row]
+    return [[above[0]], row]
 
 
 def _span(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> tuple[int, int]:
@@ -164,7 +193,7 @@ def _cut(gray: np.ndarray, mask: np.ndarray, row: list[tuple[int, int, int, int]
     scale = TEXT_HEIGHT / th
     g = cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     b = cv2.resize(b, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
-    pad = 12
+    pad = PAD
     g = cv2.copyMakeBorder(g, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     b = cv2.copyMakeBorder(b, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     lead = pad + round((ink - xs) * scale)
@@ -224,7 +253,9 @@ def segment(crop: Frame) -> Lines | None:
     k = WORK_HEIGHT / gray.shape[0]
     gray = cv2.resize(gray, None, fx=k, fy=k,
                       interpolation=cv2.INTER_CUBIC if k > 1 else cv2.INTER_AREA)
-    lo, hi = np.percentile(gray, (2, 98))
+    # 2nd/98th percentile from the histogram (np.percentile sorts: 12x slower, measured).
+    cum = np.bincount(gray.ravel(), minlength=256).cumsum()
+    lo, hi = (int(np.searchsorted(cum, q * gray.size)) for q in (0.02, 0.98))
     if hi - lo < 12:
         return None
     gray = np.clip((gray.astype(np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
@@ -255,5 +286,6 @@ def segment(crop: Frame) -> Lines | None:
     if len(rows) == 2 and len(rows[0]) > 3 * len(rows[1]) + 2:
         rows, layout = [rows[0]], "1-line"
     cuts = [_cut(g, mask, row, extend_left=i == 0) for i, row in enumerate(rows)]
+    text_px = max(float(np.median([b[3] for b in r])) for r in rows) / k
     return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
-                 tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened)
+                 tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened, text_px=text_px)
