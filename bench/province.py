@@ -46,27 +46,25 @@ from smartgate.scenes import random_plate, render_frame, render_plate
 THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
+def _crop(kind: str, plate: str, layout: str, rng: random.Random) -> np.ndarray:
+    """The flat plate (clean) or the frame's plate cut flat with the ground-truth quad, BGR."""
+    if kind == "clean":
+        return np.asarray(cv2.cvtColor(render_plate(plate, layout, rng),  # type: ignore[arg-type]
+                                       cv2.COLOR_RGB2BGR), np.uint8)
+    scene = render_frame(plate=plate, layout=layout, difficulty=kind,  # type: ignore[arg-type]
+                         rng=rng)
+    return rectify(scene.image, np.array(scene.quad, np.float32), pad=0.04)
+
+
 def _rows(kind: str, plate: str, layout: str, rng: random.Random) -> list[np.ndarray] | None:
     """Segmented rows (grey, dark on light) of one generated plate, top row first."""
-    if kind == "clean":
-        crop = cv2.cvtColor(render_plate(plate, layout, rng), cv2.COLOR_RGB2BGR)  # type: ignore[arg-type]
-    else:
-        scene = render_frame(plate=plate, layout=layout, difficulty=kind,  # type: ignore[arg-type]
-                             rng=rng)
-        crop = rectify(scene.image, np.array(scene.quad, np.float32), pad=0.04)
-    lines = segment(crop)
+    lines = segment(_crop(kind, plate, layout, rng))
     return None if lines is None else list(lines.gray)
 
 
 def _plate(kind: str, plate: str, layout: str, rng: random.Random) -> np.ndarray:
-    """The flat plate (clean) or the frame's plate cut flat with the ground-truth quad, grey."""
-    if kind == "clean":
-        crop = cv2.cvtColor(render_plate(plate, layout, rng), cv2.COLOR_RGB2BGR)  # type: ignore[arg-type]
-    else:
-        scene = render_frame(plate=plate, layout=layout, difficulty=kind,  # type: ignore[arg-type]
-                             rng=rng)
-        crop = rectify(scene.image, np.array(scene.quad, np.float32), pad=0.04)
-    return np.asarray(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY), np.uint8)
+    """The plate of :func:`_crop`, grey."""
+    return np.asarray(cv2.cvtColor(_crop(kind, plate, layout, rng), cv2.COLOR_BGR2GRAY), np.uint8)
 
 
 def province_glyphs(kind: str, per_province: int, seed: int
