@@ -82,6 +82,10 @@ def main(argv: list[str]) -> int:
     reader = make_reader(engine=settings.reader_engine, tessdata=settings.tessdata)
     barrier = make_barrier(settings.barrier, auto_close_s=settings.barrier_open_s)
     agent = EdgeAgent(settings, reader=reader, barrier=barrier, source=source)
+    if settings.reader_engine == "resident":  # the first Chinese plate need not wait for it
+        from edge.reader.province import warm_up
+
+        warm_up(settings.data_dir / "province-glyphs.npz")
 
     def on_signal(signum: int, _frame: object) -> None:
         log.info("signal %d: stopping", signum)

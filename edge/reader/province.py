@@ -17,6 +17,7 @@ makes a non-province blob come back as ``None`` or with low confidence.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ import numpy as np
 
 from domain.plates import CN_PROVINCES
 from edge.reader.glyphs import available_fonts, training_set
+
+log = logging.getLogger(__name__)
 
 SIZE = 32
 K = 9
@@ -201,3 +204,21 @@ def shared(cache: str | Path | None = None) -> ProvinceClassifier:
         if _shared is None:
             _shared = ProvinceClassifier(cache=cache)
         return _shared
+
+
+def warm_up(cache: str | Path | None = None) -> threading.Thread:
+    """Train (or load from ``cache``) the shared classifier in the background, now.
+
+    Why: trained lazily, the first Chinese truck a lane sees would wait ~3 s for its read;
+    a lane starts this when it starts, and a cache file in its data folder makes restarts
+    cheap. A read that arrives meanwhile waits on the same lock (never trains twice).
+    """
+    def run() -> None:
+        try:
+            shared(cache)
+        except Exception:  # no training fonts: the reader works on, without the classifier
+            log.exception("province classifier not trained")
+
+    thread = threading.Thread(target=run, name="province-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -135,3 +135,18 @@ def test_training_is_deterministic_and_cached(tmp_path: Path, clf: ProvinceClass
     again = ProvinceClassifier(cache=cache)
     glyph = _glyph("湘A12345", "2-line", random.Random(14), frame=False)
     assert first.classify(glyph) == again.classify(glyph) == clf.classify(glyph)
+
+
+def test_warm_up_trains_the_shared_classifier_in_the_background(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lane trains at start, not on its first Chinese truck, and keeps the result on disk."""
+    from edge.reader import province
+
+    monkeypatch.setattr(province, "_shared", None)  # this process may have trained already
+    cache = tmp_path / "province-glyphs.npz"
+    thread = province.warm_up(cache)
+    thread.join(60)
+    assert not thread.is_alive()
+    trained = province._shared
+    assert trained is not None and province.shared() is trained
+    assert cache.exists()
