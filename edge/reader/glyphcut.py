@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from edge.reader.province import ProvinceClassifier, ProvinceGuess, check_image
+from edge.reader.segment import stretch
 
 
 def _in_rim(stat: np.ndarray, w: int, h: int) -> bool:
@@ -31,8 +32,7 @@ def top_row(gray: np.ndarray, layout: str) -> np.ndarray | None:
     characters), and that row is exactly where the province is.
     """
     gray = check_image(gray)
-    lo, hi = np.percentile(gray, (2, 98))
-    g = np.clip((gray.astype(np.float32) - lo) * 255.0 / max(hi - lo, 1), 0, 255).astype(np.uint8)
+    g, _ = stretch(gray)
     if float(np.median(g)) < 128:  # light ink on a blue plate
         g = 255 - g
     h, w = g.shape

@@ -247,18 +247,26 @@ def _binarised(gray: np.ndarray, *, flat: bool, low: float = 0.18) -> _Found | N
     return best
 
 
+def stretch(gray: np.ndarray) -> tuple[np.ndarray, int]:
+    """Grey levels stretched so the 2nd-98th percentiles span 0-255, and that span's width.
+
+    Percentiles from the histogram: ``np.percentile`` sorts, 12x slower (measured).
+    """
+    cum = np.bincount(gray.ravel(), minlength=256).cumsum()
+    lo, hi = (int(np.searchsorted(cum, q * gray.size)) for q in (0.02, 0.98))
+    out = np.clip((gray.astype(np.float32) - lo) * 255.0 / max(hi - lo, 1), 0, 255)
+    return out.astype(np.uint8), hi - lo
+
+
 def segment(crop: Frame) -> Lines | None:
     """Rows of characters in a plate crop, or ``None`` when it holds no plate-like text."""
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     k = WORK_HEIGHT / gray.shape[0]
     gray = cv2.resize(gray, None, fx=k, fy=k,
                       interpolation=cv2.INTER_CUBIC if k > 1 else cv2.INTER_AREA)
-    # 2nd/98th percentile from the histogram (np.percentile sorts: 12x slower, measured).
-    cum = np.bincount(gray.ravel(), minlength=256).cumsum()
-    lo, hi = (int(np.searchsorted(cum, q * gray.size)) for q in (0.02, 0.98))
-    if hi - lo < 12:
+    gray, spread = stretch(gray)
+    if spread < 12:
         return None
-    gray = np.clip((gray.astype(np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
     best, evened = _binarised(gray, flat=False), False
     if best is None or best[0] < FLAT_RETRY:
         # Light falling unevenly (a headlight's glare on one end, night on the other) puts
