@@ -37,6 +37,8 @@ GLYPH_SURE = 0.9
 #: The province classifier's guess is a second look at the glyph from this margin on (its
 #: share of the neighbours' votes minus the runner-up's).
 CLASSIFIER_MARGIN = 0.5
+#: The classifier alone names the province (chi_sim found none) from this margin on.
+CLASSIFIER_ONLY = 0.9
 #: The classifier's reject ("no province glyph") spares chi_sim's glyph call from this on.
 REJECT_SURE = 0.8
 
@@ -71,7 +73,8 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
         found = _province(engine, lines, images, cache)
         if found is None:
             return None
-        cache["cn"] = found
+        if not cache["classifier_only"]:  # else the next preprocessing asks chi_sim again
+            cache["cn"] = found
     province, cjk, cjk_conf = found
     if lines.layout == "2-line":
         return _two_row(province, cjk, texts, cjk_conf, conf_latin)
@@ -96,6 +99,7 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
     cjk = "/".join(r.text for r in rows)
     conf = min(r.conf for r in rows)
     province = province_of(rows[0].text)
+    cache["classifier_only"] = False
     if province is None:
         guess = classified(lines, cache)
         if guess is not None and guess.char is None and guess.confidence >= REJECT_SURE:
@@ -106,9 +110,14 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
             cache["glyph"] = engine.glyph(glyph_image(lines))
         got: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
         province = province_of(got[0]) if got[1] >= GLYPH_SURE else None
-        if province is None:
+        if province is not None:
+            conf = min([got[1]] + [r.conf for r in rows[1:]])
+        elif guess is not None and guess.char is not None and guess.margin >= CLASSIFIER_ONLY:
+            cache["classifier_only"] = True
+            province = guess.char
+            conf = min([guess.confidence] + [r.conf for r in rows[1:]])
+        else:
             return None
-        conf = min([got[1]] + [r.conf for r in rows[1:]])
     return province, cjk, conf
 
 

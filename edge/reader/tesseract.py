@@ -62,6 +62,11 @@ SMALL_TEXT_PX = 14
 CONTESTED = 0.75
 #: The most two agreeing reads may claim when the plate's length disagrees with the blobs.
 UNFIT = 0.7
+#: The most a Chinese read may claim whose province only the classifier named (chi_sim
+#: found none): under ACCEPT and never ``agreed``, so the search goes on to preprocessings
+#: and candidates where chi_sim names it (measured: the classifier's province came with the
+#: Latin read's letter, 云ZA02A4 read as 云LA02A4, where chi_sim's binary read was right).
+CLASSIFIED = 0.7
 #: The most a read supported by one preprocessing alone may claim.
 LONE = 0.45
 
@@ -76,6 +81,7 @@ class _Read:
     fits: bool = True  # as many characters as the segmentation found blobs
     margin: float = 0.0  # smallest lead of a character over its runner-up
     agreed: bool = False  # two preprocessings read the same plate
+    classified: bool = False  # the province came from the classifier alone (CLASSIFIED)
 
 
 class TesseractPlateReader:
@@ -189,6 +195,8 @@ class TesseractPlateReader:
                             and not province_confirmed(self._engine, lines, cache,
                                                        top.cand.plate[0])):
                         conf = ACT - 0.01
+                    if a.classified and b.classified:  # one model's province: search on
+                        return replace(top, conf=min(conf, CLASSIFIED))
                     return replace(top, conf=conf, agreed=True)
         top = max(reads, key=lambda r: r.conf)
         if (top.cand.cost and top.conf < LONE) or lines.evened:
@@ -231,25 +239,29 @@ class TesseractPlateReader:
             return self._graded(lines, vn, conf, raw, got.margin)
         # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache)
-        if cn is not None and (vn is None or cn[0].cost <= vn.cost):
+        by_classifier = bool(cache.get("classifier_only"))
+        if cn is not None and (vn is None or (cn[0].cost <= vn.cost and not by_classifier)):
             cand, cn_conf, cn_raw, agree = cn
             tail_conf, tail_margin = tail_stats(rows, cand, lines.layout == "2-line")
             if agree:
                 cn_conf = min(cn_conf, tail_conf)
             elif lines.layout == "1-line":
                 cn_conf = min(cn_conf, 0.7 * tail_conf)
-            return self._graded(lines, cand, cn_conf, cn_raw, tail_margin,
-                                trusted=False)  # the province: see province_confirmed
+            if by_classifier:
+                cn_conf = min(cn_conf, CLASSIFIED)
+            return self._graded(lines, cand, cn_conf, cn_raw, tail_margin, trusted=False,
+                                classified=by_classifier)  # the province: province_confirmed
         return None if vn is None else self._graded(lines, vn, conf, raw)
 
     def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str,
-                margin: float = 0.0, *, trusted: bool = True) -> _Read:
+                margin: float = 0.0, *, trusted: bool = True, classified: bool = False
+                ) -> _Read:
         """The read with its confidence; ``sure`` when one read alone may be trusted."""
         conf = discount(conf, cand)
         blobs = lines.chars - len(cand.plate)  # CN: the province may be 0-3 blobs
         fits = blobs == 0 if cand.country == "VN" else -1 <= blobs <= 2
         sure = trusted and cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
-        return _Read(cand, conf, raw, lines.layout, sure, fits, margin)
+        return _Read(cand, conf, raw, lines.layout, sure, fits, margin, classified=classified)
 
 
 def _check(frame: object) -> None:

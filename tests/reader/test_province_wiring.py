@@ -7,8 +7,10 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from edge.reader.chinese import classified, province_confirmed, read_cn
-from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
+from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
+from edge.reader.province import ProvinceGuess
 from edge.reader.segment import segment
+from edge.reader.tesseract import ACCEPT, CLASSIFIED, TesseractPlateReader
 from smartgate.scenes.plates import CJK_FONTS, LATIN_FONTS, _font
 
 
@@ -62,3 +64,44 @@ def test_no_chi_sim_glyph_call_when_the_classifier_sees_no_province() -> None:
     guess = classified(lines, cache)
     assert guess is not None and guess.char is None
     assert engine.glyphs == 0
+
+
+class _ChiSimBlind(_NoGlyph):
+    """chi_sim as on the frames where it misses the province: the row read loses the glyph
+    (川 read as "UN"), and the glyph read alone is unsure."""
+
+    def read(self, img: np.ndarray, *, script: str = "latin") -> LineRead:  # type: ignore[override]
+        got = super().read(img, script=script)  # type: ignore[arg-type]
+        if script == "cjk":
+            return LineRead("UN" + got.text[1:], got.conf)
+        return got
+
+    def glyph(self, img: np.ndarray) -> tuple[str, float]:
+        self.glyphs += 1
+        return "吉", 0.5
+
+
+def test_the_classifier_names_the_province_chi_sim_missed_but_never_confirms_itself() -> None:
+    """Where chi_sim finds no province (row read and glyph read), a classifier guess with a
+    clear margin makes the plate; the same classifier cannot confirm it, so however many
+    preprocessings agree the read stays under the search's stop and the band a lane may act
+    on alone."""
+    image = _plate("川", "R12345")
+    lines = segment(image)
+    assert lines is not None
+    engine = _ChiSimBlind()
+    cache: dict[str, object] = {}
+    got = read_cn(engine, lines, lines.gray, ["JUR12345"], 1.0, cache)
+    assert got is not None and got[0].plate == "川R12345"
+    assert cache["classifier_only"] is True and "cn" not in cache  # chi_sim is asked again
+    read = TesseractPlateReader(_ChiSimBlind()).read(image)
+    assert read.plate == "川R12345"
+    assert 0.3 <= read.confidence <= CLASSIFIED < ACCEPT
+
+
+def test_an_unsure_classifier_does_not_name_a_province_chi_sim_missed() -> None:
+    lines = segment(_plate("川", "R12345"))
+    assert lines is not None
+    engine = _ChiSimBlind()
+    cache: dict[str, object] = {"class": ProvinceGuess("川", 0.7, 0.5)}
+    assert read_cn(engine, lines, lines.gray, ["JUR12345"], 1.0, cache) is None
