@@ -123,7 +123,23 @@ def _rows(boxes: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int, i
     rows = [r for r in rows if float(np.median([b[3] for b in r])) >= 0.6 * best_h]
     if len(rows) > 2:
         rows = sorted(rows, key=len, reverse=True)[:2]
+    if len(rows) == 2 and _side_by_side(*rows):
+        return [sorted(rows[0] + rows[1], key=lambda b: b[0])]
     return sorted(rows, key=lambda r: min(b[1] for b in r))
+
+
+def _side_by_side(a: list[tuple[int, int, int, int]], b: list[tuple[int, int, int, int]]
+                  ) -> bool:
+    """Whether two rows are one slanted row broken in two, not a plate's two rows.
+
+    A plate's rows are stacked: the top row (12C, 桂A) lies over the bottom row's span. The
+    halves of one row tilted past half a character's height lie next to each other
+    (measured: 12M-109.91 split after its dash, then read as a 2-line plate, as nothing).
+    """
+    ax0, ax1 = min(x for x, _, _, _ in a), max(x + w for x, _, w, _ in a)
+    bx0, bx1 = min(x for x, _, _, _ in b), max(x + w for x, _, w, _ in b)
+    overlap = min(ax1, bx1) - max(ax0, bx0)
+    return overlap < 0.25 * min(ax1 - ax0, bx1 - bx0)
 
 
 def _with_top_letter(row: list[tuple[int, int, int, int]],
