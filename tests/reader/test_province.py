@@ -150,3 +150,17 @@ def test_warm_up_trains_the_shared_classifier_in_the_background(
     trained = province._shared
     assert trained is not None and province.shared() is trained
     assert cache.exists()
+
+
+def test_a_corner_of_the_plate_border_cut_with_the_row_is_no_glyph(clf: ProvinceClassifier
+                                                                  ) -> None:
+    """The row of a blue plate kept a corner of the plate's border (left bar, top and bottom
+    edges, open to the right): it started the glyph window and the province was rejected."""
+    row = _row("桂J12345", "1-line", random.Random(3), frame=False).copy()
+    ink = np.flatnonzero((row < 128).any(axis=0))
+    x0, h = int(ink[0]) - 8, row.shape[0]
+    for pts in (((x0, 2), (x0, h - 3)), ((x0, 2), (x0 + 200, 2)),
+                ((x0, h - 3), (x0 + 200, h - 3))):
+        cv2.line(row, pts[0], pts[1], 0, 2)
+    guess = read_province(row, clf)
+    assert guess.char == "桂" and guess.confidence >= TRUST
