@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.plates import is_plate
 from edge.reader.base import FrameRead
 
 
@@ -42,10 +43,9 @@ def consensus(reads: Sequence[FrameRead], *, min_agree: int = 2) -> PassRead | N
     ranked = sorted(support, key=lambda p: (-support[p], -len(by_plate[p]), p))
     winner = ranked[0]
     agreeing = by_plate[winner]
-    if len(agreeing) < min_agree:
-        return None
-    if len(ranked) > 1 and support[winner] < 2 * support[ranked[1]]:
-        return None
+    if len(agreeing) < min_agree or (len(ranked) > 1
+                                     and support[winner] < 2 * support[ranked[1]]):
+        return _by_position(by_plate, min_agree=min_agree)
     best = max(agreeing, key=lambda r: r.confidence)
     total = sum(len(rs) for rs in by_plate.values())
     # Independent frames agreeing on the same exact string: the chance that all of
@@ -57,4 +57,51 @@ def consensus(reads: Sequence[FrameRead], *, min_agree: int = 2) -> PassRead | N
     share = support[winner] / sum(support.values()) if sum(support.values()) else 0.0
     confidence = (1.0 - doubt) * share
     return PassRead(winner, round(confidence, 4), len(agreeing), total, best.layout, best.country,
+                    best)
+
+
+def _by_position(by_plate: dict[str, list[FrameRead]], *, min_agree: int) -> PassRead | None:
+    """The plate voted character by character, when no whole plate won.
+
+    Why: the frames of one pass often agree on all but one character, each frame missing a
+    different one (the province glyph named 吉 by chi_sim in one frame and 宁 in another,
+    the tail right in all four), so no whole string reaches two frames. The same rule then
+    holds per position: every character needs ``min_agree`` frames and twice the support of
+    any rival character there. Only frames of the most supported length and layout vote
+    (a dropped character shifts every position after it); the other lengths stay rivals at
+    every position, and the result must be a plate.
+    """
+    reads = [r for rs in by_plate.values() for r in rs]
+    shapes: dict[tuple[int, str | None], list[FrameRead]] = defaultdict(list)
+    for r in reads:
+        shapes[(len(r.plate or ""), r.layout)].append(r)
+    weight = {k: sum(r.confidence for r in rs) for k, rs in shapes.items()}
+    shape = max(shapes, key=lambda k: (weight[k], k[0]))
+    voters = shapes[shape]
+    # The other lengths are rivals at every position (12C1234 is a plate too).
+    elsewhere = max((w for k, w in weight.items() if k != shape), default=0.0)
+    chars: list[str] = []
+    confidence, frames = 1.0, len(voters)
+    for i in range(shape[0]):
+        votes: dict[str, list[FrameRead]] = defaultdict(list)
+        for r in voters:
+            votes[(r.plate or "")[i]].append(r)
+        support = {ch: sum(r.confidence for r in rs) for ch, rs in votes.items()}
+        ranked = sorted(support, key=lambda ch: (-support[ch], ch))
+        top = ranked[0]
+        rival = max(support[ranked[1]] if len(ranked) > 1 else 0.0, elsewhere)
+        if len(votes[top]) < min_agree or support[top] < 2 * rival:
+            return None
+        chars.append(top)
+        doubt = 1.0
+        for r in votes[top]:
+            doubt *= 1.0 - min(max(r.confidence, 0.0), 1.0)
+        confidence = min(confidence, (1.0 - doubt) * support[top] / sum(support.values()))
+        frames = min(frames, len(votes[top]))
+    plate = "".join(chars)
+    if not is_plate(plate):
+        return None
+    best = max(voters, key=lambda r: (sum(a == b for a, b in zip(r.plate or "", plate,
+                                                                 strict=True)), r.confidence))
+    return PassRead(plate, round(confidence, 4), frames, len(reads), best.layout, best.country,
                     best)

@@ -40,6 +40,33 @@ def test_consensus_refuses_a_contested_pass() -> None:
     assert clear is not None and clear.plate == "12C12345" and clear.confidence < 0.95
 
 
+def test_consensus_votes_by_position_when_frames_differ_in_one_character_each() -> None:
+    """Measured pass: the tail right in three frames, the province named three ways; no whole
+    string in two frames, every character in two or more with twice any rival's support."""
+    reads = [_r("闽KC4Y02", 0.31), _r("贵KC4Y02", 0.91), _r("贵KC4Y62", 0.7),
+             _r("桂KC4Y02", 0.59), _r(None, 0.0)]
+    got = consensus(reads)
+    assert got is not None and got.plate == "贵KC4Y02"
+    assert got.frames == 2 and got.total_frames == 4 and got.best.plate == "贵KC4Y02"
+    assert got.confidence < 0.91  # no better than the weakest position's agreement
+
+
+def test_position_vote_keeps_the_contested_rule_and_the_grammar() -> None:
+    # 7 against T at one position with less than twice the support: undecided, as whole.
+    assert consensus([_r("云PTN3KR", 0.75), _r("云PTN3KR", 0.75), _r("云P7N3KR", 0.57),
+                      _r("云P7N3KR", 0.75)]) is None
+    # One character per position from different frames must still make a plate.
+    assert consensus([_r("12C12345"), _r("12C12346"), _r("1CC12345"), _r("1CC12346")]) is None
+    # Reads of another length (a dropped character, or another plate: 12C1234 is one) do not
+    # vote beside the others, but stay rivals: as strong, they leave the pass undecided ...
+    assert consensus([_r("12C12345"), _r("12C1234", 0.95), _r("12C12345", 0.5),
+                      _r("12C1234", 0.2)]) is None
+    # ... and weak, they do not stop the vote.
+    got = consensus([_r("闽KC4Y02", 0.31), _r("贵KC4Y02", 0.91), _r("贵KC4Y62", 0.7),
+                     _r("桂KC4Y02", 0.59), _r("贵KC4Y0", 0.3)])
+    assert got is not None and got.plate == "贵KC4Y02"
+
+
 def _score(reader: PlateReader, country: str, layout: str, difficulty: str, n: int
            ) -> tuple[int, int]:
     rng = random.Random(20261122)
