@@ -28,6 +28,17 @@ def test_the_connection_has_tcp_nodelay(mosquitto: MosquittoBroker) -> None:
         link.stop()
 
 
+def test_the_centre_may_keep_nagle(mosquitto: MosquittoBroker) -> None:
+    link = MqttLink(mosquitto.url("admin"), f"nagle-{uuid.uuid4().hex[:6]}",
+                    clean_session=True, no_delay=False).start()
+    try:
+        sock = link._client.socket()
+        assert sock is not None
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+    finally:
+        link.stop()
+
+
 def test_a_burst_of_publishes_goes_out_at_once_not_queued_behind_an_inflight_limit(
         mosquitto: MosquittoBroker) -> None:
     """A batch's 1,000 commands and notices are all handed to the socket as published.
