@@ -5,7 +5,10 @@ fresh PostgreSQL database, in the same process run:
 
 1. ``raw``: plain paho QoS 1 throughput of this broker - one publisher, one
    subscriber, payloads of a plate read's size - the ceiling for everything else.
-2. ``throughput``: a lane device publishes ``--events`` signed pass-grade plate
+2. ``throughput``: after ``--warmup`` reads (each instance's first batch loads the
+   gate's trips, once) and once the central processes are idle (their start-up
+   work, such as the first pre-clearance list, is done: ``bench/cpuwatch.py``), a
+   lane device publishes ``--events`` signed pass-grade plate
    reads as fast as paho takes them; the central service (``--instances`` of it,
    sharing ``$share/central/...``) verifies, decides, stores and sends a signed
    lane command for each; we count until every command has arrived back on the
@@ -14,8 +17,15 @@ fresh PostgreSQL database, in the same process run:
 3. ``latency``: ``--rate`` events/s for ``--seconds``; per event, publish ->
    lane command received (p50, p99).
 
-``lost`` = events without a stored decision or without a received command;
-``duplicates`` = decisions or commands beyond one per event.
+The lane is one connection with the device's credentials, subscribed as the edge agent
+is: its commands, its acks, its pre-clearance list and the centre's status, not the
+decision notices (those are for consoles). It only notes what arrives; which event each
+command answers is read from the database after the run (``bench/messaging_tally.py``).
+``lost`` = events without a stored decision or without a received, verified command;
+``duplicates`` = decisions or command copies beyond one per event; ``unacked`` = events
+the device never had a signed ack for. ``*_cpu_ms_per_event``: CPU time per event of
+the central processes, their PostgreSQL backends, the broker and this bench process
+during the throughput run (``/proc``), steadier than events/s on a shared machine.
 
     .venv/bin/python bench/messaging.py            # PostgreSQL from SMARTGATE_TEST_PG
 
@@ -34,7 +44,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -43,10 +52,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import psycopg
 from sqlalchemy import func, select
 
+from bench.cpuwatch import CpuWatch, wait_idle
+from bench.messaging_tally import Arrivals, acked_events, stored_links, tally
 from domain import topics
-from domain.messages import DecisionV1, LaneCommandV1, PlateReadV1, parse_message
+from domain.messages import PlateReadV1
 from domain.signing import generate_signing_key, hmac_sign, new_device_secret, new_nonce
-from mqttio import MqttLink, Received
+from mqttio import MqttLink
 from services.db.models import Carrier, Decision, Trip
 from services.db.session import make_engine, make_session_factory, migrate
 from services.devices import register_device
@@ -142,11 +153,13 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         sample = reads(device_id, secret, 0, 1, args.trips)[0][1]
         raw = raw_broker(broker, args.raw_messages, len(sample))
 
-        private, _ = generate_signing_key()
+        private, public = generate_signing_key()
+        keys = {"bench-centre": public}  # what a lane holds: the centre's public key by id
         reference = round_the_clock(work / "gates.toml")
         for k in range(args.instances):  # separate processes, as deployed
             env = {**os.environ, "DATABASE_URL": db_url, "MQTT_URL": broker.url("central"),
-                   "CENTRE_SIGNING_KEY": private, "SMARTGATE_REFERENCE": str(reference),
+                   "CENTRE_SIGNING_KEY": private, "CENTRE_KEY_ID": "bench-centre",
+                   "SMARTGATE_REFERENCE": str(reference),
                    "CENTRAL_COMMAND_RETRY_S": "600", "CENTRAL_COMMAND_TTL_S": "600"}
             log = open(work / f"central-{k}.log", "wb")  # noqa: SIM115 - closed with the process
             services.append(subprocess.Popen(
@@ -162,43 +175,48 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 f"as central-bench-{k} " in log_file.read_text() for k in range(args.instances)):
             time.sleep(0.2)
         time.sleep(1.0)
-        lane_side = MqttLink(broker.url("admin"), "bench-lane-commands",
-                             subscriptions=[(topics.commands(LANE), 1),
-                                            (topics.decisions(LANE), 1)],
-                             clean_session=True, queue_size=2 * total + 100).start()
-        device = MqttLink(device_url, device_id, clean_session=True).start()
+        # The lane: one connection with the device's credentials, subscribed as the edge agent
+        # is (edge/agent.py): its commands, its acks, its pre-clearance list and the centre's
+        # status; not the decision notices (they are for consoles).
+        lane = MqttLink(device_url, device_id, clean_session=True,
+                        queue_size=args.warmup + total + 1000, subscriptions=[
+                            (topics.commands(LANE), 1), (topics.device_acks(device_id), 1),
+                            (topics.preclearance(LANE), 1), (topics.ALL_CENTRE_STATUS, 1)]
+                        ).start()
         time.sleep(0.5)
-        commands: Counter[str] = Counter()  # command id -> copies received
-        command_at: dict[str, float] = {}  # command id -> first arrival
-        event_command: dict[str, str] = {}  # event id -> command id (from decision notices)
+        arrivals = Arrivals(topics.commands(LANE))
 
-        def take(item: Received) -> None:
-            msg = parse_message(item.payload)
-            if isinstance(msg, LaneCommandV1):
-                commands[msg.command_id] += 1
-                command_at.setdefault(msg.command_id, item.received_at)  # paho's wall clock
-            elif isinstance(msg, DecisionV1) and msg.command_id:
-                event_command[msg.event_id] = msg.command_id
-
-        def arrived() -> dict[str, float]:
-            return {e: command_at[c] for e, c in event_command.items() if c in command_at}
-
-        def collect(until: int, timeout: float) -> None:
+        def collect(until: int, timeout: float, heard: str | None = None) -> None:
             deadline = time.monotonic() + timeout
-            while (len(commands) < until or len(event_command) < until) \
+            while (len(arrivals.first_at) < until or (heard and not arrivals.heard(heard))) \
                     and time.monotonic() < deadline:
-                item = lane_side.get(timeout=0.5)
+                item = lane.get(timeout=0.5)
                 if item is not None:
-                    take(item)
+                    arrivals.take(item)
+
+        # Warm-up, then the instances idle: a centre in service has loaded the gate's trips
+        # (each instance on its first batch) and signed the lane's pre-clearance list (each
+        # instance once, ~1 s of CPU, after its first decisions); neither is per event.
+        warm = reads(device_id, secret, total, args.warmup, args.trips)
+        for _, payload in warm:
+            lane.publish(topics.reads(LANE), payload, qos=1)
+        collect(args.warmup, timeout=120, heard=topics.preclearance(LANE))
+        pids = [p.pid for p in services]
+        idle_after_s = wait_idle(pids, every=1.5)  # > the list loop's 1 s pause
 
         # throughput
         batch = reads(device_id, secret, 0, args.events, args.trips)
+        proc = getattr(broker, "_proc", None)
+        cpu = CpuWatch({"central": pids, "broker": [proc.pid] if proc is not None else []},
+                       pg_admin=PG_ADMIN, db_name=db_name)
         t0 = time.time()
+        print(f"throughput run from {datetime.now(UTC).isoformat()} (start-up done after "
+              f"{idle_after_s:.1f} s idle wait)", file=sys.stderr)
         for _, payload in batch:
-            device.publish(topics.reads(LANE), payload, qos=1)
-        collect(args.events, timeout=300)
-        done = max(arrived().values(), default=time.time())
-        events_per_s = len(arrived()) / (done - t0)
+            lane.publish(topics.reads(LANE), payload, qos=1)
+        collect(args.warmup + args.events, timeout=300)
+        throughput_end = time.time()
+        cpu_per_event = cpu.per_event(args.events)
 
         # latency at a fixed rate
         paced = reads(device_id, secret, args.events, total - args.events, args.trips)
@@ -209,20 +227,24 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             while (delay := due - time.perf_counter()) > 0:
                 time.sleep(delay)
             sent_at[event_id] = time.time()
-            device.publish(topics.reads(LANE), payload, qos=1)
-        collect(total, timeout=60)
+            lane.publish(topics.reads(LANE), payload, qos=1)
+        collect(args.warmup + total, timeout=60)
         time.sleep(1.0)  # anything late or doubled arrives now
-        while (item := lane_side.get(timeout=0.2)) is not None:
-            take(item)
-        got = arrived()
-        lat = sorted((got[e] - t) * 1000 for e, t in sent_at.items() if e in got)
+        while (item := lane.get(timeout=0.2)) is not None:
+            arrivals.take(item)
+        lane.stop()
+        event_ids = [e for e, _ in warm + batch] + list(sent_at)
         with sessions() as s:
-            decisions = s.execute(select(func.count()).select_from(Decision)).scalar_one()
-        device.stop()
-        lane_side.stop()
-        with sessions() as s:
+            links, decided = stored_links(s)
             outcomes = dict(s.execute(select(Decision.outcome, func.count())
                                       .group_by(Decision.outcome)).tuples().all())
+        result = tally(event_ids, arrivals, lane_id=LANE, public_keys=keys, links=links,
+                       decided=decided)
+        got = result.arrived
+        done = [at for e, _ in batch if (at := got.get(e)) is not None and at <= throughput_end]
+        events_per_s = len(done) / (max(done, default=throughput_end) - t0)
+        lat = sorted((got[e] - t) * 1000 for e, t in sent_at.items() if e in got)
+        acked = acked_events(arrivals.other, device_id=device_id, public_keys=keys)
         return {
             "events_per_s": round(events_per_s, 1),
             "raw_broker_msgs_per_s": round(raw, 1),
@@ -230,9 +252,12 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "p50_ms": round(statistics.median(lat), 2) if lat else None,
             "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 2) if lat else None,
             "latency_rate_per_s": args.rate,
-            "lost": total - min(decisions, len(got)),
-            "duplicates": max(0, decisions - total) + sum(c - 1 for c in commands.values()),
+            "lost": result.lost, "duplicates": result.duplicates,
+            "unverified_commands": result.unverified,
+            "unacked": sum(1 for e in event_ids if e not in acked),
+            **cpu_per_event,
             "events": args.events, "paced_events": total - args.events,
+            "warmup_events": args.warmup, "idle_after_s": round(idle_after_s, 1),
             "instances": args.instances, "database": "postgresql",
             "broker": "mosquitto", "decided": outcomes,
         }
@@ -254,6 +279,8 @@ def main() -> None:
     p.add_argument("--rate", type=float, default=50.0, help="latency run, events/s")
     p.add_argument("--seconds", type=float, default=10.0, help="latency run length")
     p.add_argument("--instances", type=int, default=1, help="central instances ($share)")
+    p.add_argument("--warmup", type=int, default=50,
+                   help="reads before the throughput run (not timed, still accounted)")
     p.add_argument("--trips", type=int, default=1500, help="declared trips (a day at the gate)")
     result = run(p.parse_args())
     print(json.dumps(result))

@@ -236,11 +236,12 @@ class Batch:
             command_id=command.command_id, decided_at=now, crop_sha256=msg.crop_sha256,
         )
         pubs = []
-        if command.expires_at > now:
-            pubs.append(Publication(topics.commands(lane.id), command.to_json()))
+        if command.expires_at > now:  # the very bytes stored (and re-sent by the retry loop)
+            pubs.append(Publication(topics.commands(lane.id), row["payload"].encode()))
         pubs.append(Publication(topics.decisions(lane.id), notice.to_json()))
         return Handled("decided", pubs, outcome=result.outcome, event_id=msg.event_id,
-                       acks=ack, trip_id=result.trip_id)
+                       acks=ack, trip_id=result.trip_id, lane_id=lane.id,
+                       captured_at=msg.captured_at)
 
     def audit(self, action: str, subject_type: str, subject_id: str, data: dict[str, Any]
               ) -> None:

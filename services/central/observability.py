@@ -19,11 +19,9 @@ Each decision is logged as JSON with ``event_id``, ``trip_id``, ``lane_id`` and 
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Iterator
-from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily
@@ -106,12 +104,11 @@ class CentralObservability:
             if handled.status in ("stored", "decided"):
                 self.reads.labels("pass" if handled.status == "decided" else "frame").inc()
             if handled.status == "decided":
-                body = json.loads(item.payload)
-                captured = datetime.fromisoformat(body["captured_at"]).timestamp()
-                self.latency.observe(max(0.0, time.time() - captured))
+                if handled.captured_at is not None:  # from the worker: no second parse
+                    self.latency.observe(max(0.0, time.time() - handled.captured_at.timestamp()))
                 log.info("decision %s", handled.outcome, extra={
                     "event_id": handled.event_id, "trip_id": handled.trip_id,
-                    "lane_id": body.get("lane_id"), "outcome": handled.outcome,
+                    "lane_id": handled.lane_id, "outcome": handled.outcome,
                     "instance": self.service.settings.instance_id})
         except Exception:
             log.exception("observability: could not record %s", item.topic)

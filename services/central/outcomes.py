@@ -54,6 +54,10 @@ class Handled:
     #: (device id, event id) to acknowledge to the device once the transaction committed.
     acks: list[tuple[str, str]] = field(default_factory=list)
     trip_id: str | None = None
+    #: For observers of a decision (metrics, decision log): its lane and the read's capture
+    #: time, so they need not parse the payload again.
+    lane_id: str | None = None
+    captured_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +76,12 @@ def ack_publications(acks: Iterable[tuple[str, str]], *, now: datetime, config: 
 
     ``ACK_IDS`` keeps an ack far below the 16 KiB every receiver parses at most.
     """
-    by_device: dict[str, list[str]] = defaultdict(list)
+    by_device: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets of event ids
     for device_id, event_id in acks:
-        if event_id not in by_device[device_id]:
-            by_device[device_id].append(event_id)
+        by_device[device_id][event_id] = None
     pubs = []
-    for device_id, ids in by_device.items():
+    for device_id, seen in by_device.items():
+        ids = list(seen)
         for i in range(0, len(ids), ACK_IDS):
             msg = EventAckV1(device_id=device_id, event_ids=tuple(ids[i:i + ACK_IDS]), at=now,
                              key_id=config.key_id)

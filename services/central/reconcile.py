@@ -138,4 +138,5 @@ def apply_local_decision(batch: Batch, *, msg: LocalDecisionV1, ack: list[tuple[
     if conflicts:
         record(session, actor=actor, action="offline.conflict", subject_type="decision",
                subject_id=decision_id, data={**base, "conflicts": conflicts}, now=now)
-    return Handled("decided", pubs, outcome=msg.outcome, event_id=msg.event_id, acks=ack)
+    return Handled("decided", pubs, outcome=msg.outcome, event_id=msg.event_id, acks=ack,
+                   lane_id=lane.id, captured_at=read.captured_at)

@@ -126,6 +126,7 @@ class CentralService:
             subscriptions=self.subscriptions(), manual_ack=True, clean_session=False,
             ca_file=self.settings.mqtt_ca_file, will=self.offline.will(datetime.now(UTC)),
             online=self.offline.online(datetime.now(UTC)),
+            no_delay=False,  # Nagle coalesces a batch's burst of publishes and acks (mqttio)
         )
 
     def stop(self, timeout: float = 10.0) -> None:

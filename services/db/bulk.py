@@ -16,7 +16,6 @@ callers that query the same tables mid-batch must flush first.
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 import psycopg
@@ -25,6 +24,7 @@ from sqlalchemy import JSON, Table, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from domain.canonical import json_text
 from services.db.models import Base
 
 
@@ -69,7 +69,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
                 values = [row[n] for n in names]
                 for i in json_at:
                     if values[i] is not None:
-                        values[i] = json.dumps(values[i])
+                        values[i] = json_text(values[i])
                 copy.write_row(values)
     except psycopg.Error as exc:
         # As SQLAlchemy would raise it: callers tell a concurrent duplicate (IntegrityError)

@@ -45,6 +45,8 @@ def test_declared_truck_opens_then_barrier_ack_clears_trip(db_url, start_central
         row = s.get(LaneCommand, cmd.command_id)
         assert row is not None and row.state == "sent" and row.decision_id == decision.id
         assert LaneCommandV1.model_validate_json(row.payload) == cmd  # stored exactly as sent
+        sent = [i.payload for i in h.observer.seen if i.topic == topics.commands(LANE)]
+        assert sent == [row.payload.encode()]  # byte for byte: what a retry re-sends
         assert [e.action for e in events_for(s, subject_id=decision.id)] == ["decision.made"]
         assert s.get(Trip, trip_id).status == "submitted"  # not cleared before the barrier says so
 

@@ -68,3 +68,25 @@ def test_metrics_logs_and_probes_follow_real_traffic(db_url, start_central, caps
         ops.close()
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
+
+
+def test_a_local_decision_is_observed_from_what_the_worker_hands_over() -> None:
+    """A lane's offline decision carries its read inside: the latency comes from ``Handled``.
+
+    (Parsing the payload again looked for a top-level ``captured_at`` that a local decision
+    does not have, and logged an exception instead of observing it.)
+    """
+    from datetime import UTC, datetime, timedelta
+    from types import SimpleNamespace
+
+    from mqttio.client import Received
+    from services.central.outcomes import Handled
+
+    service = SimpleNamespace(observers=[], settings=SimpleNamespace(instance_id="t"), link=None)
+    ops = CentralObservability(service)  # type: ignore[arg-type]
+    item = Received("smartgate/v1/lanes/hn1119-x1/local", b'{"read": {}}', 1, False, 1)
+    ops.observe(item, Handled("decided", outcome="open", event_id="e" * 32, lane_id="hn1119-x1",
+                              captured_at=datetime.now(UTC) - timedelta(seconds=2)))
+    count = {s.name: s.value for s in ops.latency.collect()[0].samples}
+    assert count["smartgate_central_decision_latency_seconds_count"] == 1
+    assert count["smartgate_central_decision_latency_seconds_sum"] >= 2
