@@ -88,7 +88,16 @@ def parse_csv(content: bytes, *, max_rows: int) -> list[tuple[int, dict[str, str
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    # newline="": line ends stay for the csv module, which knows \r, \n and \r\n (a bare
+    # \r otherwise made it raise "new-line character seen in unquoted field": a 500).
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        return _rows(reader, max_rows=max_rows)
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte, ...
+        raise CsvFormatError(f"not a readable CSV file (line {reader.line_num}): {exc}") from exc
+
+
+def _rows(reader: csv.DictReader[str], *, max_rows: int) -> list[tuple[int, dict[str, str]]]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
     if missing:

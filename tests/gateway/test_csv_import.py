@@ -53,3 +53,22 @@ def test_import_with_wrong_header_imports_nothing(gateway: Gateway) -> None:
                   headers={"Content-Type": "text/csv"})
     assert r.status_code == 422 and r.json()["detail"][0]["type"] == "csv_invalid"
     assert a.request("GET", "/api/v1/trips").json()["items"] == []
+
+
+def test_import_reads_old_mac_line_ends_and_refuses_a_broken_file_with_422(gateway: Gateway
+                                                                          ) -> None:
+    """Found by schemathesis: a bare carriage return inside the text made the csv module
+    raise, and the carrier got a 500. Bare CR line ends are line ends (spreadsheets on old
+    Macs write them); a file the csv module cannot parse at all is a 422, not a 500."""
+    a = gateway.carrier()
+    content = _csv().replace(b"\n", b"\r")
+    r = a.request("POST", "/api/v1/trips/import", content=content,
+                  headers={"Content-Type": "text/csv"})
+    assert r.status_code == 200, r.text
+    assert (r.json()["total"], r.json()["imported"]) == (5, 3)
+    huge = HEADER.encode() + b"PO-9," + b"x" * 200_000 + b"\n"  # over the csv field limit
+    r = a.request("POST", "/api/v1/trips/import", content=huge,
+                  headers={"Content-Type": "text/csv"})
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["type"] == "csv_invalid"
+    assert len(a.request("GET", "/api/v1/trips").json()["items"]) == 3
