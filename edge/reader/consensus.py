@@ -48,16 +48,20 @@ def consensus(reads: Sequence[FrameRead], *, min_agree: int = 2) -> PassRead | N
         return _by_position(by_plate, min_agree=min_agree)
     best = max(agreeing, key=lambda r: r.confidence)
     total = sum(len(rs) for rs in by_plate.values())
-    # Independent frames agreeing on the same exact string: the chance that all of
-    # them are wrong in the same way is the product of their doubts; a rival read
-    # scales the result down by its share of the support.
+    # A rival read scales the agreement down by its share of the support.
+    share = support[winner] / sum(support.values()) if sum(support.values()) else 0.0
+    confidence = _agreement(agreeing) * share
+    return PassRead(winner, round(confidence, 4), len(agreeing), total, best.layout, best.country,
+                    best)
+
+
+def _agreement(agreeing: Sequence[FrameRead]) -> float:
+    """Independent frames agreeing on the same string: the chance that all of them are
+    wrong in the same way is the product of their doubts."""
     doubt = 1.0
     for r in agreeing:
         doubt *= 1.0 - min(max(r.confidence, 0.0), 1.0)
-    share = support[winner] / sum(support.values()) if sum(support.values()) else 0.0
-    confidence = (1.0 - doubt) * share
-    return PassRead(winner, round(confidence, 4), len(agreeing), total, best.layout, best.country,
-                    best)
+    return 1.0 - doubt
 
 
 def _by_position(by_plate: dict[str, list[FrameRead]], *, min_agree: int) -> PassRead | None:
@@ -93,10 +97,7 @@ def _by_position(by_plate: dict[str, list[FrameRead]], *, min_agree: int) -> Pas
         if len(votes[top]) < min_agree or support[top] < 2 * rival:
             return None
         chars.append(top)
-        doubt = 1.0
-        for r in votes[top]:
-            doubt *= 1.0 - min(max(r.confidence, 0.0), 1.0)
-        confidence = min(confidence, (1.0 - doubt) * support[top] / sum(support.values()))
+        confidence = min(confidence, _agreement(votes[top]) * support[top] / sum(support.values()))
         frames = min(frames, len(votes[top]))
     plate = "".join(chars)
     if not is_plate(plate):
