@@ -4,6 +4,9 @@ Why: on the shared 2-core machine, events/s moves by a third from run to run wit
 whatever else runs; the CPU time each process spent per event moves far less, and
 says where the time goes (the central processes, their PostgreSQL backends, the
 broker, the bench's own simulated device and lane).
+
+``/proc/<pid>/stat`` is read directly rather than through psutil: two fields of one file,
+in a benchmark that only runs on Linux, are not worth a dependency.
 """
 
 from __future__ import annotations
