@@ -206,8 +206,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 
         # throughput
         batch = reads(device_id, secret, 0, args.events, args.trips)
-        proc = getattr(broker, "_proc", None)
-        cpu = CpuWatch({"central": pids, "broker": [proc.pid] if proc is not None else []},
+        cpu = CpuWatch({"central": pids, "broker": [broker.pid] if broker.pid else []},
                        pg_admin=PG_ADMIN, db_name=db_name)
         t0 = time.time()
         print(f"throughput run from {datetime.now(UTC).isoformat()} (start-up done after "

@@ -214,6 +214,11 @@ class MosquittoBroker:
             raise RuntimeError(f"mosquitto did not start: {why}") from None
         return self
 
+    @property
+    def pid(self) -> int | None:
+        """The running broker's process id (benchmarks read its CPU time), else ``None``."""
+        return self._proc.pid if self._proc is not None else None
+
     def kill(self) -> None:
         """SIGKILL, as a crash would; :meth:`start` brings it back with its persisted state."""
         if self._proc is not None:
