@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from centralhelpers import LANE, Harness
 from sqlalchemy import func, select
@@ -35,7 +35,11 @@ def _trips(lst: PreclearanceListV1) -> set[str]:
 def test_lists_are_signed_versioned_and_reissued_only_on_change(
         db_url: str, start_central: Callable[..., Harness]) -> None:
     h = start_central(db_url, **FAST)
-    green = h.trip("12C-345.67")
+    # A window that ends (grace included) inside the 4 h horizon: the span's end is then
+    # the trip's, not the horizon's, which moves with the 5-minute grid and would
+    # legitimately re-issue the list if the test crossed a grid step.
+    now = datetime.now(UTC)
+    green = h.trip("12C-345.67", window_end=now + timedelta(minutes=30))
     yellow = h.trip("29C-111.22", channel="yellow")
     first = h.observer.wait(topics.preclearance(LANE), lambda m: green in _trips(m))[-1]
     verify_centre(first, {h.key_id: h.public_key}, what="list")
