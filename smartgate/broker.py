@@ -214,6 +214,22 @@ class MosquittoBroker:
             raise RuntimeError(f"mosquitto did not start: {why}") from None
         return self
 
+    def wait_for_snapshot(self, *, after: float, timeout: float = 10.0) -> bool:
+        """Wait until Mosquitto has written its persistence file since ``after`` (epoch s).
+
+        Why not a fixed sleep: with ``autosave_interval 1`` Mosquitto 2.0 saves when
+        ``last_save + interval < now`` in whole seconds, so a snapshot comes every 2 s
+        (measured: file times 1.6, 3.6, 5.6 s ...), not every second; a test that kills
+        it "one interval" after a PUBACK loses that race now and then.
+        """
+        db = self.workdir / "data" / "mosquitto.db"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if db.exists() and db.stat().st_mtime > after:
+                return True
+            time.sleep(0.05)
+        return False
+
     @property
     def pid(self) -> int | None:
         """The running broker's process id (benchmarks read its CPU time), else ``None``."""
