@@ -167,11 +167,21 @@ def nearest_other(read: str, plate: str) -> float:
     trusted = read_is_plate(read)
     fitting = _fitting(plate, len(read))
     for slots, plate_fits in zip(_BY_LENGTH.get(len(read), ()), fitting, strict=True):
+        if not plate_fits:
+            # Only this template's floor counts, and only below ``best``: the running sum
+            # (left to right, as ``sum`` adds) never decreases (costs are >= 0), so once it
+            # reaches ``best`` the rest cannot matter. Most templates of a length stop at their
+            # first one to three characters (13 of 8 characters; ~4x less work per read).
+            floor = 0.0
+            for s, r in zip(slots, read, strict=True):
+                floor += _slot_costs(s, r, trusted)[0][0]
+                if floor >= best:
+                    break
+            else:
+                best = floor
+            continue
         ranked = [_slot_costs(s, r, trusted) for s, r in zip(slots, read, strict=True)]
         floor = sum(c[0][0] for c in ranked)
-        if not plate_fits:
-            best = min(best, floor)
-            continue
         for i, c in enumerate(ranked):
             alt = c[0] if c[0][1] != plate[i] else (c[1] if len(c) > 1 else (MISS * 9, ""))
             best = min(best, floor - c[0][0] + alt[0])
