@@ -15,12 +15,15 @@ from domain.hours import HoursExtension, extension_after_closing, gate_is_open
 from domain.lookalikes import (
     _BY_LENGTH,
     MISS,
+    TEMPLATES,
     VALID_SWAP,
     _fitting,
     _slot_costs,
     char_cost,
     edit_distance,
+    fits,
     nearest_other,
+    plate_slots,
     rank,
     read_is_plate,
     skeleton,
@@ -111,6 +114,33 @@ def test_nearest_other_stopping_early_on_real_plates() -> None:
                         ("粤B12345", "粤B12345"), ("粤BD12345", "粤BD12345"),
                         ("12C1O345", "12C10345")]:
         assert nearest_other(read, plate) == _nearest_other_every_template_in_full(read, plate)
+
+
+_TEMPLATE_CHARS = sorted(set().union(*(s for t in TEMPLATES for s in t)) | set("IOQ-] ^\\"))
+
+
+@st.composite
+def _near_template(draw: st.DrawFn) -> str:
+    """A string fitting a template, sometimes with one character changed, dropped or added."""
+    slots = draw(st.sampled_from(TEMPLATES))
+    text = "".join(draw(st.sampled_from(sorted(s))) for s in slots)
+    i = draw(st.integers(0, len(text) - 1))
+    return draw(st.sampled_from([
+        text, text[:i] + draw(st.sampled_from(_TEMPLATE_CHARS)) + text[i + 1:],
+        text[:i] + text[i + 1:], text[:i] + draw(st.sampled_from(_TEMPLATE_CHARS)) + text[i:]]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_near_template(), st.text(st.sampled_from(_TEMPLATE_CHARS), max_size=10)))
+def test_template_patterns_say_what_fits_says(plate: str) -> None:
+    """The regular expressions behind ``_fitting`` and ``plate_slots`` agree with ``fits``."""
+    for length in (len(plate), 7, 8, 9):
+        assert _fitting.__wrapped__(plate, length) == tuple(
+            fits(plate, t) for t in _BY_LENGTH.get(length, ()))
+    matching = [t for t in _BY_LENGTH.get(len(plate), ()) if fits(plate, t)]
+    assert plate_slots.__wrapped__(plate) == (
+        tuple(frozenset().union(*col) for col in zip(*matching, strict=True)) if matching
+        else None)
 
 
 def test_edit_distance_and_rank() -> None:
