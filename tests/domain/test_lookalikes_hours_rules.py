@@ -13,12 +13,19 @@ from hypothesis import strategies as st
 
 from domain.hours import HoursExtension, extension_after_closing, gate_is_open
 from domain.lookalikes import (
+    _BY_LENGTH,
     MISS,
+    TEMPLATES,
     VALID_SWAP,
+    _fitting,
+    _slot_costs,
     char_cost,
     edit_distance,
+    fits,
     nearest_other,
+    plate_slots,
     rank,
+    read_is_plate,
     skeleton,
     substitution_distance,
 )
@@ -65,6 +72,75 @@ def test_nearest_other_plate() -> None:
     assert nearest_other("12CI2345", "12C12345") == pytest.approx(0.6)  # I read for 7
     assert nearest_other("12C1O345", "12C10345") == pytest.approx(0.15 + VALID_SWAP)  # 12C70345
     assert nearest_other("12C72345", "12C12345") == 0.0  # the read is a plate itself
+
+
+def _nearest_other_every_template_in_full(read: str, plate: str) -> float:
+    """:func:`nearest_other` before it stopped adding a template's floor at ``best``."""
+    best = MISS
+    trusted = read_is_plate(read)
+    fitting = _fitting(plate, len(read))
+    for slots, plate_fits in zip(_BY_LENGTH.get(len(read), ()), fitting, strict=True):
+        ranked = [_slot_costs(s, r, trusted) for s, r in zip(slots, read, strict=True)]
+        floor = sum(c[0][0] for c in ranked)
+        if not plate_fits:
+            best = min(best, floor)
+            continue
+        for i, c in enumerate(ranked):
+            alt = c[0] if c[0][1] != plate[i] else (c[1] if len(c) > 1 else (MISS * 9, ""))
+            best = min(best, floor - c[0][0] + alt[0])
+    return best
+
+
+# Vietnamese and Chinese plate characters, look-alikes, special series and province marks, so
+# that reads fit (or nearly fit) every template family and floors below ``MISS`` occur.
+_PLATE_CHARS = "0123456789ABCDGILOQSZ7KTNMHVĐ京粤学"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data(), st.integers(min_value=7, max_value=9))
+def test_nearest_other_stopping_early_is_exact(data: st.DataObject, length: int) -> None:
+    """The early stop changes no result, bit for bit (margins are compared to thresholds)."""
+    read = data.draw(st.text(_PLATE_CHARS, min_size=length, max_size=length))
+    plate = data.draw(st.one_of(
+        st.text(_PLATE_CHARS, min_size=length, max_size=length),
+        st.builds(lambda i, ch: read[:i] + ch + read[i + 1:],
+                  st.integers(0, length - 1), st.sampled_from(_PLATE_CHARS))))
+    assert nearest_other(read, plate) == _nearest_other_every_template_in_full(read, plate)
+
+
+def test_nearest_other_stopping_early_on_real_plates() -> None:
+    for read, plate in [("12C12345", "12C12345"), ("12CI2345", "12C12345"),
+                        ("29LD12345", "29LD12345"), ("29LD1234", "29LĐ1234"),
+                        ("粤B12345", "粤B12345"), ("粤BD12345", "粤BD12345"),
+                        ("12C1O345", "12C10345")]:
+        assert nearest_other(read, plate) == _nearest_other_every_template_in_full(read, plate)
+
+
+_TEMPLATE_CHARS = sorted(set().union(*(s for t in TEMPLATES for s in t)) | set("IOQ-] ^\\"))
+
+
+@st.composite
+def _near_template(draw: st.DrawFn) -> str:
+    """A string fitting a template, sometimes with one character changed, dropped or added."""
+    slots = draw(st.sampled_from(TEMPLATES))
+    text = "".join(draw(st.sampled_from(sorted(s))) for s in slots)
+    i = draw(st.integers(0, len(text) - 1))
+    return draw(st.sampled_from([
+        text, text[:i] + draw(st.sampled_from(_TEMPLATE_CHARS)) + text[i + 1:],
+        text[:i] + text[i + 1:], text[:i] + draw(st.sampled_from(_TEMPLATE_CHARS)) + text[i:]]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_near_template(), st.text(st.sampled_from(_TEMPLATE_CHARS), max_size=10)))
+def test_template_patterns_say_what_fits_says(plate: str) -> None:
+    """The regular expressions behind ``_fitting`` and ``plate_slots`` agree with ``fits``."""
+    for length in (len(plate), 7, 8, 9):
+        assert _fitting.__wrapped__(plate, length) == tuple(
+            fits(plate, t) for t in _BY_LENGTH.get(length, ()))
+    matching = [t for t in _BY_LENGTH.get(len(plate), ()) if fits(plate, t)]
+    assert plate_slots.__wrapped__(plate) == (
+        tuple(frozenset().union(*col) for col in zip(*matching, strict=True)) if matching
+        else None)
 
 
 def test_edit_distance_and_rank() -> None:
