@@ -81,10 +81,13 @@ def _nearest_other_every_template_in_full(read: str, plate: str) -> float:
     fitting = _fitting(plate, len(read))
     for slots, plate_fits in zip(_BY_LENGTH.get(len(read), ()), fitting, strict=True):
         ranked = [_slot_costs(s, r, trusted) for s, r in zip(slots, read, strict=True)]
-        floor = sum(c[0][0] for c in ranked)
         if not plate_fits:
+            floor = 0.0
+            for c in ranked:  # left to right, as nearest_other adds them (3.12's sum() may
+                floor += c[0][0]  # compensate, and move a last bit)
             best = min(best, floor)
             continue
+        floor = sum(c[0][0] for c in ranked)
         for i, c in enumerate(ranked):
             alt = c[0] if c[0][1] != plate[i] else (c[1] if len(c) > 1 else (MISS * 9, ""))
             best = min(best, floor - c[0][0] + alt[0])
