@@ -35,6 +35,7 @@ lint: setup
 bench: setup
 	$(PY) bench/matching.py
 	$(PY) bench/messaging.py
+	$(PY) bench/preclearance.py
 	$(PY) bench/scale.py
 
 clean:

@@ -215,7 +215,8 @@ def fingerprint(trip: TripFacts) -> str:
 
 def clearable_span(trip: TripFacts, *, lane: Lane, gate: Gate, now: datetime,
                    horizon: timedelta, rules: RuleSet, extensions: Sequence[HoursExtension] = (),
-                   tz: tzinfo = GATE_TZ, step: timedelta = timedelta(minutes=5)
+                   tz: tzinfo = GATE_TZ, step: timedelta = timedelta(minutes=5),
+                   verdicts: dict[datetime, bool] | None = None
                    ) -> tuple[datetime, datetime] | None:
     """When this lane may clear ``trip`` with no officer, looking ``horizon`` ahead of ``now``.
 
@@ -226,6 +227,13 @@ def clearable_span(trip: TripFacts, *, lane: Lane, gate: Gate, now: datetime,
     to pass, so a gate that closes in the middle never leaves a truck pre-cleared after
     closing. The grid is aligned, so the span does not move with ``now`` between steps
     (an unchanged list is not re-issued).
+
+    ``verdicts``: the caller's memo of this trip's rule checks by time (whether every rule
+    passes at that instant), valid while the trip, lane, gate, extensions and rules stay
+    the same. Why: at each grid step the samples move on by one step and nearly all of
+    them were checked at the step before; without the memo every span was computed afresh
+    (1,500 trips: ~1 s of CPU every 5 minutes, in the central's process, against ~0.2 s
+    for the rest of the list).
     """
     if lane.mode == LaneMode.MANUAL or trip.channel != Channel.GREEN:
         return None
@@ -245,10 +253,18 @@ def clearable_span(trip: TripFacts, *, lane: Lane, gate: Gate, now: datetime,
         samples.append(end)
     last_ok: datetime | None = None
     for at in samples:
-        ctx = Context(gate=gate, now=at, extensions=tuple(extensions), tz=tz)
-        if any(f.effect in ("manual", "inspect") for f in rules.evaluate(trip, ctx)):
+        ok = verdicts.get(at) if verdicts is not None else None
+        if ok is None:
+            ctx = Context(gate=gate, now=at, extensions=tuple(extensions), tz=tz)
+            ok = not any(f.effect in ("manual", "inspect") for f in rules.evaluate(trip, ctx))
+            if verdicts is not None:
+                verdicts[at] = ok
+        if not ok:
             break
         last_ok = at
+    if verdicts is not None:  # what lies before this grid step is never asked again
+        for old in [t for t in verdicts if t < first]:
+            del verdicts[old]
     return None if last_ok is None else (start, last_ok)
 
 

@@ -62,16 +62,21 @@ def instance_name(client_id: str) -> str:
 
 Built = tuple[list[PreclearanceV1], list[str], dict[str, str]]
 SpanCache = dict[tuple[object, ...], tuple[datetime, datetime] | None]
+#: Per trip (and lane, extensions, rules): its rule checks by instant, across grid steps.
+VerdictCache = dict[tuple[object, ...], dict[datetime, bool]]
 
 
 def build_entries(session: Session, *, reference: Reference, lane_id: str, now: datetime,
-                  config: ListConfig, rules: RuleSet, cache: SpanCache | None = None) -> Built:
+                  config: ListConfig, rules: RuleSet, cache: SpanCache | None = None,
+                  verdicts: VerdictCache | None = None) -> Built:
     """(entries, nearby declared plates that are not pre-cleared, trip id -> fingerprint).
 
     Only trips that could be cleared within the horizon are loaded in full; the closed
     set (``others``) needs nothing but the plates declared at the gate around now, as
     the centre loads them for a decision. ``cache`` keeps each trip's span while the
-    trip, the time grid and the extensions stay the same (the rules are the costly part).
+    trip, the time grid and the extensions stay the same (the rules are the costly part);
+    ``verdicts`` keeps its rule checks by instant across grid steps, so a step computes
+    only the instants that are new (1,500 trips: ~1.06 s of CPU -> see docs/messaging.md).
     """
     lane = reference.lane(lane_id)
     gate = reference.gate(lane.gate_id)
@@ -103,8 +108,14 @@ def build_entries(session: Session, *, reference: Reference, lane_id: str, now: 
         if cache is not None and key in cache:
             span = cache[key]
         else:
+            memo = None
+            if verdicts is not None:
+                if len(verdicts) > 10_000:
+                    verdicts.clear()
+                memo = verdicts.setdefault(
+                    (t.trip_id, print_, str(t.status), lane.id, ext_key, rules.version), {})
             span = clearable_span(t, lane=lane, gate=gate, now=now, horizon=config.horizon,
-                                  rules=rules, extensions=extensions)
+                                  rules=rules, extensions=extensions, verdicts=memo)
             if cache is not None:
                 if len(cache) > 20_000:
                     cache.clear()
@@ -147,6 +158,7 @@ def _inputs(session: Session, *, reference: Reference, lane_id: str, now: dateti
 def refresh_lane(session: Session, *, reference: Reference, lane_id: str, now: datetime,
                  config: ListConfig, signing_key: str, key_id: str,
                  rules: RuleSet | None = None, cache: SpanCache | None = None,
+                 verdicts: VerdictCache | None = None,
                  seen: dict[str, str] | None = None) -> PreclearanceListV1 | None:
     """A new signed version of the lane's list when needed (caller's transaction), else None.
 
@@ -164,7 +176,8 @@ def refresh_lane(session: Session, *, reference: Reference, lane_id: str, now: d
     if seen is not None and fresh and seen.get(lane_id) == inputs:
         return None
     entries, others, prints = build_entries(session, reference=reference, lane_id=lane_id,
-                                            now=now, config=config, rules=ruleset, cache=cache)
+                                            now=now, config=config, rules=ruleset, cache=cache,
+                                            verdicts=verdicts)
     if seen is not None:
         seen[lane_id] = inputs
     matching = matching_of(ruleset.matching)
@@ -208,6 +221,7 @@ class OfflineSupport:
         self._beat_at = 0.0
         self._pruned_at = 0.0
         self._spans: SpanCache = {}
+        self._verdicts: VerdictCache = {}
         self._seen: dict[str, str] = {}
 
     def _status(self, state: str, now: datetime) -> bytes:
@@ -289,6 +303,7 @@ class OfflineSupport:
                 with self.sessions() as session, session.begin():
                     lst = refresh_lane(session, reference=self.reference, lane_id=lane_id,
                                        now=now, config=self.config, cache=self._spans,
+                                       verdicts=self._verdicts,
                                        seen=self._seen,
                                        signing_key=self.signing_key, key_id=self.key_id)
             except IntegrityError:  # another instance issued this version: it publishes it

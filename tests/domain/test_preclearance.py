@@ -7,7 +7,7 @@ the same trips opens too, for the same trip (same matching rules and margins).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,7 @@ from domain.preclearance import (
     offline_codes,
     offline_reason,
 )
-from domain.rules import default_rules
+from domain.rules import Context, RuleSet, default_rules
 from domain.signing import generate_signing_key, sign_centre
 from domain.trips import Channel, TripFacts, TripStatus
 
@@ -211,3 +211,37 @@ def test_every_offline_reason_has_both_sentences() -> None:
         r = offline_reason(code)
         assert r.vi.strip() and r.en.strip() and r.vi != r.en
     assert offline_reason("MATCHED").code == "MATCHED"  # the centre's codes still resolve
+
+
+def test_the_rule_memo_changes_no_span_and_spares_the_checks_of_each_grid_step(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Across a day of grid steps (the gate closing at 22:00 and opening again), a span
+    computed with the caller's memo of rule checks is the span computed afresh, and the
+    memo spares most checks (each step only adds the instants that are new)."""
+    calls = [0]
+    real = RuleSet.evaluate
+
+    def counting(self: RuleSet, trip: TripFacts, ctx: Context) -> Any:
+        calls[0] += 1
+        return real(self, trip, ctx)
+
+    monkeypatch.setattr(RuleSet, "evaluate", counting)
+    rules = default_rules()
+    trips = [world.trip(f"t{i}", window_start=world.now + timedelta(hours=start),
+                        window_end=world.now + timedelta(hours=end))
+             for i, (start, end) in enumerate([(-1, 1), (0, 9), (2, 14), (8, 20), (-3, 24)])]
+    memos: dict[str, dict[datetime, bool]] = {t.trip_id: {} for t in trips}
+    fresh = memo = 0
+    for step in range(0, 24 * 12, 2):  # ten-minute steps over a day
+        now = world.now + timedelta(minutes=5 * step, seconds=37)
+        for t in trips:
+            kw: dict[str, Any] = {"lane": world.export_lane, "gate": world.gate, "now": now,
+                                  "horizon": HORIZON, "rules": rules}
+            calls[0] = 0
+            want = clearable_span(t, **kw)
+            fresh, calls[0] = fresh + calls[0], 0
+            assert clearable_span(t, **kw, verdicts=memos[t.trip_id]) == want, (t.trip_id, now)
+            memo += calls[0]
+            if want is not None:  # sampled: the instants before this step are dropped
+                assert all(at >= now - timedelta(minutes=5) for at in memos[t.trip_id])
+    assert fresh > 5000 and memo < fresh / 4
