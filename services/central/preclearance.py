@@ -76,7 +76,8 @@ def build_entries(session: Session, *, reference: Reference, lane_id: str, now: 
     the centre loads them for a decision. ``cache`` keeps each trip's span while the
     trip, the time grid and the extensions stay the same (the rules are the costly part);
     ``verdicts`` keeps its rule checks by instant across grid steps, so a step computes
-    only the instants that are new (1,500 trips: ~1.06 s of CPU -> see docs/messaging.md).
+    only the instants that are new (a step's rebuild for 1,500 trips: 607 -> 128 ms of
+    CPU, ``bench/preclearance.py``).
     """
     lane = reference.lane(lane_id)
     gate = reference.gate(lane.gate_id)
@@ -110,8 +111,8 @@ def build_entries(session: Session, *, reference: Reference, lane_id: str, now: 
         else:
             memo = None
             if verdicts is not None:
-                if len(verdicts) > 10_000:
-                    verdicts.clear()
+                if len(verdicts) > 20_000:  # trips x lanes, as many as the span cache's
+                    verdicts.clear()  # (each holds at most a horizon's ~50 instants)
                 memo = verdicts.setdefault(
                     (t.trip_id, print_, str(t.status), lane.id, ext_key, rules.version), {})
             span = clearable_span(t, lane=lane, gate=gate, now=now, horizon=config.horizon,
