@@ -22,15 +22,14 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import psycopg
 
 from bench.messaging import GATE, LANE, PG_ADMIN, plate_of, reads, round_the_clock
+from bench.scratchdb import create_database, drop_database
 from domain import topics
 from domain.signing import generate_signing_key, new_device_secret
 from mqttio.client import Received
@@ -58,10 +57,7 @@ class CountingLink:
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
-    db_name = f"sg_bench_batch_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db_name}"')
-    db_url = PG_ADMIN.rsplit("/", 1)[0] + "/" + db_name
+    db_name, db_url = create_database(PG_ADMIN, "sg_bench_batch")
     engine = make_engine(db_url)
     try:
         migrate(engine)
@@ -106,8 +102,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         }
     finally:
         engine.dispose()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        drop_database(PG_ADMIN, db_name)
 
 
 def main() -> None:

@@ -49,11 +49,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import psycopg
 from sqlalchemy import func, select
 
 from bench.cpuwatch import CpuWatch, wait_idle
 from bench.messaging_tally import Arrivals, acked_events, stored_links, tally
+from bench.scratchdb import create_database, drop_database
 from domain import topics
 from domain.messages import PlateReadV1
 from domain.signing import generate_signing_key, hmac_sign, new_device_secret, new_nonce
@@ -125,10 +125,7 @@ def raw_broker(broker: MosquittoBroker, n: int, size: int) -> float:
 def run(args: argparse.Namespace) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="sg-bench-msg-"))
     broker = MosquittoBroker(work / "mosquitto").start()
-    db_name = f"sg_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db_name}"')
-    db_url = PG_ADMIN.rsplit("/", 1)[0] + "/" + db_name
+    db_name, db_url = create_database(PG_ADMIN, "sg_bench")
     engine = make_engine(db_url)
     services: list[subprocess.Popen[bytes]] = []
     try:
@@ -266,8 +263,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             proc.wait(30)
         engine.dispose()
         broker.stop()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        drop_database(PG_ADMIN, db_name)
 
 
 def main() -> None:

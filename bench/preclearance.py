@@ -22,15 +22,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import psycopg
 
 from bench.messaging import GATE, LANE, PG_ADMIN, plate_of, round_the_clock
+from bench.scratchdb import create_database, drop_database
 from domain.reference import load_reference
 from domain.rules import default_rules
 from services.central.preclearance import ListConfig, SpanCache, VerdictCache, build_entries
@@ -39,10 +38,8 @@ from services.db.session import make_engine, make_session_factory, migrate
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
-    db_name = f"sg_bench_lists_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db_name}"')
-    engine = make_engine(PG_ADMIN.rsplit("/", 1)[0] + "/" + db_name)
+    db_name, db_url = create_database(PG_ADMIN, "sg_bench_lists")
+    engine = make_engine(db_url)
     try:
         migrate(engine)
         sessions = make_session_factory(engine)
@@ -89,8 +86,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 "trips": args.trips, "steps": args.steps, "same_lists": same}
     finally:
         engine.dispose()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        drop_database(PG_ADMIN, db_name)
 
 
 def main() -> None:

@@ -42,16 +42,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.scratchdb import create_database, drop_database
 from domain.signing import generate_signing_key
 from services.db.models import Decision, PlateRead
 from services.db.session import make_engine, make_session_factory, migrate
@@ -68,18 +67,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
 
 
-def fresh_database() -> tuple[str, str]:
-    name = f"sg_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float,
         work: Path, label: str, broker: str = "nats", vehicles: int | None = None
         ) -> dict[str, Any]:
@@ -88,7 +75,7 @@ def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float
     ref = root / "gates.toml"
     root.mkdir(parents=True)
     lane_ids = scale_reference(ref, lanes=lanes_n)
-    db_name, db_url = fresh_database()
+    db_name, db_url = create_database(PG_ADMIN, "sg_bench")
     engine = make_engine(db_url)
     migrate(engine)
     sessions = make_session_factory(engine)
@@ -183,7 +170,7 @@ def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float
                 p.kill()
         cluster.stop()
         engine.dispose()
-        drop_database(db_name)
+        drop_database(PG_ADMIN, db_name)
 
 
 def main(argv: list[str] | None = None) -> int:
