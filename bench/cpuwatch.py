@@ -27,6 +27,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def with_children(pids: list[int]) -> list[int]:
+    """The processes and all their descendants (a central's list process, since round 5)."""
+    out, todo = [], list(pids)
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            continue
+    return out
+
+
 def wait_idle(pids: list[int], *, busy: float = 0.05, every: float = 0.5,
               timeout: float = 60.0) -> float:
     """Wait until each process used under ``busy`` of a core over ``every`` seconds.

@@ -51,11 +51,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
-from bench.cpuwatch import CpuWatch, wait_idle
+from bench.cpuwatch import CpuWatch, wait_idle, with_children
 from bench.messaging_tally import Arrivals, acked_events, stored_links, tally
 from bench.scratchdb import create_database, drop_database
 from domain import topics
 from domain.messages import PlateReadV1
+from domain.preclearance import GRID_STEP
 from domain.signing import generate_signing_key, hmac_sign, new_device_secret, new_nonce
 from mqttio import MqttLink
 from services.db.models import Carrier, Decision, Trip
@@ -64,6 +65,7 @@ from services.devices import register_device
 from smartgate.broker import MosquittoBroker
 
 LANE, GATE = "hn1119-x1", "huu-nghi-1119"
+STEP_S = GRID_STEP.total_seconds()
 PG_ADMIN = os.environ.get("SMARTGATE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -198,7 +200,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         for _, payload in warm:
             lane.publish(topics.reads(LANE), payload, qos=1)
         collect(args.warmup, timeout=120, heard=topics.preclearance(LANE))
-        pids = [p.pid for p in services]
+        pids = with_children([p.pid for p in services])  # each central's list process too
         idle_after_s = wait_idle(pids, every=1.5)  # > the list loop's 1 s pause
 
         # throughput
@@ -216,7 +218,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 
         # latency at a fixed rate
         paced = reads(device_id, secret, args.events, total - args.events, args.trips)
+        if args.at_step:
+            wait_for_step(args.seconds)
         sent_at: dict[str, float] = {}
+        paced_from = time.time()
         start = time.perf_counter()
         for i, (event_id, payload) in enumerate(paced):
             due = start + i / args.rate
@@ -224,6 +229,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 time.sleep(delay)
             sent_at[event_id] = time.time()
             lane.publish(topics.reads(LANE), payload, qos=1)
+        paced_until = time.time()
         collect(args.warmup + total, timeout=60)
         time.sleep(1.0)  # anything late or doubled arrives now
         while (item := lane.get(timeout=0.2)) is not None:
@@ -248,6 +254,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "p50_ms": round(statistics.median(lat), 2) if lat else None,
             "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 2) if lat else None,
             "latency_rate_per_s": args.rate,
+            "crossed_step": int(paced_from // STEP_S) != int(paced_until // STEP_S),
             "lost": result.lost, "duplicates": result.duplicates,
             "unverified_commands": result.unverified,
             "unacked": sum(1 for e in event_ids if e not in acked),
@@ -266,6 +273,21 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         drop_database(PG_ADMIN, db_name)
 
 
+def wait_for_step(seconds: float) -> None:
+    """Sleep until a 5-minute grid step will fall in the middle of the next ``seconds``.
+
+    Why: at each step the centre re-issues the lanes' pre-clearance lists (their spans move
+    on), the costliest thing it does besides decisions; a paced run that crosses one measures
+    the latency a lane sees then. Unaligned, only ~1 run in 30 crosses one.
+    """
+    now = time.time()
+    start = (now // STEP_S + 1) * STEP_S - seconds / 2
+    if start < now + 1:
+        start += STEP_S
+    print(f"waiting {start - now:.0f} s for a grid step", file=sys.stderr)
+    time.sleep(start - now)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -277,6 +299,8 @@ def main() -> None:
     p.add_argument("--warmup", type=int, default=50,
                    help="reads before the throughput run (not timed, still accounted)")
     p.add_argument("--trips", type=int, default=1500, help="declared trips (a day at the gate)")
+    p.add_argument("--at-step", action="store_true",
+                   help="time the paced run so that a 5-minute list step falls in its middle")
     result = run(p.parse_args())
     print(json.dumps(result))
 

@@ -76,6 +76,8 @@ _OFFLINE_REASONS: dict[str, tuple[str, str]] = {
 }
 
 OPEN_CODES = ("MATCHED", "PRECLEARED_OFFLINE")
+#: The grid a span's time-dependent rules are checked on; a list's spans move at each step.
+GRID_STEP = timedelta(minutes=5)
 _STATUS_CODE = {"none": "NOT_PRECLEARED", "uncertain": "READ_UNCERTAIN",
                 "ambiguous": "AMBIGUOUS_MATCH", "disagree": "READS_DISAGREE"}
 
@@ -215,7 +217,7 @@ def fingerprint(trip: TripFacts) -> str:
 
 def clearable_span(trip: TripFacts, *, lane: Lane, gate: Gate, now: datetime,
                    horizon: timedelta, rules: RuleSet, extensions: Sequence[HoursExtension] = (),
-                   tz: tzinfo = GATE_TZ, step: timedelta = timedelta(minutes=5),
+                   tz: tzinfo = GATE_TZ, step: timedelta = GRID_STEP,
                    verdicts: dict[datetime, bool] | None = None
                    ) -> tuple[datetime, datetime] | None:
     """When this lane may clear ``trip`` with no officer, looking ``horizon`` ahead of ``now``.
