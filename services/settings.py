@@ -64,6 +64,8 @@ class CentralSettings(BaseSettings):
     heartbeat_s: float = Field(5.0, gt=0, description="centre heartbeat (lanes notice its loss)")
     preclearance_refresh_s: float = Field(2.0, gt=0, description="recompute lanes' pre-clearance "
                                                                  "lists this often")
+    preclearance_process: bool = Field(True, description="build the lists in a child process "
+                                       "(off: a thread of the central, sharing its interpreter)")
     preclearance_horizon_h: float = Field(4.0, gt=0, le=48, description="trucks expected within")
     preclearance_ttl_h: float = Field(4.0, gt=0, le=48, description="a list expires after")
     migrate_on_start: bool = True

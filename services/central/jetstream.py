@@ -275,6 +275,8 @@ class JetStreamLink:
 class JetStreamCentral(CentralService):
     """The central service with its inbound traffic from JetStream instead of MQTT."""
 
+    lists_in_child = False  # the child's link is MQTT; here the lists stay in a thread
+
     def _make_link(self) -> Link:
         servers = tuple(s.strip() for s in self.settings.nats_servers.split(",") if s.strip())
         return JetStreamLink(JetStreamOptions(

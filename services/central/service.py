@@ -17,7 +17,9 @@ on stop it stays with the broker. Bad input never stops the worker: it is
 stored as rejected, audited, counted, logged and acknowledged.
 
 Threads: the paho network thread (only hands messages over), one worker
-(ingest) and one upkeep loop (command retries and expiry, nonce pruning).
+(ingest), one upkeep loop (command retries and expiry, nonce pruning) and the
+heartbeat; the lanes' pre-clearance lists are built in a child process
+(:mod:`services.central.listproc`).
 """
 
 from __future__ import annotations
@@ -38,8 +40,11 @@ from mqttio.client import MqttLink, Received
 from services.central.candidates import TripCache
 from services.central.dbretry import Stopping, db_unavailable, retry_while_down
 from services.central.ingest import Batch, parse_inbound
+from services.central.leader import ListLeader
 from services.central.link import Link
+from services.central.listproc import ListProcess, list_config
 from services.central.metrics import Metrics
+from services.central.offline import OfflineSupport
 from services.central.outcomes import (
     Handled,
     IngestConfig,
@@ -48,7 +53,6 @@ from services.central.outcomes import (
     ack_publications,
     store_rejection,
 )
-from services.central.preclearance import ListConfig, OfflineSupport
 from services.central.retry import run_upkeep
 from services.db.session import make_engine, make_session_factory, migrate
 from services.settings import CentralSettings
@@ -63,6 +67,9 @@ def _at(item: Received) -> datetime:
 
 class CentralService:
     """Start with :meth:`start`, stop with :meth:`stop`; :attr:`metrics` counts everything."""
+
+    #: The list child publishes over MQTT; a transport without it keeps the lists in-process.
+    lists_in_child = True
 
     def __init__(self, settings: CentralSettings, *, engine: Engine | None = None,
                  batch_max: int | None = None) -> None:
@@ -80,14 +87,15 @@ class CentralService:
             replay_window=timedelta(seconds=settings.replay_window_s),
             candidate_window=timedelta(hours=settings.candidate_window_h),
         )
+        #: The lanes' pre-clearance lists: a child process (the default), else the loop below.
+        self.lists = ListProcess(settings) if settings.preclearance_process \
+            and self.lists_in_child else None
         self.offline = OfflineSupport(
             sessions=self.sessions, reference=self.config.reference,
             client_id=settings.mqtt_client_id, signing_key=self.config.signing_key,
             key_id=settings.centre_key_id, refresh_s=settings.preclearance_refresh_s,
-            heartbeat_s=settings.heartbeat_s,
-            config=ListConfig(horizon=timedelta(hours=settings.preclearance_horizon_h),
-                              ttl=timedelta(hours=settings.preclearance_ttl_h),
-                              candidate_window=self.config.candidate_window))
+            heartbeat_s=settings.heartbeat_s, config=list_config(settings),
+            lists=self.lists is None, leader=ListLeader(self.engine))
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.link: Link | None = None
@@ -107,6 +115,8 @@ class CentralService:
             self._db_retry(lambda: migrate(self.engine))
         link = self._make_link()
         self.link = link
+        if self.lists is not None:
+            self.lists.start()
         self._stop.clear()
         for name, target in (("central-ingest", self._ingest_loop),
                              ("central-upkeep", self._upkeep_loop),
@@ -131,6 +141,8 @@ class CentralService:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        if self.lists is not None:
+            self.lists.stop(timeout)
         for thread in self._threads:
             thread.join(timeout)
         self._threads.clear()
@@ -145,6 +157,8 @@ class CentralService:
     def kill(self) -> None:
         """Drop everything as a crash would (tests): no DISCONNECT, nothing flushed."""
         self._stop.set()
+        if self.lists is not None:
+            self.lists.kill()
         if self.link is not None:
             self.link.kill()
         for thread in self._threads:
@@ -202,7 +216,7 @@ class CentralService:
             for observe in self.observers:
                 observe(item, handled)
         if any(h.status in ("decided", "barrier") for h in results):
-            self.offline.wake()  # a trip may have been used: its lane's list changes
+            self.wake_lists()  # a trip may have been used: its lane's list changes
         self.metrics.inc("batches")
         log.debug("central: batch of %d in %.1f ms", len(items), (time.monotonic() - started) * 1e3)
         return results
@@ -279,8 +293,16 @@ class CentralService:
         return retry_while_down(fn, stopping=self._stop, max_wait_s=self.settings.db_retry_max_s,
                                 on_retry=on_retry)
 
+    def wake_lists(self) -> None:
+        (self.lists or self.offline).wake()
+
     def _preclearance_loop(self) -> None:
-        self.offline.run(self._stop, lambda: self.link, lambda: datetime.now(UTC))
+        self.offline.run(self._stop, lambda: self.link, lambda: datetime.now(UTC),
+                         each=self._supervise_lists)
+
+    def _supervise_lists(self) -> None:
+        if self.lists is not None and self.lists.revive():
+            self.metrics.inc("list_process_restarts")
 
     # -- upkeep ----------------------------------------------------------------
     def _upkeep_loop(self) -> None:

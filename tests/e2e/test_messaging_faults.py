@@ -102,6 +102,22 @@ def _central_process(rig: Rig) -> subprocess.Popen[bytes]:
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def _children(pid: int) -> list[int]:
+    """Child processes started through multiprocessing's spawn (not its resource tracker)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return [c for c in found if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+def _running(pid: int) -> bool:
+    """A process that exists and is not a zombie (a container's init may never reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def test_central_killed_between_receive_and_commit_loses_nothing_decides_once(rig: Rig
                                                                              ) -> None:
     agent = rig.edge()
@@ -111,8 +127,10 @@ def test_central_killed_between_receive_and_commit_loses_nothing_decides_once(ri
         for msg in reads:
             rig.capture(agent, msg)
         rig.wait(lambda: rig.count(Decision) >= 150, 60, "the centre is deciding")
+        lists = _children(proc.pid)  # the pre-clearance list process (services/central/listproc)
         proc.send_signal(signal.SIGKILL)  # mid-batch: received, maybe applied, not committed
         proc.wait(10)
+        rig.wait(lambda: not any(map(_running, lists)), 10, "the list process ends with it")
         at_kill = rig.count(Decision)
         proc = _central_process(rig)  # same client id: its persistent session is redelivered
         rig.wait(lambda: rig.count(Decision) == 800 and agent.outbox.depth == 0, 120,
@@ -122,6 +140,7 @@ def test_central_killed_between_receive_and_commit_loses_nothing_decides_once(ri
         proc.terminate()
         proc.wait(30)
     assert at_kill < 800
+    assert len(lists) == 1, "the central runs its lists in one child process"
     decisions, commands, doubled = rig.decisions_and_commands()
     assert (decisions, commands, doubled) == (800, 800, 0)
     assert set(rig.stored_ids()) == {m.event_id for m in reads}

@@ -7,17 +7,20 @@ the lane's outbox re-sends them; a malformed one is refused and kept.
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from centralhelpers import LANE, Harness
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from domain import topics
 from domain.messages import LocalDecisionV1, PreclearanceListV1
 from domain.signing import hmac_sign, new_nonce, verify_centre
+from services.central.leader import LOCK_KEY
 from services.db.models import AuditEvent, Decision, LocalDecision, RejectedMessage, Trip
 
 FAST = {"preclearance_refresh_s": 0.2, "heartbeat_s": 0.5}
@@ -153,3 +156,89 @@ def test_an_open_on_a_list_older_than_an_amendment_is_flagged(
         trip = s.get(Trip, trip_id)
         assert trip is not None and trip.status == "held"  # nothing opens for it again
     assert _count(h, AuditEvent, AuditEvent.action == "trip.held") == 1
+
+
+def _running(pid: int) -> bool:
+    """A process that exists and is not a zombie (a container's init may never reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_lists_come_from_a_child_process_that_a_crash_takes_down(
+        db_url: str, start_central: Callable[..., Harness]) -> None:
+    """By default the lists are built in a process of their own (their CPU would stall the
+    decisions); killing the central as a crash does must not leave it publishing."""
+    h = start_central(db_url, **FAST)
+    lists = h.service.lists
+    assert lists is not None and lists.pid is not None and _running(lists.pid)
+    green = h.trip("12C-345.67", window_end=datetime.now(UTC) + timedelta(minutes=30))
+    assert h.observer.wait(topics.preclearance(LANE), lambda m: green in _trips(m))
+    pid = lists.pid
+    h.service.kill()
+    assert h.wait_until(lambda: not _running(pid), timeout=5.0)
+    assert h.service.lists is not None and not h.service.lists.alive()
+
+
+def test_lists_in_the_central_thread_when_asked(
+        db_url: str, start_central: Callable[..., Harness]) -> None:
+    """``preclearance_process=False`` (and the JetStream transport): one process, same lists."""
+    h = start_central(db_url, preclearance_process=False, **FAST)
+    assert h.service.lists is None
+    green = h.trip("12C-345.67", window_end=datetime.now(UTC) + timedelta(minutes=30))
+    first = h.observer.wait(topics.preclearance(LANE), lambda m: green in _trips(m))[-1]
+    verify_centre(first, {h.key_id: h.public_key}, what="list")
+    assert _cancel_and_wait_for_revocation(h, green)
+
+
+def _cancel_and_wait_for_revocation(h: Harness, trip_id: str) -> list[PreclearanceListV1]:
+    """Cancel the trip (as the carriers' API would) and wait for the list without it."""
+    with h.sessions() as s, s.begin():
+        trip = s.get(Trip, trip_id)
+        assert trip is not None
+        trip.status = "cancelled"
+    return h.observer.wait(topics.preclearance(LANE), lambda m: trip_id not in _trips(m),
+                           timeout=15.0)
+
+
+def _list_lock_holders(h: Harness) -> int:
+    with h.engine.connect() as conn:
+        return int(conn.execute(text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND ((classid::bigint << 32) | objid::bigint) = :key"),
+            {"key": LOCK_KEY}).scalar_one())
+
+
+def test_one_instance_builds_the_lists_and_another_takes_over_when_it_dies(
+        pg_url: str, start_central: Callable[..., Harness]) -> None:
+    """PostgreSQL: one list builder among the instances (an advisory lock), not one each."""
+    h = start_central(pg_url, **FAST)
+    green = h.trip("12C-345.67", window_end=datetime.now(UTC) + timedelta(minutes=30))
+    first = h.observer.wait(topics.preclearance(LANE), lambda m: green in _trips(m))[-1]
+    h.spawn()  # started after the first instance's list process took the lock
+    assert h.wait_until(lambda: _list_lock_holders(h) == 1)
+    time.sleep(1.0)
+    assert _list_lock_holders(h) == 1, "the second instance must stand by"
+    h.service.kill()  # the builder crashes: its database session, and the lock, end with it
+    revoked = _cancel_and_wait_for_revocation(h, green)
+    assert revoked and revoked[-1].version == first.version + 1
+    assert _list_lock_holders(h) == 1
+
+
+def test_a_list_process_that_dies_is_started_again(
+        db_url: str, start_central: Callable[..., Harness]) -> None:
+    h = start_central(db_url, **FAST)
+    lists = h.service.lists
+    assert lists is not None and lists.pid is not None
+    green = h.trip("12C-345.67", window_end=datetime.now(UTC) + timedelta(minutes=30))
+    first = h.observer.wait(topics.preclearance(LANE), lambda m: green in _trips(m))[-1]
+    dead = lists.pid
+    os.kill(dead, signal.SIGKILL)
+    time.sleep(0.2)
+    lists.wake()  # the ingest worker's call after a decision: never hangs on a dead child
+    assert h.wait_until(lambda: lists.pid not in (None, dead) and lists.alive(), timeout=10.0)
+    assert h.service.metrics.get("list_process_restarts") == 1
+    revoked = _cancel_and_wait_for_revocation(h, green)
+    assert revoked and revoked[-1].version > first.version
