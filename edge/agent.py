@@ -216,7 +216,7 @@ class EdgeAgent:
                 if isinstance(item, PassEnd):
                     self.tracker.end_group(item.group)
                 else:
-                    self.reading.process(item, now=time.monotonic())
+                    self.reading.process(item)
                 self.reading.emit_undecided()
             except Exception:  # one bad frame must never stop the lane
                 log.exception("edge: frame %s failed", getattr(item, "name", "?"))

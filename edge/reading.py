@@ -10,6 +10,7 @@ message goes through ``commit`` (the outbox first).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -40,14 +41,21 @@ class LaneReading:
         self.frames_read = 0
         self.frames_skipped = 0
 
-    def process(self, item: Captured, *, now: float) -> None:
-        """One captured frame: read it, keep evidence, publish what it decides."""
+    def process(self, item: Captured, *, clock: Callable[[], float] = time.monotonic) -> None:
+        """One captured frame: read it, keep evidence, publish what it decides.
+
+        The pass tracker hears the time the read *finished*: a plate is seen when its read
+        is done. Timed before the read, one slow read (the province classifier's training on
+        the first Chinese plate, ~2 s) made the next frame of the same truck look a pass
+        timeout later, and split the pass in two.
+        """
         try:
             read = self.reader.read(item.frame)
         except ImageError as exc:
             log.warning("edge: frame %s not usable: %s", item.name, exc)
             self.frames_skipped += 1
             return
+        now = clock()
         self.frames_read += 1
         crop_sha = frame_sha = None
         if read.plate is not None:

@@ -11,6 +11,10 @@ from pathlib import Path
 from edgehelpers import DEVICE, LANE, Centre, Lane, write_pass
 
 from domain.signing import hmac_verify
+from edge.agent import EdgeAgent
+from edge.barrier import SimulatedRelay
+from edge.reader.base import Frame, FrameRead, PlateReader
+from edge.sources import FolderSource
 
 
 def test_a_pass_gives_frame_reads_and_exactly_one_signed_pass_read(
@@ -43,6 +47,36 @@ def test_a_pass_gives_frame_reads_and_exactly_one_signed_pass_read(
             assert r.headers["Content-Type"] == "image/jpeg"
         assert hashlib.sha256(body).hexdigest() == sha
     assert len(list((lane.inbox / "done").glob("*.jpg"))) == 10
+
+
+class _SlowFirstRead:
+    """The real reader, with its first read slowed past the pass timeout (as the province
+    classifier's training once made the first Chinese plate's read: ~2 s)."""
+
+    def __init__(self, inner: PlateReader, delay_s: float) -> None:
+        self.inner, self.delay_s, self.reads = inner, delay_s, 0
+
+    def read(self, frame: Frame) -> FrameRead:
+        self.reads += 1
+        if self.reads == 1:
+            time.sleep(self.delay_s)
+        return self.inner.read(frame)
+
+
+def test_a_slow_read_does_not_split_the_pass(lane: Lane, centre: Centre, reader: PlateReader
+                                             ) -> None:
+    settings = lane.settings(pass_timeout_s=1.0)
+    agent = EdgeAgent(settings, reader=_SlowFirstRead(reader, 1.5),
+                      barrier=SimulatedRelay(auto_close_s=settings.barrier_open_s),
+                      source=FolderSource(lane.inbox, watch=True)).start()
+    try:
+        write_pass(lane.inbox, name="truck", plate="29C67890", seed=12)
+        centre.wait(lambda: agent.frames_read == 5, timeout=30)
+        time.sleep(1.5)  # past the pass timeout: an undecided second pass would be out now
+    finally:
+        agent.stop()
+    passes = centre.reads("pass")
+    assert [(p.plate, p.frames >= 2) for p in passes] == [("29C67890", True)]
 
 
 def test_corrupt_files_are_skipped_and_the_lane_keeps_reading(
