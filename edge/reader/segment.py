@@ -23,9 +23,8 @@ TEXT_HEIGHT = 60
 #: White margin around each cut row (px, after scaling).
 PAD = 12
 WORK_HEIGHT = 120
-#: Fewer characters than this under one global threshold: retry with the light evened out
-#: (a plate has 7-9; 6 until round 5 left plates with one end washed out by glare at 6-7).
-FLAT_RETRY = 8
+#: Fewer characters than this under one global threshold: retry with the light evened out.
+FLAT_RETRY = 6
 #: Least character height (share of the crop's) when nothing taller was found.
 SMALL_TEXT = 0.13
 _FLAT_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31))
