@@ -42,7 +42,9 @@ CLASSIFIER_ONLY = 0.9
 #: The classifier's reject ("no province glyph") spares chi_sim's glyph call from this on.
 REJECT_SURE = 0.8
 #: A row read that names the province under this confidence takes, for the province, the
-#: confidence of a second look that names the same one (the classifier, chi_sim's glyph read).
+#: confidence of a second look that names the same one (the classifier, chi_sim's glyph read),
+#: unless the Latin tail hesitated somewhere (choice margin under the reader's MARGIN): the
+#: row's doubt then stays (measured: lifted, 贵UJ24GD came out as 贵UJ246D at 0.75).
 ROW_DOUBT = 0.5
 
 #: The plate, its confidence, the raw reads, and whether chi_sim's tail agrees with eng's.
@@ -109,6 +111,7 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
         # A second, different look naming the same province is the better measure of it.
         second = _second_look(engine, lines, cache, province, GLYPH_SURE)
         if second is not None:
+            cache["row_doubt"] = conf  # what the plate may claim if its tail hesitates
             conf = min([max(rows[0].conf, second)] + [r.conf for r in rows[1:]])
     if province is None:
         guess = classified(lines, cache)
