@@ -41,6 +41,11 @@ CLASSIFIER_MARGIN = 0.5
 CLASSIFIER_ONLY = 0.9
 #: The classifier's reject ("no province glyph") spares chi_sim's glyph call from this on.
 REJECT_SURE = 0.8
+#: A row read that names the province under this confidence takes, for the province, the
+#: confidence of a second look that names the same one (the classifier, chi_sim's glyph read),
+#: unless the Latin tail hesitated somewhere (choice margin under the reader's MARGIN): the
+#: row's doubt then stays (measured: lifted, 贵UJ24GD came out as 贵UJ246D at 0.75).
+ROW_DOUBT = 0.5
 
 #: The plate, its confidence, the raw reads, and whether chi_sim's tail agrees with eng's.
 CnRead = tuple[Candidate, float, str, bool]
@@ -100,6 +105,14 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
     conf = min(r.conf for r in rows)
     province = province_of(rows[0].text)
     cache["classifier_only"] = False
+    if province is not None and rows[0].conf < ROW_DOUBT:
+        # chi_sim named the province but doubted its row (贵 at 0.08 on a 2-row plate whose
+        # letters it read at 0.78-0.98): that doubt sank the plate under MIN_CONFIDENCE.
+        # A second, different look naming the same province is the better measure of it.
+        second = _second_look(engine, lines, cache, province, GLYPH_SURE)
+        if second is not None:
+            cache["row_doubt"] = conf  # what the plate may claim if its tail hesitates
+            conf = min([max(rows[0].conf, second)] + [r.conf for r in rows[1:]])
     if province is None:
         guess = classified(lines, cache)
         if guess is not None and guess.char is None and guess.confidence >= REJECT_SURE:
@@ -130,13 +143,23 @@ def province_confirmed(engine: LineEngine, lines: Lines, cache: dict[str, object
     letters' agreement between preprocessings says nothing about the province (they share
     one chi_sim read). The glyph alone is a second, different look at it.
     """
+    return _second_look(engine, lines, cache, province, 0.0) is not None
+
+
+def _second_look(engine: LineEngine, lines: Lines, cache: dict[str, object], province: str,
+                 glyph_least: float) -> float | None:
+    """The confidence of a second look naming ``province``, or ``None`` when none does:
+    the classifier (at margin >= CLASSIFIER_MARGIN), else chi_sim's glyph read (at
+    ``glyph_least``; each is paid for once per candidate, in ``cache``)."""
     guess = classified(lines, cache)
     if guess is not None and guess.char == province and guess.margin >= CLASSIFIER_MARGIN:
-        return True  # a second, different model names the same province: no chi_sim call
+        return guess.confidence  # a second, different model names it: no chi_sim call
     if "glyph" not in cache:
         cache["glyph"] = engine.glyph(glyph_image(lines))
     alone: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
-    return province_of(alone[0]) == province
+    if province_of(alone[0]) == province and alone[1] >= glyph_least:
+        return alone[1]
+    return None
 
 
 def classified(lines: Lines, cache: dict[str, object]) -> ProvinceGuess | None:

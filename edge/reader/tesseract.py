@@ -249,6 +249,8 @@ class TesseractPlateReader:
                 cn_conf = min(cn_conf, 0.7 * tail_conf)
             if by_classifier:
                 cn_conf = min(cn_conf, CLASSIFIED)
+            if tail_margin < MARGIN and "row_doubt" in cache:  # see chinese.ROW_DOUBT
+                cn_conf = min(cn_conf, float(cache["row_doubt"]))  # type: ignore[arg-type]
             return self._graded(lines, cand, cn_conf, cn_raw, tail_margin, trusted=False,
                                 classified=by_classifier)  # the province: province_confirmed
         return None if vn is None else self._graded(lines, vn, conf, raw)
