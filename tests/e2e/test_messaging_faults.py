@@ -8,6 +8,7 @@ delivered up to 1,000 times to two consumers, late reads, and forgeries.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -106,8 +107,14 @@ def _children(pid: int) -> list[int]:
     """Child processes started through multiprocessing's spawn (not its resource tracker)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return [c for c in found if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        with contextlib.suppress(FileNotFoundError):  # a thread that just ended
+            found += [int(c) for c in (task / "children").read_text().split()]
+    spawned = []
+    for child in found:
+        with contextlib.suppress(FileNotFoundError):
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                spawned.append(child)
+    return spawned
 
 
 def _running(pid: int) -> bool:
