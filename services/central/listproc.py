@@ -3,17 +3,17 @@
 Why a process and not a thread: a list is rebuilt at every 5-minute step of the time grid
 and after decisions (~0.1-0.6 s of CPU for a gate's 1,500 trips: loading them, their rule
 checks, signing ~150 kB). In a thread it shares the interpreter lock with the ingest
-worker, which waits for the lock after each of its many short database and socket calls,
-so a step pushed the decisions around it to 0.28-0.86 s (``bench/messaging.py
---at-step``). A child process has an interpreter of its own; the operating system shares
-the cores.
+worker, which waits for the lock after each of its many short database and socket calls:
+at a step the decisions of the next ~0.3 s took 50-210 ms, a p99 of 89-229 ms at 50 events/s
+(``bench/messaging.py --at-step``, docs/messaging.md round 5; 12.6-29.8 ms since). A child
+process has an interpreter of its own; the operating system shares the cores.
 
 The child builds its own engine and its own publish-only MQTT connection (client id
 ``<central's>-lists``, the central's credentials, no subscriptions, no will: the centre's
 heartbeat and last will stay with the process that decides, which is what a lane needs to
-know is alive). The parent wakes it after decisions (``wake``, a process-shared event);
-it stops on ``stop``, and on its own when the parent dies (``kill -9`` of the central
-must not leave an orphan publishing lists).
+know is alive). The parent wakes it after decisions and stops it (:class:`ListProcess`);
+it also stops on its own when the parent dies (``kill -9`` of the central must not leave an
+orphan publishing lists), and the parent starts it again if it dies.
 """
 
 from __future__ import annotations
