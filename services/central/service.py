@@ -95,7 +95,8 @@ class CentralService:
             client_id=settings.mqtt_client_id, signing_key=self.config.signing_key,
             key_id=settings.centre_key_id, refresh_s=settings.preclearance_refresh_s,
             heartbeat_s=settings.heartbeat_s, config=list_config(settings),
-            lists=self.lists is None, leader=ListLeader(self.engine))
+            lists=self.lists is None,
+            leader=ListLeader(self.engine) if self.lists is None else None)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.link: Link | None = None
