@@ -57,10 +57,7 @@ EAGER_READS = 3
 #: Candidates whose characters are shorter than this in the frame (px) are read last: a
 #: sticker, a painted phone number, a grille's pattern (measured on seeds 555/556: none of
 #: 20 such candidates read as anything, and no plate read right had characters under 21 px).
-#: 18 since round 5: on seeds 999/777/4242 the smallest plate read right had 18.3 px, and a
-#: fifth of the rows that read as nothing (painted words) were under 18; the same reads,
-#: ~4% fewer Tesseract calls (21 px measured the same reads and time, with less margin).
-SMALL_TEXT_PX = 18
+SMALL_TEXT_PX = 14
 #: The most a plate two of three preprocessings agree on may claim (the third disagrees).
 CONTESTED = 0.75
 #: The most two agreeing reads may claim when the plate's length disagrees with the blobs.
