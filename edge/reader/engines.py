@@ -103,7 +103,7 @@ class ResidentEngine:
         # CPU a frame).
         api.SetVariable("tessedit_do_invert", "0")
         # One row of plate characters is never fixed-pitch print: the fixed-pitch test and
-        # chopping of the layout step only cost time (766 rows of seeds 999/777: the same
+        # chopping of the layout step only cost time (944 rows of seeds 999/777: the same
         # text, confidences and LSTM choices, ~7% less CPU a call).
         for name in _PROPORTIONAL:
             api.SetVariable(name, "1")
