@@ -77,9 +77,11 @@ def _stats(mask: np.ndarray) -> tuple[int, np.ndarray]:
 
     Why 16-bit labels: the same components and stats, ~25% faster (measured on 644 candidate
     masks), and a segmentation asks for 5-6 of them per crop. 8-connected blobs are at
-    least a pixel apart, so a mask of under 4 x 65535 pixels cannot overflow the labels.
+    least a pixel apart, so an h x w mask holds at most (h + 1)(w + 1) / 4 of them: 16-bit
+    labels only where that stays under 65535, 32-bit ones otherwise.
     """
-    ltype = cv2.CV_16U if mask.size < 4 * 65535 else cv2.CV_32S
+    h, w = mask.shape[:2]
+    ltype = cv2.CV_16U if (h + 1) * (w + 1) < 4 * 65534 else cv2.CV_32S
     n, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, ltype,
                                                                     cv2.CCL_DEFAULT)
     return n, stats
