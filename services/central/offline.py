@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -47,16 +46,6 @@ def instance_name(client_id: str) -> str:
     return name or "central"
 
 
-class Wakeable(Protocol):
-    """A threading or a multiprocessing event: the list loop's wake-up call."""
-
-    def set(self) -> None: ...
-
-    def clear(self) -> None: ...
-
-    def wait(self, timeout: float | None = None) -> bool: ...
-
-
 def lanes_with_devices(session: Session) -> list[str]:
     return sorted(set(session.execute(
         select(Device.lane_id).where(Device.enabled.is_(True))).scalars()))
@@ -68,11 +57,11 @@ class OfflineSupport:
     def __init__(self, *, sessions: sessionmaker[Session], reference: Reference,
                  client_id: str, signing_key: str, key_id: str, config: ListConfig,
                  refresh_s: float = 2.0, heartbeat_s: float = 5.0, beat: bool = True,
-                 lists: bool = True, wake: Wakeable | None = None,
+                 lists: bool = True, wake: threading.Event | None = None,
                  leader: ListLeader | None = None) -> None:
         """``beat`` / ``lists``: which of the two jobs this loop does. The central service
         keeps the heartbeat in its own process and, by default, runs the lists in a child
-        (:mod:`services.central.listproc`), whose ``wake`` is shared between the processes.
+        (:mod:`services.central.listproc`), whose listener sets ``wake`` when the parent asks.
         ``leader``: builds only while it holds the lists' lock (one instance of several).
         """
         self.sessions, self.reference = sessions, reference
@@ -82,7 +71,7 @@ class OfflineSupport:
         self.instance = instance_name(client_id)
         self.status_topic = topics.centre_status(self.instance)
         self.published = 0
-        self._wake: Wakeable = wake if wake is not None else threading.Event()
+        self._wake = wake if wake is not None else threading.Event()
         self._beat_at = 0.0
         self._pruned_at = 0.0
         self._spans: SpanCache = {}
