@@ -166,14 +166,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                  f"central-bench-{k}", "--log-level",
                  os.environ.get("BENCH_CENTRAL_LOG", "WARNING")],
                 env=env, stdout=log, stderr=subprocess.STDOUT))
-        # Publish only once every instance has subscribed: a shared subscription that does not
-        # exist yet receives nothing (the broker has no one to queue for).
-        log_file = broker.workdir / "mosquitto.log"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not all(
-                f"as central-bench-{k} " in log_file.read_text() for k in range(args.instances)):
-            time.sleep(0.2)
-        time.sleep(1.0)
+        wait_connected(broker, [f"central-bench-{k}" for k in range(args.instances)])
         # The lane: one connection with the device's credentials, subscribed as the edge agent
         # is (edge/agent.py): its commands, its acks, its pre-clearance list and the centre's
         # status; not the decision notices (they are for consoles).
@@ -271,6 +264,20 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         engine.dispose()
         broker.stop()
         drop_database(PG_ADMIN, db_name)
+
+
+def wait_connected(broker: MosquittoBroker, client_ids: list[str]) -> None:
+    """Return once the broker has logged every client's connection (and a second more).
+
+    Why: publish only once every central has subscribed: a shared subscription that does
+    not exist yet receives nothing (the broker has no one to queue for).
+    """
+    log_file = broker.workdir / "mosquitto.log"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not all(
+            f"as {c} " in log_file.read_text() for c in client_ids):
+        time.sleep(0.2)
+    time.sleep(1.0)
 
 
 def wait_for_step(seconds: float) -> None:
