@@ -10,7 +10,8 @@ fresh PostgreSQL database, in the same process run:
    work, such as the first pre-clearance list, is done: ``bench/cpuwatch.py``), a
    lane device publishes ``--events`` signed pass-grade plate
    reads as fast as paho takes them; the central service (``--instances`` of it,
-   sharing ``$share/central/...``) verifies, decides, stores and sends a signed
+   sharing ``$share/central/...``; by default one per core, the deployment
+   docs/production.md recommends) verifies, decides, stores and sends a signed
    lane command for each; we count until every command has arrived back on the
    lane's command topic. ``events_per_s`` = events / (first publish -> last
    command), ``ratio`` = ``events_per_s`` / ``raw_broker_msgs_per_s``.
@@ -302,7 +303,8 @@ def main() -> None:
     p.add_argument("--raw-messages", type=int, default=20_000, help="raw paho run size")
     p.add_argument("--rate", type=float, default=50.0, help="latency run, events/s")
     p.add_argument("--seconds", type=float, default=10.0, help="latency run length")
-    p.add_argument("--instances", type=int, default=1, help="central instances ($share)")
+    p.add_argument("--instances", type=int, default=os.cpu_count() or 1,
+                   help="central instances ($share); default one per core, as deployed")
     p.add_argument("--warmup", type=int, default=50,
                    help="reads before the throughput run (not timed, still accounted)")
     p.add_argument("--trips", type=int, default=1500, help="declared trips (a day at the gate)")
