@@ -34,6 +34,8 @@ from edge.reader.engines import (
     ResidentEngine,
     SubprocessEngine,
 )
+from edge.reader.likeness import EAGER as EAGER_LIKENESS
+from edge.reader.likeness import SKIP, likeness
 from edge.reader.localise import candidates, rectify
 from edge.reader.rules import discount, series_from_choices, vn_rows_fit, words
 from edge.reader.segment import Lines, joined, segment
@@ -54,9 +56,9 @@ MARGIN = 0.2
 #: are segmented, at most EAGER_READS of them; the rest wait for the ranking.
 EAGER = 1
 EAGER_READS = 3
-#: Candidates whose characters are shorter than this in the frame (px) are read last: a
-#: sticker, a painted phone number, a grille's pattern (measured on seeds 555/556: none of
-#: 20 such candidates read as anything, and no plate read right had characters under 21 px).
+#: Candidates whose characters are shorter than this in the frame (px) are never read at
+#: once, only as the likeness ranking comes to them: a sticker, a painted phone number, a
+#: grille's pattern (seeds 555/556: none of 20 such candidates read as anything).
 SMALL_TEXT_PX = 14
 #: The most a plate two of three preprocessings agree on may claim (the third disagrees).
 CONTESTED = 0.75
@@ -121,29 +123,35 @@ class TesseractPlateReader:
 
     def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool
                 ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
-        """Segmented candidates, plate-like ones as soon as they are found, then the rest
-        by how plate-like their rows of characters are (6-10 characters), best first.
+        """Segmented candidates, likely plates as soon as they are found, then the rest by
+        how plate-like they look (:mod:`edge.reader.likeness`), best first.
 
-        Why lazily: a candidate whose rows hold a plate's number of characters is read at
-        once, in the localiser's order, and a sure read of it ends the frame before the
-        remaining candidates are even rectified (rectifying and segmenting all twelve cost
-        about as much as two Tesseract calls). The others wait, ranked, for the budget left.
+        Why lazily: a candidate with a plate's number of characters that the likeness
+        model does not doubt is read at once, in the localiser's order, and a sure read of
+        it ends the frame before the remaining candidates are even rectified (rectifying
+        and segmenting all twelve cost about as much as two Tesseract calls). The others
+        wait, ranked, for the budget left; those the model rules out are never read.
         """
         waiting: list[tuple[float, int, np.ndarray, Frame, Lines]] = []
         budget = self._max_candidates
         for i, quad in enumerate(quads):
-            crop = rectify(frame, quad, pad=0.0 if tight and i == 0 else 0.04)
+            whole = tight and i == 0
+            crop = rectify(frame, quad, pad=0.0 if whole else 0.04)
             lines = segment(crop)
             if lines is None:
                 continue
-            score = abs(lines.chars - 8) - (0.5 if tight and i == 0 else 0)
-            if lines.text_px < SMALL_TEXT_PX and not (tight and i == 0):
-                score += 100  # after every candidate of readable size
-            if score <= EAGER and budget > self._max_candidates - EAGER_READS:
+            p = 1.0 if whole else likeness(lines, crop, i)
+            if p < SKIP:
+                continue  # a sticker, a grille, a painted word: not worth a call
+            score = abs(lines.chars - 8) - (0.5 if whole else 0)
+            if lines.text_px < SMALL_TEXT_PX and not whole:
+                score += 100  # never read at once
+            eager = score <= EAGER and p >= EAGER_LIKENESS
+            if eager and budget > self._max_candidates - EAGER_READS:
                 budget -= 1
                 yield quad, crop, lines
             else:
-                waiting.append((score, i, quad, crop, lines))
+                waiting.append((-p, i, quad, crop, lines))
         waiting.sort(key=lambda t: (t[0], t[1]))
         for _, _, quad, crop, lines in waiting[:budget]:
             yield quad, crop, lines

@@ -1,0 +1,57 @@
+"""The likeness model ranks a plate above the clutter around it, before any Tesseract call."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from edge.reader import make_reader
+from edge.reader.likeness import EAGER, SKIP, WEIGHTS, features, likeness
+from edge.reader.localise import rectify
+from edge.reader.segment import Lines, segment
+from smartgate.scenes import random_plate, render_frame
+
+
+def _lines(chars: int, text_px: float, layout: str = "1-line", evened: bool = False) -> Lines:
+    row = np.full((84, 400), 255, np.uint8)
+    return Lines(layout, [row], [row], chars, (chars,), evened=evened,  # type: ignore[arg-type]
+                 text_px=text_px)
+
+
+def test_features_match_the_weights() -> None:
+    crop = np.full((40, 160, 3), 200, np.uint8)
+    assert len(features(_lines(8, 30.0), crop, 0)) == len(WEIGHTS)
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_a_generated_plate_is_read_at_once(seed: int) -> None:
+    rng = random.Random(seed)
+    plate = random_plate(rng, country="VN", layout="1-line")
+    scene = render_frame(plate=plate, layout="1-line", difficulty="easy", rng=rng)
+    crop = rectify(scene.image, np.array(scene.quad, np.float32), pad=0.04)
+    lines = segment(crop)
+    assert lines is not None
+    assert likeness(lines, crop, 0) >= EAGER
+
+
+def test_what_tells_a_plate_from_clutter() -> None:
+    crop = np.full((40, 170, 3), 200, np.uint8)  # a 1-row plate's shape
+    plate = likeness(_lines(8, 30.0), crop, 3)
+    assert plate >= EAGER
+    assert likeness(_lines(8, 8.0), crop, 3) < EAGER  # a sticker's characters: not at once
+    assert likeness(_lines(5, 10.0, evened=True), crop, 0) < SKIP  # small, short, dim: never
+    assert likeness(_lines(4, 30.0), crop, 3) < plate  # a short painted word
+    assert likeness(_lines(8, 30.0, evened=True), crop, 3) < plate  # only after evening light
+    wide = np.full((20, 400, 3), 200, np.uint8)
+    assert likeness(_lines(8, 30.0), wide, 3) < plate  # a band of text, not a plate
+
+
+def test_a_tight_crop_is_still_read() -> None:
+    """A tight crop (the image is the plate) is always read, whatever its score."""
+    rng = random.Random(5)
+    plate = random_plate(rng, country="VN", layout="1-line")
+    scene = render_frame(plate=plate, layout="1-line", difficulty="easy", rng=rng)
+    crop = rectify(scene.image, np.array(scene.quad, np.float32), pad=0.04)
+    assert make_reader().read(crop).plate == scene.plate
