@@ -45,7 +45,9 @@ MAX_PIXELS = 40_000_000
 ACT = 0.8
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
 MIN_CONFIDENCE = 0.3
-#: A read this confident with no repair ends the search early.
+#: A read this confident with no repair ends the search early; so does a repair-free plate
+#: two preprocessings agree on from SURE on (under it, agreeing reads of one poor crop ended
+#: the search before a likelier candidate was read: Round 6).
 ACCEPT = 0.75
 #: A grammatical read needing no repair, with as many characters as blobs, is trusted
 #: alone from this confidence on (calibrated on generated frames of another seed).
@@ -110,7 +112,7 @@ class TesseractPlateReader:
                 continue
             if best is None or got.conf > best[0].conf:
                 best = (got, quad, crop)
-            if got.cand.cost == 0 and (got.conf >= ACCEPT or got.agreed):
+            if got.cand.cost == 0 and (got.conf >= ACCEPT or (got.agreed and got.conf >= SURE)):
                 break
         ms = (time.perf_counter() - started) * 1000
         if best is None or best[0].conf < MIN_CONFIDENCE:
