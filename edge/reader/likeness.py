@@ -7,9 +7,8 @@ Tesseract calls (docs/reader.md, Round 5 and Round 6). The segmentation already 
 what tells them apart: how many characters, in one or two rows, how tall in the frame, the
 crop's shape and brightness, whether it only segmented after evening out the light. A
 logistic model over those features ranks the candidates, so the likeliest are read first
-(and a sure read ends the frame sooner), and candidates scored under SKIP are not read at
-all (none of the 404 plates read right on the tuning seeds came only from such a
-candidate: the lowest plate-bearing candidate scored 0.06).
+(and a sure read ends the frame sooner), and candidates scored under SKIP are not read
+unless nothing else in the frame has read (see SKIP).
 
 The weights were fitted by ``scripts/candidate_log.py`` + a Newton logistic regression on
 the candidates of 480 generated frames (seeds 999, 777, 4242: 80 easy + 80 hard each; label:
@@ -32,7 +31,10 @@ WEIGHTS = (-13.084, -0.984, 1.473, 0.588, 3.786, -1.222, 0.324, -1.391, 1.694)
 #: A plate-shaped candidate (7-9 characters) is read as soon as it is segmented only from
 #: this score on; below it, it waits to be ranked with the rest.
 EAGER = 0.2
-#: Candidates scoring under this are not read at all.
+#: Candidates scoring under this are not read, but for the likeliest of them while nothing
+#: in the frame has read: the score ranks well (AUC 0.94), but its scale is not sure off the
+#: tuning frames (seed 2026's confirmation run had two plates read only from crops scored
+#: 0.004 and 0.01: glare evened out, 5 of 8 characters found; the tuning seeds' lowest 0.06).
 SKIP = 0.02
 #: A flat crop's width over its height, per layout: a 1-row plate is ~4 wide, 2 rows ~2.
 _ASPECT = {"1-line": 4.0, "2-line": 2.0}

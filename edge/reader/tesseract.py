@@ -46,8 +46,7 @@ ACT = 0.8
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
 MIN_CONFIDENCE = 0.3
 #: A read this confident with no repair ends the search early; so does a repair-free plate
-#: two preprocessings agree on from SURE on (under it, agreeing reads of one poor crop ended
-#: the search before a likelier candidate was read: Round 6).
+#: two preprocessings agree on from SURE on (Round 6: before, at any confidence).
 ACCEPT = 0.75
 #: A grammatical read needing no repair, with as many characters as blobs, is trusted
 #: alone from this confidence on (calibrated on generated frames of another seed).
@@ -106,10 +105,12 @@ class TesseractPlateReader:
             whole = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
             quads.insert(0, whole)
         best: tuple[_Read, np.ndarray, Frame] | None = None
-        for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000):
+        found: list[_Read] = []  # what the candidates read so far (see _ranked)
+        for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000, found=found):
             got = self._read_lines_all(lines)
             if got is None:
                 continue
+            found.append(got)
             if best is None or got.conf > best[0].conf:
                 best = (got, quad, crop)
             if got.cand.cost == 0 and (got.conf >= ACCEPT or (got.agreed and got.conf >= SURE)):
@@ -123,16 +124,16 @@ class TesseractPlateReader:
                          "CN" if read.cand.country == "CN" else "VN", crop,
                          (max(x, 0), max(y, 0), bw, bh), ms)
 
-    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool
+    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
+                found: list[_Read] | None = None
                 ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
-        """Segmented candidates, likely plates as soon as they are found, then the rest by
-        how plate-like they look (:mod:`edge.reader.likeness`), best first.
+        """Segmented candidates: likely plates at once, the rest ranked by likeness.
 
-        Why lazily: a candidate with a plate's number of characters that the likeness
-        model does not doubt is read at once, in the localiser's order, and a sure read of
-        it ends the frame before the remaining candidates are even rectified (rectifying
-        and segmenting all twelve cost about as much as two Tesseract calls). The others
-        wait, ranked, for the budget left; those the model rules out are never read.
+        Why lazily: a plate-sized candidate (7-9 characters) the likeness model does not
+        doubt is read at once, in the localiser's order, so a sure read ends the frame before
+        the others are even rectified (all twelve cost about two Tesseract calls). The others
+        wait, ranked by likeness (:mod:`edge.reader.likeness`), for the budget left; those
+        under SKIP are not read, but for the likeliest while nothing has read (``found``).
         """
         waiting: list[tuple[float, int, np.ndarray, Frame, Lines]] = []
         budget = self._max_candidates
@@ -143,19 +144,20 @@ class TesseractPlateReader:
             if lines is None:
                 continue
             p = 1.0 if whole else likeness(lines, crop, i)
-            if p < SKIP:
-                continue  # a sticker, a grille, a painted word: not worth a call
-            score = abs(lines.chars - 8) - (0.5 if whole else 0)
-            if lines.text_px < SMALL_TEXT_PX and not whole:
-                score += 100  # never read at once
-            eager = score <= EAGER and p >= EAGER_LIKENESS
+            eager = abs(lines.chars - 8) <= EAGER and p >= EAGER_LIKENESS and (
+                whole or lines.text_px >= SMALL_TEXT_PX)
             if eager and budget > self._max_candidates - EAGER_READS:
                 budget -= 1
                 yield quad, crop, lines
             else:
                 waiting.append((-p, i, quad, crop, lines))
         waiting.sort(key=lambda t: (t[0], t[1]))
-        for _, _, quad, crop, lines in waiting[:budget]:
+        unlikely_read = False
+        for p_neg, _, quad, crop, lines in waiting[:budget]:
+            if -p_neg < SKIP:  # a sticker, a grille, a painted word: not worth a call
+                if unlikely_read or found:
+                    continue
+                unlikely_read = True
             yield quad, crop, lines
 
     def _read_lines_all(self, lines: Lines) -> _Read | None:

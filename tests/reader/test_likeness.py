@@ -55,3 +55,36 @@ def test_a_tight_crop_is_still_read() -> None:
     scene = render_frame(plate=plate, layout="1-line", difficulty="easy", rng=rng)
     crop = rectify(scene.image, np.array(scene.quad, np.float32), pad=0.04)
     assert make_reader().read(crop).plate == scene.plate
+
+
+def _three_plates() -> tuple[np.ndarray, list[np.ndarray]]:
+    from PIL import Image, ImageDraw
+
+    from smartgate.scenes.plates import LATIN_FONTS, _font
+
+    img = Image.new("RGB", (1280, 720), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    quads = []
+    for k in range(3):
+        x0, y0, x1, y1 = draw.textbbox((100, 100 + 200 * k), "12C12345",
+                                       font=_font(LATIN_FONTS[0], 60))
+        draw.text((100, 100 + 200 * k), "12C12345", font=_font(LATIN_FONTS[0], 60),
+                  fill=(0, 0, 0))
+        quads.append(np.array([[x0 - 20, y0 - 20], [x1 + 20, y0 - 20], [x1 + 20, y1 + 20],
+                               [x0 - 20, y1 + 20]], np.float32))
+    return np.ascontiguousarray(np.asarray(img)[:, :, ::-1]), quads
+
+
+def test_ruled_out_candidates_wait_and_one_is_read_while_nothing_has(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import edge.reader.tesseract as tess
+
+    scores = {0: 0.01, 1: 0.005, 2: 0.1}  # all under EAGER; 0 and 1 under SKIP
+    monkeypatch.setattr(tess, "likeness", lambda lines, crop, i: scores[i])
+    frame, quads = _three_plates()
+    reader = make_reader()
+    nothing_read = [q for q, _, _ in reader._ranked(frame, quads, tight=False, found=[])]
+    assert [id(q) for q in nothing_read] == [id(quads[2]), id(quads[0])]
+    some_read = [q for q, _, _ in reader._ranked(
+        frame, quads, tight=False, found=[object()])]  # type: ignore[list-item]
+    assert [id(q) for q in some_read] == [id(quads[2])]

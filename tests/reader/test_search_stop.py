@@ -25,7 +25,8 @@ class _Scripted(TesseractPlateReader):
         super().__init__(ResidentEngine(DEFAULT_TESSDATA))
         self.reads, self.read_count = reads, 0
 
-    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool
+    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
+                found: list[_Read] | None = None
                 ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
         quad = np.array([[0, 0], [9, 0], [9, 9], [0, 9]], np.float32)
         for _ in self.reads:
