@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 
 from edge.reader.base import Frame
@@ -43,11 +44,26 @@ _ASPECT = {"1-line": 4.0, "2-line": 2.0}
 def features(lines: Lines, crop: Frame, rank: int) -> tuple[float, ...]:
     """The model's inputs, in WEIGHTS' order."""
     h, w = crop.shape[:2]
-    value = crop.max(axis=2) if crop.ndim == 3 else crop  # HSV's V without the conversion
     return (1.0, abs(lines.chars - 8), float(lines.chars in (7, 8)),
             float(lines.layout == "2-line"), math.log(max(lines.text_px, 1.0)),
             abs(math.log(w / max(h, 1) / _ASPECT[lines.layout])),
-            float(np.median(value)) / 255.0, float(lines.evened), rank / 12)
+            brightness(crop) / 255.0, float(lines.evened), rank / 12)
+
+
+def brightness(crop: Frame) -> float:
+    """The median of HSV's V (the brightest channel), as ``np.median`` gives it.
+
+    Why not ``np.median(crop.max(axis=2))``: that reduction over a 3-wide axis cost ~2.5 ms a
+    crop (as much as the Tesseract calls the ranking saved); channel maxima and a histogram
+    give the same value in ~0.2 ms (measured on 470 x 190 crops).
+    """
+    value = (cv2.max(cv2.max(crop[..., 0], crop[..., 1]), crop[..., 2]) if crop.ndim == 3
+             else crop)
+    cum = np.bincount(value.ravel(), minlength=256).cumsum()
+    n = int(value.size)
+    low = int(np.searchsorted(cum, (n - 1) // 2 + 1))  # the two middle values, sorted
+    high = int(np.searchsorted(cum, n // 2 + 1))
+    return (low + high) / 2
 
 
 def likeness(lines: Lines, crop: Frame, rank: int) -> float:

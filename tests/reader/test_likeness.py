@@ -88,3 +88,13 @@ def test_ruled_out_candidates_wait_and_one_is_read_while_nothing_has(
     some_read = [q for q, _, _ in reader._ranked(
         frame, quads, tight=False, found=[object()])]  # type: ignore[list-item]
     assert [id(q) for q in some_read] == [id(quads[2])]
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3), (7, 9, 3), (8, 10, 3), (31, 120, 3), (12, 40)])
+def test_brightness_is_the_median_of_the_brightest_channel(shape: tuple[int, ...]) -> None:
+    from edge.reader.likeness import brightness
+
+    rng = np.random.default_rng(sum(shape))
+    crop = rng.integers(0, 256, shape, dtype=np.uint8)
+    value = crop.max(axis=2) if crop.ndim == 3 else crop
+    assert brightness(crop) == float(np.median(value))
