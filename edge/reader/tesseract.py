@@ -34,6 +34,8 @@ from edge.reader.engines import (
     ResidentEngine,
     SubprocessEngine,
 )
+from edge.reader.likeness import EAGER as EAGER_LIKENESS
+from edge.reader.likeness import SKIP, likeness
 from edge.reader.localise import candidates, rectify
 from edge.reader.rules import discount, series_from_choices, vn_rows_fit, words
 from edge.reader.segment import Lines, joined, segment
@@ -43,7 +45,8 @@ MAX_PIXELS = 40_000_000
 ACT = 0.8
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
 MIN_CONFIDENCE = 0.3
-#: A read this confident with no repair ends the search early.
+#: A read this confident with no repair ends the search early; so does a repair-free plate
+#: two preprocessings agree on from SURE on (Round 6: before, at any confidence).
 ACCEPT = 0.75
 #: A grammatical read needing no repair, with as many characters as blobs, is trusted
 #: alone from this confidence on (calibrated on generated frames of another seed).
@@ -54,9 +57,9 @@ MARGIN = 0.2
 #: are segmented, at most EAGER_READS of them; the rest wait for the ranking.
 EAGER = 1
 EAGER_READS = 3
-#: Candidates whose characters are shorter than this in the frame (px) are read last: a
-#: sticker, a painted phone number, a grille's pattern (measured on seeds 555/556: none of
-#: 20 such candidates read as anything, and no plate read right had characters under 21 px).
+#: Candidates whose characters are shorter than this in the frame (px) are never read at
+#: once, only as the likeness ranking comes to them: a sticker, a painted phone number, a
+#: grille's pattern (seeds 555/556: none of 20 such candidates read as anything).
 SMALL_TEXT_PX = 14
 #: The most a plate two of three preprocessings agree on may claim (the third disagrees).
 CONTESTED = 0.75
@@ -102,13 +105,15 @@ class TesseractPlateReader:
             whole = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
             quads.insert(0, whole)
         best: tuple[_Read, np.ndarray, Frame] | None = None
-        for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000):
+        found: list[_Read] = []  # what the candidates read so far (see _ranked)
+        for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000, found=found):
             got = self._read_lines_all(lines)
             if got is None:
                 continue
+            found.append(got)
             if best is None or got.conf > best[0].conf:
                 best = (got, quad, crop)
-            if got.cand.cost == 0 and (got.conf >= ACCEPT or got.agreed):
+            if got.cand.cost == 0 and (got.conf >= ACCEPT or (got.agreed and got.conf >= SURE)):
                 break
         ms = (time.perf_counter() - started) * 1000
         if best is None or best[0].conf < MIN_CONFIDENCE:
@@ -119,33 +124,40 @@ class TesseractPlateReader:
                          "CN" if read.cand.country == "CN" else "VN", crop,
                          (max(x, 0), max(y, 0), bw, bh), ms)
 
-    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool
+    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
+                found: list[_Read] | None = None
                 ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
-        """Segmented candidates, plate-like ones as soon as they are found, then the rest
-        by how plate-like their rows of characters are (6-10 characters), best first.
+        """Segmented candidates: likely plates at once, the rest ranked by likeness.
 
-        Why lazily: a candidate whose rows hold a plate's number of characters is read at
-        once, in the localiser's order, and a sure read of it ends the frame before the
-        remaining candidates are even rectified (rectifying and segmenting all twelve cost
-        about as much as two Tesseract calls). The others wait, ranked, for the budget left.
+        Why lazily: a plate-sized candidate (7-9 characters) the likeness model does not
+        doubt is read at once, in the localiser's order, so a sure read ends the frame before
+        the others are even rectified (all twelve cost about two Tesseract calls). The others
+        wait, ranked by likeness (:mod:`edge.reader.likeness`), for the budget left; those
+        under SKIP are not read, but for the likeliest while nothing has read (``found``).
         """
         waiting: list[tuple[float, int, np.ndarray, Frame, Lines]] = []
         budget = self._max_candidates
         for i, quad in enumerate(quads):
-            crop = rectify(frame, quad, pad=0.0 if tight and i == 0 else 0.04)
+            whole = tight and i == 0
+            crop = rectify(frame, quad, pad=0.0 if whole else 0.04)
             lines = segment(crop)
             if lines is None:
                 continue
-            score = abs(lines.chars - 8) - (0.5 if tight and i == 0 else 0)
-            if lines.text_px < SMALL_TEXT_PX and not (tight and i == 0):
-                score += 100  # after every candidate of readable size
-            if score <= EAGER and budget > self._max_candidates - EAGER_READS:
+            p = 1.0 if whole else likeness(lines, crop, i)
+            eager = abs(lines.chars - 8) <= EAGER and p >= EAGER_LIKENESS and (
+                whole or lines.text_px >= SMALL_TEXT_PX)
+            if eager and budget > self._max_candidates - EAGER_READS:
                 budget -= 1
                 yield quad, crop, lines
             else:
-                waiting.append((score, i, quad, crop, lines))
+                waiting.append((-p, i, quad, crop, lines))
         waiting.sort(key=lambda t: (t[0], t[1]))
-        for _, _, quad, crop, lines in waiting[:budget]:
+        unlikely_read = False
+        for p_neg, _, quad, crop, lines in waiting[:budget]:
+            if -p_neg < SKIP:  # a sticker, a grille, a painted word: not worth a call
+                if unlikely_read or found:
+                    continue
+                unlikely_read = True
             yield quad, crop, lines
 
     def _read_lines_all(self, lines: Lines) -> _Read | None:
