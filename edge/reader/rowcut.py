@@ -1,0 +1,103 @@
+"""Cutting a found row of characters out of a plate crop, Tesseract-ready.
+
+Why a module of its own: segmentation (``segment``) decides which blobs are characters and
+how they form rows; this turns a row into the image Tesseract reads (widened to the glyphs
+the character filter dropped, sheared level, scaled to ~60 px characters, padded).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from edge.reader.base import Frame
+
+TEXT_HEIGHT = 60
+#: White margin around each cut row (px, after scaling).
+PAD = 12
+
+def stats(mask: np.ndarray) -> tuple[int, np.ndarray]:
+    """Connected components' count and stats (8-connected), as ``connectedComponentsWithStats``.
+
+    Why 16-bit labels: the same components and stats, ~25% faster (measured on 644 candidate
+    masks), and a segmentation asks for 5-6 of them per crop. 8-connected blobs are at
+    least a pixel apart, so an h x w mask holds at most (h + 1)(w + 1) / 4 of them: 16-bit
+    labels only where that stays under 65535, 32-bit ones otherwise.
+    """
+    h, w = mask.shape[:2]
+    ltype = cv2.CV_16U if (h + 1) * (w + 1) < 4 * 65534 else cv2.CV_32S
+    n, _, table, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, ltype,
+                                                                    cv2.CCL_DEFAULT)
+    return n, table
+
+
+def span(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> tuple[int, int]:
+    """Widen a row to every ink blob in its band that does not touch the crop's edge.
+
+    Why: the character filter drops glyphs that are split into small strokes (the province
+    character 云), or touch a screw or a glare spot; cutting the row at the surviving glyphs
+    would cut those characters off, and no later step could bring them back. Stray blobs that
+    come in instead are trimmed by the grammar, which counts them.
+    """
+    h, w = mask.shape
+    th = max(y1 - y0, 4)
+    n, found = stats(mask)
+    for i in range(1, n):
+        x, y, bw, bh, _ = (int(v) for v in found[i])
+        if x <= 0 or y <= 0 or x + bw >= w or y + bh >= h or bw > 1.5 * th or bh > 1.3 * th:
+            continue  # the border, the bumper, a frame bar: not a character
+        if y + bh < y0 + th // 4 or y > y1 - th // 4:
+            continue  # another row
+        if bh < 0.25 * th and bw < 0.25 * th:
+            continue  # a screw head, a dot, noise
+        if x + bw < x0 - 1.2 * th or x > x1 + 1.2 * th:
+            continue  # far from the row: another sticker, the plate's edge
+        x0, x1 = min(x0, x), max(x1, x + bw)
+    return x0, x1
+
+
+def cut(gray: np.ndarray, mask: np.ndarray, row: list[tuple[int, int, int, int]],
+         extend_left: bool) -> tuple[Frame, Frame, int]:
+    h, w = gray.shape
+    y0 = int(np.median([b[1] for b in row]))
+    y1 = int(np.median([b[1] + b[3] for b in row]))
+    th = max(y1 - y0, 4)
+    x0, x1 = span(mask, y0, y1, min(b[0] for b in row),
+                   max(b[0] + b[2] for b in row))
+    ink = x0
+    if extend_left:  # a province character may be split into small parts: keep room for it
+        x0 = max(0, x0 - int(0.2 * th))
+    m = max(2, th // 6)
+    ys, ye = max(0, y0 - m), min(h, y1 + m)
+    xs, xe = max(0, x0 - m), min(w, x1 + m)
+    g = gray[ys:ye, xs:xe]
+    b = 255 - mask[ys:ye, xs:xe]
+    scale = TEXT_HEIGHT / th
+    g = cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    b = cv2.resize(b, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
+    pad = PAD
+    g = cv2.copyMakeBorder(g, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    b = cv2.copyMakeBorder(b, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    lead = pad + round((ink - xs) * scale)
+    return np.asarray(g, np.uint8), np.asarray(b, np.uint8), lead
+
+
+def slope(row: list[tuple[int, int, int, int]]) -> float:
+    """Slope of a row's baseline (the bottoms of its characters), 0 for short rows."""
+    if len(row) < 3:
+        return 0.0
+    xs = np.array([b[0] + b[2] / 2 for b in row], np.float64)
+    ys = np.array([b[1] + b[3] for b in row], np.float64)
+    if np.ptp(xs) < 1:
+        return 0.0
+    return float(np.polyfit(xs, ys, 1)[0])
+
+
+def shear(img: np.ndarray, slope: float) -> np.ndarray:
+    """Shear vertically so that a baseline of ``slope`` becomes level (characters stay upright)."""
+    h, w = img.shape[:2]
+    m = np.array([[1.0, 0.0, 0.0], [-slope, 1.0, slope * w / 2]], np.float32)
+    border = int(np.median(img[:, :3])) if img.dtype == np.uint8 else 0
+    return np.asarray(cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
+                                     borderMode=cv2.BORDER_CONSTANT, borderValue=border),
+                      np.uint8)
