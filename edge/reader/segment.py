@@ -201,15 +201,8 @@ def stretch(gray: np.ndarray) -> tuple[np.ndarray, int]:
     return out.astype(np.uint8), hi - lo
 
 
-def segment(crop: Frame, *, evened: bool = False) -> Lines | None:
-    """Rows of characters in a plate crop, or ``None`` when it holds no plate-like text.
-
-    ``evened``: only the binarisation with the light evened out. Why a caller asks for it:
-    one global threshold that finds 6-7 characters is not retried here (retrying it
-    always traded as many plates as it gained, Round 5), but when what it found reads as
-    nothing trustworthy, the evened rows are a second look at the same crop (the thin 4
-    of 12K-324.25 lost under one threshold, found evened).
-    """
+def segment(crop: Frame) -> Lines | None:
+    """Rows of characters in a plate crop, or ``None`` when it holds no plate-like text."""
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     k = WORK_HEIGHT / gray.shape[0]
     gray = cv2.resize(gray, None, fx=k, fy=k,
@@ -217,8 +210,8 @@ def segment(crop: Frame, *, evened: bool = False) -> Lines | None:
     gray, spread = stretch(gray)
     if spread < 12:
         return None
-    best = _binarised(gray, flat=evened)
-    if not evened and (best is None or best[0] < FLAT_RETRY):
+    best, evened = _binarised(gray, flat=False), False
+    if best is None or best[0] < FLAT_RETRY:
         # Light falling unevenly (a headlight's glare on one end, night on the other) puts
         # one global threshold above half the characters: even the light out and retry.
         flat = _binarised(gray, flat=True)
@@ -248,20 +241,3 @@ def segment(crop: Frame, *, evened: bool = False) -> Lines | None:
     return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
                  tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened, text_px=text_px)
 
-
-def evened_again(crop: Frame, lines: Lines) -> Lines | None:
-    """The crop segmented with the light evened out, when that finds a character count
-    nearer a plate's 8 than ``lines`` did; else ``None``.
-
-    Why a second look after a weak read and not a replacement: replacing a one-threshold
-    segmentation that lost a glyph to glare (7 of 8) lost as many plates as it gained
-    (Round 5); read only after a weak first read, keeping the more confident read, it
-    added plates and lost none on the tuning seeds (Round 6). A crop already evened, or
-    of 8 blobs (no count is closer), is not segmented again (saves ~1.6 ms).
-    """
-    if lines.evened or lines.chars == 8:
-        return None
-    alt = segment(crop, evened=True)
-    if alt is None or abs(alt.chars - 8) >= abs(lines.chars - 8):
-        return None
-    return alt

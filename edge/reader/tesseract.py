@@ -38,7 +38,7 @@ from edge.reader.likeness import EAGER as EAGER_LIKENESS
 from edge.reader.likeness import SKIP, likeness
 from edge.reader.localise import candidates, rectify
 from edge.reader.rules import discount, series_from_choices, vn_rows_fit, words
-from edge.reader.segment import Lines, evened_again, joined, segment
+from edge.reader.segment import Lines, joined, segment
 
 MAX_PIXELS = 40_000_000
 #: From this confidence on a read may be acted on alone (the band the benchmark checks).
@@ -108,11 +108,6 @@ class TesseractPlateReader:
         found: list[_Read] = []  # what the candidates read so far (see _ranked)
         for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000, found=found):
             got = self._read_lines_all(lines)
-            weak = got is None or got.conf < ACCEPT
-            if weak and (alt := evened_again(crop, lines)) is not None:
-                again = self._read_lines_all(alt)  # a second look; the more confident read
-                if again is not None and (got is None or again.conf > got.conf):
-                    got = again
             if got is None:
                 continue
             found.append(got)
