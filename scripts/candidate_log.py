@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 from pathlib import Path
@@ -35,6 +34,7 @@ from ocr import _specs  # the benchmark's own frame specs
 
 from edge.reader.base import Frame
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
+from edge.reader.likeness import feature_vector
 from edge.reader.localise import candidates, rectify
 from edge.reader.segment import segment
 from edge.reader.tesseract import TesseractPlateReader
@@ -94,11 +94,9 @@ def log_frame(reader: TesseractPlateReader, eng: Counting, image: Frame,
 
 def logged_features(c: dict[str, Any]) -> list[float]:
     """``likeness.features`` from a logged candidate (the same inputs, as logged)."""
-    two = c["layout"] == "2-line"
-    return [1.0, abs(c["chars"] - 8), float(c["chars"] in (7, 8)), float(two),
-            math.log(max(c["text_px"], 1.0)),
-            abs(math.log(c["cw"] / max(c["ch"], 1) / (2.0 if two else 4.0))),
-            c.get("val", 0.0) / 255.0, float(c["evened"]), c["i"] / 12]
+    return list(feature_vector(chars=c["chars"], layout=c["layout"], text_px=c["text_px"],
+                               width=c["cw"], height=c["ch"], value=c.get("val", 0.0),
+                               evened=c["evened"], rank=c["i"]))
 
 
 def fit(path: Path, l2: float = 1e-2) -> list[float]:

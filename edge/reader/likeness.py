@@ -44,10 +44,21 @@ _ASPECT = {"1-line": 4.0, "2-line": 2.0}
 def features(lines: Lines, crop: Frame, rank: int) -> tuple[float, ...]:
     """The model's inputs, in WEIGHTS' order."""
     h, w = crop.shape[:2]
-    return (1.0, abs(lines.chars - 8), float(lines.chars in (7, 8)),
-            float(lines.layout == "2-line"), math.log(max(lines.text_px, 1.0)),
-            abs(math.log(w / max(h, 1) / _ASPECT[lines.layout])),
-            brightness(crop) / 255.0, float(lines.evened), rank / 12)
+    return feature_vector(chars=lines.chars, layout=lines.layout, text_px=lines.text_px,
+                          width=w, height=h, value=brightness(crop), evened=lines.evened,
+                          rank=rank)
+
+
+def feature_vector(*, chars: int, layout: str, text_px: float, width: int, height: int,
+                   value: float, evened: bool, rank: int) -> tuple[float, ...]:
+    """The model's inputs from plain measurements (``value``: median brightness, 0-255).
+
+    Why apart from :func:`features`: ``scripts/candidate_log.py`` fits WEIGHTS from logged
+    measurements; both build the inputs here, so the fit cannot drift from what is scored.
+    """
+    return (1.0, abs(chars - 8), float(chars in (7, 8)), float(layout == "2-line"),
+            math.log(max(text_px, 1.0)), abs(math.log(width / max(height, 1) / _ASPECT[layout])),
+            value / 255.0, float(evened), rank / 12)
 
 
 def brightness(crop: Frame) -> float:
