@@ -133,8 +133,30 @@ class LaneStatusV1(_Message):
         return self.model_dump_json(exclude=unset).encode()
 
 
+#: A batch proof's hashes: SHA-256 digests, url-safe base64 without padding.
+ProofHash = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{43}$")]
+
+
+class BatchProof(BaseModel):
+    """Where a command sits in a batch the centre signed once (:mod:`domain.merkle`).
+
+    ``sig`` of a command that carries one signs the batch's Merkle root (and ``size``),
+    not the command's own bytes; ``path`` rebuilds that root from the command.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    index: int = Field(ge=0)
+    size: int = Field(ge=2, le=1024)
+    path: tuple[ProofHash, ...] = Field(min_length=1, max_length=10)
+
+
 class LaneCommandV1(_Message):
-    """A command from the centre to one lane, signed by the centre (Ed25519)."""
+    """A command from the centre to one lane, signed by the centre (Ed25519).
+
+    ``proof`` is set when the centre signed a batch of commands at once; it is left out
+    of the JSON otherwise, so a command signed alone is byte for byte what it always was.
+    """
 
     type: Literal["lane_command"] = "lane_command"
     command_id: Id
@@ -148,6 +170,14 @@ class LaneCommandV1(_Message):
     reason_codes: tuple[str, ...] = ()
     key_id: str = Field(default="centre-1", max_length=64)
     sig: str = ""
+    proof: BatchProof | None = None
+
+    def to_json(self) -> bytes:
+        return self.model_dump_json(exclude=None if self.proof else {"proof"}).encode()
+
+    def signing_bytes(self) -> bytes:
+        """What a signature (or, in a batch, the Merkle leaf) covers: all but ``sig``, ``proof``."""
+        return canonical_json(self.model_dump(mode="json", exclude={"sig", "proof"}))
 
 
 class Reason(BaseModel):

@@ -63,23 +63,41 @@ def new_command(
     decision_id: str | None, now: datetime, ttl: timedelta, signing_key: str, key_id: str,
     reason_codes: Sequence[str] = (), expires_at: datetime | None = None,
 ) -> tuple[LaneCommandV1, dict[str, Any]]:
-    """A signed command and its ``lane_commands`` row as column values, not yet stored.
+    """A signed command and its ``lane_commands`` row as column values, not yet stored."""
+    signed = sign_command(draft_command(
+        lane_id=lane_id, action=action, plate=plate, trip_id=trip_id, decision_id=decision_id,
+        now=now, ttl=ttl, key_id=key_id, reason_codes=reason_codes, expires_at=expires_at,
+    ), signing_key)
+    return signed, command_row(signed)
 
-    Why the row as a dict: the central worker inserts a whole batch's commands with
-    one bulk ``INSERT`` (:class:`services.db.bulk.RowBuffer`) instead of one ORM
-    object each; the console stores its single command through :func:`create_command`.
-    """
-    command_id = new_id()
-    signed = sign_command(LaneCommandV1(
-        command_id=command_id, lane_id=lane_id, action=action, plate=plate, trip_id=trip_id,
+
+def draft_command(
+    *, lane_id: str, action: CommandAction, plate: str | None, trip_id: str | None,
+    decision_id: str | None, now: datetime, ttl: timedelta, key_id: str,
+    reason_codes: Sequence[str] = (), expires_at: datetime | None = None,
+) -> LaneCommandV1:
+    """A new command, not yet signed: the central worker signs a whole batch's at once
+    (:func:`domain.signing.sign_commands`), then stores each with :func:`command_row`."""
+    return LaneCommandV1(
+        command_id=new_id(), lane_id=lane_id, action=action, plate=plate, trip_id=trip_id,
         decision_id=decision_id, issued_at=now, expires_at=expires_at or now + ttl,
         reason_codes=tuple(reason_codes), key_id=key_id,
-    ), signing_key)
-    row = {"id": command_id, "decision_id": decision_id, "lane_id": lane_id, "action": action,
-           "plate": plate, "trip_id": trip_id, "issued_at": now, "expires_at": signed.expires_at,
-           "payload": signed.to_json().decode(), "state": "sent", "attempts": 1,
-           "acked_at": None, "last_sent_at": now, "ack_detail": None}
-    return signed, row
+    )
+
+
+def command_row(signed: LaneCommandV1) -> dict[str, Any]:
+    """The ``lane_commands`` row of a signed command, as column values.
+
+    Why a dict: the central worker inserts a whole batch's commands with one bulk
+    ``INSERT`` (:class:`services.db.bulk.RowBuffer`) instead of one ORM object each; the
+    console stores its single command through :func:`create_command`.
+    """
+    return {"id": signed.command_id, "decision_id": signed.decision_id,
+            "lane_id": signed.lane_id, "action": signed.action, "plate": signed.plate,
+            "trip_id": signed.trip_id, "issued_at": signed.issued_at,
+            "expires_at": signed.expires_at, "payload": signed.to_json().decode(),
+            "state": "sent", "attempts": 1, "acked_at": None, "last_sent_at": signed.issued_at,
+            "ack_detail": None}
 
 
 @dataclass(frozen=True, slots=True)

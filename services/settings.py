@@ -52,6 +52,10 @@ class CentralSettings(BaseSettings):
         description="gates and lanes TOML; the packaged domain/data/gates.toml when unset")
     command_ttl_s: float = Field(30.0, gt=0, le=3600, description="lane command validity")
     command_retry_s: float = Field(5.0, gt=0, description="republish an unacked command after")
+    command_sign_batch: int = Field(
+        64, ge=1, le=1024, description="commands of one ingest batch signed with one Ed25519 "
+        "signature over a Merkle root (each carries its proof); 1 signs each alone, for lanes "
+        "older than batch proofs")
     replay_window_s: float = Field(300.0, gt=0, description="max |now - sent_at|")
     instance_id: str = Field(default_factory=lambda: socket.gethostname().split(".")[0][:24] or "c",
                              description="names this instance (client id, logs)")

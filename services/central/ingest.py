@@ -40,19 +40,20 @@ from domain.clearance import PassEvidence, decide
 from domain.messages import (
     BarrierStateV1,
     DecisionV1,
+    LaneCommandV1,
     LocalDecisionV1,
     MessageError,
     PlateReadV1,
     parse_message,
 )
 from domain.reference import LaneKind
-from domain.signing import SignatureError, hmac_verify
+from domain.signing import SignatureError, hmac_verify, sign_commands
 from services.audit import Entry, record_many
 from services.central.barrier import apply_barrier_state
 from services.central.candidates import TripCache
 from services.central.lookups import DeviceMessage, Lookups, kind_of
 from services.central.outcomes import ACTOR, Handled, IngestConfig, Publication, Refused
-from services.commands import ACTION_FOR_OUTCOME, new_command
+from services.commands import ACTION_FOR_OUTCOME, command_row, draft_command
 from services.db.bulk import RowBuffer
 from services.db.models import (
     Decision,
@@ -107,6 +108,9 @@ class Batch:
         self.seen = Lookups(session, candidate_window=config.candidate_window, trips=trips)
         self._audit: list[Entry] = []
         self.rows = RowBuffer()  # the hot rows, bulk-inserted at finish (or before a query)
+        #: Decided reads' commands, signed together at the next flush (one Ed25519 signature
+        #: per ``config.command_batch``), each with the result whose publications it joins.
+        self._drafts: list[tuple[LaneCommandV1, Handled]] = []
 
     def prefetch(self, msgs: Sequence[DeviceMessage]) -> None:
         self.seen.prefetch(msgs)
@@ -161,7 +165,7 @@ class Batch:
         self.seen.owners[(kind_of(msg), msg.event_id)] = msg.device_id
 
         if not isinstance(msg, PlateReadV1):
-            self.rows.flush(session)  # what follows queries and writes through the ORM
+            self.flush()  # what follows queries and writes through the ORM
         if isinstance(msg, BarrierStateV1):
             apply_barrier_state(session, msg=msg, now=now)
             self.seen.forget_trips()  # an executed open clears a trip: reload candidates
@@ -193,7 +197,7 @@ class Batch:
 
         lane = config.reference.lane(msg.lane_id)
         if lane.kind == LaneKind.YARD:  # the staging yard's entrance: check in, no barrier
-            self.rows.flush(session)
+            self.flush()
             yard.check_in(session, msg=msg, lane=lane, now=now)
             return Handled("checked_in", event_id=msg.event_id, acks=ack)
         gate = config.reference.gate(lane.gate_id)
@@ -218,13 +222,11 @@ class Batch:
         # is never published, the retry loop expires it and flags the decision for an officer.
         late = now - msg.captured_at > config.command_ttl
         expires_at = (msg.captured_at if late else now) + config.command_ttl
-        command, row = new_command(
+        command = draft_command(
             lane_id=lane.id, action=ACTION_FOR_OUTCOME[result.outcome], plate=plate,
             trip_id=result.trip_id, decision_id=decision_id, now=now, ttl=config.command_ttl,
-            signing_key=config.signing_key, key_id=config.key_id, reason_codes=result.codes,
-            expires_at=expires_at,
+            key_id=config.key_id, reason_codes=result.codes, expires_at=expires_at,
         )
-        self.rows.add(LaneCommand, row)
         self.audit("decision.made", "decision", decision_id, {
             "event_id": msg.event_id, "lane_id": lane.id, "plate": plate, "read": msg.plate,
             "outcome": result.outcome, "trip_id": result.trip_id, "codes": list(result.codes),
@@ -235,13 +237,30 @@ class Batch:
             plate=plate, trip_id=result.trip_id, outcome=result.outcome, reasons=result.reasons,
             command_id=command.command_id, decided_at=now, crop_sha256=msg.crop_sha256,
         )
-        pubs = []
-        if command.expires_at > now:  # the very bytes stored (and re-sent by the retry loop)
-            pubs.append(Publication(topics.commands(lane.id), row["payload"].encode()))
-        pubs.append(Publication(topics.decisions(lane.id), notice.to_json()))
-        return Handled("decided", pubs, outcome=result.outcome, event_id=msg.event_id,
-                       acks=ack, trip_id=result.trip_id, lane_id=lane.id,
-                       captured_at=msg.captured_at)
+        handled = Handled("decided", [Publication(topics.decisions(lane.id), notice.to_json())],
+                          outcome=result.outcome, event_id=msg.event_id, acks=ack,
+                          trip_id=result.trip_id, lane_id=lane.id, captured_at=msg.captured_at)
+        self._drafts.append((command, handled))
+        return handled
+
+    def flush(self) -> None:
+        """Sign the drafted commands, then insert every buffered row (still uncommitted).
+
+        Each signed command's stored JSON is the very payload published (first, before the
+        decision notice) and re-sent by the retry loop. A command born expired (a late
+        read) is stored but never published.
+        """
+        if self._drafts:
+            signed = sign_commands([c for c, _ in self._drafts], self.config.signing_key,
+                                   batch=self.config.command_batch)
+            for command, (_, handled) in zip(signed, self._drafts, strict=True):
+                row = command_row(command)
+                self.rows.add(LaneCommand, row)
+                if command.expires_at > self.now:
+                    handled.publications.insert(0, Publication(
+                        topics.commands(command.lane_id), row["payload"].encode()))
+            self._drafts.clear()
+        self.rows.flush(self.session)
 
     def audit(self, action: str, subject_type: str, subject_id: str, data: dict[str, Any]
               ) -> None:
@@ -249,7 +268,7 @@ class Batch:
 
     def finish(self) -> None:
         """Insert the batch's rows, append its audit events, flush (still uncommitted)."""
-        self.rows.flush(self.session)
+        self.flush()
         record_many(self.session, self._audit)
         self._audit.clear()
         self.session.flush()

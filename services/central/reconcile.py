@@ -83,7 +83,7 @@ def apply_local_decision(batch: Batch, *, msg: LocalDecisionV1, ack: list[tuple[
     if msg.outcome == "manual":
         # The truck waited at a closed barrier: the centre decides it now like any pass.
         handled = batch.plate_read(read, [])  # the same path as a live pass
-        batch.rows.flush(session)  # its rows are bulk-buffered: written before the query below
+        batch.flush()  # its rows are bulk-buffered: written before the query below
         decision_id = session.execute(select(Decision.id).where(
             Decision.event_id == read.event_id)).scalar_one()
         conflicts: list[str] = []

@@ -86,6 +86,7 @@ class CentralService:
             command_ttl=timedelta(seconds=settings.command_ttl_s),
             replay_window=timedelta(seconds=settings.replay_window_s),
             candidate_window=timedelta(hours=settings.candidate_window_h),
+            command_batch=settings.command_sign_batch,
         )
         #: The lanes' pre-clearance lists: a child process (the default), else the loop below.
         self.lists = ListProcess(settings) if settings.preclearance_process \

@@ -29,11 +29,13 @@ from domain.signing import SignatureError, hmac_verify, verify_centre, verify_co
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 DEVICE_SECRET = "golden-device-secret"
-# centre-golden-2 signs the pre-clearance list and centre-2 the event_ack examples: more key
-# ids, as during a key rotation (the private half of centre-1 is not in the repository).
+# centre-golden-2 signs the pre-clearance list, centre-2 the event_ack examples and
+# centre-golden-3 the batch-signed command: more key ids, as during a key rotation (no private
+# half is in the repository).
 CENTRE_KEYS = {"centre-1": "3gxnczdC8PHadVdBMDzEIVOsm_-xt0r0lQnbViA7yZ4",
                "centre-golden-2": "UAj1nSzQj3gPIPAEanZ1hx2o0jISLRyQwklGIQtWCbg",
-               "centre-2": "8fNIs2GVc4Or0HpMFqTNmWXk8BPUyL7-ncsI_m07wlU"}
+               "centre-2": "8fNIs2GVc4Or0HpMFqTNmWXk8BPUyL7-ncsI_m07wlU",
+               "centre-golden-3": "M7Zo-bnGGJ7HGi3IiIUtyJ2mcVJRY6a7920SK9mEmBg"}
 FILES = sorted(GOLDEN.glob("*.json"))
 
 
@@ -74,6 +76,35 @@ def test_golden_signatures_still_verify(path: Path) -> None:
                        msg.model_copy(update={"sig": ""})):
             with pytest.raises(SignatureError):
                 verify_centre(forged, CENTRE_KEYS)
+
+
+def test_a_batch_signed_command_verifies_only_with_its_own_proof() -> None:
+    """The second of three commands the centre signed at once (one signature, a Merkle root)."""
+    msg = parse_message((GOLDEN / "lane_command_batch.json").read_bytes())
+    assert isinstance(msg, LaneCommandV1) and msg.proof is not None
+    assert (msg.proof.index, msg.proof.size, len(msg.proof.path)) == (1, 3, 2)
+    verify_command(msg, CENTRE_KEYS)
+    proof = msg.proof
+    other_hash = proof.path[1][:-1] + ("A" if proof.path[1][-1] != "A" else "B")
+    for forged in (
+        msg.model_copy(update={"proof": None}),  # the root's signature is no command's own
+        msg.model_copy(update={"proof": proof.model_copy(update={"index": 0})}),
+        msg.model_copy(update={"proof": proof.model_copy(update={"size": 4})}),
+        msg.model_copy(update={"proof": proof.model_copy(update={"path": proof.path[:1]})}),
+        msg.model_copy(update={"proof": proof.model_copy(update={"path": (
+            proof.path[0], other_hash)})}),
+        msg.model_copy(update={"action": "open"}),
+    ):
+        with pytest.raises(SignatureError):
+            verify_command(forged, CENTRE_KEYS)
+
+
+def test_a_command_signed_alone_keeps_its_old_bytes() -> None:
+    """No ``proof`` key on the wire when unset: lanes older than batch proofs parse it."""
+    raw = (GOLDEN / "lane_command.json").read_bytes()
+    msg = parse_message(raw)
+    assert isinstance(msg, LaneCommandV1) and msg.proof is None
+    assert "proof" not in json.loads(msg.to_json())
 
 
 def test_local_decision_carries_its_pass_read() -> None:

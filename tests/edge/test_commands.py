@@ -6,7 +6,7 @@ import time
 
 from edgehelpers import LANE, Centre, Lane
 
-from domain.signing import generate_signing_key, hmac_verify
+from domain.signing import generate_signing_key, hmac_verify, sign_commands
 
 
 def test_a_valid_signed_command_opens_and_is_acknowledged(
@@ -84,3 +84,29 @@ def test_a_command_that_expired_while_the_lane_was_away_is_refused(
     assert state.command_id == cmd.command_id and not state.executed
     assert state.detail.startswith("refused: expired")
     assert again.barrier.opens == 0
+
+
+def test_a_batch_signed_command_opens_and_a_forged_proof_never_does(
+        lane: Lane, centre: Centre, make_agent) -> None:
+    """The centre signs a busy batch's commands once (a Merkle root); the lane checks its own
+    command's proof against that one signature, as strictly as a command signed alone."""
+    agent = make_agent()
+    mine, theirs, spare = sign_commands(
+        [centre.command(signed=False), centre.command(lane_id="hn1119-n1", signed=False),
+         centre.command(signed=False)], centre.private_key)
+    assert mine.proof is not None and mine.sig == theirs.sig
+    # Another lane's command with its genuine proof, re-addressed to this lane; this lane's
+    # command carrying the other's proof; a proof pointing at another leaf.
+    readdressed = theirs.model_copy(update={"lane_id": LANE})
+    swapped = spare.model_copy(update={"proof": mine.proof})
+    shifted = mine.model_copy(update={"command_id": "shifted00001", "proof": mine.proof.model_copy(
+        update={"index": 1})})
+    for cmd in (readdressed, swapped, shifted):
+        centre.send(cmd)
+    centre.wait(lambda: len(centre.states()) == 3)
+    assert agent.barrier.opens == 0
+    assert all(s.detail.startswith("refused: bad_signature") for s in centre.states())
+    centre.send(mine)
+    centre.wait(lambda: len(centre.states()) == 4)
+    state = centre.states()[3]
+    assert state.command_id == mine.command_id and state.executed and agent.barrier.opens == 1

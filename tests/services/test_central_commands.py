@@ -148,3 +148,34 @@ def test_production_refuses_demo_defaults():
                          mqtt_url="mqtt://central:pw@127.0.0.1:1883",
                          centre_signing_key=generate_signing_key()[0])
     assert ok.mqtt_client_id.startswith("central-")
+
+
+def test_a_batch_of_decisions_is_signed_once_and_every_lane_can_check_its_command(
+        db_url, start_central):
+    """Reads decided in one ingest batch: their commands share one Ed25519 signature over a
+    Merkle root (``command_sign_batch``), each carries its proof, the bytes stored are the
+    bytes published, and each verifies alone with the centre's public key."""
+    from domain.messages import LaneCommandV1, parse_message
+    from mqttio.client import Received
+
+    h = start_central(db_url, command_sign_batch=4)
+    plates = [f"12C{12340 + i}" for i in range(6)]
+    for plate in plates[:3]:
+        h.trip(plate)
+    items = [Received(topics.reads(LANE), h.device.read(p).to_json(), 0, False, i)
+             for i, p in enumerate(plates)]
+    handled = h.service.process_batch(items)  # the worker's own path, in one transaction
+    assert [x.outcome for x in handled] == ["open"] * 3 + ["manual"] * 3
+    cmds = h.observer.wait(topics.commands(LANE), count=6)
+    assert len(cmds) == 6 and all(isinstance(c, LaneCommandV1) for c in cmds)
+    for c in cmds:
+        verify_command(c, {h.key_id: h.public_key})
+    assert [c.proof.size if c.proof else 1 for c in cmds] == [4, 4, 4, 4, 2, 2]
+    assert len({c.sig for c in cmds}) == 2  # two signatures for six commands
+    with h.sessions() as s:
+        stored = {r.id: r.payload for r in s.execute(select(LaneCommand)).scalars()}
+    for c in cmds:
+        assert parse_message(stored[c.command_id].encode()) == c
+    # The decision notice follows its command on the wire, as before batching.
+    notices = h.observer.on(topics.decisions(LANE))
+    assert [n.command_id for n in notices] == [c.command_id for c in cmds]
