@@ -86,6 +86,10 @@ class CentralSettings(BaseSettings):
     jetstream_stream: str = "SMARTGATE_LANES"
     jetstream_durable: str = Field("central", description="the one consumer all instances share")
     jetstream_replicas: int = Field(3, ge=1, le=5)
+    gc_threshold: int = Field(
+        50_000, ge=0, description="`smartgate central`: the garbage collector's first threshold, "
+        "with the objects alive after start frozen out of its full collections "
+        "(services.central.cli.tune_gc); 0 keeps Python's defaults")
     http_port: int | None = Field(None, ge=0, le=65535, description="/metrics, /livez, /readyz "
                                   "(Prometheus and the orchestrator); off when unset")
     http_host: str = Field("127.0.0.1", description="bind address of the ops endpoints")
