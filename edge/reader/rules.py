@@ -15,11 +15,14 @@ from edge.reader.segment import Lines
 #: Least LSTM choice confidence for a series letter offered behind a digit.
 SERIES_ALT = 0.3
 VN_SERIES_LETTERS = frozenset(VN_SERIES + "R")
+#: Where a one-line VN plate's dash falls in its cleaned text (after 2 digits and the series).
+DASH = 3
 #: A first read with fewer digits than this that fits no plate is not read again.
 HOPELESS = 2
 
 
-def series_from_choices(got: LineRead, text: str) -> list[Candidate]:
+def series_from_choices(got: LineRead, text: str, *, dash_unseen: bool = False
+                        ) -> list[Candidate]:
     """A one-line row of digits only, made a VN plate by a letter the LSTM itself offered
     for the series slot (the third character), at a confidence of at least SERIES_ALT.
 
@@ -31,15 +34,44 @@ def series_from_choices(got: LineRead, text: str) -> list[Candidate]:
     alts = [a for (ch, _, _), a in zip(got.chars, got.alts, strict=False) if clean(ch)]
     if len(alts) != len(text):
         return []
-    out: list[Candidate] = []
+    out: list[tuple[Candidate, int]] = []
     for i in (2, 3):  # after the province digits, or after one stray leading character
         letters = [t for t, c in alts[i] if t in VN_SERIES_LETTERS and c >= SERIES_ALT
                    ] if i < len(alts) else []
         for letter in letters[:1]:
             fixed = text[:i] + letter + text[i + 1:]
-            out += [Candidate(c.plate, c.country, c.corrections + 1, c.trimmed)
-                    for c in vn_candidates(fixed) if c.cost + 1 <= MAX_COST]
-    return sorted(out, key=lambda c: (c.cost, c.trimmed, c.plate))
+            out += [(Candidate(c.plate, c.country, c.corrections + 1, c.trimmed), tie)
+                    for c, tie in _vn_ranked(fixed, dash_unseen and i == 2)
+                    if c.cost + 1 <= MAX_COST]
+    out.sort(key=lambda t: (t[0].cost, t[0].trimmed, t[1], t[0].plate))
+    return [c for c, _ in out]
+
+
+def vn_plates(text: str, *, dash_unseen: bool) -> list[Candidate]:
+    """VN plates the cleaned text could be, cheapest first, with the dash's misread undone.
+
+    Why: a one-line VN plate prints a dash between its series and its number (21S-360.16),
+    too small for the segmentation to count as a character, and Tesseract often reads it as a
+    digit ('2152360.16', '29G635592'). Trimming only the ends then turns the extra digit into
+    the plate's and drops its last (21S23601, 29G63559: wrong plates). So when the read shows
+    no dash (``dash_unseen``), the character right after the series letter is also tried
+    dropped, counted as a trimmed character; at equal cost and trim that reading comes first,
+    since the dash is the one character known to be there and unread.
+    """
+    return [c for c, _ in _vn_ranked(text, dash_unseen)]
+
+
+def _vn_ranked(text: str, dash_unseen: bool) -> list[tuple[Candidate, int]]:
+    """:func:`vn_plates` with each candidate's tie-break (0: the dash dropped, 1: not)."""
+    seen = {c.plate: (c, 1) for c in vn_candidates(text) if c.cost <= MAX_COST}
+    if dash_unseen and len(text) > DASH + 1:
+        for c in vn_candidates(text[:DASH] + text[DASH + 1:], max_trim=0):
+            got = Candidate(c.plate, c.country, c.corrections, c.trimmed + 1)
+            if got.cost <= MAX_COST and (c.plate not in seen
+                                         or (got.cost, got.trimmed) <= (seen[c.plate][0].cost,
+                                                                        seen[c.plate][0].trimmed)):
+                seen[c.plate] = (got, 0)
+    return sorted(seen.values(), key=lambda t: (t[0].cost, t[0].trimmed, t[1], t[0].plate))
 
 
 def words(text: str) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from edge.reader.engines import LineRead, _margin
-from edge.reader.rules import series_from_choices, words
+from edge.reader.rules import series_from_choices, vn_plates, words
 from edge.reader.segment import segment
 from smartgate.scenes.plates import LATIN_FONTS, _font
 
@@ -34,6 +34,35 @@ def test_series_letter_only_from_the_models_own_choices(text: str, alts: dict[in
     got = series_from_choices(_read(text, alts), text)
     assert (got[0].plate if got else None) == plate
     assert all(c.corrections >= 1 for c in got)  # counted as a repair, never sure alone
+
+
+@pytest.mark.parametrize(("text", "dash_unseen", "plate"), [
+    ("215236016", True, "21S36016"),  # 21S-360.16, the dash read as 2: not 21S23601
+    ("29G635592", True, "29G35592"),  # the dash read as 6: not 29G63559
+    ("29G635592", False, "29G63559"),  # a dash was read elsewhere: only the ends are trimmed
+    ("29G35592", True, "29G35592"),  # nothing extra: the read as is
+    ("21S73601", True, "21S73601"),  # a plate needing no repair is never re-cut
+    ("L29G35592", True, "29G35592"),  # a stray border character is still trimmed
+])
+def test_a_dash_read_as_a_digit_is_dropped_before_the_plates_end_is(
+        text: str, dash_unseen: bool, plate: str) -> None:
+    got = vn_plates(text, dash_unseen=dash_unseen)
+    assert got[0].plate == plate
+    assert all(c.cost <= 2 for c in got)
+
+
+def test_the_dropped_dash_counts_as_a_trimmed_character() -> None:
+    got = vn_plates("29G635592", dash_unseen=True)[0]
+    assert (got.corrections, got.trimmed) == (0, 1)  # never "sure" alone: a repair
+
+
+def test_series_letter_behind_a_dash_read_as_a_digit() -> None:
+    """'2152360.16': the S read as 5 (the LSTM offered S) and the dash as 2."""
+    text = "215236016"
+    read = _read(text, {2: (("5", 0.9), ("S", 0.5))})
+    assert series_from_choices(read, text)[0].plate == "21S23601"  # as before: ends only
+    got = series_from_choices(read, text, dash_unseen=True)[0]
+    assert got.plate == "21S36016" and got.cost == 2
 
 
 def test_margin_is_the_chosen_characters_lead() -> None:
