@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
+from edge.reader import rules
 from edge.reader.base import Frame, FrameRead, ImageError
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.engines import (
@@ -242,11 +243,11 @@ class TesseractPlateReader:
         # worse than none. Two rows shaped like a plate's (3-4 over 4-5) are evidence enough.
         digits_only = text.isdigit() and not (lines.layout == "2-line"
                                               and vn_rows_fit(lines, texts))
-        dash_unseen = lines.layout == "1-line" and "-" not in raw  # see rules.vn_plates
+        extra = rules.extra_after_series(lines.layout, texts)  # a dash read as a digit (vn_plates)
         if digits_only and lines.layout == "1-line":
-            cands = series_from_choices(got, text, dash_unseen=dash_unseen)
+            cands = series_from_choices(got, text, after_series=extra)
         else:
-            cands = [] if digits_only else vn_plates(text, dash_unseen=dash_unseen)
+            cands = [] if digits_only else vn_plates(text, after_series=extra)
         vn = cands[0] if cands else None
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
             return self._graded(lines, vn, conf, raw, got.margin)
