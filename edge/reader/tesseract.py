@@ -25,9 +25,10 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from domain.plate_candidates import Candidate, clean, vn_candidates
+from domain.plate_candidates import Candidate, clean
+from edge.reader import rules
 from edge.reader.base import Frame, FrameRead, ImageError
-from edge.reader.chinese import MAX_COST, province_confirmed, read_cn, tail_stats
+from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
     LineEngine,
@@ -37,7 +38,7 @@ from edge.reader.engines import (
 from edge.reader.likeness import EAGER as EAGER_LIKENESS
 from edge.reader.likeness import SKIP, likeness
 from edge.reader.localise import candidates, rectify
-from edge.reader.rules import discount, series_from_choices, vn_rows_fit, words
+from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_fit, words
 from edge.reader.segment import Lines, joined, segment
 
 MAX_PIXELS = 40_000_000
@@ -242,10 +243,11 @@ class TesseractPlateReader:
         # worse than none. Two rows shaped like a plate's (3-4 over 4-5) are evidence enough.
         digits_only = text.isdigit() and not (lines.layout == "2-line"
                                               and vn_rows_fit(lines, texts))
+        extra = rules.extra_after_series(lines.layout, texts)  # a dash read as a digit (vn_plates)
         if digits_only and lines.layout == "1-line":
-            cands = series_from_choices(got, text)
+            cands = series_from_choices(got, text, after_series=extra)
         else:
-            cands = [] if digits_only else [c for c in vn_candidates(text) if c.cost <= MAX_COST]
+            cands = [] if digits_only else vn_plates(text, after_series=extra)
         vn = cands[0] if cands else None
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
             return self._graded(lines, vn, conf, raw, got.margin)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from edge.reader.engines import LineRead, _margin
-from edge.reader.rules import series_from_choices, words
+from edge.reader.rules import extra_after_series, series_from_choices, vn_plates, words
 from edge.reader.segment import segment
 from smartgate.scenes.plates import LATIN_FONTS, _font
 
@@ -34,6 +34,52 @@ def test_series_letter_only_from_the_models_own_choices(text: str, alts: dict[in
     got = series_from_choices(_read(text, alts), text)
     assert (got[0].plate if got else None) == plate
     assert all(c.corrections >= 1 for c in got)  # counted as a repair, never sure alone
+
+
+@pytest.mark.parametrize(("text", "dash_unseen", "plate"), [
+    ("215236016", True, "21S36016"),  # 21S-360.16, the dash read as 2: not 21S23601
+    ("29G635592", True, "29G35592"),  # the dash read as 6: not 29G63559
+    ("29G635592", False, "29G63559"),  # a dash was read elsewhere: only the ends are trimmed
+    ("29G35592", True, "29G35592"),  # nothing extra: the read as is
+    ("21S73601", True, "21S73601"),  # a plate needing no repair is never re-cut
+    ("L29G35592", True, "29G35592"),  # a stray border character is still trimmed
+    ("36S860451", True, "36S60451"),  # '36S8-604.51': a bolt read as 8, the dot pins the end
+    ("21C325539", True, "21C25539"),  # 2-line '21C/3255.39'
+    ("36HC08359", True, "36HC08359"),  # a two-letter series is not cut after its first
+])
+def test_a_dash_read_as_a_digit_is_dropped_before_the_plates_end_is(
+        text: str, dash_unseen: bool, plate: str) -> None:
+    got = vn_plates(text, after_series=dash_unseen)
+    assert got[0].plate == plate
+    assert all(c.cost <= 2 for c in got)
+
+
+@pytest.mark.parametrize(("layout", "texts", "extra"), [
+    ("1-line", ["2152360.16"], True),  # no dash: it was read as a digit (or not at all)
+    ("1-line", ["29G-355.92"], True),  # the dot pins the end
+    ("1-line", ["12KT-3346"], False),  # a dash and no five-digit dot: ends only
+    ("2-line", ["21C", "3255.39"], True),
+    ("2-line", ["21C", "2553"], False),
+    ("2-line", ["21C", "255.391"], False),  # three after the dot: not the plate's end
+    ("2-line", ["110T", "627.30"], False),  # 11QT-627.30: a two-letter series' T stays
+])
+def test_where_an_extra_character_after_the_series_is_tried(
+        layout: str, texts: list[str], extra: bool) -> None:
+    assert extra_after_series(layout, texts) is extra
+
+
+def test_the_dropped_dash_counts_as_a_trimmed_character() -> None:
+    got = vn_plates("29G635592", after_series=True)[0]
+    assert (got.corrections, got.trimmed) == (0, 1)  # never "sure" alone: a repair
+
+
+def test_series_letter_behind_a_dash_read_as_a_digit() -> None:
+    """'2152360.16': the S read as 5 (the LSTM offered S) and the dash as 2."""
+    text = "215236016"
+    read = _read(text, {2: (("5", 0.9), ("S", 0.5))})
+    assert series_from_choices(read, text)[0].plate == "21S23601"  # as before: ends only
+    got = series_from_choices(read, text, after_series=True)[0]
+    assert got.plate == "21S36016" and got.cost == 2
 
 
 def test_margin_is_the_chosen_characters_lead() -> None:

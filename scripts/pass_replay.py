@@ -1,0 +1,125 @@
+"""Pass consensus replayed from logged frame reads, as the benchmark decides and as the agent does.
+
+Why: ``bench/ocr.py``'s ``run_passes`` asks ``consensus()`` once, with all five frames of a
+pass; the agent (``edge/passes.py``) asks it after every frame with a plate and keeps the
+first decision. The two can differ (a pass decided on frames 1-3 that frames 4-5 would
+have contested), and a consensus rule is cheap to replay from the frames' reads, with no
+Tesseract. ``--dump`` reads the benchmark's kind of hard passes on tuning seeds (never the
+benchmark's 2028: its passes are the specs of seed + 2) and writes one JSON line per pass;
+``--replay`` decides each logged pass both ways, under main's rule and a lower ratio.
+
+    .venv/bin/python scripts/pass_replay.py --dump 1001 --out p1001.jsonl   # ~4 min
+    .venv/bin/python scripts/pass_replay.py --replay p1001.jsonl [--ratio 1.5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from ocr import _specs  # the benchmark's own pass specs
+
+from edge.reader import make_reader
+from edge.reader.base import FrameRead
+from edge.reader.consensus import PassRead, _agreement, _by_position, consensus
+from smartgate.scenes import random_plate, render_pass
+
+Rule = Callable[[Sequence[FrameRead]], PassRead | None]
+
+
+def dump(seed: int, n: int, out: Path) -> None:
+    reader = make_reader(engine="resident")
+    with out.open("w") as fh:
+        for country, layout, s in _specs(n, seed):
+            rng = random.Random(s)
+            plate = random_plate(rng, country=country, layout=layout)
+            scenes = render_pass(plate=plate, layout=layout, difficulty="hard",
+                                 rng=rng, frames=5)
+            reads = [reader.read(sc.image) for sc in scenes]
+            fh.write(json.dumps({"spec": s, "truth": scenes[0].plate, "reads": [
+                [r.plate, r.confidence, r.layout, r.country] for r in reads]},
+                ensure_ascii=False) + "\n")
+
+
+def with_ratio(ratio: float) -> Rule:
+    """``consensus`` with the whole-plate winner needing ``ratio`` x the runner-up's support
+    (main: 2); the position vote is main's."""
+    def rule(reads: Sequence[FrameRead]) -> PassRead | None:
+        by_plate: dict[str, list[FrameRead]] = defaultdict(list)
+        for r in reads:
+            if r.plate:
+                by_plate[r.plate].append(r)
+        if not by_plate:
+            return None
+        support = {p: sum(r.confidence for r in rs) for p, rs in by_plate.items()}
+        ranked = sorted(support, key=lambda p: (-support[p], -len(by_plate[p]), p))
+        winner, rival = ranked[0], (support[ranked[1]] if len(ranked) > 1 else 0.0)
+        if len(by_plate[winner]) < 2 or support[winner] < ratio * rival:
+            return _by_position(by_plate, min_agree=2)
+        best = max(by_plate[winner], key=lambda r: r.confidence)
+        share = support[winner] / sum(support.values())
+        return PassRead(winner, round(_agreement(by_plate[winner]) * share, 4),
+                        len(by_plate[winner]), len(reads), best.layout, best.country, best)
+    return rule
+
+
+def replay(rows: list[dict[str, Any]], rule: Rule, *, live: bool) -> dict[str, Any]:
+    """Right / wrong / undecided passes; ``live``: the first decision after any frame."""
+    ok = wrong = undecided = 0
+    wrongs: list[str] = []
+    for row in rows:
+        reads = [FrameRead(p, c, "", lay, cty) for p, c, lay, cty in row["reads"]]
+        got = None
+        for k in range(1, len(reads) + 1) if live else [len(reads)]:
+            if live and reads[k - 1].plate is None:
+                continue  # the agent asks only after a frame with a plate
+            got = rule(reads[:k])
+            if got is not None:
+                break
+        if got is None:
+            undecided += 1
+        elif got.plate == row["truth"]:
+            ok += 1
+        else:
+            wrong += 1
+            wrongs.append(f"{got.plate} for {row['truth']}")
+    return {"right": ok, "wrong": wrong, "undecided": undecided, "wrong_plates": wrongs}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dump", type=int, metavar="SEED", help="pass spec seed to read")
+    ap.add_argument("--n", type=int, default=100)
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--replay", type=Path, nargs="+")
+    ap.add_argument("--ratio", type=float, default=1.5)
+    args = ap.parse_args()
+    if args.dump is not None:
+        if 2024 <= args.dump <= 2031:
+            ap.error("the benchmark's seeds (2026-2029 and their passes): tune elsewhere")
+        if args.out is None:
+            ap.error("--dump needs --out")
+        dump(args.dump, args.n, args.out)
+    rows = [json.loads(line) for path in args.replay or [] for line in
+            path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if rows:
+        rules: dict[str, Rule] = {"main": lambda rs: consensus(rs, min_agree=2),
+                                  f"ratio {args.ratio}": with_ratio(args.ratio)}
+        for name, rule in rules.items():
+            for live in (False, True):
+                print(json.dumps({"rule": name, "as": "agent" if live else "benchmark",
+                                  **replay(rows, rule, live=live)}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
