@@ -74,7 +74,8 @@ class EdgeAgent:
         self.evidence_server = (EvidenceServer(self.evidence, host=s.evidence_host,
                                                port=s.evidence_port) if s.evidence_port else None)
         self.tracker = PassTracker(consensus=consensus or _default_consensus(),
-                                   timeout_s=s.pass_timeout_s, min_agree=s.min_agree)
+                                   timeout_s=s.pass_timeout_s, min_agree=s.min_agree,
+                                   contested_frames=s.contested_frames)
         self.status_topic = topics.status(s.lane_id)
         self.commands_topic = topics.commands(s.lane_id)
         self.acks_topic = topics.device_acks(s.device_id)
@@ -210,14 +211,14 @@ class EdgeAgent:
                 item = self._frames.get(timeout=0.1)
             except queue.Empty:
                 self.tracker.tick(time.monotonic())
-                self.reading.emit_undecided()
+                self.reading.emit_ended()
                 continue
             try:
                 if isinstance(item, PassEnd):
                     self.tracker.end_group(item.group)
                 else:
                     self.reading.process(item)
-                self.reading.emit_undecided()
+                self.reading.emit_ended()
             except Exception:  # one bad frame must never stop the lane
                 log.exception("edge: frame %s failed", getattr(item, "name", "?"))
                 self.reading.frames_skipped += 1

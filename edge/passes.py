@@ -4,7 +4,19 @@ Why passes: a single frame read can be confidently wrong (the field's most
 common complaint); acting needs at least ``min_agree`` agreeing frames. The
 tracker groups frames into a pass (``pass_id`` minted when the pass's first
 frame is captured), asks the reader's ``consensus()`` after every frame with a
-plate, and emits exactly one pass-grade result the first time consensus holds.
+plate, and emits exactly one pass-grade result the first time consensus holds and
+the pass is not contested.
+
+Contested passes wait. As soon as two frames agree and no frame of the pass read another
+plate, the pass is decided. When some frame read another plate (or the agreed plate was
+voted character by character), the decision waits until ``contested_frames`` frames
+carry a plate, or for the pass's end, and is then taken on every frame. Why: asked after
+each frame, an early agreement of two frames can be a shared misread that the next frames
+would have contested. Replayed on 300 tuning passes (``scripts/pass_replay.py``), the
+first-agreement rule decided 7 wrong where consensus over all five frames decided 5; this
+rule decided 6 (5 on the reads of the round-7 reader), deciding at frame 3.0 on average
+against 2.95, and left 3-4 more passes to an officer. A truck standing at the barrier keeps
+giving frames, so a contested pass is decided after ``contested_frames`` of them, not never.
 
 A pass ends on the first of:
 - the source says so: a different folder pass name, or a ``<pass>.end`` marker;
@@ -13,7 +25,8 @@ A pass ends on the first of:
   plate (>= ``change_confidence``) starts a new pass. A single misread below
   that confidence stays in the old pass and cannot split it.
 
-A pass that ends without consensus is not dropped: a truck stands at a closed
+A pass that ends undecided is asked once more, with all its frames (``take_late``); one
+that still has no consensus is not dropped: a truck stands at a closed
 barrier and an officer must hear of it. Such a pass (one with any plate read,
 or one the source named, i.e. a triggered capture) goes to ``undecided``; the
 agent publishes it as a pass-grade read claiming one frame (the best single
@@ -89,15 +102,17 @@ class PassTracker:
     """Feeds frames into passes; returns a :class:`Decided` when a pass first reaches consensus."""
 
     def __init__(self, *, consensus: ConsensusFn, timeout_s: float = 3.0, min_agree: int = 2,
-                 change_confidence: float = 0.6) -> None:
+                 change_confidence: float = 0.6, contested_frames: int = 4) -> None:
         self.consensus = consensus
         self.timeout_s = timeout_s
         self.min_agree = min_agree
         self.change_confidence = change_confidence
+        self.contested_frames = contested_frames
         self.current: VehiclePass | None = None
         self.passes_started = 0
         self.passes_decided = 0
         self.undecided: list[VehiclePass] = []  # ended without consensus; drained by the agent
+        self.late: list[Decided] = []  # decided at their end, on all frames; drained likewise
 
     def _start(self, group: str | None, now: float) -> VehiclePass:
         self.current = VehiclePass(new_id(), group, now, now)
@@ -106,10 +121,23 @@ class PassTracker:
 
     def end(self) -> VehiclePass | None:
         ended, self.current = self.current, None
-        if ended is not None and ended.decided is None and (
-                ended.group is not None or any(f.read.plate for f in ended.frames)):
+        if ended is None or ended.decided is not None:
+            return ended
+        reads = self._reads(ended.frames)
+        result = self.consensus(reads, min_agree=self.min_agree) if any(
+            r.plate for r in reads) else None
+        if result is not None:  # contested until now: all of its frames decide it
+            ended.decided = result
+            self.passes_decided += 1
+            self.late.append(Decided(ended, result, ended.evidence_of(result.best)))
+        elif ended.group is not None or any(r.plate for r in reads):
             self.undecided.append(ended)
         return ended
+
+    def take_late(self) -> list[Decided]:
+        """Passes decided at their end since the last call (each returned once)."""
+        out, self.late = self.late, []
+        return out
 
     def take_undecided(self) -> list[VehiclePass]:
         """Passes that ended without consensus since the last call (each returned once)."""
@@ -150,9 +178,13 @@ class PassTracker:
         cur.last_plate_at = now
         if cur.decided is not None:
             return cur, None
-        result = self.consensus(self._reads(cur.frames), min_agree=self.min_agree)
+        reads = self._reads(cur.frames)
+        result = self.consensus(reads, min_agree=self.min_agree)
         if result is None:
             return cur, None
+        seen = [r.plate for r in reads if r.plate]
+        if len(seen) < self.contested_frames and any(p != result.plate for p in seen):
+            return cur, None  # contested: more frames, or the pass's end, decide it
         cur.decided = result
         self.passes_decided += 1
         return cur, Decided(cur, result, cur.evidence_of(result.best))

@@ -44,10 +44,11 @@ class LaneReading:
     def process(self, item: Captured, *, clock: Callable[[], float] = time.monotonic) -> None:
         """One captured frame: read it, keep evidence, publish what it decides.
 
-        The pass tracker hears the time the read *finished*: a plate is seen when its read
-        is done. Timed before the read, one slow read (the province classifier's training on
-        the first Chinese plate, ~2 s) made the next frame of the same truck look a pass
-        timeout later, and split the pass in two.
+        The pass tracker hears when the frame was *captured* (on its monotonic clock): a
+        truck is in view when the camera saw it, however long the reads took. Timed at the
+        read, one slow read (the province classifier's training on the first Chinese plate,
+        ~2 s, before or in the middle of a pass) made the next frame of the same truck look
+        a pass timeout later, and split the pass in two.
         """
         try:
             read = self.reader.read(item.frame)
@@ -55,7 +56,8 @@ class LaneReading:
             log.warning("edge: frame %s not usable: %s", item.name, exc)
             self.frames_skipped += 1
             return
-        now = clock()
+        age = (datetime.now(UTC) - item.captured_at).total_seconds()
+        now = clock() - max(age, 0.0)  # when the camera saw it, on the tracker's clock
         self.frames_read += 1
         crop_sha = frame_sha = None
         if read.plate is not None:
@@ -76,11 +78,18 @@ class LaneReading:
             self._emit(vp.pass_id, best, grade="pass", frames=decided.result.frames,
                        result=decided.result)
 
-    def emit_undecided(self) -> None:
-        """A pass that ended without consensus still reaches the centre (an officer decides).
+    def emit_ended(self) -> None:
+        """What passes that just ended say: a contested pass decided on all its frames, and
+        a pass without consensus, which still reaches the centre (an officer decides).
 
-        It claims one frame: its best single read (or no plate at all), never an agreement.
+        The latter claims one frame: its best single read (or no plate), never an agreement.
         """
+        for decided in self.tracker.take_late():
+            vp = decided.vehicle_pass
+            best = decided.best or FrameInPass(decided.result.best, vp.frames[-1].captured_at,
+                                               None, None)
+            self._emit(vp.pass_id, best, grade="pass", frames=decided.result.frames,
+                       result=decided.result)
         for vp in self.tracker.take_undecided():
             if not vp.frames:
                 continue

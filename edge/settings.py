@@ -48,6 +48,9 @@ class EdgeSettings(BaseSettings):
     reader_engine: Literal["resident", "subprocess"] = "resident"
     tessdata: str | None = None
     min_agree: int = Field(default=2, ge=1, description="agreeing frames before a pass read")
+    contested_frames: int = Field(default=4, ge=2, description="a pass where some frame read "
+                                  "another plate is decided after this many frames with a "
+                                  "plate, or at its end (edge/passes.py)")
     pass_timeout_s: float = Field(default=3.0, gt=0, description="a pass ends after this long "
                                                                  "without a plate")
     barrier: Literal["simulated"] = Field(default="simulated", description="barrier driver")

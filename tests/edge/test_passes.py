@@ -78,3 +78,34 @@ def test_a_pass_without_consensus_is_handed_over_once_not_dropped() -> None:
     _feed(t, "29C67890", 6.1, group="t2")
     _feed(t, "24C56789", 6.2, group="t3")  # the source names the next pass
     assert t.take_undecided() == []
+
+
+def test_a_contested_pass_waits_for_more_frames_before_deciding() -> None:
+    """Two agreeing frames decide at once only when no frame read another plate."""
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    _feed(t, "12C12345", 0.0)
+    _, d = _feed(t, "12C12845", 0.1, conf=0.5)  # one frame read another plate
+    assert d is None
+    _, d = _feed(t, "12C12345", 0.2)
+    assert d is None, "2 of 3 agree, but the pass is contested: wait"
+    _, d = _feed(t, "12C12345", 0.3)
+    assert d is not None and d.result.plate == "12C12345" and d.result.frames == 3
+    assert t.take_late() == [] and t.passes_decided == 1
+
+
+def test_a_contested_pass_that_ends_early_is_decided_on_all_its_frames() -> None:
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    first, _ = _feed(t, "29C67890", 0.0)
+    _feed(t, "29C67B90", 0.1, conf=0.4)
+    _, d = _feed(t, "29C67890", 0.2)
+    assert d is None
+    t.tick(2.0)  # the truck has gone after three frames
+    [late] = t.take_late()
+    assert late.vehicle_pass is first and late.result.plate == "29C67890"
+    assert late.best is not None and late.best.read.plate == "29C67890"
+    assert t.take_undecided() == [] and t.take_late() == [], "handed over once"
+    # Contested with no consensus even on all frames: still handed to an officer, undecided.
+    _feed(t, "29C67890", 3.0)
+    _feed(t, "51D12345", 3.1)
+    t.tick(5.0)
+    assert t.take_late() == [] and len(t.take_undecided()) == 1

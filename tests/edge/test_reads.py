@@ -8,6 +8,7 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from edgehelpers import DEVICE, LANE, Centre, Lane, write_pass
 
 from domain.signing import hmac_verify
@@ -49,24 +50,26 @@ def test_a_pass_gives_frame_reads_and_exactly_one_signed_pass_read(
     assert len(list((lane.inbox / "done").glob("*.jpg"))) == 10
 
 
-class _SlowFirstRead:
-    """The real reader, with its first read slowed past the pass timeout (as the province
+class _SlowRead:
+    """The real reader, with one read slowed past the pass timeout (as the province
     classifier's training once made the first Chinese plate's read: ~2 s)."""
 
-    def __init__(self, inner: PlateReader, delay_s: float) -> None:
-        self.inner, self.delay_s, self.reads = inner, delay_s, 0
+    def __init__(self, inner: PlateReader, delay_s: float, which: int = 1) -> None:
+        self.inner, self.delay_s, self.which, self.reads = inner, delay_s, which, 0
 
     def read(self, frame: Frame) -> FrameRead:
         self.reads += 1
-        if self.reads == 1:
+        if self.reads == self.which:
             time.sleep(self.delay_s)
         return self.inner.read(frame)
 
 
-def test_a_slow_read_does_not_split_the_pass(lane: Lane, centre: Centre, reader: PlateReader
-                                             ) -> None:
+@pytest.mark.parametrize("which", [1, 3], ids=["first read", "a read mid-pass"])
+def test_a_slow_read_does_not_split_the_pass(lane: Lane, centre: Centre, reader: PlateReader,
+                                             which: int) -> None:
+    """The tracker times a frame by its capture, not by when its read finished."""
     settings = lane.settings(pass_timeout_s=1.0)
-    agent = EdgeAgent(settings, reader=_SlowFirstRead(reader, 1.5),
+    agent = EdgeAgent(settings, reader=_SlowRead(reader, 1.5, which),
                       barrier=SimulatedRelay(auto_close_s=settings.barrier_open_s),
                       source=FolderSource(lane.inbox, watch=True)).start()
     try:
@@ -139,3 +142,51 @@ def test_a_truck_no_frame_of_which_agrees_still_reaches_the_centre(
     [p] = centre.reads("pass")
     hmac_verify(p, lane.secret)
     assert p.plate is None and p.frames == 1 and p.grade == "pass"
+
+
+class _OneMisread:
+    """The real reader, with its second read of the pass replaced by a look-alike plate (as a
+    blurred frame reads 8 for 3): the pass is contested."""
+
+    def __init__(self, inner: PlateReader, misread: str) -> None:
+        self.inner, self.misread, self.reads = inner, misread, 0
+
+    def read(self, frame: Frame) -> FrameRead:
+        self.reads += 1
+        got = self.inner.read(frame)
+        if self.reads == 2 and got.plate:
+            return FrameRead(self.misread, 0.5, self.misread, got.layout, got.country, got.crop)
+        return got
+
+
+def test_a_contested_pass_is_decided_at_its_end_on_all_its_frames(
+        lane: Lane, centre: Centre, reader: PlateReader) -> None:
+    """Three frames, one of them read as another plate: the agreement of the other two is not
+    taken early; the pass's end marker decides it on all three, with one pass read."""
+    import random
+
+    from smartgate.scenes import render_pass
+
+    for scene in render_pass(plate="29C67890", layout="1-line", difficulty="easy",
+                             rng=random.Random(3), frames=3):
+        reader.read(scene.image)  # warm (lazy models): the agent's three reads are quick
+    settings = lane.settings(contested_frames=4, pass_timeout_s=4.0)
+    agent = EdgeAgent(settings, reader=_OneMisread(reader, "29C87890"),
+                      barrier=SimulatedRelay(auto_close_s=settings.barrier_open_s),
+                      source=FolderSource(lane.inbox, watch=True)).start()
+    try:
+        write_pass(lane.inbox, name="truck", plate="29C67890", seed=3, frames=3)
+        centre.wait(lambda: len(centre.reads("frame")) == 3, timeout=30)
+        time.sleep(0.5)
+        assert centre.reads("pass") == [], "2 of 3 frames agree, but one contests: no early read"
+        centre.wait(lambda: len(centre.reads("pass")) >= 1, timeout=10)  # the pass timeout
+        time.sleep(0.5)  # a second pass read would be out by now
+    finally:
+        agent.stop()
+    frames = centre.reads("frame")
+    assert sorted(f.plate or "" for f in frames) == ["29C67890", "29C67890", "29C87890"]
+    [p] = centre.reads("pass")
+    hmac_verify(p, lane.secret)
+    assert (p.plate, p.frames) == ("29C67890", 2) and p.crop_sha256
+    assert {f.pass_id for f in frames} == {p.pass_id}
+    assert agent.tracker.passes_decided == 1 and agent.tracker.take_late() == []
