@@ -12,11 +12,12 @@ plate, the pass is decided. When some frame read another plate (or the agreed pl
 voted character by character), the decision waits until ``contested_frames`` frames
 carry a plate, or for the pass's end, and is then taken on every frame. Why: asked after
 each frame, an early agreement of two frames can be a shared misread that the next frames
-would have contested. Replayed on 300 tuning passes (``scripts/pass_replay.py``), the
-first-agreement rule decided 7 wrong where consensus over all five frames decided 5; this
-rule decided 6 (5 on the reads of the round-7 reader), deciding at frame 3.0 on average
-against 2.95, and left 3-4 more passes to an officer. A truck standing at the barrier keeps
-giving frames, so a contested pass is decided after ``contested_frames`` of them, not never.
+would have contested. Replayed through this tracker on 300 tuning passes
+(``scripts/pass_replay.py``, docs/reader.md round 7), the first-agreement rule published a
+wrong plate for 8 trucks (consensus over all five frames at once: 5); this rule for 6-7,
+at about the same frame on average (3.0 against 2.95), leaving 3-4 more passes to an
+officer. A truck standing at the barrier keeps giving frames, so a contested pass is
+decided after ``contested_frames`` of them, not never.
 
 A pass ends on the first of:
 - the source says so: a different folder pass name, or a ``<pass>.end`` marker;
