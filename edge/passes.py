@@ -24,7 +24,11 @@ A pass ends on the first of:
 - ``timeout_s`` without a plate in any frame (the truck has gone);
 - a plate change: once a pass is decided, a confident read of a *different*
   plate (>= ``change_confidence``) starts a new pass. A single misread below
-  that confidence stays in the old pass and cannot split it.
+  that confidence stays in the old pass and cannot split it, and so does a
+  look-alike of the decided plate (the same skeleton, ``domain.lookalikes``:
+  云N53575 after 云NS3575), however confident: split off, two such frames were
+  decided as a second pass of the same truck (2 of 200 tuning passes). Two trucks
+  in a row whose plates differ only by look-alikes need the source's pass names.
 
 A pass that ends undecided is asked once more, with all its frames (``take_late``); one
 that still has no consensus is not dropped: a truck stands at a closed
@@ -42,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from domain.lookalikes import skeleton
 from edge.reader.base import FrameRead
 
 
@@ -166,8 +171,9 @@ class PassTracker:
             cur = None
         if (cur is not None and cur.decided is not None and read.plate is not None
                 and read.plate != cur.decided.plate
-                and read.confidence >= self.change_confidence):
-            self.end()  # a different truck
+                and read.confidence >= self.change_confidence
+                and skeleton(read.plate) != skeleton(cur.decided.plate)):
+            self.end()  # a different truck (not the decided plate with a look-alike misread)
             cur = None
         if cur is None:
             cur = self._start(group, now)

@@ -109,3 +109,16 @@ def test_a_contested_pass_that_ends_early_is_decided_on_all_its_frames() -> None
     _feed(t, "51D12345", 3.1)
     t.tick(5.0)
     assert t.take_late() == [] and len(t.take_undecided()) == 1
+
+
+def test_a_look_alike_misread_after_the_decision_does_not_start_a_new_pass() -> None:
+    """云N53575 is 云NS3575 with S read as 5: the same truck, not a second one to decide."""
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2)
+    _feed(t, "云NS3575", 0.0)
+    first, d = _feed(t, "云NS3575", 0.1)
+    assert d is not None and d.result.plate == "云NS3575"
+    for i in range(3):
+        p, d = _feed(t, "云N53575", 0.2 + i * 0.1)  # confident, alike: stays in the pass
+        assert p is first and d is None
+    other, _ = _feed(t, "云NS3576", 0.6)  # one digit, not a look-alike: another truck
+    assert other is not first and t.passes_started == 2
