@@ -19,7 +19,6 @@ import argparse
 import json
 import random
 import sys
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,11 +26,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from ocr import _specs, lane_decisions  # the benchmark's own pass specs and lane decisions
+from ocr import _specs, lane_decisions, truck_outcome  # the benchmark's specs and lane
 
 from edge.reader import make_reader
 from edge.reader.base import FrameRead
-from edge.reader.consensus import PassRead, _agreement, _by_position, consensus
+from edge.reader.consensus import PassRead, consensus
 from smartgate.scenes import random_plate, render_pass
 
 Rule = Callable[[Sequence[FrameRead]], PassRead | None]
@@ -54,23 +53,7 @@ def dump(seed: int, n: int, out: Path) -> None:
 def with_ratio(ratio: float) -> Rule:
     """``consensus`` with the whole-plate winner needing ``ratio`` x the runner-up's support
     (main: 2); the position vote is main's."""
-    def rule(reads: Sequence[FrameRead]) -> PassRead | None:
-        by_plate: dict[str, list[FrameRead]] = defaultdict(list)
-        for r in reads:
-            if r.plate:
-                by_plate[r.plate].append(r)
-        if not by_plate:
-            return None
-        support = {p: sum(r.confidence for r in rs) for p, rs in by_plate.items()}
-        ranked = sorted(support, key=lambda p: (-support[p], -len(by_plate[p]), p))
-        winner, rival = ranked[0], (support[ranked[1]] if len(ranked) > 1 else 0.0)
-        if len(by_plate[winner]) < 2 or support[winner] < ratio * rival:
-            return _by_position(by_plate, min_agree=2)
-        best = max(by_plate[winner], key=lambda r: r.confidence)
-        share = support[winner] / sum(support.values())
-        return PassRead(winner, round(_agreement(by_plate[winner]) * share, 4),
-                        len(by_plate[winner]), len(reads), best.layout, best.country, best)
-    return rule
+    return lambda reads: consensus(reads, min_agree=2, ratio=ratio)
 
 
 def replay(rows: list[dict[str, Any]], rule: Rule, *, live: bool) -> dict[str, Any]:
@@ -97,21 +80,18 @@ def replay(rows: list[dict[str, Any]], rule: Rule, *, live: bool) -> dict[str, A
 
 
 def as_lane(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Right / wrong / undecided as the lane publishes (``bench/ocr.py``'s ``lane_decisions``):
-    a truck is wrong when any of its pass reads names another plate."""
-    ok = wrong = undecided = 0
+    """Right / wrong / undecided as the lane publishes (``bench/ocr.py``'s ``lane_decisions``
+    and ``truck_outcome``: a truck is wrong when any of its pass reads names another plate)."""
+    counts = {"right": 0, "wrong": 0, "undecided": 0}
     wrongs: list[str] = []
     for row in rows:
         reads = [FrameRead(p, c, "", lay, cty) for p, c, lay, cty in row["reads"]]
         published = [d.plate for d in lane_decisions(reads)]
-        if not published:
-            undecided += 1
-        elif all(p == row["truth"] for p in published):
-            ok += 1
-        else:
-            wrong += 1
+        got = truck_outcome(published, row["truth"])
+        counts[got] += 1
+        if got == "wrong":
             wrongs.append(f"{'/'.join(published)} for {row['truth']}")
-    return {"right": ok, "wrong": wrong, "undecided": undecided, "wrong_plates": wrongs}
+    return {**counts, "wrong_plates": wrongs}
 
 
 def main() -> int:

@@ -26,12 +26,14 @@ class PassRead:
     best: FrameRead  # highest-confidence agreeing frame: its crop is the evidence
 
 
-def consensus(reads: Sequence[FrameRead], *, min_agree: int = 2) -> PassRead | None:
+def consensus(reads: Sequence[FrameRead], *, min_agree: int = 2, ratio: float = 2.0
+              ) -> PassRead | None:
     """The agreed plate of a pass, or ``None`` while evidence is short or contested.
 
     Support of a plate is the sum of its frames' confidences; the winner needs
-    ``min_agree`` agreeing frames and at least twice the support of the runner-up.
-    Frames without a plate do not count against it (the truck may be out of view).
+    ``min_agree`` agreeing frames and at least ``ratio`` times the support of the runner-up
+    (``scripts/pass_replay.py`` replays other ratios). Frames without a plate do not count
+    against it (the truck may be out of view).
     """
     by_plate: dict[str, list[FrameRead]] = defaultdict(list)
     for read in reads:
@@ -44,7 +46,7 @@ def consensus(reads: Sequence[FrameRead], *, min_agree: int = 2) -> PassRead | N
     winner = ranked[0]
     agreeing = by_plate[winner]
     if len(agreeing) < min_agree or (len(ranked) > 1
-                                     and support[winner] < 2 * support[ranked[1]]):
+                                     and support[winner] < ratio * support[ranked[1]]):
         return _by_position(by_plate, min_agree=min_agree)
     best = max(agreeing, key=lambda r: r.confidence)
     total = sum(len(rs) for rs in by_plate.values())
