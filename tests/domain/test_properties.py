@@ -178,11 +178,13 @@ def test_decisions_are_deterministic_and_order_free(
 
 @settings(max_examples=500)
 @given(read=plates, plate=plates, seed=st.integers(0, 10**6),
-       cap=st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.0]))
+       cap=st.sampled_from([0.0, 0.3, 0.5, 1.0, 1.5, 1.99, 2.0, 3.0]))
 def test_capped_edit_distance_is_exact_up_to_the_cap(read: str, plate: str, seed: int,
                                                      cap: float) -> None:
     """A capped distance equals the full one when within the cap, and stays above it otherwise."""
     rnd = random.Random(seed)
-    for other in [plate, *_neighbours(plate, rnd, 3), read[: rnd.randint(0, len(read))]]:
+    near = _neighbours(plate, rnd, 3)
+    twice = [q for n in near for q in _neighbours(n, rnd, 1)]  # two swaps: near the cap
+    for other in [plate, *near, *twice, read[: rnd.randint(0, len(read))]]:
         full, capped = edit_distance(read, other), edit_distance(read, other, cap=cap)
         assert capped == full if full <= cap else capped > cap
