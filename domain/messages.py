@@ -18,7 +18,15 @@ import json
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from domain.canonical import canonical_json
 
@@ -26,6 +34,8 @@ from domain.canonical import canonical_json
 MAX_PAYLOAD_BYTES = 16 * 1024
 #: A lane's pre-clearance list holds a few hours of trucks: it may be larger.
 MAX_LIST_BYTES = 1024 * 1024 - 4096  # under the broker's 1 MiB packet limit
+#: Most decisions one :class:`DecisionBatchV1` carries (the byte bound usually comes first).
+MAX_BATCH_DECISIONS = 64
 
 Id = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 LaneId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -207,6 +217,32 @@ class DecisionV1(_Message):
     crop_sha256: Sha256 | None = None
 
 
+class DecisionBatchV1(_Message):
+    """Several decisions of one lane that the centre committed together, as one message.
+
+    Why: a notice per decision cost the central a publish and a PUBACK per event (~9 % of
+    its CPU at 2,000 events/s). The centre sends one batch per lane and committed batch of
+    reads (as many as fit in :data:`MAX_PAYLOAD_BYTES`); a lone decision still goes as a
+    plain :class:`DecisionV1`, so at a gate's usual pace nothing changes on the wire.
+    Consumers read both through :func:`decisions_of`.
+    """
+
+    type: Literal["decision_batch"] = "decision_batch"
+    lane_id: LaneId
+    decisions: tuple[DecisionV1, ...] = Field(min_length=2, max_length=MAX_BATCH_DECISIONS)
+
+    @model_validator(mode="after")
+    def _one_lane(self) -> DecisionBatchV1:
+        if any(d.lane_id != self.lane_id for d in self.decisions):
+            raise ValueError("every decision of a batch is for the batch's lane")
+        return self
+
+
+def decisions_of(message: DecisionV1 | DecisionBatchV1) -> tuple[DecisionV1, ...]:
+    """The decisions a notice on a lane's ``decisions`` topic carries, in decision order."""
+    return message.decisions if isinstance(message, DecisionBatchV1) else (message,)
+
+
 class EventAckV1(_Message):
     """Application-level acknowledgement from the centre to a device's outbox.
 
@@ -305,8 +341,8 @@ class LocalDecisionV1(DeviceSigned):
 
 
 Message = Annotated[
-    PlateReadV1 | BarrierStateV1 | LaneStatusV1 | LaneCommandV1 | DecisionV1 | EventAckV1
-    | CentreStatusV1 | PreclearanceListV1 | LocalDecisionV1,
+    PlateReadV1 | BarrierStateV1 | LaneStatusV1 | LaneCommandV1 | DecisionV1 | DecisionBatchV1
+    | EventAckV1 | CentreStatusV1 | PreclearanceListV1 | LocalDecisionV1,
     Field(discriminator="type"),
 ]
 _ADAPTER: TypeAdapter[Message] = TypeAdapter(Message)
@@ -341,8 +377,8 @@ def parse_message(payload: bytes | str, *, max_bytes: int = MAX_PAYLOAD_BYTES) -
         raise MessageError("invalid", f"{field}: {first['msg']}") from None
 
 
-_TYPES = {"plate_read", "barrier_state", "lane_status", "lane_command", "decision", "event_ack",
-          "centre_status", "preclearance_list", "local_decision"}
+_TYPES = {"plate_read", "barrier_state", "lane_status", "lane_command", "decision",
+          "decision_batch", "event_ack", "centre_status", "preclearance_list", "local_decision"}
 
 
 def utc_iso(dt: datetime) -> str:

@@ -31,10 +31,12 @@ from fastapi import FastAPI
 from domain import topics
 from domain.messages import (
     BarrierStateV1,
+    DecisionBatchV1,
     DecisionV1,
     LaneCommandV1,
     LaneStatusV1,
     MessageError,
+    decisions_of,
     parse_message,
 )
 from gateway.settings import GatewaySettings
@@ -43,9 +45,10 @@ from mqttio.client import MqttError, MqttLink
 log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
-_KINDS: dict[str, type[LaneStatusV1 | DecisionV1 | BarrierStateV1 | LaneCommandV1]] = {
-    "status": LaneStatusV1, "decisions": DecisionV1, "barrier": BarrierStateV1,
-    "commands": LaneCommandV1}
+_KINDS: dict[str, tuple[type[LaneStatusV1 | DecisionV1 | DecisionBatchV1 | BarrierStateV1
+                             | LaneCommandV1], ...]] = {
+    "status": (LaneStatusV1,), "decisions": (DecisionV1, DecisionBatchV1),
+    "barrier": (BarrierStateV1,), "commands": (LaneCommandV1,)}
 _EVENT_KIND = {"status": "status", "decisions": "decision", "barrier": "barrier",
                "commands": "command"}
 
@@ -121,32 +124,38 @@ class LiveHub:
             item = self._link.get(timeout=0.3)
             if item is None:
                 continue
-            event = self.ingest(item.topic, item.payload)
-            if event is not None:
+            for event in self.ingest(item.topic, item.payload):
                 self.broadcast(event)
 
-    def ingest(self, topic: str, payload: bytes) -> Event | None:
-        """Parse one broker message into a board event and remember it; None if refused."""
+    def ingest(self, topic: str, payload: bytes) -> list[Event]:
+        """Parse one broker message into board events and remember them; none if refused.
+
+        A ``DecisionBatchV1`` (several decisions of a lane committed together) becomes one
+        event per decision, so browsers see the same events however the centre sent them.
+        """
         try:
             lane = topics.parse_lane_topic(topic)
             message = parse_message(payload)
         except (topics.TopicError, MessageError) as exc:
             self.rejected += 1
             log.warning("console live: refused message on %s: %s", topic, exc)
-            return None
+            return []
         expected = _KINDS.get(lane.kind)
         lane_of = getattr(message, "lane_id", None)
         if expected is None or not isinstance(message, expected) or lane_of != lane.lane_id:
             self.rejected += 1
             log.warning("console live: %s does not belong on %s", message.type, topic)
-            return None
+            return []
         self.received += 1
         kind = _EVENT_KIND[lane.kind]
-        event: Event = {"lane_id": lane.lane_id, "kind": kind,
-                        "data": message.model_dump(mode="json", exclude={"sig"})}
+        parts = decisions_of(message) if isinstance(message, DecisionV1 | DecisionBatchV1) \
+            else (message,)
+        events: list[Event] = [{"lane_id": lane.lane_id, "kind": kind,
+                                "data": part.model_dump(mode="json", exclude={"sig"})}
+                               for part in parts]
         with self._lock:
-            self._state.setdefault(lane.lane_id, {})[kind] = event
-        return event
+            self._state.setdefault(lane.lane_id, {})[kind] = events[-1]
+        return events
 
     # -- fan-out ------------------------------------------------------------
     def broadcast(self, event: Event) -> None:

@@ -25,10 +25,12 @@ import httpx
 from domain import topics
 from domain.messages import (
     BarrierStateV1,
+    DecisionBatchV1,
     DecisionV1,
     LaneCommandV1,
     LocalDecisionV1,
     MessageError,
+    decisions_of,
     parse_message,
 )
 from domain.reference import Direction, load_reference
@@ -225,11 +227,14 @@ class Observer:
                     self.commands[msg.command_id] = msg
                     if msg.action == "open":
                         self._judge(msg)
-                elif isinstance(msg, DecisionV1) and msg.decision_id not in self.decisions:
-                    self.decisions[msg.decision_id] = msg
-                    fed = self.fed.get(msg.lane_id)
-                    if fed:
-                        self.latencies_ms.append((item.received_at - fed[-1].at) * 1000)
+                elif isinstance(msg, DecisionV1 | DecisionBatchV1):
+                    for decision in decisions_of(msg):
+                        if decision.decision_id in self.decisions:
+                            continue
+                        self.decisions[decision.decision_id] = decision
+                        fed = self.fed.get(decision.lane_id)
+                        if fed:
+                            self.latencies_ms.append((item.received_at - fed[-1].at) * 1000)
                 elif (isinstance(msg, BarrierStateV1) and msg.executed and msg.state == "open"
                       and msg.command_id):
                     self.executed_opens.add(msg.command_id)

@@ -237,9 +237,9 @@ class Batch:
             plate=plate, trip_id=result.trip_id, outcome=result.outcome, reasons=result.reasons,
             command_id=command.command_id, decided_at=now, crop_sha256=msg.crop_sha256,
         )
-        handled = Handled("decided", [Publication(topics.decisions(lane.id), notice.to_json())],
-                          outcome=result.outcome, event_id=msg.event_id, acks=ack,
-                          trip_id=result.trip_id, lane_id=lane.id, captured_at=msg.captured_at)
+        handled = Handled("decided", [], outcome=result.outcome, event_id=msg.event_id, acks=ack,
+                          trip_id=result.trip_id, lane_id=lane.id, captured_at=msg.captured_at,
+                          notice=notice)
         self._drafts.append((command, handled))
         return handled
 

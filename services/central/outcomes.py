@@ -7,6 +7,7 @@ types; keeping them here keeps the ingest module about checks and effects.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from domain import topics
-from domain.messages import EventAckV1
+from domain.messages import MAX_BATCH_DECISIONS, MAX_PAYLOAD_BYTES, DecisionV1, EventAckV1
 from domain.reference import Reference
 from domain.signing import sign_centre
 from services.audit import record
@@ -58,6 +59,9 @@ class Handled:
     #: time, so they need not parse the payload again.
     lane_id: str | None = None
     captured_at: datetime | None = None
+    #: The decision notice for consoles, published after the commit with the batch's others
+    #: of the same lane (:func:`notice_publications`).
+    notice: DecisionV1 | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,39 @@ def ack_publications(acks: Iterable[tuple[str, str]], *, now: datetime, config: 
             pubs.append(Publication(topics.device_acks(device_id),
                                     sign_centre(msg, config.signing_key).to_json()))
     return pubs
+
+
+def notice_publications(notices: Iterable[DecisionV1], *, max_bytes: int = MAX_PAYLOAD_BYTES
+                        ) -> list[Publication]:
+    """A committed batch's decision notices: per lane, as few messages as fit in ``max_bytes``.
+
+    A lane's lone decision goes as a plain ``DecisionV1``, several as one
+    ``DecisionBatchV1`` (lanes in the order of their first decision, decisions in
+    order). Each notice is serialised once; a batch joins those bytes, which is
+    byte for byte the batch model's own JSON (``tests/services/test_notices.py``).
+    """
+    by_lane: dict[str, list[bytes]] = {}
+    for notice in notices:
+        by_lane.setdefault(notice.lane_id, []).append(notice.to_json())
+    pubs: list[Publication] = []
+    for lane_id, items in by_lane.items():
+        topic = topics.decisions(lane_id)
+        head = b'{"v":1,"type":"decision_batch","lane_id":' + json.dumps(lane_id).encode() \
+            + b',"decisions":['
+        chunk: list[bytes] = []
+        size = len(head) + len(b"]}") - 1  # - 1: n items need n - 1 commas
+        for item in items:
+            if chunk and (size + len(item) + 1 > max_bytes or len(chunk) == MAX_BATCH_DECISIONS):
+                pubs.append(_notice(topic, head, chunk))
+                chunk, size = [], len(head) + len(b"]}") - 1
+            chunk.append(item)
+            size += len(item) + 1
+        pubs.append(_notice(topic, head, chunk))
+    return pubs
+
+
+def _notice(topic: str, head: bytes, chunk: list[bytes]) -> Publication:
+    return Publication(topic, chunk[0] if len(chunk) == 1 else head + b",".join(chunk) + b"]}")
 
 
 #: Largest refused payload kept verbatim (the broker caps packets at 1 MiB).

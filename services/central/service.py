@@ -51,6 +51,7 @@ from services.central.outcomes import (
     Publication,
     Refused,
     ack_publications,
+    notice_publications,
     store_rejection,
 )
 from services.central.retry import run_upkeep
@@ -207,7 +208,8 @@ class CentralService:
                 self.metrics.inc("decided", handled.outcome)
         assert self.link is not None
         now = datetime.now(UTC)
-        pubs = [p for h in results for p in h.publications]
+        pubs = [p for h in results for p in h.publications]  # commands first: lanes wait
+        pubs += notice_publications(h.notice for h in results if h.notice is not None)
         pubs += ack_publications((a for h in results for a in h.acks), now=now,
                                  config=self.config)
         for pub in pubs:

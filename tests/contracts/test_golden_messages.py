@@ -42,7 +42,8 @@ FILES = sorted(GOLDEN.glob("*.json"))
 def test_every_message_type_has_a_golden_example() -> None:
     types = {json.loads(p.read_text())["type"] for p in FILES}
     assert types == {"plate_read", "barrier_state", "lane_status", "lane_command", "decision",
-                     "event_ack", "centre_status", "preclearance_list", "local_decision"}
+                     "decision_batch", "event_ack", "centre_status", "preclearance_list",
+                     "local_decision"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

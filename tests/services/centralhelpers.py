@@ -22,7 +22,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain import topics
-from domain.messages import BarrierStateV1, PlateReadV1, parse_message
+from domain.messages import (
+    BarrierStateV1,
+    DecisionBatchV1,
+    PlateReadV1,
+    decisions_of,
+    parse_message,
+)
 from domain.plates import normalise
 from domain.signing import generate_signing_key, hmac_sign, new_device_secret, new_nonce
 from mqttio.client import BrokerUrl, MqttLink, Received
@@ -112,8 +118,14 @@ class Observer:
             self.seen.append(item)
 
     def on(self, topic: str) -> list[Any]:
+        """Messages seen on ``topic``; a batch of decision notices counts as its decisions."""
         self.drain()
-        return [parse_message(i.payload) for i in self.seen if i.topic == topic]
+        out: list[Any] = []
+        for item in self.seen:
+            if item.topic == topic:
+                msg = parse_message(item.payload)
+                out.extend(decisions_of(msg) if isinstance(msg, DecisionBatchV1) else (msg,))
+        return out
 
     def wait(self, topic: str, pred: Callable[[Any], bool] = lambda m: True, *,
              count: int = 1, timeout: float = 10.0) -> list[Any]:

@@ -179,3 +179,7 @@ def test_a_batch_of_decisions_is_signed_once_and_every_lane_can_check_its_comman
     # The decision notice follows its command on the wire, as before batching.
     notices = h.observer.on(topics.decisions(LANE))
     assert [n.command_id for n in notices] == [c.command_id for c in cmds]
+    # ... as one message for the lane's six decisions (one publish and one PUBACK, not six).
+    on_wire = [parse_message(i.payload) for i in h.observer.seen
+               if i.topic == topics.decisions(LANE)]
+    assert [type(m).__name__ for m in on_wire] == ["DecisionBatchV1"]
