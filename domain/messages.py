@@ -14,10 +14,10 @@ tests: change a field here and those tests tell you that you broke the wire.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Annotated, Literal
 
+import orjson
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -360,8 +360,11 @@ def parse_message(payload: bytes | str, *, max_bytes: int = MAX_PAYLOAD_BYTES) -
     if len(raw) > max_bytes:
         raise MessageError("too_large", f"{len(raw)} bytes > {max_bytes}")
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        # orjson: strict RFC 8259 over UTF-8 bytes (no NaN, no lone surrogates), and ~5x
+        # cheaper than ``json.loads`` on bytes, whose encoding sniffing alone cost the
+        # central worker more than the parse.
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         raise MessageError("not_json", str(exc)) from None
     if not isinstance(data, dict):
         raise MessageError("not_object", f"payload is a JSON {type(data).__name__}")

@@ -35,7 +35,10 @@ def test_malformed_payloads_are_kept_and_the_service_keeps_working(db_url, start
         (json.dumps({"v": 1, "type": "plate_read", "event_id": "x"}).encode(), "invalid"),
         (b"{" + b" " * (MAX_PAYLOAD_BYTES + 10) + b"}", "too_large"),
         (b"\xff\xfe\x00garbage", "not_json"),
+        # Not RFC 8259 JSON, though Python's json module would take it: NaN is refused.
+        (good.to_json().replace(b'"confidence":0.95', b'"confidence":NaN'), "not_json"),
     ]
+    assert b"NaN" in bad[-1][0]
     for payload, _ in bad:
         h.device.publish(payload)
     h.device.publish(good)  # the next valid message is processed
@@ -51,7 +54,7 @@ def test_malformed_payloads_are_kept_and_the_service_keeps_working(db_url, start
         assert len(audited) == len(bad)
         assert verify_chain(s).ok
     snap = h.service.metrics_snapshot()
-    assert snap["rejected.not_json"] == 2 and snap["rejected.too_large"] == 1
+    assert snap["rejected.not_json"] == 3 and snap["rejected.too_large"] == 1
     assert snap["decided.open"] == 1
     assert sum("refused message" in r.getMessage() for r in caplog.records) == len(bad)
     # no ack for refused messages: an edge outbox re-sends what was refused for staleness
