@@ -6,8 +6,9 @@ process, so on one core); an event crosses two hops (the read in, its command ou
 decision notice, manual acks and the device acks. This runs the same packet shape with
 no application work: "echo" centrals (separate processes, the central's link settings:
 ``$share`` subscription, manual ack, persistent session, Nagle on) that answer each read
-with a command and a notice of the read's own bytes, ack it after the publishes and send
-one device ack per 200 reads, as the central does. The lane is the same device
+with a command of the read's own bytes, send the batch's notices as one message per 20
+reads (as the central's ``DecisionBatchV1`` since round 8), ack the reads after the
+publishes and send one device ack per 200 reads, as the central does. The lane is the same device
 connection as ``bench/messaging.py``'s (one process publishing reads and receiving
 commands). What is left between the ratio here and ``bench/messaging.py``'s is the
 central's own work per event (parse, verify, decide, sign, store); ``bench/central_batch.py``
@@ -44,6 +45,7 @@ from smartgate.broker import MosquittoBroker
 
 ACKS_EVERY = 200  # device acks carry up to 200 event ids each, as the central's do
 DEVICE = "bench-cam1"
+NOTICES_PER_MESSAGE = 20  # ~750-byte decision notices in a 16 KiB DecisionBatchV1
 
 
 def echo(url: str, client_id: str, batch_max: int) -> None:
@@ -60,7 +62,10 @@ def echo(url: str, client_id: str, batch_max: int) -> None:
             items.append(more)
         for it in items:
             link.publish(topics.commands(LANE), it.payload, qos=1)
-            link.publish(topics.decisions(LANE), it.payload, qos=1)
+        # Notices as the central sends them: one message per lane and batch, up to 16 KiB.
+        for start in range(0, len(items), NOTICES_PER_MESSAGE):
+            link.publish(topics.decisions(LANE), b",".join(
+                it.payload for it in items[start:start + NOTICES_PER_MESSAGE]), qos=1)
         pending_acks += len(items)
         while pending_acks >= ACKS_EVERY:
             link.publish(topics.device_acks(DEVICE), b"{}", qos=1)
