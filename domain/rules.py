@@ -141,6 +141,10 @@ class Rule:
     def evaluate(self, trip: TripFacts, ctx: Context) -> Finding | None:
         if not self.applies(trip):
             return None
+        return self.run_check(trip, ctx)
+
+    def run_check(self, trip: TripFacts, ctx: Context) -> Finding | None:
+        """The check alone, for a trip already known to meet :attr:`when`."""
         result = CHECKS[self.check][0](trip, ctx, self.params)
         if result is None:
             return None
@@ -148,15 +152,32 @@ class Rule:
         return Finding(self.id, code, self.effect)
 
 
+#: Trips whose applicable rules a rule set remembers (a day at a busy gate, then it starts over).
+_APPLICABLE_MAX = 20_000
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSet:
     version: str
     matching: MatchParams
     rules: tuple[Rule, ...]
+    #: Trip -> the rules whose conditions it meets. Conditions read only the (frozen) trip,
+    #: and the central decides many reads against the same ``TripFacts`` objects (its
+    #: candidate index), so they are worked out once per trip object, not once per read.
+    #: Keyed by ``id`` (a trip holds a dict: not hashable) next to the object itself, so an
+    #: id is never taken for another trip's while it is remembered.
+    _applicable: dict[int, tuple[TripFacts, tuple[Rule, ...]]] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
 
     def evaluate(self, trip: TripFacts, ctx: Context) -> tuple[Finding, ...]:
         """All findings for ``trip``, in table order (deterministic)."""
-        found = (r.evaluate(trip, ctx) for r in self.rules)
+        known = self._applicable.get(id(trip))
+        if known is None or known[0] is not trip:
+            if len(self._applicable) >= _APPLICABLE_MAX:
+                self._applicable.clear()
+            known = (trip, tuple(r for r in self.rules if r.applies(trip)))
+            self._applicable[id(trip)] = known
+        found = (r.run_check(trip, ctx) for r in known[1])
         return tuple(f for f in found if f is not None)
 
 

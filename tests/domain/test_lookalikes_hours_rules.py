@@ -206,6 +206,30 @@ def test_a_decision_records_the_rule_version_it_used(world: World) -> None:
     assert result.outcome == "open" and result.rules_version == "test-9"
 
 
+def test_rule_findings_are_the_same_when_the_trip_is_remembered(world: World,
+                                                                 monkeypatch: Any) -> None:
+    """A rule set remembers which rules a trip object meets; an amended trip is a new object."""
+    import domain.rules as rules_module
+    from domain.rules import Context
+    from domain.trips import CargoLine
+
+    rules = parse_rules(RULES_TOML.read_text(encoding="utf-8"))
+    ctx = Context(gate=world.gate, now=world.now)
+
+    def uncached(trip: Any) -> tuple[Any, ...]:
+        return tuple(f for r in rules.rules if (f := r.evaluate(trip, ctx)) is not None)
+
+    plywood = world.trip()
+    assert rules.evaluate(plywood, ctx) == rules.evaluate(plywood, ctx) == uncached(plywood) == ()
+    durian = replace(plywood, cargo=(CargoLine("08106000", "durian", 18000.0, perishable=True),))
+    assert rules.evaluate(durian, ctx) == uncached(durian) != ()  # not plywood's empty set
+    assert {f.code for f in rules.evaluate(durian, ctx)} >= {"PERISHABLE_PRIORITY"}
+    monkeypatch.setattr(rules_module, "_APPLICABLE_MAX", 2)  # the memory starts over when full
+    for trip in (plywood, durian, world.trip("trip-2"), durian, plywood):
+        assert rules.evaluate(trip, ctx) == uncached(trip)
+    assert len(rules._applicable) <= 2
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
