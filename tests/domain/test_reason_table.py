@@ -235,3 +235,19 @@ def test_frames_aggregate(world: World) -> None:
     # only one frame of several agrees, whatever the edge claims without frames
     assert "TOO_FEW_FRAMES" in _pass(world, "12C82025", "12C8", "129", claimed=1).codes
     assert _pass(world, "12C82025", "12C8", claimed=3).outcome == "open"
+
+
+def test_a_reason_is_built_once_and_a_registered_code_speaks_its_new_sentences(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import domain.reasons as reasons
+
+    monkeypatch.setattr(reasons, "_CATALOGUE", dict(reasons._CATALOGUE))
+    monkeypatch.setattr(reasons, "_MADE", {})
+    assert reason("MATCHED") is reason("MATCHED")  # frozen: one object serves every decision
+    reasons.register("TEST_ONLY_CODE", "Câu thứ nhất.", "First sentence.")
+    assert reason("TEST_ONLY_CODE").en == "First sentence."
+    reasons.register("TEST_ONLY_CODE", "Câu thứ hai.", "Second sentence.")
+    assert (reason("TEST_ONLY_CODE").vi, reason("TEST_ONLY_CODE").en) == (
+        "Câu thứ hai.", "Second sentence.")
+    with pytest.raises(reasons.UnknownReason):
+        reason("NOT_A_CODE")
