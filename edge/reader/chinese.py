@@ -101,20 +101,25 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
 
 def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict[str, object]
               ) -> tuple[str, str, float] | None:
-    """Province, chi_sim's text of the rows and its confidence, or ``None``."""
-    rows = [engine.read(img, script="cjk") for img in images]
-    cjk = "/".join(r.text for r in rows)
-    conf = min(r.conf for r in rows)
-    province = province_of(rows[0].text)
+    """Province, chi_sim's text of the rows and its confidence, or ``None``.
+
+    The first row is read first and the others only once a province is found: a 2-row
+    candidate whose top row holds none (a VN plate's 12C, a sign) used to pay chi_sim's read
+    of its bottom row for nothing (Round 8, speed; the same reads).
+    """
+    first = engine.read(images[0], script="cjk")
+    province = province_of(first.text)
     cache["classifier_only"] = False
-    if province is not None and rows[0].conf < ROW_DOUBT:
+    head = first.conf  # the province's confidence (its row's, or a second look's)
+    doubted = False
+    if province is not None and first.conf < ROW_DOUBT:
         # chi_sim named the province but doubted its row (贵 at 0.08 on a 2-row plate whose
         # letters it read at 0.78-0.98): that doubt sank the plate under MIN_CONFIDENCE.
         # A second, different look naming the same province is the better measure of it.
         second = _second_look(engine, lines, cache, province, GLYPH_SURE)
         if second is not None:
-            cache["row_doubt"] = conf  # what the plate may claim if its tail hesitates
-            conf = min([max(rows[0].conf, second)] + [r.conf for r in rows[1:]])
+            doubted = True
+            head = max(first.conf, second)
     if province is None:
         guess = classified(lines, cache)
         if guess is not None and guess.char is None and guess.confidence >= REJECT_SURE:
@@ -126,14 +131,17 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
         got: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
         province = province_of(got[0]) if got[1] >= GLYPH_SURE else None
         if province is not None:
-            conf = min([got[1]] + [r.conf for r in rows[1:]])
+            head = got[1]
         elif guess is not None and guess.char is not None and guess.margin >= CLASSIFIER_ONLY:
             cache["classifier_only"] = True
             province = guess.char
-            conf = min([guess.confidence] + [r.conf for r in rows[1:]])
+            head = guess.confidence
         else:
             return None
-    return province, cjk, conf
+    rows = [first] + [engine.read(img, script="cjk") for img in images[1:]]
+    if doubted:
+        cache["row_doubt"] = min(r.conf for r in rows)  # the plate's cap if its tail hesitates
+    return province, "/".join(r.text for r in rows), min([head] + [r.conf for r in rows[1:]])
 
 
 def _no_tail(latin: str, lines: Lines, cache: dict[str, object]) -> bool:

@@ -33,6 +33,11 @@ CJK_WHITELIST = CN_PROVINCES + "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 DEFAULT_TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"
 #: Init-only variables: plates are not words (see the module docstring).
 _INIT_VARIABLES = {"load_system_dawg": "0", "load_freq_dawg": "0", "lstm_choice_mode": "2"}
+#: chi_sim's reads are used for their text and confidences only, never their LSTM choices
+#: (the margins and the series letter come from eng): without the choices a row read costs
+#: ~9 % less (217 row reads of seed 999: 9.8 -> 9.0 ms a call, the same text and the same
+#: confidence for every character; the glyph reads the same, no faster).
+_CJK_VARIABLES = {**_INIT_VARIABLES, "lstm_choice_mode": "0"}
 #: Layout variables that skip the fixed-pitch analysis (see ``ResidentEngine._api``).
 _PROPORTIONAL = ("textord_all_prop", "textord_disable_pitch_test")
 
@@ -95,7 +100,8 @@ class ResidentEngine:
         t = self._tesserocr
         path = self._tessdata.rstrip("/") + "/"
         api = t.PyTessBaseAPI(init=False)
-        api.InitFull(path=path, lang=lang, oem=t.OEM.LSTM_ONLY, variables=_INIT_VARIABLES)
+        api.InitFull(path=path, lang=lang, oem=t.OEM.LSTM_ONLY,
+                     variables=_INIT_VARIABLES if lang == "eng" else _CJK_VARIABLES)
         api.SetPageSegMode(psm)
         api.SetVariable("tessedit_char_whitelist", whitelist)
         # The rows are dark on light already (segment normalises them): Tesseract's retry of

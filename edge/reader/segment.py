@@ -71,10 +71,12 @@ def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
     return np.asarray(np.hstack(parts), np.uint8), starts
 
 
-def _components(mask: np.ndarray, low: float = 0.18) -> list[tuple[int, int, int, int]]:
-    """Character-like blobs: ``low`` is the least character height, as a share of the crop's."""
+def _components(mask: np.ndarray, low: float = 0.18, found: rowcut.Stats | None = None
+                ) -> list[tuple[int, int, int, int]]:
+    """Character-like blobs: ``low`` is the least character height, as a share of the crop's.
+    ``found``: the mask's components (``rowcut.stats``) when they are known already."""
     h, w = mask.shape
-    n, stats = rowcut.stats(mask)
+    n, stats = found if found is not None else rowcut.stats(mask)
     out = []
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])
@@ -164,7 +166,9 @@ def _with_top_letter(row: list[tuple[int, int, int, int]],
     return [[above[0]], row]
 
 
-_Found = tuple[int, list[list[tuple[int, int, int, int]]], np.ndarray, np.ndarray]
+#: Characters found, their rows, the grey image and mask they were found in, the mask's
+#: components (kept for ``rowcut.cut``: Round 8, one labelling of a mask instead of one per row).
+_Found = tuple[int, list[list[tuple[int, int, int, int]]], np.ndarray, np.ndarray, rowcut.Stats]
 
 
 def _binarised(gray: np.ndarray, *, flat: bool, low: float = 0.18) -> _Found | None:
@@ -183,10 +187,11 @@ def _binarised(gray: np.ndarray, *, flat: bool, low: float = 0.18) -> _Found | N
                         255).astype(np.uint8)
         blur = cv2.GaussianBlur(g, (3, 3), 0)
         _, mask = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-        rows = _rows(_components(mask, low))
+        found = rowcut.stats(mask)
+        rows = _rows(_components(mask, low, found))
         n = sum(len(r) for r in rows)
         if rows and (best is None or n > best[0]):
-            best = (n, rows, g, mask)
+            best = (n, rows, g, mask, found)
     return best
 
 
@@ -226,17 +231,19 @@ def segment(crop: Frame) -> Lines | None:
         best = _binarised(gray, flat=False, low=low)
         if best is None or best[0] < 4:
             return None
-    n, rows, g, mask = best
+    n, rows, g, mask, found = best
     slope = rowcut.slope(max(rows, key=len))
     if abs(slope) > 0.02:  # text still slanted after rectification (tilt plus perspective)
         g, mask = rowcut.shear(g, slope), rowcut.shear(mask, slope)
-        again = _rows(_components(mask, low))
+        found = rowcut.stats(mask)
+        again = _rows(_components(mask, low, found))
         if sum(len(r) for r in again) >= n:
             n, rows = sum(len(r) for r in again), again
     layout: Literal["1-line", "2-line"] = "2-line" if len(rows) == 2 else "1-line"
     if len(rows) == 2 and len(rows[0]) > 3 * len(rows[1]) + 2:
         rows, layout = [rows[0]], "1-line"
-    cuts = [rowcut.cut(g, mask, row, extend_left=i == 0) for i, row in enumerate(rows)]
+    cuts = [rowcut.cut(g, mask, row, extend_left=i == 0, found=found)
+            for i, row in enumerate(rows)]
     text_px = max(float(np.median([b[3] for b in r])) for r in rows) / k
     return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
                  tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened, text_px=text_px)
