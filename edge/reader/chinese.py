@@ -83,19 +83,7 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
         if not cache["classifier_only"]:  # else the next preprocessing asks chi_sim again
             cache["cn"] = found
     province, cjk, cjk_conf = found
-    got = _tail(province, cjk, texts, latin, cjk_conf, conf_latin, lines.layout)
-    if got is not None and cache.get("classifier_only") and not got[3]:
-        # The classifier named the province, chi_sim none: the letters, which no grammar
-        # checks (5/S, G/6 fit a tail either way), must then be read alike by both models
-        # (round 8: eng's 湘AFEMUB beside chi_sim's AF6MU8 decided a pass wrong).
-        return None
-    return got
-
-
-def _tail(province: str, cjk: str, texts: list[str], latin: str, cjk_conf: float,
-          conf_latin: float, layout: str) -> CnRead | None:
-    """The plate from the province and both models' reads of the letters."""
-    if layout == "2-line":
+    if lines.layout == "2-line":
         return _two_row(province, cjk, texts, cjk_conf, conf_latin)
     # The Latin read leads at equal repair cost; chi_sim gives the province and stands in.
     own = [c for c in cn_candidates(clean(cjk), province) if c.cost <= MAX_COST]

@@ -105,27 +105,3 @@ def test_an_unsure_classifier_does_not_name_a_province_chi_sim_missed() -> None:
     engine = _ChiSimBlind()
     cache: dict[str, object] = {"class": ProvinceGuess("川", 0.7, 0.5)}
     assert read_cn(engine, lines, lines.gray, ["JUR12345"], 1.0, cache) is None
-
-
-class _ChiSimBlindOtherTail(_ChiSimBlind):
-    """chi_sim misses the province, as above, and reads one letter of the tail otherwise."""
-
-    def read(self, img: np.ndarray, *, script: str = "latin") -> LineRead:  # type: ignore[override]
-        got = super().read(img, script=script)  # type: ignore[arg-type]
-        return LineRead(got.text.replace("3", "8"), got.conf) if script == "cjk" else got
-
-
-def test_a_province_the_classifier_alone_named_needs_both_models_to_read_the_tail_alike(
-        ) -> None:
-    """Round 8: with a sharper classifier naming more provinces chi_sim missed, eng's tail
-    alone made plates no grammar could check (湘AFEMUB beside chi_sim's AF6MU8, three
-    frames of one pass, decided wrong). The classifier's province now stands only on a
-    tail both models read alike."""
-    lines = segment(_plate("川", "R12345"))
-    assert lines is not None
-    cache: dict[str, object] = {}
-    assert read_cn(_ChiSimBlindOtherTail(), lines, lines.gray, ["JUR12345"], 1.0, cache) is None
-    assert cache["classifier_only"] is True  # it was the classifier's province
-    # chi_sim naming the province itself: eng's tail still leads, as before.
-    named = read_cn(_NoGlyph(), lines, lines.gray, ["JUR12845"], 1.0, {})
-    assert named is not None and named[0].plate == "川R12845" and not named[3]
