@@ -36,11 +36,7 @@ REJECT = len(CN_PROVINCES)
 CELL = 4
 BINS = 9
 #: Bump when the training data or the features change: a cache of an older version is redone.
-VERSION = 4
-#: Rendered variants per glyph and font (round 8: 14 -> 28, with the projection below).
-PER_FONT = 28
-#: Dimensions the HOG vectors are projected to (principal components of the training set).
-DIMS = 128
+VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,35 +139,25 @@ def features(norms: np.ndarray) -> np.ndarray:
 class ProvinceClassifier:
     """HOG + k-NN over rendered, augmented province glyphs and rejects.
 
-    Build once per process (:func:`shared`); training takes ~6-9 s CPU on the loaded 2-core
-    dev box (``train_cpu_ms`` in bench/province.py). ``cache`` (a ``.npz`` path) skips
-    rendering on later start-ups.
-
-    Why twice the samples and a projection (round 8): on hard frames the neighbours of a
-    blurred glyph were split among several provinces, so its margin stayed under the
-    thresholds that let the classifier name or confirm a province (tuning seeds' true quads,
-    hard Chinese rows named at margin >= 0.9: 50 of 81 with 14 variants, 57 with 28 and the
-    projection, none wrong). Doubling the samples alone doubled the time a glyph takes; the
-    128 principal components of the HOG vectors bring it under the old cost.
+    Build once per process (:func:`shared`); training takes 2.5-3.4 s CPU on one core of the
+    loaded 2-core dev box (``train_cpu_ms`` in bench/province.py). ``cache`` (a ``.npz``
+    path) skips rendering on later start-ups.
     """
 
-    def __init__(self, *, cache: str | Path | None = None, per_font: int = PER_FONT,
+    def __init__(self, *, cache: str | Path | None = None, per_font: int = 14,
                  seed: int = 7) -> None:
-        samples, labels, self._mean, self._basis = self._load(cache, per_font, seed)
+        samples, labels = self._load(cache, per_font, seed)
         self._x, self._y = samples, labels
         self.size = len(labels)
 
     @staticmethod
     def _load(cache: str | Path | None, per_font: int, seed: int
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        key = (f"v{VERSION}-{per_font}-{seed}-{SIZE}-{CELL}-{BINS}-{DIMS}-"
-               f"{','.join(available_fonts())}")
+              ) -> tuple[np.ndarray, np.ndarray]:
+        key = f"v{VERSION}-{per_font}-{seed}-{SIZE}-{CELL}-{BINS}-{','.join(available_fonts())}"
         if cache is not None and Path(cache).exists():
             data = np.load(cache)
             if str(data["key"]) == key:
-                return (np.asarray(data["x"], np.float32), np.asarray(data["y"], np.int32),
-                        np.asarray(data["mean"], np.float32),
-                        np.asarray(data["basis"], np.float32))
+                return np.asarray(data["x"], np.float32), np.asarray(data["y"], np.int32)
         if not available_fonts():
             raise RuntimeError("no training fonts installed (scripts/system-deps.sh installs "
                                "fonts-wqy-zenhei, fonts-wqy-microhei, fonts-arphic-ukai/uming)")
@@ -182,12 +168,10 @@ class ProvinceClassifier:
             if norm is not None:
                 norms.append(norm)
                 ys.append(label)
-        hog, y = features(np.stack(norms)), np.asarray(ys, np.int32)
-        mean, basis = _projection(hog)
-        x = np.ascontiguousarray((hog - mean) @ basis, np.float32)
+        x, y = features(np.stack(norms)), np.asarray(ys, np.int32)
         if cache is not None:
-            np.savez_compressed(cache, x=x, y=y, mean=mean, basis=basis, key=np.asarray(key))
-        return x, y, mean, basis
+            np.savez_compressed(cache, x=x, y=y, key=np.asarray(key))
+        return x, y
 
     def classify(self, glyph: np.ndarray) -> ProvinceGuess:
         """The province in a grey glyph crop (dark ink on light), or ``None`` with a reject's
@@ -195,7 +179,7 @@ class ProvinceClassifier:
         norm = normalise(glyph)
         if norm is None:
             return ProvinceGuess(None, 1.0, 1.0)
-        sample = np.ascontiguousarray((features(norm) - self._mean) @ self._basis, np.float32)
+        sample = features(norm)
         dist, idx = cv2.batchDistance(sample, self._x, cv2.CV_32F, normType=cv2.NORM_L2, K=K)
         # Nearer neighbours count more; a tie between two classes shows as a small margin.
         w = 1.0 / (dist.ravel() + 1e-3)
@@ -207,23 +191,6 @@ class ProvinceClassifier:
         char = None if best == REJECT else CN_PROVINCES[best]
         return ProvinceGuess(char, round(float(share[best]), 4),
                              round(float(share[best] - share[second]), 4))
-
-
-def _projection(hog: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The mean and the ``DIMS`` principal axes (columns) of the training HOG vectors.
-
-    Why a randomised range finder (a fixed seed, four power iterations) and not a full
-    eigendecomposition of the 1764 x 1764 covariance: that took ~6 s CPU, this ~0.5 s.
-    """
-    mean = hog.mean(axis=0)
-    centred = hog - mean
-    cov = centred.T @ centred
-    q = np.random.default_rng(0).standard_normal((cov.shape[0], DIMS + 32)).astype(np.float32)
-    for _ in range(4):
-        q, _ = np.linalg.qr(cov @ q)
-    _, vectors = np.linalg.eigh((q.T @ cov @ q).astype(np.float64))  # ascending eigenvalues
-    basis = q @ vectors[:, ::-1][:, :DIMS].astype(np.float32)
-    return mean.astype(np.float32), np.ascontiguousarray(basis, np.float32)
 
 
 _shared: ProvinceClassifier | None = None
