@@ -112,12 +112,13 @@ def notice_publications(notices: Iterable[DecisionV1], *, max_bytes: int = MAX_P
         topic = topics.decisions(lane_id)
         head = b'{"v":1,"type":"decision_batch","lane_id":' + json.dumps(lane_id).encode() \
             + b',"decisions":['
+        empty = len(head) + len(b"]}") - 1  # - 1: n items need n - 1 commas
         chunk: list[bytes] = []
-        size = len(head) + len(b"]}") - 1  # - 1: n items need n - 1 commas
+        size = empty
         for item in items:
             if chunk and (size + len(item) + 1 > max_bytes or len(chunk) == MAX_BATCH_DECISIONS):
                 pubs.append(_notice(topic, head, chunk))
-                chunk, size = [], len(head) + len(b"]}") - 1
+                chunk, size = [], empty
             chunk.append(item)
             size += len(item) + 1
         pubs.append(_notice(topic, head, chunk))
