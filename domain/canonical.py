@@ -55,6 +55,11 @@ def _plain(value: Any) -> bool:
     return False
 
 
+def is_plain(data: Any) -> bool:
+    """Whether ``data`` holds only plain JSON values that orjson and ``json`` format alike."""
+    return _plain(data)
+
+
 def canonical_json(data: Any, *, default: Callable[[Any], Any] | None = None) -> bytes:
     """``json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` as UTF-8."""
     if _plain(data):

@@ -15,7 +15,6 @@ Everything else becomes a hand-off with a reason and the candidates to show.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -145,13 +144,13 @@ def aggregate(
     ``claimed``: the agreeing frames the edge reports for the decision-grade read, when
     the frame reads given are only those the centre kept (support is the larger).
     """
-    counts: Counter[str] = Counter()
-    order: list[str] = []
+    # A plain dict (insertion-ordered) rather than a Counter: building a Counter costs more
+    # than the whole loop for the one or two reads of a pass (~2 % of the central's CPU).
+    counts: dict[str, int] = {}
     for text, n in reads:
-        if text and text not in counts:
-            order.append(text)
         if text:
-            counts[text] += n
+            counts[text] = counts.get(text, 0) + n
+    order = list(counts)
     if not order:
         return Consensus("none", None)
     matches = {t: match_text(t, index, params) for t in order}

@@ -112,8 +112,8 @@ class Batch:
         #: per ``config.command_batch``), each with the result whose publications it joins.
         self._drafts: list[tuple[LaneCommandV1, Handled]] = []
 
-    def prefetch(self, msgs: Sequence[DeviceMessage]) -> None:
-        self.seen.prefetch(msgs)
+    def prefetch(self, msgs: Sequence[DeviceMessage], *, look_first: bool = True) -> None:
+        self.seen.prefetch(msgs, look_first=look_first)
 
     # -- one message -----------------------------------------------------------
     def apply(self, where: topics.LaneTopic, msg: DeviceMessage, *,

@@ -63,9 +63,14 @@ class Lookups:
     def forget_trips(self) -> None:
         self._trips.clear()
 
-    def prefetch(self, msgs: Sequence[DeviceMessage]) -> None:
+    def prefetch(self, msgs: Sequence[DeviceMessage], *, look_first: bool = True) -> None:
         """Load what ``msgs`` will look up. Column lookups run as Core statements on the
-        session's connection (same transaction): ORM entity handling cost more than the query."""
+        session's connection (same transaction): ORM entity handling cost more than the query.
+
+        ``look_first=False`` skips asking which event ids and nonces are stored already: the
+        unique constraints still refuse a second copy at insert, and the caller then redoes
+        the batch looking first (see ``CentralService.process_batch``).
+        """
         s = self.session
         core = s.connection()
         pg = core.dialect.name == "postgresql"
@@ -74,7 +79,7 @@ class Lookups:
             self.devices.update({d: None for d in chunk})
             for device in s.execute(select(Device).where(Device.id.in_(chunk))).scalars():
                 self.devices[device.id] = device
-        tables: tuple[tuple[str, Any], ...] = (
+        tables: tuple[tuple[str, Any], ...] = () if not look_first else (
             ("reads", PlateRead), ("barrier", BarrierEvent), ("local", LocalDecision))
         for kind, model in tables:
             t = model.__table__.c
@@ -83,7 +88,7 @@ class Lookups:
                 for event_id, owner in core.execute(select(t.event_id, t.device_id)
                                                     .where(_among(t.event_id, chunk, pg))):
                     self.owners[(kind, event_id)] = owner
-        keys = list({(m.device_id, m.nonce) for m in msgs})
+        keys = list({(m.device_id, m.nonce) for m in msgs}) if look_first else []
         n = DeviceNonce.__table__.c
         for chunk in _chunks(keys):
             wanted = set(chunk)
