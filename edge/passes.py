@@ -23,8 +23,11 @@ A pass ends on the first of:
 - the source says so: a different folder pass name, or a ``<pass>.end`` marker;
 - ``timeout_s`` without a plate in any frame (the truck has gone);
 - a plate change: once a pass is decided, a confident read of a *different*
-  plate (>= ``change_confidence``) starts a new pass. A single misread below
-  that confidence stays in the old pass and cannot split it, and so does a
+  plate (>= ``change_confidence``, 0.8: a read that may be acted on alone, the reader's
+  ``ACT``) starts a new pass. A single misread below that confidence stays in the old
+  pass and cannot split it (0.6 until round 9: a frame capped just under the band,
+  湘PTW636 at 0.79 after 湘P7W636, split a decided pass, and its next frame, read
+  alike, decided the split-off half wrong; docs/reader.md, round 9), and so does a
   look-alike of the decided plate (the same skeleton, ``domain.lookalikes``:
   云N53575 after 云NS3575), however confident: split off, two such frames were
   decided as a second pass of the same truck (2 of 200 tuning passes). Two trucks
@@ -63,6 +66,12 @@ class PassReadLike(Protocol):
 
 
 ConsensusFn = Callable[..., PassReadLike | None]
+
+#: A read of another plate this confident ends a decided pass: the reader's ``ACT`` band
+#: (``edge.reader.tesseract``, not imported: the tracker needs no OpenCV), where one frame
+#: may be acted on alone. Below it a frame is a capped read (two preprocessings at odds,
+#: a province not confirmed) that a look-alike misread of the same truck reaches too.
+CHANGE_CONFIDENCE = 0.8
 
 
 def new_id() -> str:
@@ -108,7 +117,8 @@ class PassTracker:
     """Feeds frames into passes; returns a :class:`Decided` when a pass first reaches consensus."""
 
     def __init__(self, *, consensus: ConsensusFn, timeout_s: float = 3.0, min_agree: int = 2,
-                 change_confidence: float = 0.6, contested_frames: int = 4) -> None:
+                 change_confidence: float = CHANGE_CONFIDENCE,
+                 contested_frames: int = 4) -> None:
         self.consensus = consensus
         self.timeout_s = timeout_s
         self.min_agree = min_agree

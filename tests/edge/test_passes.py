@@ -122,3 +122,23 @@ def test_a_look_alike_misread_after_the_decision_does_not_start_a_new_pass() -> 
         assert p is first and d is None
     other, _ = _feed(t, "云NS3576", 0.6)  # one digit, not a look-alike: another truck
     assert other is not first and t.passes_started == 2
+
+
+def test_a_capped_read_of_another_plate_does_not_split_a_decided_pass() -> None:
+    """Round 9 (seed 4242's passes): 湘P7W636 decided, then 湘PTW636 at 0.79 and 0.75 (capped
+    reads, T for 7) split the pass and decided the split-off half wrong. Only a read the
+    reader would let act alone (``ACT``) is another truck."""
+    from edge.passes import CHANGE_CONFIDENCE
+    from edge.reader.tesseract import ACT
+
+    assert CHANGE_CONFIDENCE == ACT
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2)
+    _feed(t, "湘P7W636", 0.0, conf=0.75)
+    first, d = _feed(t, "湘P7W636", 0.1, conf=0.75)
+    assert d is not None and d.result.plate == "湘P7W636"
+    p, d = _feed(t, "湘PTW636", 0.2, conf=0.79)
+    assert p is first and d is None
+    p, d = _feed(t, "湘PTW636", 0.3, conf=0.75)
+    assert p is first and d is None and t.passes_started == 1
+    other, _ = _feed(t, "湘PTW636", 0.4, conf=ACT)  # a read that may act alone: a new truck
+    assert other is not first and t.passes_started == 2
