@@ -34,6 +34,11 @@ class FrameRead:
     crop: Frame | None = None  # rectified plate crop, kept as evidence
     bbox: tuple[int, int, int, int] | None = None  # x, y, w, h in the frame
     ms: float = 0.0
+    #: Another plate this frame's own evidence supports as well (a 2-row Chinese plate whose
+    #: chi_sim and eng reads of the bottom row differ): in a pass's consensus it contests
+    #: ``plate`` (half the frame's confidence each), so frames sharing one coin flip do not
+    #: agree into a decision; it never decides one itself.
+    rival: str | None = None
 
 
 class PlateReader(Protocol):

@@ -32,9 +32,41 @@ def consensus(reads: Sequence[FrameRead], *, min_agree: int = 2, ratio: float = 
 
     Support of a plate is the sum of its frames' confidences; the winner needs
     ``min_agree`` agreeing frames and at least ``ratio`` times the support of the runner-up
-    (``scripts/pass_replay.py`` replays other ratios). Frames without a plate do not count
-    against it (the truck may be out of view).
+    (``scripts/pass_replay.py`` replays other ratios), and the frames' rivals must not
+    contest it (``_rivalled``). Frames without a plate do not count against it (the truck
+    may be out of view).
     """
+    got = _consensus(reads, min_agree=min_agree, ratio=ratio)
+    if got is None or _rivalled(got.plate, reads, ratio=ratio):
+        return None
+    return got
+
+
+def _rivalled(plate: str, reads: Sequence[FrameRead], *, ratio: float) -> bool:
+    """Whether the frames' rivals (``FrameRead.rival``) contest ``plate``: a frame with one
+    supports either of its plates, so it counts half for each, and ``plate`` needs ``ratio``
+    times the support of any other plate so counted.
+
+    Why only a veto: a rival is the other model's tail of a frame whose two models disagree,
+    no read of its own; counted for a decision, it gave 川QQAXX5 (eng's Q, four frames) over
+    chi_sim's right 川Q0AXX5 (round 9, tuning passes). Why at all: frames sharing one coin
+    flip agreed into wrong passes, 云TZ9783 read 云T29783 by two frames at 0.75 each, the
+    pass at 0.94 (eng's 2 taken over chi_sim's Z by character code, ``chinese._two_row``).
+    """
+    if not any(r.rival for r in reads if r.plate):
+        return False
+    support: dict[str, float] = defaultdict(float)
+    for r in reads:
+        if r.plate and r.rival and r.rival != r.plate:
+            support[r.plate] += r.confidence / 2
+            support[r.rival] += r.confidence / 2
+        elif r.plate:
+            support[r.plate] += r.confidence
+    return any(support[plate] < ratio * s for p, s in support.items() if p != plate)
+
+
+def _consensus(reads: Sequence[FrameRead], *, min_agree: int, ratio: float) -> PassRead | None:
+    """The pass's plate from the frames' reads alone (their rivals: ``_rivalled``)."""
     by_plate: dict[str, list[FrameRead]] = defaultdict(list)
     for read in reads:
         if read.plate:
