@@ -50,7 +50,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from domain.lookalikes import skeleton
-from edge.reader.base import FrameRead
+from edge.reader.base import ACT, FrameRead
 
 
 class PassReadLike(Protocol):
@@ -67,11 +67,11 @@ class PassReadLike(Protocol):
 
 ConsensusFn = Callable[..., PassReadLike | None]
 
-#: A read of another plate this confident ends a decided pass: the reader's ``ACT`` band
-#: (``edge.reader.tesseract``, not imported: the tracker needs no OpenCV), where one frame
-#: may be acted on alone. Below it a frame is a capped read (two preprocessings at odds,
-#: a province not confirmed) that a look-alike misread of the same truck reaches too.
-CHANGE_CONFIDENCE = 0.8
+#: A read of another plate this confident ends a decided pass: the reader's ``ACT`` band,
+#: where one frame may be acted on alone. Below it a frame is a capped read (two
+#: preprocessings at odds, a province not confirmed) that a look-alike misread of the same
+#: truck reaches too.
+CHANGE_CONFIDENCE = ACT
 
 
 def new_id() -> str:

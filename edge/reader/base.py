@@ -17,6 +17,12 @@ import numpy.typing as npt
 
 Frame = npt.NDArray[np.uint8]
 
+#: From this confidence on a read may be acted on alone (the band the benchmark checks):
+#: below it a read is capped (one preprocessing alone, two at odds, a province no second look
+#: confirmed) and needs other frames. Here, not in the Tesseract reader, because the pass
+#: logic (consensus, ``edge.passes``) reasons with it too.
+ACT = 0.8
+
 
 class ImageError(ValueError):
     """The input is not a usable image (corrupt, empty, too large, wrong type)."""

@@ -27,7 +27,7 @@ import numpy as np
 
 from domain.plate_candidates import Candidate, clean
 from edge.reader import rules
-from edge.reader.base import Frame, FrameRead, ImageError
+from edge.reader.base import ACT, Frame, FrameRead, ImageError
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
@@ -42,8 +42,6 @@ from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_
 from edge.reader.segment import Lines, joined, segment
 
 MAX_PIXELS = 40_000_000
-#: From this confidence on a read may be acted on alone (the band the benchmark checks).
-ACT = 0.8
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
 MIN_CONFIDENCE = 0.3
 #: A read this confident with no repair ends the search early; so does a repair-free plate

@@ -129,9 +129,10 @@ def test_a_capped_read_of_another_plate_does_not_split_a_decided_pass() -> None:
     reads, T for 7) split the pass and decided the split-off half wrong. Only a read the
     reader would let act alone (``ACT``) is another truck."""
     from edge.passes import CHANGE_CONFIDENCE
-    from edge.reader.tesseract import ACT
+    from edge.reader.base import ACT
+    from edge.reader.tesseract import ACT as READER_ACT
 
-    assert CHANGE_CONFIDENCE == ACT
+    assert CHANGE_CONFIDENCE == ACT == READER_ACT
     t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2)
     _feed(t, "湘P7W636", 0.0, conf=0.75)
     first, d = _feed(t, "湘P7W636", 0.1, conf=0.75)
