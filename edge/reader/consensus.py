@@ -19,8 +19,9 @@ from edge.reader.base import ACT, FrameRead
 #: product of their doubts (``_agreement``) overstated them. Measured (round 9, the lane's
 #: decisions): every wrong pass of the tuning seeds' 300 (3) and of two check seeds' 200 (5)
 #: was of this kind, two to five frames at 0.45-0.75 claiming 0.63-0.94; passes decided
-#: with a frame at ``ACT`` were never wrong (186 and 124). Under ``ACT``: the band that may
-#: act alone is the one that was never wrong.
+#: with a frame at ``ACT`` were never wrong (186 and 124). With unconfirmed passes waiting
+#: (``edge.passes``), three fresh seeds: 1 wrong of 200 such passes (桂P10299 for 桂P1C299,
+#: one frame at 0.80), 4 of 72 under it.
 UNCONFIRMED = ACT - 0.01
 
 
