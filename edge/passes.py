@@ -24,8 +24,8 @@ waits the same way (round 9): two such frames agreeing early were a shared misre
 pass's next frames contested (云JUSF02 at 0.75 and 0.57, then three frames of the right
 云JU9F02), on check and fresh seeds 6 wrong passes in 600 became undecided, and one right
 pass in the 300 tuning passes (decided on two frames that the next two contested); the
-mean decision frame went from 2.9 to 3.4 of 5, and 22 more of 455 passes were decided at
-their end (docs/reader.md, round 9).
+mean decision frame went from 2.9 to 3.4 of 5, and 27 more of ~540 decided passes were
+decided only at their end (docs/reader.md, round 9).
 
 A pass ends on the first of:
 - the source says so: a different folder pass name, or a ``<pass>.end`` marker;
