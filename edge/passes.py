@@ -7,8 +7,9 @@ frame is captured), asks the reader's ``consensus()`` after every frame with a
 plate, and emits exactly one pass-grade result the first time consensus holds and
 the pass is not contested.
 
-Contested passes wait. As soon as two frames agree and no frame of the pass read another
-plate, the pass is decided. When some frame read another plate (or the agreed plate was
+Contested passes wait, and so do unconfirmed ones. As soon as two frames agree, one of them
+may act alone (the reader's ``ACT``) and no frame of the pass read another plate, the pass
+is decided. When some frame read another plate (or the agreed plate was
 voted character by character), the decision waits until ``contested_frames`` frames
 carry a plate, or for the pass's end, and is then taken on every frame. Why: asked after
 each frame, an early agreement of two frames can be a shared misread that the next frames
@@ -17,14 +18,24 @@ would have contested. Replayed through this tracker on 300 tuning passes
 wrong plate for 8 trucks (consensus over all five frames at once: 5); this rule for 6-7,
 at about the same frame on average (3.0 against 2.95), leaving 3-4 more passes to an
 officer. A truck standing at the barrier keeps giving frames, so a contested pass is
-decided after ``contested_frames`` of them, not never.
+decided after ``contested_frames`` of them, not never. An agreement of frames none of which
+may act alone (capped reads: two preprocessings at odds, one alone, a province unconfirmed)
+waits the same way (round 9): two such frames agreeing early were a shared misread that the
+pass's next frames contested (云JUSF02 at 0.75 and 0.57, then three frames of the right
+云JU9F02), on check and fresh seeds 6 wrong passes in 600 became undecided, and one right
+pass in the 300 tuning passes (decided on two frames that the next two contested); the
+mean decision frame went from 2.9 to 3.4 of 5, and 27 more of ~540 decided passes were
+decided only at their end (docs/reader.md, round 9).
 
 A pass ends on the first of:
 - the source says so: a different folder pass name, or a ``<pass>.end`` marker;
 - ``timeout_s`` without a plate in any frame (the truck has gone);
 - a plate change: once a pass is decided, a confident read of a *different*
-  plate (>= ``change_confidence``) starts a new pass. A single misread below
-  that confidence stays in the old pass and cannot split it, and so does a
+  plate (>= ``change_confidence``, 0.8: a read that may be acted on alone, the reader's
+  ``ACT``) starts a new pass. A single misread below that confidence stays in the old
+  pass and cannot split it (0.6 until round 9: a frame capped just under the band,
+  湘PTW636 at 0.79 after 湘P7W636, split a decided pass, and its next frame, read
+  alike, decided the split-off half wrong; docs/reader.md, round 9), and so does a
   look-alike of the decided plate (the same skeleton, ``domain.lookalikes``:
   云N53575 after 云NS3575), however confident: split off, two such frames were
   decided as a second pass of the same truck (2 of 200 tuning passes). Two trucks
@@ -47,7 +58,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from domain.lookalikes import skeleton
-from edge.reader.base import FrameRead
+from edge.reader.base import ACT, FrameRead
 
 
 class PassReadLike(Protocol):
@@ -63,6 +74,12 @@ class PassReadLike(Protocol):
 
 
 ConsensusFn = Callable[..., PassReadLike | None]
+
+#: A read of another plate this confident ends a decided pass: the reader's ``ACT`` band,
+#: where one frame may be acted on alone. Below it a frame is a capped read (two
+#: preprocessings at odds, a province not confirmed) that a look-alike misread of the same
+#: truck reaches too.
+CHANGE_CONFIDENCE = ACT
 
 
 def new_id() -> str:
@@ -108,7 +125,8 @@ class PassTracker:
     """Feeds frames into passes; returns a :class:`Decided` when a pass first reaches consensus."""
 
     def __init__(self, *, consensus: ConsensusFn, timeout_s: float = 3.0, min_agree: int = 2,
-                 change_confidence: float = 0.6, contested_frames: int = 4) -> None:
+                 change_confidence: float = CHANGE_CONFIDENCE,
+                 contested_frames: int = 4) -> None:
         self.consensus = consensus
         self.timeout_s = timeout_s
         self.min_agree = min_agree
@@ -190,8 +208,10 @@ class PassTracker:
         if result is None:
             return cur, None
         seen = [r.plate for r in reads if r.plate]
-        if len(seen) < self.contested_frames and any(p != result.plate for p in seen):
-            return cur, None  # contested: more frames, or the pass's end, decide it
+        unconfirmed = not any(r.plate == result.plate and r.confidence >= ACT for r in reads)
+        if len(seen) < self.contested_frames and (
+                unconfirmed or any(p != result.plate for p in seen)):
+            return cur, None  # contested or unconfirmed: more frames, or the pass's end
         cur.decided = result
         self.passes_decided += 1
         return cur, Decided(cur, result, cur.evidence_of(result.best))

@@ -46,8 +46,14 @@ def dump(seed: int, n: int, out: Path) -> None:
                                  rng=rng, frames=5)
             reads = [reader.read(sc.image) for sc in scenes]
             fh.write(json.dumps({"spec": s, "truth": scenes[0].plate, "reads": [
-                [r.plate, r.confidence, r.layout, r.country] for r in reads]},
+                [r.plate, r.confidence, r.layout, r.country, r.rival] for r in reads]},
                 ensure_ascii=False) + "\n")
+
+
+def _reads(row: dict[str, Any]) -> list[FrameRead]:
+    """A logged pass's frame reads; the rival (round 9) when the log has it."""
+    return [FrameRead(r[0], r[1], "", r[2], r[3], rival=r[4] if len(r) > 4 else None)
+            for r in row["reads"]]
 
 
 def with_ratio(ratio: float) -> Rule:
@@ -61,7 +67,7 @@ def replay(rows: list[dict[str, Any]], rule: Rule, *, live: bool) -> dict[str, A
     ok = wrong = undecided = 0
     wrongs: list[str] = []
     for row in rows:
-        reads = [FrameRead(p, c, "", lay, cty) for p, c, lay, cty in row["reads"]]
+        reads = _reads(row)
         got = None
         for k in range(1, len(reads) + 1) if live else [len(reads)]:
             if live and reads[k - 1].plate is None:
@@ -85,7 +91,7 @@ def as_lane(rows: list[dict[str, Any]]) -> dict[str, Any]:
     counts = {"right": 0, "wrong": 0, "undecided": 0}
     wrongs: list[str] = []
     for row in rows:
-        reads = [FrameRead(p, c, "", lay, cty) for p, c, lay, cty in row["reads"]]
+        reads = _reads(row)
         published = [d.plate for d in lane_decisions(reads)]
         got = truck_outcome(published, row["truth"])
         counts[got] += 1

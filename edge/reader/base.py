@@ -17,6 +17,12 @@ import numpy.typing as npt
 
 Frame = npt.NDArray[np.uint8]
 
+#: From this confidence on a read may be acted on alone (the band the benchmark checks):
+#: below it a read is capped (one preprocessing alone, two at odds, a province no second look
+#: confirmed) and needs other frames. Here, not in the Tesseract reader, because the pass
+#: logic (consensus, ``edge.passes``) reasons with it too.
+ACT = 0.8
+
 
 class ImageError(ValueError):
     """The input is not a usable image (corrupt, empty, too large, wrong type)."""
@@ -34,6 +40,11 @@ class FrameRead:
     crop: Frame | None = None  # rectified plate crop, kept as evidence
     bbox: tuple[int, int, int, int] | None = None  # x, y, w, h in the frame
     ms: float = 0.0
+    #: Another plate this frame's own evidence supports as well (a 2-row Chinese plate whose
+    #: chi_sim and eng reads of the bottom row differ): in a pass's consensus it contests
+    #: ``plate`` (half the frame's confidence each), so frames sharing one coin flip do not
+    #: agree into a decision; it never decides one itself.
+    rival: str | None = None
 
 
 class PlateReader(Protocol):

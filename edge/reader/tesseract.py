@@ -27,7 +27,7 @@ import numpy as np
 
 from domain.plate_candidates import Candidate, clean
 from edge.reader import rules
-from edge.reader.base import Frame, FrameRead, ImageError
+from edge.reader.base import ACT, Frame, FrameRead, ImageError
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
@@ -42,8 +42,6 @@ from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_
 from edge.reader.segment import Lines, joined, segment
 
 MAX_PIXELS = 40_000_000
-#: From this confidence on a read may be acted on alone (the band the benchmark checks).
-ACT = 0.8
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
 MIN_CONFIDENCE = 0.3
 #: A read this confident with no repair ends the search early; so does a repair-free plate
@@ -86,6 +84,7 @@ class _Read:
     margin: float = 0.0  # smallest lead of a character over its runner-up
     agreed: bool = False  # two preprocessings read the same plate
     classified: bool = False  # the province came from the classifier alone (CLASSIFIED)
+    rival: str | None = None  # the plate the other model's tail reads (FrameRead.rival)
 
 
 class TesseractPlateReader:
@@ -123,7 +122,7 @@ class TesseractPlateReader:
         x, y, bw, bh = cv2.boundingRect(quad.astype(np.int32))
         return FrameRead(read.cand.plate, round(read.conf, 4), read.raw, read.layout,
                          "CN" if read.cand.country == "CN" else "VN", crop,
-                         (max(x, 0), max(y, 0), bw, bh), ms)
+                         (max(x, 0), max(y, 0), bw, bh), ms, read.rival)
 
     def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
                 found: list[_Read] | None = None
@@ -208,9 +207,10 @@ class TesseractPlateReader:
                             and not province_confirmed(self._engine, lines, cache,
                                                        top.cand.plate[0])):
                         conf = ACT - 0.01
+                    rival = a.rival or b.rival  # either's models at odds: the frame is
                     if a.classified and b.classified:  # one model's province: search on
-                        return replace(top, conf=min(conf, CLASSIFIED))
-                    return replace(top, conf=conf, agreed=True)
+                        return replace(top, conf=min(conf, CLASSIFIED), rival=rival)
+                    return replace(top, conf=conf, agreed=True, rival=rival)
         top = max(reads, key=lambda r: r.conf)
         if (top.cand.cost and top.conf < LONE) or lines.evened:
             # Repaired, doubtful and unconfirmed: more likely wrong than right. A crop whose
@@ -255,7 +255,7 @@ class TesseractPlateReader:
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache)
         by_classifier = bool(cache.get("classifier_only"))
         if cn is not None and (vn is None or (cn[0].cost <= vn.cost and not by_classifier)):
-            cand, cn_conf, cn_raw, agree = cn
+            cand, cn_conf, cn_raw, agree, rival = cn
             tail_conf, tail_margin = tail_stats(rows, cand, lines.layout == "2-line")
             if agree:
                 cn_conf = min(cn_conf, tail_conf)
@@ -266,18 +266,20 @@ class TesseractPlateReader:
             if tail_margin < MARGIN and "row_doubt" in cache:  # see chinese.ROW_DOUBT
                 cn_conf = min(cn_conf, float(cache["row_doubt"]))  # type: ignore[arg-type]
             return self._graded(lines, cand, cn_conf, cn_raw, tail_margin, trusted=False,
-                                classified=by_classifier)  # the province: province_confirmed
+                                classified=by_classifier,  # the province: province_confirmed
+                                rival=rival)
         return None if vn is None else self._graded(lines, vn, conf, raw)
 
     def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str,
-                margin: float = 0.0, *, trusted: bool = True, classified: bool = False
-                ) -> _Read:
+                margin: float = 0.0, *, trusted: bool = True, classified: bool = False,
+                rival: str | None = None) -> _Read:
         """The read with its confidence; ``sure`` when one read alone may be trusted."""
         conf = discount(conf, cand)
         blobs = lines.chars - len(cand.plate)  # CN: the province may be 0-3 blobs
         fits = blobs == 0 if cand.country == "VN" else -1 <= blobs <= 2
         sure = trusted and cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
-        return _Read(cand, conf, raw, lines.layout, sure, fits, margin, classified=classified)
+        return _Read(cand, conf, raw, lines.layout, sure, fits, margin, classified=classified,
+                     rival=rival)
 
 
 def _check(frame: object) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from edge.passes import PassTracker
-from edge.reader.base import FrameRead
+from edge.reader.base import ACT, FrameRead
 from edge.reader.consensus import consensus
 
 NOW = datetime.now(UTC)
@@ -122,3 +122,53 @@ def test_a_look_alike_misread_after_the_decision_does_not_start_a_new_pass() -> 
         assert p is first and d is None
     other, _ = _feed(t, "云NS3576", 0.6)  # one digit, not a look-alike: another truck
     assert other is not first and t.passes_started == 2
+
+
+def test_a_capped_read_of_another_plate_does_not_split_a_decided_pass() -> None:
+    """Round 9 (seed 4242's passes): 湘P7W636 decided, then 湘PTW636 at 0.79 and 0.75 (capped
+    reads, T for 7) split the pass and decided the split-off half wrong. Only a read the
+    reader would let act alone (``ACT``) is another truck."""
+    from edge.passes import CHANGE_CONFIDENCE
+    from edge.reader.tesseract import ACT as READER_ACT
+
+    assert CHANGE_CONFIDENCE == ACT == READER_ACT
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2)
+    _feed(t, "湘P7W636", 0.0, conf=0.75)
+    first, d = _feed(t, "湘P7W636", 0.1, conf=ACT)
+    assert d is not None and d.result.plate == "湘P7W636"
+    p, d = _feed(t, "湘PTW636", 0.2, conf=0.79)
+    assert p is first and d is None
+    p, d = _feed(t, "湘PTW636", 0.3, conf=0.75)
+    assert p is first and d is None and t.passes_started == 1
+    other, _ = _feed(t, "湘PTW636", 0.4, conf=ACT)  # a read that may act alone: a new truck
+    assert other is not first and t.passes_started == 2
+
+
+def test_an_agreement_of_frames_none_of_which_may_act_alone_waits() -> None:
+    """Round 9 (check seed 555): 云JUSF02 at 0.75 and 0.57 agreed at the second frame and was
+    published; the next three frames read the right 云JU9F02. Such an agreement waits like a
+    contested one: for ``contested_frames`` frames with a plate, or the pass's end."""
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    _, d = _feed(t, "云JUSF02", 0.0, conf=0.75)
+    _, d2 = _feed(t, "云JUSF02", 0.1, conf=0.57)
+    assert d is None and d2 is None, "two capped frames are not yet a decision"
+    for i, conf in enumerate((0.43, 0.51, 0.65)):
+        _, d = _feed(t, "云JU9F02", 0.2 + i * 0.1, conf=conf)
+        assert d is None, "contested from the third frame on"
+    t.end_group(None)
+    assert t.take_late() == [] and len(t.take_undecided()) == 1, "an officer's, not a wrong read"
+    # Unconfirmed and uncontested: decided once contested_frames frames carry the plate ...
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    got = [_feed(t, "12R90167", i * 0.1, conf=0.75)[1] for i in range(4)]
+    assert got[:3] == [None] * 3 and got[3] is not None and got[3].result.frames == 4
+    assert got[3].result.confidence < ACT
+    # ... or at the pass's end, on all its frames.
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    assert [_feed(t, "12R90167", i * 0.1, conf=0.75)[1] for i in range(2)] == [None, None]
+    t.end_group(None)
+    assert [d.result.plate for d in t.take_late()] == ["12R90167"]
+    # One frame that may act alone decides at the first agreement, as before.
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    _feed(t, "12R90167", 0.0, conf=0.75)
+    _, d = _feed(t, "12R90167", 0.1, conf=ACT)
+    assert d is not None and d.result.frames == 2

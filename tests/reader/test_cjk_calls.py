@@ -65,8 +65,8 @@ def test_a_province_still_reads_every_row_and_takes_the_lowest_confidence() -> N
     engine = _Scripted([("桂A", 0.95), ("12345", 0.6)])
     got = read_cn(engine, lines, rows, ["A", "12345"], 1.0, {"class": None})
     assert got is not None
-    plate, conf, raw, agree = got
-    assert plate.plate == "桂A12345" and agree and conf == pytest.approx(0.6)
+    plate, conf, raw, agree, rival = got
+    assert plate.plate == "桂A12345" and agree and rival is None and conf == pytest.approx(0.6)
     assert raw.startswith("桂A/12345|") and engine.calls == {"cjk": 2}
 
 
