@@ -15,8 +15,9 @@ Refused messages are stored in their own transaction after the batch.
 A batch does not first ask the database which of its event ids and nonces are stored
 already: the unique constraints refuse a second copy at insert, and only then is the
 batch redone looking first (and the next batches too, for ``LOOK_FIRST_FOR_S``: a
-redelivery or an outbox replay comes in bursts). Those two lookups were ~4 % of the
-worker's CPU and ~8 % of PostgreSQL's for a check that almost never finds anything.
+redelivery or an outbox replay comes in bursts). Those two lookups cost ~4 % of the
+central's CPU per event and ~5-8 % of PostgreSQL's (``bench/messaging.py``, round 9)
+for a check that almost never finds anything.
 While the database is down the message is retried with exponential backoff (tenacity)
 and never acknowledged; on stop it stays with the broker. Bad input never stops the
 worker: it is stored as rejected, audited, counted, logged and acknowledged.
