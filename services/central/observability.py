@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily
@@ -94,15 +95,22 @@ class CentralObservability:
               "lane commands sent and not yet acknowledged (the centre's outbox)",
               registry=self.registry).set_function(self._outstanding)
         self.server: OpsServer | None = None
+        # The labelled children, looked up once: ``labels()`` takes a lock and checks its
+        # values on every call, and ``observe`` runs for every message the worker handles.
+        self._handle_of: dict[str, Any] = {}
+        self._reads_of = {g: self.reads.labels(g) for g in ("pass", "frame")}
         service.observers.append(self.observe)
 
     def observe(self, item: Received, handled: Handled) -> None:
         """Called by the worker after each ack: never raises into it."""
         try:
             kind = item.topic.rsplit("/", 1)[-1]
-            self.handle.labels(kind).observe(max(0.0, time.time() - item.received_at))
+            handle = self._handle_of.get(kind)
+            if handle is None:
+                handle = self._handle_of[kind] = self.handle.labels(kind)
+            handle.observe(max(0.0, time.time() - item.received_at))
             if handled.status in ("stored", "decided"):
-                self.reads.labels("pass" if handled.status == "decided" else "frame").inc()
+                self._reads_of["pass" if handled.status == "decided" else "frame"].inc()
             if handled.status == "decided":
                 if handled.captured_at is not None:  # from the worker: no second parse
                     self.latency.observe(max(0.0, time.time() - handled.captured_at.timestamp()))
