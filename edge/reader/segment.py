@@ -27,6 +27,8 @@ FLAT_RETRY = 6
 #: Least character height (share of the crop's) when nothing taller was found.
 SMALL_TEXT = 0.13
 _FLAT_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31))
+#: The 256 grey levels as float32, for stretch tables (``stretch``).
+_LEVELS = np.arange(256, dtype=np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,14 +173,19 @@ def _with_top_letter(row: list[tuple[int, int, int, int]],
 _Found = tuple[int, list[list[tuple[int, int, int, int]]], np.ndarray, np.ndarray, rowcut.Stats]
 
 
-def _binarised(gray: np.ndarray, *, flat: bool, low: float = 0.18) -> _Found | None:
-    """Character rows of the polarity (dark or light text) that finds more characters.
+#: One polarity's binarisation: the grey image it was thresholded from, its mask, the mask's
+#: components.
+_Mask = tuple[np.ndarray, np.ndarray, rowcut.Stats]
+
+
+def _masks(gray: np.ndarray, *, flat: bool) -> list[_Mask]:
+    """Both polarities (dark text, then light text) thresholded, with their components.
 
     ``flat``: each polarity is first divided by its background (a closing wider than a
     stroke removes the characters, leaving the light falling on the plate), so one
     threshold fits both ends of an unevenly lit plate.
     """
-    best: _Found | None = None
+    out: list[_Mask] = []
     for dark_text in (True, False):
         g = gray if dark_text else 255 - gray
         if flat:
@@ -187,7 +194,19 @@ def _binarised(gray: np.ndarray, *, flat: bool, low: float = 0.18) -> _Found | N
                         255).astype(np.uint8)
         blur = cv2.GaussianBlur(g, (3, 3), 0)
         _, mask = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-        found = rowcut.stats(mask)
+        out.append((g, mask, rowcut.stats(mask)))
+    return out
+
+
+def _binarised(masks: list[_Mask], low: float = 0.18) -> _Found | None:
+    """Character rows of the polarity (dark or light text) that finds more characters.
+
+    Why the masks come in made: the small-text retry (``low``) asks again of the very masks
+    the first pass thresholded and labelled; it used to redo both (45 % of the candidates of
+    seeds 999/1000 took that path: round 9, speed).
+    """
+    best: _Found | None = None
+    for g, mask, found in masks:
         rows = _rows(_components(mask, low, found))
         n = sum(len(r) for r in rows)
         if rows and (best is None or n > best[0]):
@@ -198,12 +217,18 @@ def _binarised(gray: np.ndarray, *, flat: bool, low: float = 0.18) -> _Found | N
 def stretch(gray: np.ndarray) -> tuple[np.ndarray, int]:
     """Grey levels stretched so the 2nd-98th percentiles span 0-255, and that span's width.
 
-    Percentiles from the histogram: ``np.percentile`` sorts, 12x slower (measured).
+    Percentiles from the histogram: ``np.percentile`` sorts, 12x slower (measured);
+    OpenCV's histogram counts 4x faster than ``np.bincount`` (the same counts, exact in
+    float32 below 2**24 pixels). The stretch itself is a table of the 256 grey levels, each
+    computed as the whole image's float32 arithmetic did it, looked up per pixel (the same
+    bytes; stretch 0.08 -> 0.03 ms on a 120 x 400 crop: round 9, speed).
     """
-    cum = np.bincount(gray.ravel(), minlength=256).cumsum()
+    counts = (cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel() if gray.size < 2**24
+              else np.bincount(gray.ravel(), minlength=256))
+    cum = counts.astype(np.int64).cumsum()
     lo, hi = (int(np.searchsorted(cum, q * gray.size)) for q in (0.02, 0.98))
-    out = np.clip((gray.astype(np.float32) - lo) * 255.0 / max(hi - lo, 1), 0, 255)
-    return out.astype(np.uint8), hi - lo
+    levels = np.clip((_LEVELS - lo) * 255.0 / max(hi - lo, 1), 0, 255).astype(np.uint8)
+    return np.asarray(cv2.LUT(gray, levels), np.uint8), hi - lo
 
 
 def segment(crop: Frame) -> Lines | None:
@@ -215,11 +240,12 @@ def segment(crop: Frame) -> Lines | None:
     gray, spread = stretch(gray)
     if spread < 12:
         return None
-    best, evened = _binarised(gray, flat=False), False
+    plain = _masks(gray, flat=False)
+    best, evened = _binarised(plain), False
     if best is None or best[0] < FLAT_RETRY:
         # Light falling unevenly (a headlight's glare on one end, night on the other) puts
         # one global threshold above half the characters: even the light out and retry.
-        flat = _binarised(gray, flat=True)
+        flat = _binarised(_masks(gray, flat=True))
         if flat is not None and (best is None or flat[0] > best[0]):
             best, evened = flat, True
     low = 0.18
@@ -228,7 +254,7 @@ def segment(crop: Frame) -> Lines | None:
         # characters are under a fifth of the crop's height; allow smaller ones, only here
         # (everywhere, smaller blobs join rows of noise on crops that read as they are).
         low = SMALL_TEXT
-        best = _binarised(gray, flat=False, low=low)
+        best = _binarised(plain, low=low)
         if best is None or best[0] < 4:
             return None
     n, rows, g, mask, found = best
