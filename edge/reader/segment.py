@@ -39,6 +39,7 @@ class Lines:
     chars: int  # character-like components found
     row_chars: tuple[int, ...] = ()  # character-like components per row
     evened: bool = False  # found only after evening out the light (see segment)
+    rejoined: bool = False  # two "rows" in one band taken as one row (see _one_band)
     lead: int = 0  # x in the first row's images where its ink starts (the province glyph)
     text_px: float = 0.0  # the tallest row's character height in the crop's own pixels
 
@@ -143,6 +144,34 @@ def _side_by_side(a: list[tuple[int, int, int, int]], b: list[tuple[int, int, in
     bx0, bx1 = min(x for x, _, _, _ in b), max(x + w for x, _, w, _ in b)
     overlap = min(ax1, bx1) - max(ax0, bx0)
     return overlap < 0.25 * min(ax1 - ax0, bx1 - bx0)
+
+
+def _one_band(a: list[tuple[int, int, int, int]], b: list[tuple[int, int, int, int]]) -> bool:
+    """Whether two rows lie in one horizontal band: one row, not a plate's two.
+
+    Why: a plate's rows are stacked, the top row's band ending about where the bottom row's
+    begins. A 1-line Chinese plate's province glyph (桂) breaks into a tall left part and two
+    right parts stacked on each other; the left part and the lower right part formed one
+    "row", the upper right part and the rest of the plate another, and the plate was cut as
+    two rows of 2 and 7 (measured: 桂J3G7T1, 桂L2S833, read as nothing). Two rows whose bands
+    (their characters' median tops and bottoms) overlap by half the shorter band's height are
+    one row.
+    """
+    def band(r: list[tuple[int, int, int, int]]) -> tuple[float, float]:
+        return (float(np.median([y for _, y, _, _ in r])),
+                float(np.median([y + h for _, y, _, h in r])))
+
+    (a0, a1), (b0, b1) = band(a), band(b)
+    overlap = min(a1, b1) - max(a0, b0)
+    return overlap >= 0.5 * min(a1 - a0, b1 - b0)
+
+
+def _banded(rows: list[list[tuple[int, int, int, int]]]
+            ) -> tuple[list[list[tuple[int, int, int, int]]], bool]:
+    """The rows with two rows of one band joined (``_one_band``), and whether they were."""
+    if len(rows) == 2 and _one_band(*rows):
+        return [sorted(rows[0] + rows[1], key=lambda b: b[0])], True
+    return rows, False
 
 
 def _with_top_letter(row: list[tuple[int, int, int, int]],
@@ -258,13 +287,14 @@ def segment(crop: Frame) -> Lines | None:
         if best is None or best[0] < 4:
             return None
     n, rows, g, mask, found = best
+    rows, rejoined = _banded(rows)
     slope = rowcut.slope(max(rows, key=len))
     if abs(slope) > 0.02:  # text still slanted after rectification (tilt plus perspective)
         g, mask = rowcut.shear(g, slope), rowcut.shear(mask, slope)
         found = rowcut.stats(mask)
         again = _rows(_components(mask, low, found))
         if sum(len(r) for r in again) >= n:
-            n, rows = sum(len(r) for r in again), again
+            n, (rows, rejoined) = sum(len(r) for r in again), _banded(again)
     layout: Literal["1-line", "2-line"] = "2-line" if len(rows) == 2 else "1-line"
     if len(rows) == 2 and len(rows[0]) > 3 * len(rows[1]) + 2:
         rows, layout = [rows[0]], "1-line"
@@ -272,5 +302,6 @@ def segment(crop: Frame) -> Lines | None:
             for i, row in enumerate(rows)]
     text_px = max(float(np.median([b[3] for b in r])) for r in rows) / k
     return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
-                 tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened, text_px=text_px)
+                 tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened, text_px=text_px,
+                 rejoined=rejoined)
 

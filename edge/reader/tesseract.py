@@ -71,6 +71,13 @@ UNFIT = 0.7
 CLASSIFIED = 0.7
 #: The most a read supported by one preprocessing alone may claim.
 LONE = 0.45
+#: The most a read may claim whose row the segmentation joined from two "rows" in one band
+#: (``segment._one_band``: a 1-line Chinese plate whose province glyph broke into stacked
+#: parts). Under SURE, so such a read never ends the search: a candidate segmented plainly
+#: is still read and wins at its usual confidence. Why: such crops were read as 2-line
+#: plates before (as nothing), and one of them, rejoined, read 桂WR77LB as 桂WRTTLB in both
+#: models at 0.86 where another candidate read it right at 0.75 (round 10).
+REJOINED = 0.69
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +118,8 @@ class TesseractPlateReader:
             got = self._read_lines_all(lines)
             if got is None:
                 continue
+            if lines.rejoined:
+                got = replace(got, conf=min(got.conf, REJOINED))
             found.append(got)
             if best is None or got.conf > best[0].conf:
                 best = (got, quad, crop)
