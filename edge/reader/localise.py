@@ -27,6 +27,17 @@ _LEVELS = np.arange(256, dtype=np.float32)
 # HSV ranges (OpenCV hue 0..180) of plate backgrounds: yellow, blue, green.
 _COLOURS = (((14, 70, 50), (40, 255, 255)), ((98, 90, 35), (130, 255, 255)),
             ((40, 40, 50), (90, 255, 255)))
+#: An edge outline dented by what touches it (see ``_hull_quad``) is refitted by its convex
+#: hull when the hull fills its rectangle at least this much (a plate's is ~0.95-0.99) ...
+HULL_FILL = 0.85
+#: ... and the outline itself fills at least this much of its own (a bent line fills less).
+DENTED_FILL = 0.45
+#: Work-image pixels a hull's rectangle grows by on each side: an outline's hole lies inside
+#: the edge ring (a Canny line dilated 3 x 3), about this far inside the plate's edge.
+RING_PX = 3.0
+#: Refitted outlines taken per frame, the best scored: a frame shows one plate, and a
+#: grille's bars are dented outlines too (one frame's twelve places went to its bars).
+MAX_REFITS = 1
 
 
 def _quad_of(contour: np.ndarray) -> tuple[np.ndarray, float, float] | None:
@@ -49,6 +60,31 @@ def _quad_of(contour: np.ndarray) -> tuple[np.ndarray, float, float] | None:
     else:
         quad = cv2.boxPoints(rect).astype(np.float32)
     return quad, aspect, fill
+
+
+def _hull_quad(contour: np.ndarray) -> tuple[np.ndarray, float, float] | None:
+    """A dented edge outline's plate: its convex hull's rectangle, grown to the ring's edge.
+
+    Why: a tilted plate's border crosses the bumper's edge or a road line, so its outer
+    contour runs along them; what is left of it is the hole inside the border ring, and the
+    characters touching the ring dent that hole (fill 0.53-0.59 of its rectangle, under
+    ``_quad_of``'s 0.6: the tilted 2-row plates of round 5's localisation class). Its hull
+    fills the rectangle again (0.92-0.99). The quad is scored with the outline's own fill, so
+    a refitted hole scores under an intact outline of the same texture and shape.
+    """
+    _, (rw, rh), _ = cv2.minAreaRect(contour)
+    if cv2.contourArea(contour) < DENTED_FILL * max(rw * rh, 1.0):
+        return None
+    hull = cv2.convexHull(contour)
+    (cx, cy), (hw, hh), angle = cv2.minAreaRect(hull)
+    if cv2.contourArea(hull) < HULL_FILL * max(hw * hh, 1.0):
+        return None
+    hw, hh = hw + 2 * RING_PX, hh + 2 * RING_PX
+    aspect = max(hw, hh) / min(hw, hh)
+    if min(hw, hh) < 6 + 2 * RING_PX or not 1.5 <= aspect <= 6.0:
+        return None
+    quad = cv2.boxPoints(((cx, cy), (hw, hh), angle)).astype(np.float32)
+    return quad, aspect, cv2.contourArea(contour) / max(rw * rh, 1.0)
 
 
 def candidates(frame: Frame, *, limit: int = 6) -> list[np.ndarray]:
@@ -78,7 +114,7 @@ def candidates(frame: Frame, *, limit: int = 6) -> list[np.ndarray]:
     # Where the horizontal gradient is strong: a quad's texture is the share of such pixels
     # in its box, counted by OpenCV (the same share as the mean of a boolean patch).
     strong = (np.abs(cv2.Sobel(norm, cv2.CV_16S, 1, 0, ksize=3)) > 60).view(np.uint8)
-    scored: list[tuple[float, np.ndarray, Box]] = []
+    scored: list[tuple[float, np.ndarray, Box, bool]] = []
     for i, mask in enumerate(masks):
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
         for c in contours:
@@ -88,6 +124,9 @@ def candidates(frame: Frame, *, limit: int = 6) -> list[np.ndarray]:
             if area < 0.0015 * sw * sh or area > 0.25 * sw * sh:
                 continue
             got = _quad_of(c)
+            refit = got is None and i == 0
+            if refit:  # an edge outline, dented
+                got = _hull_quad(c)
             if got is None:
                 continue
             quad, aspect, fill = got
@@ -100,14 +139,18 @@ def candidates(frame: Frame, *, limit: int = 6) -> list[np.ndarray]:
             shape = min(abs(np.log(aspect / a)) for a in ASPECTS)
             score = texture * fill - 0.3 * shape
             full = quad / k
-            scored.append((score, full, cv2.boundingRect(full.astype(np.int32))))
+            scored.append((score, full, cv2.boundingRect(full.astype(np.int32)), refit))
     scored.sort(key=lambda t: -t[0])
     chosen: list[np.ndarray] = []
     boxes: list[Box] = []  # the chosen quads' boxes, found once each
-    for _, quad, box in scored:
+    refits = 0
+    for _, quad, box, refit in scored:
+        if refit and refits >= MAX_REFITS:
+            continue
         if all(_box_iou(box, b) < 0.5 for b in boxes):
             chosen.append(quad)
             boxes.append(box)
+            refits += refit
         if len(chosen) >= limit:
             break
     return chosen
