@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import orjson
 
 from bench.cpuwatch import cpu_seconds, wait_idle
-from bench.messaging import LANE, raw_broker, reads, wait_connected
+from bench.messaging import LANE, raw_baseline, reads, wait_connected
 from domain import topics
 from domain.signing import new_device_secret
 from mqttio import MqttLink
@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     try:
         device_url = broker.add_device(DEVICE, LANE)
         signed = reads(DEVICE, new_device_secret(), 0, args.events + args.warmup, 1500)
-        raw = raw_broker(broker, args.raw_messages, len(signed[0][1]))
+        raws = raw_baseline(broker, args.raw_messages, len(signed[0][1]))
+        raw = raws["raw_broker_msgs_per_s"]
         for k in range(args.instances):
             echoes.append(subprocess.Popen(
                 [sys.executable, __file__, "--echo", broker.url("central"),
@@ -123,7 +124,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         floor = got / elapsed
         return {
             "floor_events_per_s": round(floor, 1),
-            "raw_broker_msgs_per_s": round(raw, 1),
+            **raws,
             "floor_ratio": round(floor / raw, 3),
             **cpu, "bench_cpu_ms_per_event": round(own * 1e3 / args.events, 3),
             "cpu_budget_ms_per_event_at_half": round((os.cpu_count() or 1) * 1e3 / (raw / 2), 3),
