@@ -10,6 +10,10 @@
 # self-built library reads differently from the wheel's (see there), and the reader's
 # confidences are calibrated on the wheel.
 #
+# Needs root: it turns on Debian's source packages (deb-src in debian.sources) when they
+# are off, and installs cmake, g++ and libleptonica-dev. For trixie's tarball on bookworm,
+# add a deb-src entry for trixie first (its orig tarball is what is used).
+#
 #   sudo scripts/tesseract_build.sh /opt/tess-pix /work/tess-venv pix [bookworm|trixie]
 #   LD_LIBRARY_PATH= /work/tess-venv/bin/python scripts/stage_profile.py --seeds 999
 set -euo pipefail
