@@ -121,7 +121,7 @@ class TesseractPlateReader:
             if lines.rejoined:
                 got = replace(got, conf=min(got.conf, REJOINED))
             found.append(got)
-            if best is None or got.conf > best[0].conf:
+            if best is None or _better(got, best[0]):
                 best = (got, quad, crop)
             if got.cand.cost == 0 and (got.conf >= ACCEPT or (got.agreed and got.conf >= SURE)):
                 break
@@ -315,6 +315,18 @@ class TesseractPlateReader:
         sure = trusted and cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
         return _Read(cand, conf, raw, lines.layout, sure, fits, margin, classified=classified,
                      rival=rival)
+
+
+def _better(new: _Read, old: _Read) -> bool:
+    """``new`` beats the best so far: more confident, or as confident with fewer repairs.
+
+    Why the tie-break: reads are capped (CONTESTED, LONE, UNFIT, ...), so two candidates of
+    one frame often end at the same confidence, and the first used to win. A repaired read
+    (a character trimmed or corrected to fit the grammar) is the weaker of two equals
+    (measured: an easy 29Z-568.78 whose plate border read as a leading 2, repaired to
+    92Z56878 at 0.75, beat the next candidate's repair-free 29Z56878 at 0.75).
+    """
+    return new.conf > old.conf or (new.conf == old.conf and new.cand.cost < old.cand.cost)
 
 
 def _check(frame: object) -> None:
