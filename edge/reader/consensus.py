@@ -68,8 +68,9 @@ def _scattered(reads: Sequence[FrameRead], *, min_agree: int, ratio: float) -> P
     character of two frames' 12Z18450) are no second story, while two frames reading the
     same other plate are; the ratio of 2 made such passes undecided by a hair (1.97 against
     0.99). The frames' rivals keep their veto at ``ratio`` (``_rivalled``). Measured (round
-    11, the lane's decisions on 600 generated hard passes of six non-benchmark seeds): 6
-    undecided passes right, none wrong; confirmed on six others (docs/reader.md).
+    11, the lane's decisions on 1,800 generated hard passes of 18 non-benchmark seeds): 14
+    undecided passes right, none wrong, with the lane's guard for split-off passes
+    (``edge.passes.PassTracker._ask``; without it one split-off half was decided wrong).
     """
     count: dict[str, int] = defaultdict(int)
     for r in reads:
