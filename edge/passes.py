@@ -102,6 +102,9 @@ class VehiclePass:
     last_plate_at: float
     frames: list[FrameInPass] = field(default_factory=list)
     decided: PassReadLike | None = None
+    #: Started by a plate change after a decided pass (``feed``): its first frames may be the
+    #: last truck's, so it is decided by the strict rule only (``_ask``).
+    split: bool = False
 
     def evidence_of(self, read: FrameRead) -> FrameInPass | None:
         """The frame (and its evidence hashes) that ``read`` came from."""
@@ -138,18 +141,27 @@ class PassTracker:
         self.undecided: list[VehiclePass] = []  # ended without consensus; drained by the agent
         self.late: list[Decided] = []  # decided at their end, on all frames; drained likewise
 
-    def _start(self, group: str | None, now: float) -> VehiclePass:
-        self.current = VehiclePass(new_id(), group, now, now)
+    def _start(self, group: str | None, now: float, *, split: bool = False) -> VehiclePass:
+        self.current = VehiclePass(new_id(), group, now, now, split=split)
         self.passes_started += 1
         return self.current
+
+    def _ask(self, vp: VehiclePass) -> PassReadLike | None:
+        """The consensus of the pass's frames. A pass split off a decided one is asked without
+        the consensus' ``scattered`` tie-break: a confident misread of the last truck split it,
+        and the truck's next frames, read as that misread once more, were a plate of two frames
+        against one (51D93528 twice against 51D93520, round 11)."""
+        reads = self._reads(vp.frames)
+        if vp.split:
+            return self.consensus(reads, min_agree=self.min_agree, scattered=False)
+        return self.consensus(reads, min_agree=self.min_agree)
 
     def end(self) -> VehiclePass | None:
         ended, self.current = self.current, None
         if ended is None or ended.decided is not None:
             return ended
         reads = self._reads(ended.frames)
-        result = self.consensus(reads, min_agree=self.min_agree) if any(
-            r.plate for r in reads) else None
+        result = self._ask(ended) if any(r.plate for r in reads) else None
         if result is not None:  # contested until now: all of its frames decide it
             ended.decided = result
             self.passes_decided += 1
@@ -192,7 +204,7 @@ class PassTracker:
                 and read.confidence >= self.change_confidence
                 and skeleton(read.plate) != skeleton(cur.decided.plate)):
             self.end()  # a different truck (not the decided plate with a look-alike misread)
-            cur = None
+            cur = self._start(group, now, split=True)
         if cur is None:
             cur = self._start(group, now)
         if cur.group is None and group is not None:
@@ -204,7 +216,7 @@ class PassTracker:
         if cur.decided is not None:
             return cur, None
         reads = self._reads(cur.frames)
-        result = self.consensus(reads, min_agree=self.min_agree)
+        result = self._ask(cur)
         if result is None:
             return cur, None
         seen = [r.plate for r in reads if r.plate]
