@@ -1,12 +1,12 @@
 """A plate crop's contrast: its grey levels stretched (``stretch``), and a threshold that
 follows the local contrast (``local_mask``: glare and shade evened out together).
 
-Why the local threshold: a headlight's glare on one end of a plate adds light to ink and plate alike, so there
-the ink is a light grey on white. One global threshold (``segment``'s Otsu) loses those
-characters; dividing by the background (``segment``'s evened look) fixes light that
-multiplies, not light that adds, so its one threshold still loses them (round 11: 21N-770.67
-found as 7 characters, 12S-437.15 as 6, 21A-419.64 as 5, the glared end each time). Here
-each pixel is compared with the middle of its own neighbourhood's lightest and darkest
+Why the local threshold: a headlight's glare on one end of a plate adds light to ink and
+plate alike, so there the ink is a light grey on white. One global threshold (``segment``'s
+Otsu) loses those characters; dividing by the background (``segment``'s evened look) fixes
+light that multiplies, not light that adds, so its one threshold still loses them (round 11:
+21N-770.67 found as 7 characters, 12S-437.15 as 6, 21A-419.64 as 5, the glared end each
+time). Here each pixel is compared with the middle of its own neighbourhood's lightest and darkest
 levels (Bernsen's threshold): that middle follows the glare, so the faded characters come
 out as whole as the others. Where the neighbourhood holds no ink (its lightest and darkest
 close together: the plate's margin, its printed texture), nothing is ink, so that noise is
