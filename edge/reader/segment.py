@@ -17,18 +17,24 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from edge.reader import rowcut
+from edge.reader import contrast, rowcut
 from edge.reader.base import Frame
+from edge.reader.contrast import stretch
 from edge.reader.rowcut import TEXT_HEIGHT
 
 WORK_HEIGHT = 120
 #: Fewer characters than this under one global threshold: retry with the light evened out.
 FLAT_RETRY = 6
+#: From LOCAL_FROM characters up to LOCAL_TO - 1, the local-contrast look (``contrast``) is
+#: asked too, and taken when it finds more, up to PLATE_CHARS. Not from 7: a 1-line Chinese
+#: plate's 7 are all its characters, and the look's 8th (the province glyph in two parts)
+#: took its read out of the band under the cap (REJOINED; round 11: 3 tuning frames).
+LOCAL_FROM = 4
+LOCAL_TO = 7
+PLATE_CHARS = 8
 #: Least character height (share of the crop's) when nothing taller was found.
 SMALL_TEXT = 0.13
 _FLAT_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31))
-#: The 256 grey levels as float32, for stretch tables (``stretch``).
-_LEVELS = np.arange(256, dtype=np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +46,7 @@ class Lines:
     row_chars: tuple[int, ...] = ()  # character-like components per row
     evened: bool = False  # found only after evening out the light (see segment)
     rejoined: bool = False  # two "rows" in one band taken as one row (see _one_band)
+    local: bool = False  # found only by the local-contrast look (see contrast)
     lead: int = 0  # x in the first row's images where its ink starts (the province glyph)
     text_px: float = 0.0  # the tallest row's character height in the crop's own pixels
 
@@ -243,23 +250,6 @@ def _binarised(masks: list[_Mask], low: float = 0.18) -> _Found | None:
     return best
 
 
-def stretch(gray: np.ndarray) -> tuple[np.ndarray, int]:
-    """Grey levels stretched so the 2nd-98th percentiles span 0-255, and that span's width.
-
-    Percentiles from the histogram: ``np.percentile`` sorts, 12x slower (measured);
-    OpenCV's histogram counts 4x faster than ``np.bincount`` (the same counts, exact in
-    float32 below 2**24 pixels). The stretch itself is a table of the 256 grey levels, each
-    computed as the whole image's float32 arithmetic did it, looked up per pixel (the same
-    bytes; stretch 0.08 -> 0.03 ms on a 120 x 400 crop: round 9, speed).
-    """
-    counts = (cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel() if gray.size < 2**24
-              else np.bincount(gray.ravel(), minlength=256))
-    cum = counts.astype(np.int64).cumsum()
-    lo, hi = (int(np.searchsorted(cum, q * gray.size)) for q in (0.02, 0.98))
-    levels = np.clip((_LEVELS - lo) * 255.0 / max(hi - lo, 1), 0, 255).astype(np.uint8)
-    return np.asarray(cv2.LUT(gray, levels), np.uint8), hi - lo
-
-
 def segment(crop: Frame) -> Lines | None:
     """Rows of characters in a plate crop, or ``None`` when it holds no plate-like text."""
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
@@ -271,12 +261,23 @@ def segment(crop: Frame) -> Lines | None:
         return None
     plain = _masks(gray, flat=False)
     best, evened = _binarised(plain), False
+    flat_masks: list[_Mask] = []
     if best is None or best[0] < FLAT_RETRY:
         # Light falling unevenly (a headlight's glare on one end, night on the other) puts
         # one global threshold above half the characters: even the light out and retry.
-        flat = _binarised(_masks(gray, flat=True))
+        flat_masks = _masks(gray, flat=True)
+        flat = _binarised(flat_masks)
         if flat is not None and (best is None or flat[0] > best[0]):
             best, evened = flat, True
+    local_best: _Found | None = None
+    if best is not None and LOCAL_FROM <= best[0] < LOCAL_TO:
+        # Glare adds light to ink and plate alike: neither threshold above sees the glared
+        # end's characters (a light grey on white); a threshold that follows the local
+        # contrast does (round 11). Taken only when it finds more, not over a plate's count.
+        dark_text = best[3] is (flat_masks if evened else plain)[0][1]  # where they were found
+        local_best = _binarised([contrast.local_mask(gray, dark_text=dark_text)])
+        if local_best is not None and best[0] < local_best[0] <= PLATE_CHARS:
+            best, evened = local_best, True
     low = 0.18
     if best is None or best[0] < 4:
         # A quad much taller than its plate (a plate on a panel of the same colour): the
@@ -286,6 +287,7 @@ def segment(crop: Frame) -> Lines | None:
         best = _binarised(plain, low=low)
         if best is None or best[0] < 4:
             return None
+    local_look = evened and best is local_best
     n, rows, g, mask, found = best
     rows, rejoined = _banded(rows)
     slope = rowcut.slope(max(rows, key=len))
@@ -303,5 +305,5 @@ def segment(crop: Frame) -> Lines | None:
     text_px = max(float(np.median([b[3] for b in r])) for r in rows) / k
     return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
                  tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened, text_px=text_px,
-                 rejoined=rejoined)
+                 rejoined=rejoined, local=local_look)
 

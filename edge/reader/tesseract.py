@@ -118,7 +118,7 @@ class TesseractPlateReader:
             got = self._read_lines_all(lines)
             if got is None:
                 continue
-            if lines.rejoined:
+            if lines.rejoined or lines.local:
                 got = replace(got, conf=min(got.conf, REJOINED))
             found.append(got)
             if best is None or _better(got, best[0]):
