@@ -32,15 +32,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from domain.signing import generate_signing_key, public_key_of
-from smartgate.demo_parts import (
-    DemoLane,
-    Observer,
-    TrafficGenerator,
-    bootstrap_database,
-    reconciled,
-    start_process,
-    wait_http,
-)
+from smartgate.demo_parts import DemoLane, bootstrap_database, start_process, wait_http
+from smartgate.demo_traffic import Observer, TrafficGenerator, reconciled
 
 log = logging.getLogger("smartgate.demo")
 
