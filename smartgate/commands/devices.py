@@ -25,7 +25,7 @@ from domain.signing import new_device_secret
 from domain.topics import check_id
 from services.db.session import make_engine, make_session_factory, migrate
 from services.devices import list_devices, register_device
-from smartgate.broker import device_account, mosquitto_acl
+from smartgate.broker_accounts import device_account, mosquitto_acl
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pyhocon import ConfigFactory
 
-from smartgate.broker import device_account
+from smartgate.broker_accounts import device_account
 from smartgate.natscluster import EXAMPLE_DEVICES, NATS_SERVER, write_production
 
 ROOT = Path(__file__).resolve().parents[2]
