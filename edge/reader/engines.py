@@ -148,10 +148,12 @@ class ResidentEngine:
         kept = not text and script == "latin"
         if kept:  # the row was dropped as noise (see _KEEP_ROWS): read it once more, kept
             api.SetVariable(_KEEP_ROWS, "0")  # type: ignore[attr-defined]
-            api.SetImageBytes(g.tobytes(), g.shape[1], g.shape[0], 1,  # type: ignore[attr-defined]
-                              g.shape[1])
-            text = api.GetUTF8Text().strip()  # type: ignore[attr-defined]
-            api.SetVariable(_KEEP_ROWS, "1")  # type: ignore[attr-defined]
+            try:
+                api.SetImageBytes(g.tobytes(), g.shape[1], g.shape[0], 1,  # type: ignore[attr-defined]
+                                  g.shape[1])
+                text = api.GetUTF8Text().strip()  # type: ignore[attr-defined]
+            finally:  # the next call is a first read again
+                api.SetVariable(_KEEP_ROWS, "1")  # type: ignore[attr-defined]
         chars, alts = self._symbols(api)
         confs = [c for ch, c, _ in chars if ch not in ("-", ".")]
         margins = tuple(_margin(ch, a) for (ch, _, _), a in zip(chars, alts, strict=True))
