@@ -40,6 +40,13 @@ _INIT_VARIABLES = {"load_system_dawg": "0", "load_freq_dawg": "0", "lstm_choice_
 _CJK_VARIABLES = {**_INIT_VARIABLES, "lstm_choice_mode": "0"}
 #: Layout variables that skip the fixed-pitch analysis (see ``ResidentEngine._api``).
 _PROPORTIONAL = ("textord_all_prop", "textord_disable_pitch_test")
+#: eng's layout step deletes a whole row it takes for noise (``textord_noise_rejrows``: no
+#: outline shaped like a holed letter of the row's x-height, and over six specks under half
+#: that height for each normal-sized blob): a plate row with a dotted border remnant under
+#: it, or speckles at a glared end, was read as nothing at all though clean to the eye
+#: (round 11: 34 of the 39 empty grey reads of the tuning seeds read text without it). Such
+#: a read is retried with the row kept (``LineRead.kept``), only when the first came back empty.
+_KEEP_ROWS = "textord_noise_rejrows"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +61,9 @@ class LineRead:
     margins: tuple[float, ...] = ()
     #: Each character's LSTM choices (text, confidence 0..1), best first, as ``chars``.
     alts: tuple[tuple[tuple[str, float], ...], ...] = ()
+    #: Read on a retry with Tesseract's noise-row rejection off (the first read was empty):
+    #: the image looked like noise to Tesseract, so its read is never trusted alone.
+    kept: bool = False
 
     @property
     def margin(self) -> float:
@@ -135,10 +145,19 @@ class ResidentEngine:
         api.SetImageBytes(g.tobytes(), g.shape[1], g.shape[0], 1,  # type: ignore[attr-defined]
                           g.shape[1])
         text = api.GetUTF8Text().strip()  # type: ignore[attr-defined]
+        kept = not text and script == "latin"
+        if kept:  # the row was dropped as noise (see _KEEP_ROWS): read it once more, kept
+            api.SetVariable(_KEEP_ROWS, "0")  # type: ignore[attr-defined]
+            try:
+                api.SetImageBytes(g.tobytes(), g.shape[1], g.shape[0], 1,  # type: ignore[attr-defined]
+                                  g.shape[1])
+                text = api.GetUTF8Text().strip()  # type: ignore[attr-defined]
+            finally:  # the next call is a first read again
+                api.SetVariable(_KEEP_ROWS, "1")  # type: ignore[attr-defined]
         chars, alts = self._symbols(api)
         confs = [c for ch, c, _ in chars if ch not in ("-", ".")]
         margins = tuple(_margin(ch, a) for (ch, _, _), a in zip(chars, alts, strict=True))
-        return LineRead(text, line_conf(confs), chars, margins, alts)
+        return LineRead(text, line_conf(confs), chars, margins, alts, kept=kept and bool(text))
 
     def glyph(self, img: Frame) -> tuple[str, float]:
         got = self.read(img, script="glyph")  # type: ignore[arg-type]

@@ -93,6 +93,7 @@ class _Read:
     classified: bool = False  # the province came from the classifier alone (CLASSIFIED)
     rival: str | None = None  # the plate the other model's tail reads (FrameRead.rival)
     seconded: bool = False  # Chinese: chi_sim's tail is eng's (see _seconded)
+    kept: bool = False  # read (or agreed with a read) of a row Tesseract dropped as noise
 
 
 class TesseractPlateReader:
@@ -118,7 +119,9 @@ class TesseractPlateReader:
             got = self._read_lines_all(lines)
             if got is None:
                 continue
-            if lines.rejoined or lines.local:
+            # A row Tesseract dropped as noise and read only on a retry (``LineRead.kept``,
+            # round 11) is a doubtful image: its reads stay under the band, as a rejoined one.
+            if lines.rejoined or lines.local or got.kept:
                 got = replace(got, conf=min(got.conf, REJOINED))
             found.append(got)
             if best is None or _better(got, best[0]):
@@ -220,14 +223,16 @@ class TesseractPlateReader:
                                                        top.cand.plate[0])):
                         conf = ACT - 0.01
                     rival = a.rival or b.rival  # either's models at odds: the frame is
+                    kept = a.kept or b.kept
                     if a.classified and b.classified:  # one model's province: search on
-                        return replace(top, conf=min(conf, CLASSIFIED), rival=rival)
-                    return replace(top, conf=conf, agreed=True, rival=rival)
+                        return replace(top, conf=min(conf, CLASSIFIED), rival=rival, kept=kept)
+                    return replace(top, conf=conf, agreed=True, rival=rival, kept=kept)
         top = max(reads, key=lambda r: r.conf)
-        if (top.cand.cost and top.conf < LONE) or lines.evened:
+        if (top.cand.cost and top.conf < LONE) or lines.evened or top.kept:
             # Repaired, doubtful and unconfirmed: more likely wrong than right. A crop whose
             # characters only showed once the light was evened out is a poor image: what
-            # one preprocessing alone reads there was wrong as often as right (measured).
+            # one preprocessing alone reads there was wrong as often as right (measured);
+            # so is a row Tesseract took for noise (round 11: 14K41103 read 16K41103).
             return None
         return replace(top, conf=min(top.conf, LONE))
 
@@ -266,7 +271,8 @@ class TesseractPlateReader:
             rows[row] += [(c, m)] * len(clean(ch))
         raw, conf = "/".join(texts), got.conf
         text = clean("".join(texts))
-        cache.setdefault("text", text)
+        if not got.kept:  # painted words are judged on a row Tesseract took for text
+            cache.setdefault("text", text)
         # A row of digits only (a painted phone number, a hotline) becomes a "plate" only by
         # inventing its series letter: on one line that is refused unless the LSTM itself
         # offered a letter for the series slot (rules.series_from_choices); a wrong plate is
@@ -280,7 +286,8 @@ class TesseractPlateReader:
             cands = [] if digits_only else vn_plates(text, after_series=extra)
         vn = cands[0] if cands else None
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
-            return self._graded(lines, vn, conf, raw, got.margin)
+            read = self._graded(lines, vn, conf, raw, got.margin, trusted=not got.kept)
+            return replace(read, kept=got.kept)
         # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache)
         by_classifier = bool(cache.get("classifier_only"))
@@ -301,9 +308,9 @@ class TesseractPlateReader:
             # chi_sim's tail as the second look (_seconded): on the first read only, repair-free,
             # fitting, no hesitation, the province chi_sim's own.
             seconded = (agree and variant == "gray" and cand.cost == 0 and read.fits
-                        and tail_margin >= MARGIN and not by_classifier)
-            return replace(read, seconded=True) if seconded else read
-        return None if vn is None else self._graded(lines, vn, conf, raw)
+                        and tail_margin >= MARGIN and not by_classifier and not got.kept)
+            return replace(read, seconded=seconded, kept=got.kept)
+        return None if vn is None else replace(self._graded(lines, vn, conf, raw), kept=got.kept)
 
     def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str,
                 margin: float = 0.0, *, trusted: bool = True, classified: bool = False,
