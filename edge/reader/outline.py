@@ -77,18 +77,28 @@ def _meet(a: tuple[float, float], b: tuple[float, float]) -> np.ndarray | None:
     return np.linalg.solve(m, np.array([a[0], b[0]]))
 
 
-def corners(crop: Frame) -> np.ndarray | None:
-    """The plate's corners in the crop (TL, TR, BR, BL) from its four border lines, or None."""
+def corners(crop: Frame, *, min_turn: float = 0.0) -> np.ndarray | None:
+    """The plate's corners in the crop (TL, TR, BR, BL) from its four border lines, or None.
+
+    ``min_turn``: None, without looking for the sides, when neither the top nor the bottom
+    line can turn this many pixels between the corners (the corners lie within a quarter of
+    the crop's height, ``tan(MAX_TURN)``, of its sides): most crops are not turned, and the
+    sides' two Hough calls were most of the cost.
+    """
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     h, w = gray.shape
     edges = cv2.Canny(cv2.GaussianBlur(gray, (3, 3), 0), 40, 120)
-    horiz, vert = _lines(edges, True), _lines(edges, False)
+    horiz = _lines(edges, True)
     top = _side(horiz, True, True, h, w / 2)
     bottom = _side(horiz, True, False, h, w / 2)
-    left = _side(vert, False, True, w, h / 2)
-    right = _side(vert, False, False, w, h / 2)
     if top is None or bottom is None:
         return None
+    slope = max(abs(1 / np.tan(top[1])), abs(1 / np.tan(bottom[1])))
+    if slope * (w + 0.25 * h) < min_turn:
+        return None
+    vert = _lines(edges, False)
+    left = _side(vert, False, True, w, h / 2)
+    right = _side(vert, False, False, w, h / 2)
     # A side's border is short (the plate's height) and often lost in blur or glare: the
     # crop's own side stands for it then (the top and bottom lines set the plate's turn).
     left = left or (0.0, 0.0)
@@ -115,10 +125,10 @@ def refined(quad: np.ndarray, crop: Frame, pad: float) -> np.ndarray | None:
 
     ``crop`` is ``rectify(frame, quad, pad=pad)``.
     """
-    got = corners(crop)
+    h, w = crop.shape[:2]
+    got = corners(crop, min_turn=max(MIN_MOVE, MIN_TURN * h))
     if got is None:
         return None
-    h, w = crop.shape[:2]
     # Only a turned or skewed outline is refitted: a quad merely shifted or scaled by a few
     # pixels reads as well as it is (moving it only changes which misreading Tesseract
     # makes: 20R7652 read 20R1652 at 0.99 from its printed ring's crop).
