@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from ocr import _specs  # the benchmark's own frame specs
 
-from edge.reader import chinese, tesseract
+from edge.reader import chinese, outline, tesseract
 from edge.reader.base import Frame
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
 from smartgate.scenes import random_plate, render_frame
@@ -71,8 +71,9 @@ class TimedEngine:
 
 def patch() -> None:
     """Wrap the stages where the reader looks them up (module globals)."""
-    for mod, names in ((tesseract, {"candidates": "localisation", "rectify": "rectification",
+    for mod, names in ((tesseract, {"candidates": "localisation",
                                     "segment": "segmentation", "likeness": "likeness"}),
+                       (outline, {"rectify": "rectification", "refined": "refit lines"}),
                        (chinese, {"read_province": "classifier"})):
         for attr, stage in names.items():
             setattr(mod, attr, timed(stage, getattr(mod, attr)))

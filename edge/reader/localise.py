@@ -214,8 +214,8 @@ def order(pts: np.ndarray) -> np.ndarray:
                     np.float32)
 
 
-def rectify(img: Frame, quad: np.ndarray, *, pad: float = 0.04) -> Frame:
-    """Warp the quad (grown by ``pad`` so blurred edges stay in) to an upright rectangle."""
+def warp(quad: np.ndarray, *, pad: float = 0.04) -> tuple[np.ndarray, int, int]:
+    """The perspective matrix ``rectify`` warps the quad by, and the crop's width and height."""
     pts = order(quad.astype(np.float32))
     centre = pts.mean(axis=0)
     pts = centre + (pts - centre) * (1 + pad)
@@ -226,6 +226,11 @@ def rectify(img: Frame, quad: np.ndarray, *, pad: float = 0.04) -> Frame:
         pts = np.roll(pts, -1, axis=0)
         width, height = height, width
     dst = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
-    m = cv2.getPerspectiveTransform(pts.astype(np.float32), dst)
+    return cv2.getPerspectiveTransform(pts.astype(np.float32), dst), width, height
+
+
+def rectify(img: Frame, quad: np.ndarray, *, pad: float = 0.04) -> Frame:
+    """Warp the quad (grown by ``pad`` so blurred edges stay in) to an upright rectangle."""
+    m, width, height = warp(quad, pad=pad)
     return np.asarray(cv2.warpPerspective(img, m, (width, height), flags=cv2.INTER_CUBIC,
                                           borderMode=cv2.BORDER_REPLICATE), np.uint8)

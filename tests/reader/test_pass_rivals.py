@@ -113,10 +113,12 @@ def test_a_pass_of_shared_coin_flips_is_not_decided_wrong(
     reads = [reader.read(load_image(PASSES / f"pass_{spec}_{i}.jpg")) for i in range(5)]
     published = [d.plate for d in lane_decisions(reads)]
     assert all(p == truth for p in published), published
-    # The case still tests something: its first frames agree on the misread, each with the
-    # other model's plate as its rival.
+    # The case still tests something: its frames agree on the misread, each with the other
+    # model's plate as its rival (frames 1-4: since round 11's refit of turned quads, frame
+    # 0 reads another misreading, 云KZ9783 at 0.45, without a rival; the pass is undecided
+    # both before and after).
     plain = [replace(r, rival=None) for r in reads]
-    first = consensus(plain[:2])
+    first = consensus(plain[1:])
     assert first is not None and first.plate == was
     assert sum(r.rival is not None for r in reads) >= 2
     if by_rivals:
