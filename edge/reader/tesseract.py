@@ -127,6 +127,13 @@ class TesseractPlateReader:
             # round 11) is a doubtful image: its reads stay under the band, as a rejoined one.
             if lines.rejoined or lines.local or got.kept:
                 got = replace(got, conf=min(got.conf, REJOINED))
+            refit = self._sources.get(id(crop))
+            if refit is not None and refit[2] is crop:
+                # A refit's read alone stays under the band; only its source crop reading the
+                # same plate lifts it (``_seconded_by_source``). Uncapped, a refit read a hard
+                # 桂VB4608 as 桂VB4668 at 0.98 where its source read it right at 0.69, and the
+                # lane decided that truck wrong at 0.99 (round 11).
+                got = replace(got, conf=min(got.conf, ACT - 0.01))
             found.append(got)
             if best is None or _better(got, best[0]):
                 best = (got, quad, crop)

@@ -21,7 +21,7 @@ import pytest
 from domain.plate_candidates import Candidate
 from edge.reader import make_reader
 from edge.reader import tesseract as tess
-from edge.reader.base import Frame
+from edge.reader.base import ACT, Frame
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.localise import order, rectify
 from edge.reader.outline import crops, refined
@@ -140,7 +140,11 @@ def test_a_source_reading_another_plate_is_not_believed_over_the_refit() -> None
 
 
 @pytest.mark.usefixtures("_segments")
-def test_a_refits_read_in_the_band_needs_no_second_look() -> None:
+def test_a_refits_read_alone_stays_under_the_band() -> None:
+    # Measured (round 11, the benchmark's hard passes): a refit read 桂VB4608 as 桂VB4668 at
+    # 0.98 where its source read it right at 0.69, and the lane decided that truck wrong at
+    # 0.99. A refit's read alone is capped under ACT, so its source is read as a second look.
     reader = _Refitted(_read("21K91671", 0.98, agreed=False), _read("21K81671", 0.99))
     got = reader.read(FRAME)
-    assert reader.read_count == 1 and got.plate == "21K91671"
+    assert reader.read_count == 2 and got.plate == "21K91671"
+    assert got.confidence == pytest.approx(ACT - 0.01)
