@@ -3,19 +3,15 @@ and what such a crop reads never ends the search nor reaches the band (round 11)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import cv2
 import numpy as np
 import pytest
+from scriptedreader import ScriptedReader, scripted_read
 
-from domain.plate_candidates import Candidate
 from edge.reader import segment as seg
-from edge.reader.base import Frame
 from edge.reader.contrast import local_mask
-from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.segment import Lines, segment
-from edge.reader.tesseract import REJOINED, TesseractPlateReader, _Read
+from edge.reader.tesseract import REJOINED
 
 
 def _glared_plate() -> np.ndarray:
@@ -57,27 +53,9 @@ def test_a_plain_margin_is_no_ink() -> None:
         assert cv2.countNonZero(mask[:, 120:]) == 0
 
 
-def _read(plate: str, conf: float) -> _Read:
-    return _Read(Candidate(plate, "VN", 0, 0), conf, plate, "1-line", agreed=True)
-
-
-class _Local(TesseractPlateReader):
+def _local_first(i: int) -> Lines:
     """The first candidate was segmented by the local-contrast look."""
-
-    def __init__(self, reads: list[_Read]) -> None:
-        super().__init__(ResidentEngine(DEFAULT_TESSDATA))
-        self.reads, self.read_count = reads, 0
-
-    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
-                found: list[_Read] | None = None
-                ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
-        quad = np.array([[0, 0], [9, 0], [9, 9], [0, 9]], np.float32)
-        for i, _ in enumerate(self.reads):
-            yield quad, frame, Lines("1-line", [], [], 7, evened=i == 0, local=i == 0)
-
-    def _read_lines_all(self, lines: Lines) -> _Read | None:
-        self.read_count += 1
-        return self.reads[self.read_count - 1]
+    return Lines("1-line", [], [], 7, evened=i == 0, local=i == 0)
 
 
 def test_a_local_contrast_read_never_ends_the_search_nor_reaches_the_band() -> None:
@@ -85,9 +63,10 @@ def test_a_local_contrast_read_never_ends_the_search_nor_reaches_the_band() -> N
     # local look as 7 characters, read 11L9356 at 0.96 for 11L93569, where a plainly
     # segmented candidate read it right at 0.75.
     frame = np.full((64, 64, 3), 128, np.uint8)
-    reader = _Local([_read("11L9356", 0.96), _read("11L93569", 0.75)])
+    reader = ScriptedReader([scripted_read("11L9356", 0.96, agreed=True),
+                             scripted_read("11L93569", 0.75, agreed=True)], _local_first)
     got = reader.read(frame)
     assert reader.read_count == 2
     assert got.plate == "11L93569" and got.confidence == 0.75
-    alone = _Local([_read("11L9356", 0.96)]).read(frame)
+    alone = ScriptedReader([scripted_read("11L9356", 0.96, agreed=True)], _local_first).read(frame)
     assert alone.plate == "11L9356" and alone.confidence == REJOINED
