@@ -123,12 +123,11 @@ class TesseractPlateReader:
             got = self._read_lines_all(lines)
             if got is None:
                 continue
-            # A row Tesseract dropped as noise and read only on a retry (``LineRead.kept``,
-            # round 11) is a doubtful image: its reads stay under the band, as a rejoined one.
-            if lines.rejoined or lines.local or got.kept:
-                got = replace(got, conf=min(got.conf, REJOINED))
-            refit = self._sources.get(id(crop))
-            if refit is not None and refit[2] is crop:
+            got = _capped(got, lines)
+            source = self._sources.get(id(crop))
+            if source is not None and source[2] is not crop:
+                source = None  # an id reused by another crop, not a refit
+            if source is not None:
                 # A refit's read alone stays under the band; only its source crop reading the
                 # same plate lifts it (``_seconded_by_source``). Uncapped, a refit read a hard
                 # 桂VB4608 as 桂VB4668 at 0.98 where its source read it right at 0.69, and the
@@ -138,8 +137,7 @@ class TesseractPlateReader:
             if best is None or _better(got, best[0]):
                 best = (got, quad, crop)
             if got.cand.cost == 0 and (got.conf >= ACCEPT or (got.agreed and got.conf >= SURE)):
-                source = self._sources.get(id(crop)) if got.conf < ACT else None
-                if source is not None and source[2] is crop:
+                if source is not None:
                     best = self._seconded_by_source(got, best, source[0], source[1])
                 break
         ms = (time.perf_counter() - started) * 1000
@@ -197,10 +195,9 @@ class TesseractPlateReader:
         """
         lines = segment(crop)
         other = self._read_lines_all(lines) if lines is not None else None
-        if other is None or other.cand.plate != got.cand.plate:
+        if other is None or lines is None or other.cand.plate != got.cand.plate:
             return best
-        if lines is not None and (lines.rejoined or lines.local):
-            other = replace(other, conf=min(other.conf, REJOINED))
+        other = _capped(other, lines)
         return (other, quad, crop) if _better(other, best[0]) else best
 
     def _read_lines_all(self, lines: Lines) -> _Read | None:
@@ -352,6 +349,17 @@ class TesseractPlateReader:
         sure = trusted and cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
         return _Read(cand, conf, raw, lines.layout, sure, fits, margin, classified=classified,
                      rival=rival)
+
+
+def _capped(read: _Read, lines: Lines) -> _Read:
+    """The read kept under the band when its image is doubtful: rows joined from one band
+    (``REJOINED``), found only by the local-contrast look, or read only on Tesseract's retry
+    of a row it dropped as noise (``LineRead.kept``, round 11). One place for both a
+    candidate's own read and a refit's source read, so neither path can skip a cap.
+    """
+    if lines.rejoined or lines.local or read.kept:
+        return replace(read, conf=min(read.conf, REJOINED))
+    return read
 
 
 def _better(new: _Read, old: _Read) -> bool:

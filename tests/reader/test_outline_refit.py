@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -148,3 +149,14 @@ def test_a_refits_read_alone_stays_under_the_band() -> None:
     got = reader.read(FRAME)
     assert reader.read_count == 2 and got.plate == "21K91671"
     assert got.confidence == pytest.approx(ACT - 0.01)
+
+
+@pytest.mark.usefixtures("_segments")
+def test_a_source_read_only_on_tesseracts_retry_does_not_lift_a_refit() -> None:
+    # The source crop's row was read only once Tesseract's noise-row rejection was off
+    # (``LineRead.kept``): such a read never reaches the band, as a second look either.
+    kept = replace(_read("98R86895", 0.99, agreed=False), kept=True)
+    reader = _Refitted(_read("98R86895", 0.75), kept)
+    got = reader.read(FRAME)
+    assert reader.read_count == 2 and got.plate == "98R86895"
+    assert got.confidence == 0.75
