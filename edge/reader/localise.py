@@ -87,8 +87,14 @@ def _hull_quad(contour: np.ndarray) -> tuple[np.ndarray, float, float] | None:
     return quad, aspect, cv2.contourArea(contour) / max(rw * rh, 1.0)
 
 
-def candidates(frame: Frame, *, limit: int = 6) -> list[np.ndarray]:
-    """Plate-like quads in full-frame coordinates, most plate-like first."""
+def candidates(frame: Frame, *, limit: int = 6,
+               seconds: dict[int, np.ndarray] | None = None) -> list[np.ndarray]:
+    """Plate-like quads in full-frame coordinates, most plate-like first.
+
+    ``seconds``, when given, is filled with the outlines the overlap rule dropped behind a
+    text box: by the ``id`` of the chosen text-box quad, the best-scored outline (an edge or
+    colour quad) it suppressed (read as ``TesseractPlateReader._second_look``).
+    """
     w = frame.shape[1]
     k = WORK_WIDTH / w if w > WORK_WIDTH else 1.0
     small = cv2.resize(frame, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else frame
@@ -114,7 +120,7 @@ def candidates(frame: Frame, *, limit: int = 6) -> list[np.ndarray]:
     # Where the horizontal gradient is strong: a quad's texture is the share of such pixels
     # in its box, counted by OpenCV (the same share as the mean of a boolean patch).
     strong = (np.abs(cv2.Sobel(norm, cv2.CV_16S, 1, 0, ksize=3)) > 60).view(np.uint8)
-    scored: list[tuple[float, np.ndarray, Box, bool]] = []
+    scored: list[tuple[float, np.ndarray, Box, bool, bool]] = []
     for i, mask in enumerate(masks):
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
         for c in contours:
@@ -139,20 +145,26 @@ def candidates(frame: Frame, *, limit: int = 6) -> list[np.ndarray]:
             shape = min(abs(np.log(aspect / a)) for a in ASPECTS)
             score = texture * fill - 0.3 * shape
             full = quad / k
-            scored.append((score, full, cv2.boundingRect(full.astype(np.int32)), refit))
+            scored.append((score, full, cv2.boundingRect(full.astype(np.int32)), refit,
+                           i < n_outline))
     scored.sort(key=lambda t: -t[0])
     chosen: list[np.ndarray] = []
     boxes: list[Box] = []  # the chosen quads' boxes, found once each
+    texts: list[bool] = []  # the chosen quad came from a text mask
     refits = 0
-    for _, quad, box, refit in scored:
+    for _, quad, box, refit, outline in scored:
         if refit and refits >= MAX_REFITS:
             continue
-        if all(_box_iou(box, b) < 0.5 for b in boxes):
+        over = [j for j, b in enumerate(boxes) if _box_iou(box, b) >= 0.5]
+        if not over:
+            if len(chosen) >= limit:
+                break
             chosen.append(quad)
             boxes.append(box)
+            texts.append(not outline)
             refits += refit
-        if len(chosen) >= limit:
-            break
+        elif seconds is not None and outline and texts[over[0]]:
+            seconds.setdefault(id(chosen[over[0]]), quad)
     return chosen
 
 

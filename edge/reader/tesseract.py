@@ -37,8 +37,8 @@ from edge.reader.engines import (
 )
 from edge.reader.likeness import EAGER as EAGER_LIKENESS
 from edge.reader.likeness import SKIP, likeness
-from edge.reader.localise import candidates
-from edge.reader.outline import crops
+from edge.reader.localise import candidates, rectify
+from edge.reader.outline import PAD, crops
 from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_fit, words
 from edge.reader.segment import Lines, joined, segment
 
@@ -105,6 +105,10 @@ class TesseractPlateReader:
         self._max_candidates = max_candidates
         #: This frame's refitted crops (by ``id``): the quad and crop each was refitted from.
         self._sources: dict[int, tuple[np.ndarray, Frame, Frame]] = {}
+        #: This frame's outlines suppressed behind a text box, by the box quad's ``id``
+        #: (``localise.candidates``), and the crops read as such a second look (by ``id``).
+        self._seconds: dict[int, np.ndarray] = {}
+        self._second_crops: dict[int, Frame] = {}
 
     def read(self, frame: Frame) -> FrameRead:
         started = time.perf_counter()
@@ -112,18 +116,22 @@ class TesseractPlateReader:
         if frame.ndim == 3 and frame.shape[2] == 4:
             frame = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR), np.uint8)
         h, w = frame.shape[:2]
-        quads = candidates(frame, limit=12)
+        self._seconds = {}
+        quads = candidates(frame, limit=12, seconds=self._seconds)
         if h * w <= 400_000:  # a tight crop (plate-only image) is itself a candidate
             whole = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
             quads.insert(0, whole)
         best: tuple[_Read, np.ndarray, Frame] | None = None
         found: list[_Read] = []  # what the candidates read so far (see _ranked)
-        self._sources = {}
+        self._sources, self._second_crops = {}, {}
         for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000, found=found):
             got = self._read_lines_all(lines)
             if got is None:
                 continue
             got = _capped(got, lines)
+            if self._second_crops.get(id(crop)) is crop and not (
+                    got.conf >= SURE and (got.sure or got.agreed)):
+                continue  # a second look's read stands only when trusted (_second_look)
             source = self._sources.get(id(crop))
             if source is not None and source[2] is not crop:
                 source = None  # an id reused by another crop, not a refit
@@ -173,6 +181,7 @@ class TesseractPlateReader:
             if eager and budget > self._max_candidates - EAGER_READS:
                 budget -= 1
                 yield quad, crop, lines
+                yield from self._second_look(frame, quad)
             else:
                 waiting.append((-p, i, quad, crop, lines))
         waiting.sort(key=lambda t: (t[0], t[1]))
@@ -183,6 +192,29 @@ class TesseractPlateReader:
                     continue
                 unlikely_read = True
             yield quad, crop, lines
+            yield from self._second_look(frame, quad)
+
+    def _second_look(self, frame: Frame, quad: np.ndarray
+                     ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
+        """The plate's own outline, read after the text box it was suppressed behind.
+
+        Why: the overlap rule keeps the higher-scored of two overlapping quads, and a text
+        blob grown to a box scores as if it filled its rectangle, so a plate's outline found
+        by the edges or a colour mask (IoU 0.94-0.97 with the plate) was dropped behind a box
+        that covers it worse (IoU 0.70-0.73) and read nothing (round 12, the "localisation"
+        class). Reached only when the box's read did not end the search, so it costs nothing
+        where the box reads. Its read counts only when trusted: sure, or two preprocessings
+        agreeing, at >= SURE (round 7: outline crops read blurred plates one character off,
+        alone; round 12: an agreed 0.68 named the wrong province and two letters).
+        """
+        second = self._seconds.pop(id(quad), None)
+        if second is None:
+            return
+        crop = rectify(frame, second, pad=PAD)
+        lines = segment(crop)
+        if lines is not None:
+            self._second_crops[id(crop)] = crop
+            yield second, crop, lines
 
     def _seconded_by_source(self, got: _Read, best: tuple[_Read, np.ndarray, Frame],
                             quad: np.ndarray, crop: Frame) -> tuple[_Read, np.ndarray, Frame]:
