@@ -79,6 +79,11 @@ LONE = 0.45
 #: plates before (as nothing), and one of them, rejoined, read 桂WR77LB as 桂WRTTLB in both
 #: models at 0.86 where another candidate read it right at 0.75 (round 10).
 REJOINED = 0.69
+#: The most a read may claim whose crop cut a character at a row's end (``Lines.cut``):
+#: under LONE, so a whole-plate candidate read by one preprocessing still beats it, and it
+#: never ends the search (round 12: a crop short of 11B-731.40's last 0 read 11B7314 at 0.75
+#: in two preprocessings, the next candidate 11B73140 at 0.45).
+CUT = 0.44
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,7 +370,9 @@ def _capped(read: _Read, lines: Lines) -> _Read:
     candidate's own read and a refit's source read, so neither path can skip a cap.
     """
     if lines.rejoined or lines.local or read.kept:
-        return replace(read, conf=min(read.conf, REJOINED))
+        read = replace(read, conf=min(read.conf, REJOINED))
+    if lines.cut:  # the crop cut a character: its read is a shorter plate's (round 12)
+        read = replace(read, conf=min(read.conf, CUT), contested=True)
     return read
 
 
