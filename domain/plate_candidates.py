@@ -30,6 +30,9 @@ _VN_SERIES = frozenset(VN_SERIES)
 _CN_LETTER = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ")
 _CN_ALNUM = _CN_LETTER | _DIGITS
 _SPECIAL = frozenset(s for s in VN_SPECIAL_SERIES if "Đ" not in s)
+#: A two-letter special series' first letter read as a look-alike (QT read as 0T): only the
+#: round letters, only in the first slot (a digit in the second is an ordinary plate's).
+SPECIAL_FIRST = {"0": "QD", "O": "QD"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +97,15 @@ def vn_candidates(text: str, *, max_trim: int = 2) -> list[Candidate]:
             trimmed = start + len(text) - end
             fills = [_fill(window, t) for t in _VN_TEMPLATES if len(t) == len(window)]
             for n in (3, 4, 5):  # two-letter special series
-                if len(window) == 4 + n and window[2:4] in _SPECIAL:
-                    # The series is read as is (QT has a Q no ordinary series uses).
-                    fills.append(_fill(window, [_DIGITS, _DIGITS, frozenset(window[2]),
-                                                frozenset(window[3])] + [_DIGITS] * n))
+                if len(window) != 4 + n:
+                    continue
+                for series, fixed in _special_series(window[2:4]):
+                    # The series is read as is (QT has a Q no ordinary series uses), or with
+                    # its first letter read as a round look-alike (counted as a correction).
+                    got = _fill(window[:2] + series + window[4:], [
+                        _DIGITS, _DIGITS, frozenset(series[0]), frozenset(series[1])]
+                        + [_DIGITS] * n)
+                    fills.append(None if got is None else (got[0], got[1] + fixed))
             for got in fills:
                 if got is None:
                     continue
@@ -109,6 +117,19 @@ def vn_candidates(text: str, *, max_trim: int = 2) -> list[Candidate]:
                 if plate not in seen or cand.cost < seen[plate].cost:
                     seen[plate] = cand
     return sorted(seen.values(), key=lambda c: (c.cost, c.trimmed, c.plate))
+
+
+def _special_series(pair: str) -> list[tuple[str, int]]:
+    """The special series a read pair may be, with the corrections each takes.
+
+    Why the look-alike: Tesseract reads a special series' Q as 0 (11QT 627.30 read 110T),
+    and the ordinary templates then make a D of the 0 and a 7 of the T: no plate, or a wrong
+    one at two repairs (round 12).
+    """
+    if pair in _SPECIAL:
+        return [(pair, 0)]
+    return [(first + pair[1], 1) for first in SPECIAL_FIRST.get(pair[0], "")
+            if first + pair[1] in _SPECIAL]
 
 
 def cn_candidates(text: str, province: str, *, max_trim: int = 2) -> list[Candidate]:

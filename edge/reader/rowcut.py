@@ -107,3 +107,32 @@ def shear(img: np.ndarray, slope: float) -> np.ndarray:
     return np.asarray(cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
                                      borderMode=cv2.BORDER_CONSTANT, borderValue=border),
                       np.uint8)
+
+
+def cut_short(found: Stats, rows: list[list[tuple[int, int, int, int]]],
+              shape: tuple[int, int]) -> bool:
+    """Whether the crop's left or right edge cut a character at a row's end.
+
+    Why: the segmentation drops what touches the crop's edge (the border, the bumper), so a
+    quad a little narrower than the plate loses the character it cut through, and the row
+    reads as a shorter plate that fits the grammar (round 12: 11B-731.40 read 11B7314 at
+    0.75, both preprocessings agreeing). A blob touching only the left or right edge, of the
+    row's character height, in its band, next to its end is such a character.
+    """
+    n, stats = found
+    h, w = shape
+    for row in rows:
+        th = float(np.median([b[3] for b in row]))
+        cy = float(np.median([b[1] + b[3] / 2 for b in row]))
+        x0, x1 = min(b[0] for b in row), max(b[0] + b[2] for b in row)
+        for i in range(1, n):
+            x, y, bw, bh, area = (int(v) for v in stats[i])
+            left, right = x <= 0, x + bw >= w
+            if not (left or right) or y <= 0 or y + bh >= h:
+                continue
+            if not (0.7 * th <= bh <= 1.3 * th and bw <= th and area >= 0.15 * bw * bh
+                    and abs(y + bh / 2 - cy) <= 0.25 * th):
+                continue
+            if (left and x0 - (x + bw) < th) or (right and x - x1 < th):
+                return True
+    return False

@@ -49,6 +49,7 @@ class Lines:
     local: bool = False  # found only by the local-contrast look (see contrast)
     lead: int = 0  # x in the first row's images where its ink starts (the province glyph)
     text_px: float = 0.0  # the tallest row's character height in the crop's own pixels
+    cut: bool = False  # the crop cut a character at a row's end (see rowcut.cut_short)
 
 
 def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
@@ -305,5 +306,6 @@ def segment(crop: Frame) -> Lines | None:
     text_px = max(float(np.median([b[3] for b in r])) for r in rows) / k
     return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
                  tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened, text_px=text_px,
-                 rejoined=rejoined, local=local_look)
+                 rejoined=rejoined, local=local_look,
+                 cut=rowcut.cut_short(found, rows, mask.shape[:2]))
 

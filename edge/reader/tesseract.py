@@ -79,6 +79,11 @@ LONE = 0.45
 #: plates before (as nothing), and one of them, rejoined, read 桂WR77LB as 桂WRTTLB in both
 #: models at 0.86 where another candidate read it right at 0.75 (round 10).
 REJOINED = 0.69
+#: The most a read may claim whose crop cut a character at a row's end (``Lines.cut``):
+#: under LONE, so a whole-plate candidate read by one preprocessing still beats it, and it
+#: never ends the search (round 12: a crop short of 11B-731.40's last 0 read 11B7314 at 0.75
+#: in two preprocessings, the next candidate 11B73140 at 0.45).
+CUT = 0.44
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,7 @@ class _Read:
     rival: str | None = None  # the plate the other model's tail reads (FrameRead.rival)
     seconded: bool = False  # Chinese: chi_sim's tail is eng's (see _seconded)
     kept: bool = False  # read (or agreed with a read) of a row Tesseract dropped as noise
+    contested: bool = False  # an agreement capped (CONTESTED, UNFIT): it never ends the search
 
 
 class TesseractPlateReader:
@@ -142,9 +148,10 @@ class TesseractPlateReader:
                 # lane decided that truck wrong at 0.99 (round 11).
                 got = replace(got, conf=min(got.conf, ACT - 0.01))
             found.append(got)
-            if best is None or _better(got, best[0]):
+            if best is None or _better(got, best[0], found):
                 best = (got, quad, crop)
-            if got.cand.cost == 0 and (got.conf >= ACCEPT or (got.agreed and got.conf >= SURE)):
+            if got.cand.cost == 0 and not got.contested and (
+                    got.conf >= ACCEPT or (got.agreed and got.conf >= SURE)):
                 if source is not None:
                     best = self._seconded_by_source(got, best, source[0], source[1])
                 break
@@ -285,7 +292,12 @@ class TesseractPlateReader:
                     kept = a.kept or b.kept
                     if a.classified and b.classified:  # one model's province: search on
                         return replace(top, conf=min(conf, CLASSIFIED), rival=rival, kept=kept)
-                    return replace(top, conf=conf, agreed=True, rival=rival, kept=kept)
+                    # A capped agreement (contested, hesitant or unfit) is the best so far, not
+                    # the end of the search: round 12, a crop cutting the plate's end
+                    # (11B731.4 for 11B731.40) ended it at CONTESTED before the whole
+                    # plate's quad was read.
+                    return replace(top, conf=conf, agreed=True, rival=rival, kept=kept,
+                                   contested=cap < 0.99)
         top = max(reads, key=lambda r: r.conf)
         if (top.cand.cost and top.conf < LONE) or lines.evened or top.kept:
             # Repaired, doubtful and unconfirmed: more likely wrong than right. A crop whose
@@ -390,20 +402,32 @@ def _capped(read: _Read, lines: Lines) -> _Read:
     candidate's own read and a refit's source read, so neither path can skip a cap.
     """
     if lines.rejoined or lines.local or read.kept:
-        return replace(read, conf=min(read.conf, REJOINED))
+        read = replace(read, conf=min(read.conf, REJOINED))
+    if lines.cut:  # the crop cut a character: its read is a shorter plate's (round 12)
+        read = replace(read, conf=min(read.conf, CUT), contested=True)
     return read
 
 
-def _better(new: _Read, old: _Read) -> bool:
-    """``new`` beats the best so far: more confident, or as confident with fewer repairs.
+def _better(new: _Read, old: _Read, found: list[_Read] | None = None) -> bool:
+    """``new`` beats the best so far: more confident, or as confident with fewer repairs,
+    or with as many and read by more of the frame's candidates (``found``).
 
     Why the tie-break: reads are capped (CONTESTED, LONE, UNFIT, ...), so two candidates of
     one frame often end at the same confidence, and the first used to win. A repaired read
     (a character trimmed or corrected to fit the grammar) is the weaker of two equals
     (measured: an easy 29Z-568.78 whose plate border read as a leading 2, repaired to
     92Z56878 at 0.75, beat the next candidate's repair-free 29Z56878 at 0.75).
+    Why the candidates' count last: a capped agreement no longer ends the search (round 12),
+    so several candidates end at CONTESTED; a crop cutting the plate read 98K14210 at 0.75,
+    and two whole-plate crops after it read 98K74270 at 0.75 each.
     """
-    return new.conf > old.conf or (new.conf == old.conf and new.cand.cost < old.cand.cost)
+    if new.conf != old.conf:
+        return new.conf > old.conf
+    if new.cand.cost != old.cand.cost:
+        return new.cand.cost < old.cand.cost
+    found = found or []
+    return (sum(r.cand.plate == new.cand.plate for r in found)
+            > sum(r.cand.plate == old.cand.plate for r in found))
 
 
 def _check(frame: object) -> None:

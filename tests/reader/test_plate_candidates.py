@@ -45,6 +45,9 @@ def test_texts_that_are_no_plate(text: str) -> None:
     ("6Z5-12345", "625" + "12345", -1),
     ("36QT-924", "36QT924", 0),      # special series read as is, Q included
     ("98QT-043.18", "98QT04318", 0),  # not 98D..., whose Q->D, T->7 repairs cost 2
+    ("110T 627.30", "11QT62730", 1),  # a special series' Q read as 0 (round 12)
+    ("29OA-123.45", "29DA12345", 1),  # ... its D read as O
+    ("11KT-123.45", "11KT12345", 0),
 ])
 def test_corrections_are_decided_by_position(ocr: str, plate: str, corrections: int) -> None:
     cands = vn_candidates(ocr)
