@@ -22,11 +22,10 @@ While the database is down the message is retried with exponential backoff (tena
 and never acknowledged; on stop it stays with the broker. Bad input never stops the
 worker: it is stored as rejected, audited, counted, logged and acknowledged.
 
-Threads: one worker (ingest) that also drives the MQTT connection (no paho network
-thread: :class:`mqttio.DrivenMqttLink`, whose keeper thread only drives while the
-worker is away for seconds, e.g. a database outage), one upkeep loop (command retries
-and expiry, nonce pruning) and the heartbeat; the lanes' pre-clearance lists are built
-in a child process (:mod:`services.central.listproc`).
+Threads: the paho network thread (only hands messages over), one worker
+(ingest), one upkeep loop (command retries and expiry, nonce pruning) and the
+heartbeat; the lanes' pre-clearance lists are built in a child process
+(:mod:`services.central.listproc`).
 """
 
 from __future__ import annotations
@@ -43,8 +42,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain import topics
 from domain.reference import load_reference
-from mqttio.client import Received
-from mqttio.driven import DrivenMqttLink
+from mqttio.client import MqttLink, Received
 from services.central.candidates import TripCache
 from services.central.dbretry import Stopping, db_unavailable, retry_while_down
 from services.central.ingest import Batch, parse_inbound
@@ -150,12 +148,8 @@ class CentralService:
         return self
 
     def _make_link(self) -> Link:
-        """The transport; :class:`~services.central.jetstream.JetStreamCentral` swaps it.
-
-        Driven by the ingest worker itself (:class:`mqttio.DrivenMqttLink`): no network
-        thread, so no hand-off of each message between two threads (round 12).
-        """
-        return DrivenMqttLink(
+        """The transport; :class:`~services.central.jetstream.JetStreamCentral` swaps it."""
+        return MqttLink(
             self.settings.mqtt_url, self.settings.mqtt_client_id,
             subscriptions=self.subscriptions(), manual_ack=True, clean_session=False,
             ca_file=self.settings.mqtt_ca_file, will=self.offline.will(datetime.now(UTC)),
