@@ -1,17 +1,17 @@
 """A barred zero read as 6 or 8, told by its own shape (round 12).
 
-Why: some plate fonts print a zero with a mark inside it (a dot, a slash: DejaVu Sans Mono's,
-one of the generator's fonts). Blur spreads the mark into a bar across the oval, and the
-LSTM reads that "θ" as 6 or 8 (tuning seeds 999/777/4242 and check seeds: 9 of the frames'
-wrong reads were a zero read as 6 or 8 this way, 12R-0516 read 12R6516 from every
-preprocessing since round 6). The glyph's binary shape still tells them apart: a barred zero
-is an oval with two holes stacked, as wide at its middle as anywhere (no waist), and
-symmetric left to right and top to bottom; an 8 has two holes too but a waist (its outline's
-width at the middle at most 0.76 of its widest on the tuning true quads, the barred zeros'
-at least 0.88); a 6 or 9 has one hole. So a digit read as 6, 8 or 9 whose blob in the row's
-binary image is such an oval is read as 0, with no lead over a runner-up (the LSTM's own
-answer was overruled): such a read is never sure alone and two of them agreeing stay under
-the band (``CONTESTED``), as for any two reads that hesitated.
+Why: some plate fonts print a zero with a mark inside it (a dot, a slash: DejaVu Sans
+Mono's, one of the generator's fonts). Blur spreads the mark into a bar across the oval,
+and the LSTM reads that "θ" as 6 or 8 (the tuning, check and fresh seeds' 1280 frames: 8 of
+main's 65 wrong reads held a zero read as 6 or 8, the commonest confusion; 12R-0516 was read
+12R6516 from every preprocessing since round 6). The glyph's binary shape still tells them
+apart: a barred zero is an oval with two holes stacked, as wide at its middle as anywhere
+(no waist), and symmetric left to right and top to bottom; an 8 has two holes too but a
+waist (its outline's width at the middle at most 0.76 of its widest on the tuning true
+quads, the barred zeros' at least 0.88); a 6 or 9 has one hole. So a digit read as 6, 8 or
+9 whose blob in the row's binary image is such an oval is read as 0, with no lead over a
+runner-up (the LSTM's own answer was overruled): such a read is never sure alone and two of
+them agreeing stay under the band (``CONTESTED``), as for any two reads that hesitated.
 """
 
 from __future__ import annotations
