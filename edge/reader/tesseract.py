@@ -41,6 +41,7 @@ from edge.reader.localise import candidates, rectify
 from edge.reader.outline import PAD, crops
 from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_fit, words
 from edge.reader.segment import Lines, joined, segment
+from edge.reader.zeros import reread_zeros
 
 MAX_PIXELS = 40_000_000
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
@@ -333,7 +334,9 @@ class TesseractPlateReader:
                 cv2.GaussianBlur(g, (3, 3), 0), 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
                 cv2.THRESH_BINARY, 41, 12), np.uint8) for g in lines.gray]
         line, starts = joined(images)
-        got = self._engine.read(line, script="latin")
+        # A barred zero the LSTM read as 6 or 8, told by its blob (zeros.py, round 12).
+        got = reread_zeros(self._engine.read(line, script="latin"),
+                           line if variant == "binary" else joined(lines.binary)[0])
         texts = ["" for _ in images]
         rows: list[list[tuple[float, float]]] = [[] for _ in images]  # letters' conf, margin
         for (ch, c, x), m in zip(got.chars, got.margins, strict=False):
