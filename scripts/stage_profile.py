@@ -42,6 +42,13 @@ from smartgate.scenes import random_plate, render_frame
 
 STAGES: dict[str, float] = defaultdict(float)
 CALLS: dict[str, int] = defaultdict(int)
+#: Tesseract calls by what they are for (round 12): the preprocessing being read (grey is
+#: the first look, binary and adaptive the second and third), reads of a refit's source
+#: crop, glyph reads that check a province, and the noise-row retry (a second call inside
+#: an eng read that came back empty; ``engines._KEEP_ROWS``).
+PURPOSES: dict[str, int] = defaultdict(int)
+_PURPOSE = ["first look"]
+_LOOKS = {"gray": "first look", "binary": "second look", "adaptive": "third look"}
 
 
 def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -63,10 +70,28 @@ class TimedEngine:
 
     def read(self, img: Frame, *, script: Script = "latin") -> LineRead:
         name = "eng" if script == "latin" else "chi_sim row"
-        return timed(name, self.inner.read)(img, script=script)  # type: ignore[no-any-return]
+        got: LineRead = timed(name, self.inner.read)(img, script=script)
+        PURPOSES[f"{name}, {_PURPOSE[-1]}"] += 1
+        if script == "latin" and (got.kept or not got.text):
+            PURPOSES["eng, noise-row retry"] += 1
+        return got
 
     def glyph(self, img: Frame) -> tuple[str, float]:
+        PURPOSES[f"chi_sim glyph, {_PURPOSE[-1]}"] += 1
         return timed("chi_sim glyph", self.inner.glyph)(img)  # type: ignore[no-any-return]
+
+
+def purpose(name: str | Callable[..., str], fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` with its Tesseract calls counted under ``name`` (or ``name(*args)``)."""
+    def wrapper(*a: Any, **k: Any) -> Any:
+        label = name if isinstance(name, str) else name(*a, **k)
+        source = _PURPOSE[-1] == "refit's source"
+        _PURPOSE.append("refit's source" if source and label in _LOOKS.values() else label)
+        try:
+            return fn(*a, **k)
+        finally:
+            _PURPOSE.pop()
+    return wrapper
 
 
 def patch() -> None:
@@ -77,6 +102,12 @@ def patch() -> None:
                        (chinese, {"read_province": "classifier"})):
         for attr, stage in names.items():
             setattr(mod, attr, timed(stage, getattr(mod, attr)))
+    reader = tesseract.TesseractPlateReader
+    reader._read_lines = purpose(  # type: ignore[method-assign]
+        lambda _self, _lines, variant, _cache: _LOOKS[variant], reader._read_lines)
+    reader._seconded_by_source = purpose(  # type: ignore[method-assign]
+        "refit's source", reader._seconded_by_source)
+    tesseract.province_confirmed = purpose("province check", tesseract.province_confirmed)
 
 
 def frames(seeds: list[int], n: int) -> list[tuple[dict[str, Any], Frame]]:
@@ -127,13 +158,15 @@ def main() -> int:
     for meta, image in frames(args.seeds, args.n):
         STAGES.clear()
         CALLS.clear()
+        PURPOSES.clear()
         t = time.process_time()
         read = reader.read(image)
         cpu = (time.process_time() - t) * 1000
         ms = dict(STAGES)
         ms["rest"] = cpu - sum(ms.values())
         rows.append({**meta, "read": read.plate, "conf": read.confidence, "cpu": round(cpu, 3),
-                     "ms": {k: round(v, 3) for k, v in ms.items()}, "calls": dict(CALLS)})
+                     "ms": {k: round(v, 3) for k, v in ms.items()}, "calls": dict(CALLS),
+                     "purposes": dict(PURPOSES)})
     if args.out:
         with args.out.open("w") as fh:
             for r in rows:
@@ -149,6 +182,14 @@ def main() -> int:
         print(f"  {d}: median {statistics.median(sub):.1f} ms")
     table(rows, "all frames")
     table([r for r in rows if abs(r["cpu"] - median) <= 0.2 * median], "median frames (+/-20 %)")
+    for d in ("easy", "hard"):
+        sub = [r for r in rows if r["difficulty"] == d]
+        mid = statistics.median(r["cpu"] for r in sub)
+        near = [r for r in sub if abs(r["cpu"] - mid) <= 0.2 * mid]
+        table(near, f"{d} median frames (+/-20 % of {mid:.1f} ms)")
+        for k in sorted({k for r in near for k in r["purposes"]}):
+            calls = statistics.mean(r["purposes"].get(k, 0) for r in near)
+            print(f"    {k:34s} {calls:5.2f} calls")
     return 0
 
 
