@@ -12,16 +12,17 @@ import numpy as np
 
 from domain.plate_candidates import Candidate
 from edge.reader.base import Frame
+from edge.reader.cropread import CropRead
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.segment import Lines
-from edge.reader.tesseract import TesseractPlateReader, _Read
+from edge.reader.tesseract import TesseractPlateReader
 
 FRAME = np.full((64, 64, 3), 128, np.uint8)
 
 
-def scripted_read(plate: str, conf: float, *, agreed: bool = False) -> _Read:
+def scripted_read(plate: str, conf: float, *, agreed: bool = False) -> CropRead:
     """A repair-free 1-line VN read of ``plate`` at ``conf``."""
-    return _Read(Candidate(plate, "VN", 0, 0), conf, plate, "1-line", agreed=agreed)
+    return CropRead(Candidate(plate, "VN", 0, 0), conf, plate, "1-line", agreed=agreed)
 
 
 def plain_lines(i: int) -> Lines:
@@ -31,18 +32,18 @@ def plain_lines(i: int) -> Lines:
 class ScriptedReader(TesseractPlateReader):
     """Candidate ``i`` is segmented as ``lines_of(i)`` and reads ``reads[i]``."""
 
-    def __init__(self, reads: list[_Read],
+    def __init__(self, reads: list[CropRead],
                  lines_of: Callable[[int], Lines] = plain_lines) -> None:
         super().__init__(ResidentEngine(DEFAULT_TESSDATA))
         self.reads, self.read_count, self.lines_of = reads, 0, lines_of
 
     def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
-                found: list[_Read] | None = None
+                found: list[CropRead] | None = None
                 ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
         quad = np.array([[0, 0], [9, 0], [9, 9], [0, 9]], np.float32)
         for i, _ in enumerate(self.reads):
             yield quad, frame, self.lines_of(i)
 
-    def _read_lines_all(self, lines: Lines) -> _Read | None:
+    def _read_lines_all(self, lines: Lines) -> CropRead | None:
         self.read_count += 1
         return self.reads[self.read_count - 1]

@@ -10,8 +10,8 @@ from scriptedreader import ScriptedReader, scripted_read
 
 from edge.reader import segment as seg
 from edge.reader.contrast import local_mask
+from edge.reader.cropread import REJOINED
 from edge.reader.segment import Lines, segment
-from edge.reader.tesseract import REJOINED
 
 
 def _glared_plate() -> np.ndarray:

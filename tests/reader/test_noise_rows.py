@@ -13,9 +13,10 @@ from PIL import Image, ImageDraw
 
 from domain.plate_candidates import Candidate
 from edge.reader.base import Frame
+from edge.reader.cropread import LONE, REJOINED, CropRead
 from edge.reader.engines import _KEEP_ROWS, DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
 from edge.reader.segment import TEXT_HEIGHT, Lines
-from edge.reader.tesseract import LONE, REJOINED, TesseractPlateReader, _Read
+from edge.reader.tesseract import TesseractPlateReader
 from smartgate.scenes.plates import LATIN_FONTS, _font
 
 
@@ -96,16 +97,16 @@ def test_a_kept_read_is_never_trusted_alone() -> None:
 class _Kept(TesseractPlateReader):
     """One candidate, whose read came from a row Tesseract dropped as noise."""
 
-    def __init__(self, read: _Read) -> None:
+    def __init__(self, read: CropRead) -> None:
         super().__init__(ResidentEngine(DEFAULT_TESSDATA))
         self.one = read
 
     def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
-                found: list[_Read] | None = None
+                found: list[CropRead] | None = None
                 ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
         yield np.array([[0, 0], [9, 0], [9, 9], [0, 9]], np.float32), frame, _lines(frame)
 
-    def _read_lines_all(self, lines: Lines) -> _Read | None:
+    def _read_lines_all(self, lines: Lines) -> CropRead | None:
         return self.one
 
 
@@ -113,8 +114,8 @@ def test_a_kept_read_stays_under_the_band() -> None:
     # Measured (round 11): 云QE1R8D's grey row, empty before, read on the retry agreed with
     # the binary one through chi_sim's shared row read on 云GELR8D at 0.96.
     frame = np.full((64, 64, 3), 128, np.uint8)
-    read = _Read(Candidate("云GELR8D", "CN", 0, 0), 0.96, "", "2-line", agreed=True, kept=True)
+    read = CropRead(Candidate("云GELR8D", "CN", 0, 0), 0.96, "", "2-line", agreed=True, kept=True)
     got = _Kept(read).read(frame)
     assert got.plate == "云GELR8D" and got.confidence == REJOINED
-    plain = _Kept(_Read(Candidate("云GELR8D", "CN", 0, 0), 0.96, "", "2-line", agreed=True))
+    plain = _Kept(CropRead(Candidate("云GELR8D", "CN", 0, 0), 0.96, "", "2-line", agreed=True))
     assert plain.read(frame).confidence == 0.96

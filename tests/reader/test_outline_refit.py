@@ -23,6 +23,7 @@ from domain.plate_candidates import Candidate
 from edge.reader import make_reader
 from edge.reader import tesseract as tess
 from edge.reader.base import ACT, Frame
+from edge.reader.cropread import CropRead
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.localise import order, rectify
 from edge.reader.outline import crops, refined
@@ -91,27 +92,27 @@ def test_turned_plates_read_right(seed: int, country: str) -> None:
     assert make_reader(engine="resident").read(image).plate == truth
 
 
-def _read(plate: str, conf: float, *, agreed: bool = True) -> tess._Read:
-    return tess._Read(Candidate(plate, "VN", 0, 0), conf, plate, "1-line", agreed=agreed)
+def _read(plate: str, conf: float, *, agreed: bool = True) -> CropRead:
+    return CropRead(Candidate(plate, "VN", 0, 0), conf, plate, "1-line", agreed=agreed)
 
 
 class _Refitted(tess.TesseractPlateReader):
     """One refit crop, read as scripted; its source crop reads ``source_read``."""
 
-    def __init__(self, refit_read: tess._Read, source_read: tess._Read) -> None:
+    def __init__(self, refit_read: CropRead, source_read: CropRead) -> None:
         super().__init__(ResidentEngine(DEFAULT_TESSDATA))
         self.script = [refit_read, source_read]
         self.read_count = 0
 
     def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
-                found: list[tess._Read] | None = None
+                found: list[CropRead] | None = None
                 ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
         quad = np.array([[0, 0], [9, 0], [9, 9], [0, 9]], np.float32)
         refit, source = frame.copy(), frame.copy()
         self._sources[id(refit)] = (quad, source, refit)
         yield quad, refit, Lines("1-line", [], [], 8)
 
-    def _read_lines_all(self, lines: Lines) -> tess._Read | None:
+    def _read_lines_all(self, lines: Lines) -> CropRead | None:
         self.read_count += 1
         return self.script[self.read_count - 1]
 

@@ -7,10 +7,11 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from edge.reader.chinese import classified, province_confirmed, read_cn
+from edge.reader.cropread import CLASSIFIED
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
 from edge.reader.province import ProvinceGuess
 from edge.reader.segment import segment
-from edge.reader.tesseract import ACCEPT, CLASSIFIED, TesseractPlateReader
+from edge.reader.tesseract import ACCEPT, TesseractPlateReader
 from smartgate.scenes.plates import CJK_FONTS, LATIN_FONTS, _font
 
 

@@ -7,8 +7,9 @@ from dataclasses import replace
 import pytest
 from scriptedreader import FRAME, ScriptedReader, scripted_read
 
+from edge.reader.cropread import CONTESTED, REJOINED, SURE, CropRead
 from edge.reader.segment import Lines
-from edge.reader.tesseract import CONTESTED, REJOINED, SURE, TesseractPlateReader, _Read
+from edge.reader.tesseract import TesseractPlateReader
 
 
 @pytest.mark.parametrize(("first", "stops"), [
@@ -17,7 +18,7 @@ from edge.reader.tesseract import CONTESTED, REJOINED, SURE, TesseractPlateReade
     (scripted_read("12C12345", 0.45), False),               # one preprocessing alone
     (scripted_read("12C12345", 0.80), True),                # >= ACCEPT
 ])
-def test_which_reads_end_the_search(first: _Read, stops: bool) -> None:
+def test_which_reads_end_the_search(first: CropRead, stops: bool) -> None:
     reader = ScriptedReader([first, scripted_read("12C12346", 0.95)])
     got = reader.read(FRAME)
     assert reader.read_count == (1 if stops else 2)
@@ -45,7 +46,7 @@ def test_a_rejoined_row_alone_is_read_under_the_band() -> None:
     assert got.plate == "12C12345" and got.confidence == REJOINED < SURE
 
 
-def _contested(plate: str, conf: float) -> _Read:
+def _contested(plate: str, conf: float) -> CropRead:
     """Two preprocessings agreeing, capped (CONTESTED): a third saw another plate, or both
     hesitated somewhere."""
     return replace(scripted_read(plate, conf, agreed=True), contested=True)
@@ -89,7 +90,7 @@ def test_the_agreement_cap_marks_the_read_contested() -> None:
         assert got is not None and got.agreed and got.contested is contested
 
 
-def _calm(plate: str, conf: float, margin: float) -> _Read:
+def _calm(plate: str, conf: float, margin: float) -> CropRead:
     return replace(scripted_read(plate, conf), margin=margin)
 
 

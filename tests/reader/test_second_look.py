@@ -21,6 +21,7 @@ from domain.plate_candidates import Candidate
 from edge.reader import make_reader
 from edge.reader import tesseract as tess
 from edge.reader.base import Frame
+from edge.reader.cropread import CropRead
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.localise import _iou, candidates
 from edge.reader.segment import Lines
@@ -60,8 +61,8 @@ def test_the_outline_reads_the_plate_its_box_did_not(seed: int, layout: str) -> 
     assert make_reader(engine="resident").read(image).plate == plate
 
 
-def _read(plate: str, conf: float, *, agreed: bool = False, sure: bool = False) -> tess._Read:
-    return tess._Read(Candidate(plate, "VN", 0, 0), conf, plate, "1-line", sure=sure,
+def _read(plate: str, conf: float, *, agreed: bool = False, sure: bool = False) -> CropRead:
+    return CropRead(Candidate(plate, "VN", 0, 0), conf, plate, "1-line", sure=sure,
                       agreed=agreed)
 
 
@@ -75,11 +76,11 @@ class _Boxed(tess.TesseractPlateReader):
     """A text box whose suppressed outline is ``OUTLINE``, then another quad; reads as
     scripted, in the order read."""
 
-    def __init__(self, script: list[tess._Read | None]) -> None:
+    def __init__(self, script: list[CropRead | None]) -> None:
         super().__init__(ResidentEngine(DEFAULT_TESSDATA))
         self.script, self.read_count = script, 0
 
-    def _read_lines_all(self, lines: Lines) -> tess._Read | None:
+    def _read_lines_all(self, lines: Lines) -> CropRead | None:
         self.read_count += 1
         return self.script[self.read_count - 1]
 
