@@ -86,7 +86,8 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
             cache["cn"] = found
     province, cjk, cjk_conf = found
     if lines.layout == "2-line":
-        return _two_row(province, cjk, texts, cjk_conf, conf_latin)
+        return _two_row(province, cjk, texts, cjk_conf, conf_latin,
+                        latin_first=bool(cache.get("shaped")))
     # The Latin read leads at equal repair cost; chi_sim gives the province and stands in.
     own = [c for c in cn_candidates(clean(cjk), province) if c.cost <= MAX_COST]
     latin_pool = [c for c in cn_candidates(latin, province) if c.cost <= MAX_COST]
@@ -236,11 +237,16 @@ def tail_stats(rows: list[list[tuple[float, float]]], cand: Candidate, two_rows:
 
 
 def _two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
-             conf_latin: float) -> CnRead | None:
+             conf_latin: float, *, latin_first: bool = False) -> CnRead | None:
+    """``latin_first``: eng's tail holds a look-alike judged by its glyph's shape
+    (``lookalikes.py``), which outweighs the character-code order of two equal tails."""
     pool = [c for c in two_row_pool(province, cjk, texts) if c.cost <= MAX_COST]
     if not pool:
         return None
     best = pool[0]
+    latin = clean("".join(texts[1:]))[-5:]
+    if latin_first and not best.plate.endswith(latin):
+        best = next((c for c in pool if c.cost == best.cost and c.plate.endswith(latin)), best)
     agree = sum(c.plate == best.plate for c in pool) > 1
     conf = min(cjk_conf, conf_latin) if agree else cjk_conf * 0.8
     # Two models reading different tails (chi_sim's Z9783, eng's 29783) is a coin flip, not a

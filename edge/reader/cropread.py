@@ -19,7 +19,8 @@ from domain.plate_candidates import Candidate, clean
 from edge.reader import rules
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
-from edge.reader.engines import LineEngine
+from edge.reader.engines import LineEngine, LineRead
+from edge.reader.lookalikes import reread_lookalikes
 from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_fit, words
 from edge.reader.segment import Lines, joined
 from edge.reader.zeros import reread_zeros
@@ -177,15 +178,12 @@ class CropReader:
                 cv2.GaussianBlur(g, (3, 3), 0), 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
                 cv2.THRESH_BINARY, 41, 12), np.uint8) for g in lines.gray]
         line, starts = joined(images)
-        # A barred zero the LSTM read as 6 or 8, told by its blob (zeros.py, round 12).
-        got = reread_zeros(self._engine.read(line, script="latin"),
-                           line if variant == "binary" else joined(lines.binary)[0])
-        texts = ["" for _ in images]
-        rows: list[list[tuple[float, float]]] = [[] for _ in images]  # letters' conf, margin
-        for (ch, c, x), m in zip(got.chars, got.margins, strict=False):
-            row = sum(x >= s for s in starts)
-            texts[row] += ch
-            rows[row] += [(c, m)] * len(clean(ch))
+        # A barred zero the LSTM read as 6 or 8, and a G it read as 6 (or a 6 as G), told by
+        # the glyph's blob (zeros.py, lookalikes.py, round 12).
+        mask = line if variant == "binary" else joined(lines.binary)[0]
+        zeroed = reread_zeros(self._engine.read(line, script="latin"), mask)
+        got = reread_lookalikes(zeroed, mask, "G6")
+        texts, rows = _split(got, starts, len(images))
         raw, conf = "/".join(texts), got.conf
         text = clean("".join(texts))
         if not got.kept:  # painted words are judged on a row Tesseract took for text
@@ -205,6 +203,12 @@ class CropReader:
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
             read = self._graded(lines, vn, conf, raw, got.margin, trusted=not got.kept)
             return replace(read, kept=got.kept)
+        # A Chinese tail's T or 7 by its stem too (lookalikes.py); a tail judged by shape leads
+        # a 2-row tie with chi_sim's (chinese._two_row).
+        tail = reread_lookalikes(got, mask, "T7")
+        cache["shaped"] = tail is not zeroed
+        if tail is not got:
+            texts, rows = _split(tail, starts, len(images))
         # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache)
         by_classifier = bool(cache.get("classifier_only"))
@@ -239,6 +243,19 @@ class CropReader:
         sure = trusted and cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
         return CropRead(cand, conf, raw, lines.layout, sure, fits, margin, classified=classified,
                      rival=rival)
+
+
+def _split(got: LineRead, starts: list[float], n: int
+           ) -> tuple[list[str], list[list[tuple[float, float]]]]:
+    """A joined line's read split into its rows' texts and their letters' (conf, margin),
+    each character's x saying which row it came from."""
+    texts = ["" for _ in range(n)]
+    rows: list[list[tuple[float, float]]] = [[] for _ in range(n)]
+    for (ch, c, x), m in zip(got.chars, got.margins, strict=False):
+        row = sum(x >= s for s in starts)
+        texts[row] += ch
+        rows[row] += [(c, m)] * len(clean(ch))
+    return texts, rows
 
 
 def capped(read: CropRead, lines: Lines) -> CropRead:
