@@ -2,13 +2,13 @@
 between them (round 12, Chinese tails).
 
 Why: a Chinese tail's slot takes a letter or a digit alike, so the grammar cannot choose
-between look-alikes; G read as 6 and 7 read as T were among the commonest such confusions
-left (tuning seeds 999/777/4242: 桂AV012G and 云Z24G33 read with a 6, G the LSTM's runner-up;
-check seeds: 云T7U75T and 桂A7CBB9 read with a T). The binary glyph tells them apart: a 6
-closes its lower bowl (one hole, its top under 0.42 of the glyph's height on every tuning 6
-the true quads held, 89 glyphs), a G is open on the right (no hole, its middle empty: >= 0.62
-of a central box background on 35 G's; a 6 whose blur filled its bowl is ink there); a 7's
-stem leans (its upper part right of its foot), a T's stands upright. So a character whose
+between look-alikes; G read as 6 was the commonest such confusion on the tuning seeds
+999/777/4242 (桂AV012G and 云Z24G33 read with a 6, G the LSTM's runner-up), and T/7 confusions
+are as frequent (贵D3225T's last T read 7). The binary glyph tells them apart: a 6 closes its
+lower bowl (one hole, its top at least 0.42 of the glyph's height down on every narrow tuning
+6 the true quads held, 89 glyphs), a G is open on the right (no hole, its middle empty:
+>= 0.62 of a central box background on 38 G's; a 6 whose blur filled its bowl is ink there);
+a 7's stem leans (its upper part right of its foot), a T's stands upright. So a character whose
 LSTM runner-up is the other of its pair and whose blob plainly has the other's shape is read
 as the other, with no lead over its runner-up (as ``zeros.py``: the LSTM's own answer was
 overruled, so such a read is never sure alone, and two agreeing on it stay under the band).
