@@ -101,16 +101,12 @@ def scored(frame: np.ndarray, truth: np.ndarray) -> tuple[list[dict[str, Any]],
                        f"fill {area / max(rw * rh, 1):.2f}")
             if got is not None:
                 quad, aspect, fill = got
-                x, y, bw, bh = cv2.boundingRect(quad.astype(np.int32))
-                x, y = max(x, 0), max(y, 0)
-                patch = strong[y: y + bh, x: x + bw]
-                texture = cv2.countNonZero(patch) / patch.size if patch.size else 0.0
-                if texture < 0.04:
+                texture = L._texture(strong, quad)
+                if texture < L.MIN_TEXTURE:
                     why = f"texture {texture:.3f}"
                 else:
-                    shape = min(abs(np.log(aspect / a)) for a in L.ASPECTS)
                     full = quad / k
-                    out.append({"score": texture * fill - 0.3 * shape, "quad": full,
+                    out.append({"score": L._score(texture, aspect, fill), "quad": full,
                                 "box": cv2.boundingRect(full.astype(np.int32)),
                                 "refit": refit, "mask": MASKS[i], "grown": grown,
                                 "iou": L._iou(full, truth), "texture": texture, "fill": fill,

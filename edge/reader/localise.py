@@ -38,6 +38,8 @@ RING_PX = 3.0
 #: Refitted outlines taken per frame, the best scored: a frame shows one plate, and a
 #: grille's bars are dented outlines too (one frame's twelve places went to its bars).
 MAX_REFITS = 1
+#: Below this share of strong-gradient pixels a quad holds no characters.
+MIN_TEXTURE = 0.04
 
 
 def _quad_of(contour: np.ndarray) -> tuple[np.ndarray, float, float] | None:
@@ -136,14 +138,10 @@ def candidates(frame: Frame, *, limit: int = 6,
             if got is None:
                 continue
             quad, aspect, fill = got
-            x, y, bw, bh = cv2.boundingRect(quad.astype(np.int32))
-            x, y = max(x, 0), max(y, 0)
-            patch = strong[y: y + bh, x: x + bw]
-            texture = cv2.countNonZero(patch) / patch.size if patch.size else 0.0
-            if texture < 0.04:
+            texture = _texture(strong, quad)
+            if texture < MIN_TEXTURE:
                 continue
-            shape = min(abs(np.log(aspect / a)) for a in ASPECTS)
-            score = texture * fill - 0.3 * shape
+            score = _score(texture, aspect, fill)
             full = quad / k
             scored.append((score, full, cv2.boundingRect(full.astype(np.int32)), refit,
                            i < n_outline))
@@ -166,6 +164,20 @@ def candidates(frame: Frame, *, limit: int = 6,
         elif seconds is not None and outline and texts[over[0]]:
             seconds.setdefault(id(chosen[over[0]]), quad)
     return chosen
+
+
+def _texture(strong: np.ndarray, quad: np.ndarray) -> float:
+    """The share of strong horizontal gradient in the quad's box: characters make a plate busy."""
+    x, y, bw, bh = cv2.boundingRect(quad.astype(np.int32))
+    x, y = max(x, 0), max(y, 0)
+    patch = strong[y: y + bh, x: x + bw]
+    return cv2.countNonZero(patch) / patch.size if patch.size else 0.0
+
+
+def _score(texture: float, aspect: float, fill: float) -> float:
+    """How plate-like a quad is: busy, filling its rectangle, of a plate's proportions."""
+    shape = min(abs(np.log(aspect / a)) for a in ASPECTS)
+    return float(texture * fill - 0.3 * shape)
 
 
 def _grown(contour: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ import numpy as np
 
 from edge.reader.base import Frame
 from edge.reader.engines import LineRead
-from edge.reader.rowcut import TEXT_HEIGHT
+from edge.reader.rowcut import TEXT_HEIGHT, glyphs_at
 
 #: Each look-alike and the character it may be read as (only when that is the runner-up).
 PAIRS = {"6": "G", "G": "6", "7": "T", "T": "7"}
@@ -92,19 +92,6 @@ def shape_says(blob: np.ndarray, pair: str = "G6") -> str | None:
     return None
 
 
-def _blob_at(binary: Frame, cx: float) -> np.ndarray | None:
-    """The whole blob under x = ``cx`` in the line's binary image, or None."""
-    x0 = max(0, int(cx) - TEXT_HEIGHT)
-    window = np.ascontiguousarray(binary[:, x0:int(cx) + TEXT_HEIGHT] < 128, np.uint8)
-    n, labels, table, _ = cv2.connectedComponentsWithStats(
-        window, connectivity=8, ltype=cv2.CV_16U)
-    for k in range(1, n):
-        x, y, w, h, _ = (int(v) for v in table[k])
-        if x > 0 and x + w < window.shape[1] and x <= cx - x0 < x + w:
-            return np.asarray(labels[y:y + h, x:x + w] == k, np.uint8)
-    return None
-
-
 def reread_lookalikes(got: LineRead, binary: Frame, among: str = "G6T7") -> LineRead:
     """``got`` with each character of ``among`` whose LSTM runner-up is the other of its
     pair and whose glyph in ``binary`` (the line as the segmentation's mask, dark ink on
@@ -120,7 +107,7 @@ def reread_lookalikes(got: LineRead, binary: Frame, among: str = "G6T7") -> Line
         runner = next(((t, c) for t, c in alts if t != ch), None)
         if other is None or runner is None or runner[0] != other or runner[1] < RUNNER_UP:
             continue
-        blob = _blob_at(binary, cx)
+        blob = next(glyphs_at(binary, cx), None)
         if blob is not None and shape_says(blob, "T7" if ch in "T7" else "G6") == other:
             chars[i] = (other, conf, cx)
             if i < len(margins):

@@ -7,6 +7,8 @@ the character filter dropped, sheared level, scaled to ~60 px characters, padded
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import cv2
 import numpy as np
 
@@ -136,3 +138,21 @@ def cut_short(found: Stats, rows: list[list[tuple[int, int, int, int]]],
             if (left and x0 - (x + bw) < th) or (right and x - x1 < th):
                 return True
     return False
+
+
+def glyphs_at(binary: Frame, cx: float) -> Iterator[np.ndarray]:
+    """The whole blobs under x = ``cx`` in a read's line image (the segmentation's mask, dark
+    ink on white), each as a 0/1 image of its bounding box.
+
+    Why here: the glyph-shape checks (``zeros``, ``lookalikes``) look at the character
+    Tesseract placed at ``cx``; only a window a character height either side is labelled, not
+    the whole line, and a blob the window cuts is not a whole glyph.
+    """
+    x0 = max(0, int(cx) - TEXT_HEIGHT)
+    window = np.ascontiguousarray(binary[:, x0:int(cx) + TEXT_HEIGHT] < 128, np.uint8)
+    n, labels, table, _ = cv2.connectedComponentsWithStats(
+        window, connectivity=8, ltype=cv2.CV_16U)
+    for k in range(1, n):
+        x, y, w, h, _ = (int(v) for v in table[k])
+        if x > 0 and x + w < window.shape[1] and x <= cx - x0 < x + w:
+            yield np.asarray(labels[y:y + h, x:x + w] == k, np.uint8)

@@ -23,7 +23,7 @@ import numpy as np
 
 from edge.reader.base import Frame
 from edge.reader.engines import LineRead
-from edge.reader.rowcut import TEXT_HEIGHT
+from edge.reader.rowcut import TEXT_HEIGHT, glyphs_at
 
 #: Characters a barred zero is read as.
 READ_AS = frozenset("689")
@@ -92,22 +92,12 @@ def reread_zeros(got: LineRead, binary: Frame) -> LineRead:
     if not at:
         return got
     chars, margins = list(got.chars), list(got.margins)
-    reach = TEXT_HEIGHT
     for i in at:
         _, conf, cx = chars[i]
-        x0 = max(0, int(cx) - reach)
-        window = np.ascontiguousarray(binary[:, x0:int(cx) + reach] < 128, np.uint8)
-        n, labels, table, _ = cv2.connectedComponentsWithStats(
-            window, connectivity=8, ltype=cv2.CV_16U)
-        for k in range(1, n):
-            x, y, w, h, _ = (int(v) for v in table[k])
-            whole = x > 0 and x + w < window.shape[1]  # not cut by the window
-            if whole and x <= cx - x0 < x + w and barred_zero(
-                    (labels[y:y + h, x:x + w] == k).astype(np.uint8)):
-                chars[i] = ("0", conf, cx)
-                if i < len(margins):
-                    margins[i] = 0.0
-                break
+        if any(barred_zero(blob) for blob in glyphs_at(binary, cx)):
+            chars[i] = ("0", conf, cx)
+            if i < len(margins):
+                margins[i] = 0.0
     if chars == list(got.chars):
         return got
     return replace(got, text="".join(ch for ch, _, _ in chars), chars=tuple(chars),
