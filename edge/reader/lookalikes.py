@@ -17,14 +17,12 @@ On a 2-row Chinese plate such a read's tail leads a tie with chi_sim's (``chines
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import cv2
 import numpy as np
 
 from edge.reader.base import Frame
 from edge.reader.engines import LineRead
-from edge.reader.rowcut import TEXT_HEIGHT, glyphs_at
+from edge.reader.rowcut import TEXT_HEIGHT, glyphs_at, reshaped
 
 #: Each look-alike and the character it may be read as (only when that is the runner-up).
 PAIRS = {"6": "G", "G": "6", "7": "T", "T": "7"}
@@ -100,8 +98,8 @@ def reread_lookalikes(got: LineRead, binary: Frame, among: str = "G6T7") -> Line
     T and 7 are judged on Chinese tails only (the caller's ``among``): a VN plate's series
     T leaned like a 7 on its blob (tuning seed 999's easy 21T-976.55 read 217 on it).
     """
-    chars, margins = list(got.chars), list(got.margins)
-    for i, (ch, conf, cx) in enumerate(got.chars):
+    changes: dict[int, str] = {}
+    for i, (ch, _, cx) in enumerate(got.chars):
         other = PAIRS.get(ch) if ch in among else None
         alts = got.alts[i] if i < len(got.alts) else ()
         runner = next(((t, c) for t, c in alts if t != ch), None)
@@ -109,10 +107,5 @@ def reread_lookalikes(got: LineRead, binary: Frame, among: str = "G6T7") -> Line
             continue
         blob = next(glyphs_at(binary, cx), None)
         if blob is not None and shape_says(blob, "T7" if ch in "T7" else "G6") == other:
-            chars[i] = (other, conf, cx)
-            if i < len(margins):
-                margins[i] = 0.0
-    if chars == list(got.chars):
-        return got
-    return replace(got, text="".join(ch for ch, _, _ in chars), chars=tuple(chars),
-                   margins=tuple(margins))
+            changes[i] = other
+    return reshaped(got, changes)

@@ -8,11 +8,13 @@ the character filter dropped, sheared level, scaled to ~60 px characters, padded
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
 from edge.reader.base import Frame
+from edge.reader.engines import LineRead
 
 TEXT_HEIGHT = 60
 #: White margin around each cut row (px, after scaling).
@@ -156,3 +158,18 @@ def glyphs_at(binary: Frame, cx: float) -> Iterator[np.ndarray]:
         x, y, w, h, _ = (int(v) for v in table[k])
         if x > 0 and x + w < window.shape[1] and x <= cx - x0 < x + w:
             yield np.asarray(labels[y:y + h, x:x + w] == k, np.uint8)
+
+
+def reshaped(got: LineRead, changes: dict[int, str]) -> LineRead:
+    """``got`` with the characters at ``changes``' positions replaced, each with no lead over
+    its runner-up: a character named by its glyph's shape, not by the LSTM, is never sure
+    alone (``zeros``, ``lookalikes``)."""
+    if not changes:
+        return got
+    chars, margins = list(got.chars), list(got.margins)
+    for i, ch in changes.items():
+        chars[i] = (ch, chars[i][1], chars[i][2])
+        if i < len(margins):
+            margins[i] = 0.0
+    return replace(got, text="".join(ch for ch, _, _ in chars), chars=tuple(chars),
+                   margins=tuple(margins))

@@ -16,14 +16,12 @@ them agreeing stay under the band (``CONTESTED``), as for any two reads that hes
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import cv2
 import numpy as np
 
 from edge.reader.base import Frame
 from edge.reader.engines import LineRead
-from edge.reader.rowcut import TEXT_HEIGHT, glyphs_at
+from edge.reader.rowcut import TEXT_HEIGHT, glyphs_at, reshaped
 
 #: Characters a barred zero is read as.
 READ_AS = frozenset("689")
@@ -88,17 +86,6 @@ def reread_zeros(got: LineRead, binary: Frame) -> LineRead:
     Only a window around each such character is labelled (a glyph is under
     ``NARROW * TEXT_HEIGHT`` wide), not the whole line: most plates hold a 6, 8 or 9.
     """
-    at = [i for i, (ch, _, _) in enumerate(got.chars) if ch in READ_AS]
-    if not at:
-        return got
-    chars, margins = list(got.chars), list(got.margins)
-    for i in at:
-        _, conf, cx = chars[i]
-        if any(barred_zero(blob) for blob in glyphs_at(binary, cx)):
-            chars[i] = ("0", conf, cx)
-            if i < len(margins):
-                margins[i] = 0.0
-    if chars == list(got.chars):
-        return got
-    return replace(got, text="".join(ch for ch, _, _ in chars), chars=tuple(chars),
-                   margins=tuple(margins))
+    return reshaped(got, {i: "0" for i, (ch, _, cx) in enumerate(got.chars)
+                          if ch in READ_AS
+                          and any(barred_zero(blob) for blob in glyphs_at(binary, cx))})
