@@ -62,8 +62,12 @@ def glyph_image(lines: Lines) -> Frame:
 
 
 def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[str],
-            conf_latin: float, cache: dict[str, object]) -> CnRead | None:
+            conf_latin: float, cache: dict[str, object], *, latin_first: bool = False
+            ) -> CnRead | None:
     """A Chinese plate from the Latin rows (``texts``) and chi_sim reads of ``images``.
+
+    ``latin_first``: the Latin tail holds a character named by its glyph's shape
+    (``lookalikes.py``); on a 2-row plate it leads a tie with chi_sim's (``_two_row``).
 
     ``cache`` keeps one candidate's chi_sim reads over its preprocessings: once a
     preprocessing's rows gave a province, later ones reuse those reads (they vary the
@@ -86,8 +90,7 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
             cache["cn"] = found
     province, cjk, cjk_conf = found
     if lines.layout == "2-line":
-        return _two_row(province, cjk, texts, cjk_conf, conf_latin,
-                        latin_first=bool(cache.get("shaped")))
+        return _two_row(province, cjk, texts, cjk_conf, conf_latin, latin_first=latin_first)
     # The Latin read leads at equal repair cost; chi_sim gives the province and stands in.
     own = [c for c in cn_candidates(clean(cjk), province) if c.cost <= MAX_COST]
     latin_pool = [c for c in cn_candidates(latin, province) if c.cost <= MAX_COST]
@@ -244,8 +247,7 @@ def _two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
     if not pool:
         return None
     best = pool[0]
-    latin = clean("".join(texts[1:]))[-5:]
-    if latin_first and not best.plate.endswith(latin):
+    if latin_first and not best.plate.endswith(latin := clean("".join(texts[1:]))[-5:]):
         best = next((c for c in pool if c.cost == best.cost and c.plate.endswith(latin)), best)
     agree = sum(c.plate == best.plate for c in pool) > 1
     conf = min(cjk_conf, conf_latin) if agree else cjk_conf * 0.8

@@ -206,11 +206,11 @@ class CropReader:
         # A Chinese tail's T or 7 by its stem too (lookalikes.py); a tail judged by shape leads
         # a 2-row tie with chi_sim's (chinese._two_row).
         tail = reread_lookalikes(got, mask, "T7")
-        cache["shaped"] = tail is not zeroed
         if tail is not got:
             texts, rows = _split(tail, starts, len(images))
         # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
-        cn = read_cn(self._engine, lines, images, texts, 1.0, cache)
+        cn = read_cn(self._engine, lines, images, texts, 1.0, cache,
+                     latin_first=tail is not zeroed)
         by_classifier = bool(cache.get("classifier_only"))
         if cn is not None and (vn is None or (cn[0].cost <= vn.cost and not by_classifier)):
             cand, cn_conf, cn_raw, agree, rival = cn
