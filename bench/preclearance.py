@@ -4,7 +4,7 @@ Why: every 5 minutes the spans of every pre-clearable trip move on by one step, 
 central rebuilds each lane's list in its own process (the ingest worker shares the
 interpreter). Without memory across steps that was a full rebuild, ~1 s of CPU for a
 gate's 1,500 trips, and the paced messaging runs that crossed a step showed a p99 of
-0.7-0.9 s (docs/messaging.md, round 4). The rule checks by instant are now remembered
+0.7-0.9 s (docs/messaging-journal.md, round 4). The rule checks by instant are now remembered
 across steps (``domain.preclearance.clearable_span(verdicts=...)``); this measures a
 step with and without that memo, in the same run, on the same database.
 

@@ -361,7 +361,7 @@ def parse_message(payload: bytes | str, *, max_bytes: int = MAX_PAYLOAD_BYTES) -
         raise MessageError("too_large", f"{len(raw)} bytes > {max_bytes}")
     try:
         # orjson: strict RFC 8259 over UTF-8 bytes (no NaN, no lone surrogates: ``json``
-        # took NaN), and ~4x cheaper than ``json.loads`` (docs/messaging.md, round 6).
+        # took NaN), and ~4x cheaper than ``json.loads`` (docs/messaging-journal.md, round 6).
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise MessageError("not_json", str(exc)) from None

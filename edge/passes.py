@@ -14,7 +14,7 @@ voted character by character), the decision waits until ``contested_frames`` fra
 carry a plate, or for the pass's end, and is then taken on every frame. Why: asked after
 each frame, an early agreement of two frames can be a shared misread that the next frames
 would have contested. Replayed through this tracker on 300 tuning passes
-(``scripts/pass_replay.py``, docs/reader.md round 7), the first-agreement rule published a
+(``scripts/pass_replay.py``, docs/reader-journal.md round 7), the first-agreement rule published a
 wrong plate for 8 trucks (consensus over all five frames at once: 5); this rule for 6-7,
 at about the same frame on average (3.0 against 2.95), leaving 3-4 more passes to an
 officer. A truck standing at the barrier keeps giving frames, so a contested pass is
@@ -25,7 +25,7 @@ pass's next frames contested (云JUSF02 at 0.75 and 0.57, then three frames of t
 云JU9F02), on check and fresh seeds 6 wrong passes in 600 became undecided, and one right
 pass in the 300 tuning passes (decided on two frames that the next two contested); the
 mean decision frame went from 2.9 to 3.4 of 5, and 27 more of ~540 decided passes were
-decided only at their end (docs/reader.md, round 9).
+decided only at their end (docs/reader-journal.md, round 9).
 
 A pass ends on the first of:
 - the source says so: a different folder pass name, or a ``<pass>.end`` marker;
@@ -35,7 +35,7 @@ A pass ends on the first of:
   ``ACT``) starts a new pass. A single misread below that confidence stays in the old
   pass and cannot split it (0.6 until round 9: a frame capped just under the band,
   湘PTW636 at 0.79 after 湘P7W636, split a decided pass, and its next frame, read
-  alike, decided the split-off half wrong; docs/reader.md, round 9), and so does a
+  alike, decided the split-off half wrong; docs/reader-journal.md, round 9), and so does a
   look-alike of the decided plate (the same skeleton, ``domain.lookalikes``:
   云N53575 after 云NS3575), however confident: split off, two such frames were
   decided as a second pass of the same truck (2 of 200 tuning passes). Two trucks

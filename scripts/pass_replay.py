@@ -7,7 +7,7 @@ have contested), and a consensus rule is cheap to replay from the frames' reads,
 Tesseract. ``--dump`` reads the benchmark's kind of hard passes on tuning seeds (never the
 benchmark's 2028: its passes are the specs of seed + 2) and writes one JSON line per pass;
 ``--replay`` decides each logged pass both ways, under main's rule and a lower ratio, and as
-the lane now does (``edge/passes.py``: a contested pass waits; docs/reader.md, round 7).
+the lane now does (``edge/passes.py``: a contested pass waits; docs/reader-journal.md, round 7).
 
     .venv/bin/python scripts/pass_replay.py --dump 1001 --out p1001.jsonl   # ~4 min
     .venv/bin/python scripts/pass_replay.py --replay p1001.jsonl [--ratio 1.5]

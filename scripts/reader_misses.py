@@ -2,7 +2,7 @@
 
 Runs the reader over the benchmark's kind of frames (``bench/ocr.py``'s specs: easy frames
 of seed S, hard frames of seed S+1) and prints, per seed and in total, the figures of
-docs/reader.md's comparison tables (easy exact, hard exact, wrong reads, reads >= 0.8
+docs/reader-journal.md's comparison tables (easy exact, hard exact, wrong reads, reads >= 0.8
 right / all). Each hard miss is then classified by reading the generator's own plate quad:
 
 - ``localisation``: the true quad reads right, the found ones did not (``fragile`` when a

@@ -2,7 +2,7 @@
 
 Why apart from :mod:`edge.reader.tesseract`: that module searches a frame's candidates and
 decides when to stop; this one reads one candidate, and holds the confidence rules (the caps
-and what makes a read ``sure``) calibrated over the rounds in docs/reader.md. A read of a
+and what makes a read ``sure``) calibrated over the rounds in docs/reader-journal.md. A read of a
 crop is one Tesseract call on its grey rows; a doubtful one is checked against a binarised
 image and, when those disagree, an adaptive threshold breaks the tie.
 """

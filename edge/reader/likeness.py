@@ -3,7 +3,7 @@
 Why: the localiser's order says little about which candidate is the plate (on tuning
 seeds 999/777/4242 its first quad read the true plate in 43 of 480 frames), and candidates
 that read as nothing (painted words, phone numbers, grilles, lamps) took over 40 % of the
-Tesseract calls (docs/reader.md, Round 5 and Round 6). The segmentation already measured
+Tesseract calls (docs/reader-journal.md, Round 5 and Round 6). The segmentation already measured
 what tells them apart: how many characters, in one or two rows, how tall in the frame, the
 crop's shape and brightness, whether it only segmented after evening out the light. A
 logistic model over those features ranks the candidates, so the likeliest are read first

@@ -5,7 +5,7 @@ and after decisions (~0.1-0.6 s of CPU for a gate's 1,500 trips: loading them, t
 checks, signing ~150 kB). In a thread it shares the interpreter lock with the ingest
 worker, which waits for the lock after each of its many short database and socket calls:
 at a step the decisions of the next ~0.3 s took 50-210 ms, a p99 of 89-229 ms at 50 events/s
-(``bench/messaging.py --at-step``, docs/messaging.md round 5; 12.6-29.8 ms since). A child
+(``bench/messaging.py --at-step``, docs/messaging-journal.md round 5; 12.6-29.8 ms since). A child
 process has an interpreter of its own; the operating system shares the cores.
 
 The child builds its own engine and its own publish-only MQTT connection (client id

@@ -1,4 +1,4 @@
-"""A crop that cut a character at a row's end (docs/reader.md, round 12).
+"""A crop that cut a character at a row's end (docs/reader-journal.md, round 12).
 
 Why: the segmentation drops blobs touching the crop's edge, so a quad a little narrower
 than the plate loses the character it cuts through, and the row reads as a shorter plate

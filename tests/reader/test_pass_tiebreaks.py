@@ -2,7 +2,8 @@
 ``SCATTERED`` (1.5) times the support of each, not twice (round 11): 29E87390 at 0.99 and 0.98
 against 29E81398, 23E87398, 29E87396 at 0.92-0.99 was undecided by 1.97 against 0.99.
 Not in a pass split off a decided one (the lane's ``PassTracker``): its frames may be the last
-truck's. Measured on the lane's decisions of generated hard passes (docs/reader.md, round 11).
+truck's. Measured on the lane's decisions of generated hard passes
+(docs/reader-journal.md, round 11).
 """
 
 from __future__ import annotations

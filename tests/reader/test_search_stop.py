@@ -1,4 +1,4 @@
-"""When the search over a frame's candidates stops (docs/reader.md, Round 6)."""
+"""When the search over a frame's candidates stops (docs/reader-journal.md, Round 6)."""
 
 from __future__ import annotations
 
