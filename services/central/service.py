@@ -7,18 +7,9 @@ turns the redelivery into a harmless duplicate.
 
 Why batches: one commit (and its fsync) per message capped the worker near
 110 messages/s on PostgreSQL. The worker drains what has arrived (up to
-``batch_max``) into one transaction (:class:`services.central.ingest.Batch`)
-and acks all of it after the commit. A batch that fails as a whole (another
-instance stored the same event concurrently, or a bug) is rolled back and its
-messages are applied one by one, so one bad message never blocks the others.
-Refused messages are stored in their own transaction after the batch.
-A batch does not first ask the database which of its event ids and nonces are stored
-already: the unique constraints refuse a second copy at insert, and only then is the
-batch redone looking first (and the next batches too, for ``LOOK_FIRST_FOR_S``: a
-redelivery or an outbox replay comes in bursts). Those two lookups cost ~4 % of the
-central's CPU per event and ~5-8 % of PostgreSQL's (``bench/messaging.py``, round 9)
-for a check that almost never finds anything.
-While the database is down the message is retried with exponential backoff (tenacity)
+``batch_max``) and hands it to :class:`services.central.applier.BatchApplier`, which
+applies it in one transaction (and says what happens when that fails), then publishes
+and acks all of it after the commit. While the database is down the message is retried
 and never acknowledged; on stop it stays with the broker. Bad input never stops the
 worker: it is stored as rejected, audited, counted, logged and acknowledged.
 
@@ -35,17 +26,15 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 
 from domain import topics
 from domain.reference import load_reference
 from mqttio.client import MqttLink, Received
+from services.central.applier import BatchApplier
 from services.central.candidates import TripCache
-from services.central.dbretry import Stopping, db_unavailable, retry_while_down
-from services.central.ingest import Batch, parse_inbound
+from services.central.dbretry import Stopping
 from services.central.leader import ListLeader
 from services.central.link import Link
 from services.central.listproc import ListProcess, list_config
@@ -55,29 +44,14 @@ from services.central.outcomes import (
     Handled,
     IngestConfig,
     Publication,
-    Refused,
     ack_publications,
     notice_publications,
-    store_rejection,
 )
 from services.central.retry import run_upkeep
 from services.db.session import make_engine, make_session_factory, migrate
 from services.settings import CentralSettings
 
 log = logging.getLogger("services.central")
-T = TypeVar("T")
-
-
-#: After a batch met an event or nonce stored before, batches look first for this long.
-LOOK_FIRST_FOR_S = 60.0
-
-
-class _StoredBefore(Exception):
-    """A batch applied without looking first hit a unique constraint: redo it looking first."""
-
-
-def _at(item: Received) -> datetime:
-    return datetime.fromtimestamp(item.received_at, UTC)
 
 
 class CentralService:
@@ -114,7 +88,9 @@ class CentralService:
             lists=self.lists is None,
             leader=ListLeader(self.engine) if self.lists is None else None)
         self._stop = threading.Event()
-        self._look_first_until = 0.0  # monotonic; see LOOK_FIRST_FOR_S
+        self.applier = BatchApplier(sessions=self.sessions, config=self.config, trips=self.trips,
+                                    metrics=self.metrics, stopping=self._stop,
+                                    db_retry_max_s=settings.db_retry_max_s)
         self._threads: list[threading.Thread] = []
         self.link: Link | None = None
         #: Called after each ack with what was handled (metrics, decision logs).
@@ -130,7 +106,7 @@ class CentralService:
 
     def start(self, wait: float = 10.0) -> CentralService:
         if self.settings.migrate_on_start:
-            self._db_retry(lambda: migrate(self.engine))
+            self.applier.db_retry(lambda: migrate(self.engine))
         link = self._make_link()
         self.link = link
         if self.lists is not None:
@@ -213,16 +189,7 @@ class CentralService:
         """Apply, commit, publish, then ack every item (in arrival order)."""
         self.metrics.inc("received", n=len(items))
         started = time.monotonic()
-        look_first = time.monotonic() < self._look_first_until
-        try:
-            results = self._db_retry(lambda: self._apply_batch(items, look_first=look_first))
-        except _StoredBefore:  # a redelivery, an outbox replay, a replayed nonce: look first
-            self.metrics.inc("look_first_redos")
-            self._look_first_until = time.monotonic() + LOOK_FIRST_FOR_S
-            results = self._db_retry(lambda: self._apply_batch(items))
-        if results is None:  # failed as a whole: one by one, each in its own transaction
-            self.metrics.inc("batch_fallbacks")
-            results = [self._one(item) for item in items]
+        results = self.applier.apply(items)
         for handled in results:
             self.metrics.inc(handled.status)
             if handled.outcome:
@@ -245,84 +212,6 @@ class CentralService:
         self.metrics.inc("batches")
         log.debug("central: batch of %d in %.1f ms", len(items), (time.monotonic() - started) * 1e3)
         return results
-
-    def _apply_batch(self, items: list[Received], *, look_first: bool = True
-                     ) -> list[Handled] | None:
-        """All items in one transaction; None when it must be redone one by one.
-
-        Without ``look_first``, a unique constraint's refusal raises :class:`_StoredBefore`.
-        """
-        now = datetime.now(UTC)
-        results: list[Handled | Refused] = []
-        with self.sessions() as session:
-            try:
-                with session.begin():
-                    batch = Batch(session, config=self.config, now=now, trips=self.trips)
-                    parsed: list[tuple[int, Any, Any]] = []
-                    for i, item in enumerate(items):
-                        try:
-                            parsed.append((i, *parse_inbound(item.topic, item.payload)))
-                            results.append(Handled("stored"))  # placeholder, replaced below
-                        except Refused as refused:
-                            results.append(refused)
-                    batch.prefetch([msg for _, _, msg in parsed], look_first=look_first)
-                    for i, where, msg in parsed:
-                        try:
-                            results[i] = batch.apply(where, msg, received_at=_at(items[i]))
-                        except Refused as refused:
-                            results[i] = refused
-                    batch.finish()
-            except IntegrityError:
-                if not look_first:
-                    raise _StoredBefore from None
-                # Another instance stored one of these events (or nonces) concurrently.
-                self.metrics.inc("integrity_retries")
-                return None
-            except Exception as exc:
-                if db_unavailable(exc) or len(items) == 1:
-                    raise
-                log.exception("central: batch of %d failed; applying one by one", len(items))
-                return None
-        return [self._reject(item, r, now) if isinstance(r, Refused) else r
-                for item, r in zip(items, results, strict=True)]
-
-    def _one(self, item: Received) -> Handled:
-        return self._db_retry(lambda: self._apply_one(item))
-
-    def _apply_one(self, item: Received) -> Handled:
-        for attempt in range(3):
-            try:
-                results = self._apply_batch([item])
-            except IntegrityError:
-                raise
-            except Exception as exc:
-                if db_unavailable(exc):
-                    raise
-                log.exception("central: internal error on %s", item.topic)
-                return self._reject(item, Refused("internal_error", repr(exc)),
-                                    datetime.now(UTC))
-            if results is not None:
-                return results[0]
-            if attempt == 2:  # the next pass normally sees the other instance's commit
-                raise RuntimeError(f"message on {item.topic} conflicts on every attempt")
-        raise AssertionError("unreachable")
-
-    def _reject(self, item: Received, refused: Refused, now: datetime) -> Handled:
-        with self.sessions() as session, session.begin():
-            row_id = store_rejection(session, topic=item.topic, payload=item.payload,
-                                     refused=refused, now=now)
-        self.metrics.inc("rejected", refused.reason)
-        log.warning("central: refused message on %s (%s): %s [rejected_messages.id=%s]",
-                    item.topic, refused.reason, refused.detail[:300], row_id)
-        return Handled("rejected", [])
-
-    def _db_retry(self, fn: Callable[[], T]) -> T:
-        def on_retry(exc: BaseException | None) -> None:
-            self.metrics.inc("db_retries")
-            log.warning("central: database unavailable, retrying: %r", exc)
-
-        return retry_while_down(fn, stopping=self._stop, max_wait_s=self.settings.db_retry_max_s,
-                                on_retry=on_retry)
 
     def wake_lists(self) -> None:
         (self.lists or self.offline).wake()

@@ -43,6 +43,10 @@ def test_metrics_logs_and_probes_follow_real_traffic(db_url, start_central, caps
         h.device.publish(b"{not json")  # bad input: refused, counted, nothing lost
         assert h.wait_until(lambda: h.service.metrics.get("rejected", "not_json") == 1
                             and h.service.metrics.get("decided", "open") == 1)
+        # The counters above move before the batch is acked; the handling histogram after
+        # (its observer runs last), so a loaded machine can scrape between the two.
+        handled = ("smartgate_central_handle_seconds_count", (("kind", "reads"),))
+        assert h.wait_until(lambda: scrape(port).get(handled) == 2)
         m = scrape(port)
         assert m[("smartgate_central_decisions_total", (("outcome", "open"),))] == 1
         assert m[("smartgate_central_reads_total", (("grade", "pass"),))] == 1
