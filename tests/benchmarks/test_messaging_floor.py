@@ -34,7 +34,7 @@ def test_every_read_is_answered_through_the_echo_centrals() -> None:
 
 def test_the_one_core_raw_run_pins_its_clients_and_gives_the_cores_back(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from bench import messaging
+    from bench import rawpaho
     from smartgate.broker import MosquittoBroker
 
     cores = os.sched_getaffinity(0)
@@ -45,10 +45,10 @@ def test_the_one_core_raw_run_pins_its_clients_and_gives_the_cores_back(
         seen.append(set(mask))
         real(pid, mask)
 
-    monkeypatch.setattr(messaging.os, "sched_setaffinity", spy)
+    monkeypatch.setattr(rawpaho.os, "sched_setaffinity", spy)
     broker = MosquittoBroker(tmp_path / "mosquitto").start()
     try:
-        raws = messaging.raw_baseline(broker, 200, 300)
+        raws = rawpaho.raw_baseline(broker, 200, 300)
     finally:
         broker.stop()
     assert seen == [cores, {max(cores)}, cores]  # free run: restore only; one-core: pin, restore
