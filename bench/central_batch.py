@@ -28,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from bench.messaging import GATE, LANE, PG_ADMIN, plate_of, reads, round_the_clock
-from bench.scratchdb import create_database, drop_database
+from bench.messaging import GATE, LANE, plate_of, reads, round_the_clock
+from bench.scratchdb import admin_url, create_database, drop_database
 from domain import topics
 from domain.signing import generate_signing_key, new_device_secret
 from mqttio.client import Received
@@ -57,7 +57,8 @@ class CountingLink:
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
-    db_name, db_url = create_database(PG_ADMIN, "sg_bench_batch")
+    pg_admin = admin_url()
+    db_name, db_url = create_database(pg_admin, "sg_bench_batch")
     engine = make_engine(db_url)
     try:
         migrate(engine)
@@ -102,7 +103,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         }
     finally:
         engine.dispose()
-        drop_database(PG_ADMIN, db_name)
+        drop_database(pg_admin, db_name)
 
 
 def main() -> None:

@@ -56,7 +56,7 @@ from sqlalchemy import func, select
 from bench.cpuwatch import CpuWatch, wait_idle, with_children
 from bench.messaging_tally import Arrivals, acked_events, stored_links, tally
 from bench.rawpaho import raw_baseline
-from bench.scratchdb import create_database, drop_database
+from bench.scratchdb import admin_url, create_database, drop_database
 from domain import topics
 from domain.messages import PlateReadV1
 from domain.preclearance import GRID_STEP
@@ -69,7 +69,6 @@ from smartgate.broker import MosquittoBroker
 
 LANE, GATE = "hn1119-x1", "huu-nghi-1119"
 STEP_S = GRID_STEP.total_seconds()
-PG_ADMIN = os.environ.get("SMARTGATE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def round_the_clock(path: Path) -> Path:
@@ -105,7 +104,8 @@ def reads(device_id: str, secret: str, start: int, n: int, declared: int
 def run(args: argparse.Namespace) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="sg-bench-msg-"))
     broker = MosquittoBroker(work / "mosquitto").start()
-    db_name, db_url = create_database(PG_ADMIN, "sg_bench")
+    pg_admin = admin_url()
+    db_name, db_url = create_database(pg_admin, "sg_bench")
     engine = make_engine(db_url)
     services: list[subprocess.Popen[bytes]] = []
     try:
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         # throughput
         batch = reads(device_id, secret, 0, args.events, args.trips)
         cpu = CpuWatch({"central": pids, "broker": [broker.pid] if broker.pid else []},
-                       pg_admin=PG_ADMIN, db_name=db_name)
+                       pg_admin=pg_admin, db_name=db_name)
         t0 = time.time()
         print(f"throughput run from {datetime.now(UTC).isoformat()} (start-up done after "
               f"{idle_after_s:.1f} s idle wait)", file=sys.stderr)
@@ -242,7 +242,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             proc.wait(30)
         engine.dispose()
         broker.stop()
-        drop_database(PG_ADMIN, db_name)
+        drop_database(pg_admin, db_name)
 
 
 def wait_connected(broker: MosquittoBroker, client_ids: list[str]) -> None:

@@ -28,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from bench.messaging import GATE, LANE, PG_ADMIN, plate_of, round_the_clock
-from bench.scratchdb import create_database, drop_database
+from bench.messaging import GATE, LANE, plate_of, round_the_clock
+from bench.scratchdb import admin_url, create_database, drop_database
 from domain.reference import load_reference
 from domain.rules import default_rules
 from services.central.preclearance import ListConfig, SpanCache, VerdictCache, build_entries
@@ -38,7 +38,8 @@ from services.db.session import make_engine, make_session_factory, migrate
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
-    db_name, db_url = create_database(PG_ADMIN, "sg_bench_lists")
+    pg_admin = admin_url()
+    db_name, db_url = create_database(pg_admin, "sg_bench_lists")
     engine = make_engine(db_url)
     try:
         migrate(engine)
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 "trips": args.trips, "steps": args.steps, "same_lists": same}
     finally:
         engine.dispose()
-        drop_database(PG_ADMIN, db_name)
+        drop_database(pg_admin, db_name)
 
 
 def main() -> None:

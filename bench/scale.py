@@ -50,7 +50,7 @@ from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.scratchdb import create_database, drop_database
+from bench.scratchdb import admin_url, create_database, drop_database
 from domain.signing import generate_signing_key
 from services.db.models import Decision, PlateRead
 from services.db.session import make_engine, make_session_factory, migrate
@@ -58,7 +58,6 @@ from smartgate.broker import MosquittoBroker
 from smartgate.natscluster import NatsCluster
 from smartgate.simlanes import SimLane, drive, register_sim_devices, scale_reference, wait_drained
 
-PG_ADMIN = os.environ.get("SMARTGATE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -75,7 +74,8 @@ def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float
     ref = root / "gates.toml"
     root.mkdir(parents=True)
     lane_ids = scale_reference(ref, lanes=lanes_n)
-    db_name, db_url = create_database(PG_ADMIN, "sg_bench")
+    pg_admin = admin_url()
+    db_name, db_url = create_database(pg_admin, "sg_bench")
     engine = make_engine(db_url)
     migrate(engine)
     sessions = make_session_factory(engine)
@@ -170,7 +170,7 @@ def run(*, instances: int, lanes_n: int, fps: float, frames: int, seconds: float
                 p.kill()
         cluster.stop()
         engine.dispose()
-        drop_database(PG_ADMIN, db_name)
+        drop_database(pg_admin, db_name)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,9 +6,21 @@ preclearance) each wrote the same create / drop pair.
 
 from __future__ import annotations
 
+import os
 import uuid
+from collections.abc import Mapping
 
 import psycopg
+
+#: The server the benchmarks create their scratch databases on, unless the environment says.
+DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def admin_url(env: Mapping[str, str] | None = None) -> str:
+    """The admin URL of the benchmarks' PostgreSQL: ``SMARTGATE_BENCH_PG``, else the tests'
+    ``SMARTGATE_TEST_PG``, else the local server. Read when a run starts, not at import."""
+    env = os.environ if env is None else env
+    return env.get("SMARTGATE_BENCH_PG") or env.get("SMARTGATE_TEST_PG") or DEFAULT_ADMIN_URL
 
 
 def create_database(admin_url: str, prefix: str) -> tuple[str, str]:
