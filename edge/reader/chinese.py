@@ -20,6 +20,7 @@ from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
 from edge.reader.base import Frame
 from edge.reader.engines import LineEngine, line_conf
 from edge.reader.glyphcut import read_province
+from edge.reader.lookalikes import Judge, judged
 from edge.reader.province import ProvinceGuess, shared
 from edge.reader.segment import TEXT_HEIGHT, Lines
 
@@ -62,12 +63,13 @@ def glyph_image(lines: Lines) -> Frame:
 
 
 def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[str],
-            conf_latin: float, cache: dict[str, object], *, latin_first: bool = False
-            ) -> CnRead | None:
+            conf_latin: float, cache: dict[str, object], *, latin_first: bool = False,
+            judge: Judge | None = None) -> CnRead | None:
     """A Chinese plate from the Latin rows (``texts``) and chi_sim reads of ``images``.
 
     ``latin_first``: the Latin tail holds a character named by its glyph's shape
     (``lookalikes.py``); on a 2-row plate it leads a tie with chi_sim's (``_two_row``).
+    ``judge``: the shapes of the Latin read's bottom glyphs, for any other such tie.
 
     ``cache`` keeps one candidate's chi_sim reads over its preprocessings: once a
     preprocessing's rows gave a province, later ones reuse those reads (they vary the
@@ -90,7 +92,8 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
             cache["cn"] = found
     province, cjk, cjk_conf = found
     if lines.layout == "2-line":
-        return _two_row(province, cjk, texts, cjk_conf, conf_latin, latin_first=latin_first)
+        return _two_row(province, cjk, texts, cjk_conf, conf_latin, latin_first=latin_first,
+                        judge=judge)
     # The Latin read leads at equal repair cost; chi_sim gives the province and stands in.
     own = [c for c in cn_candidates(clean(cjk), province) if c.cost <= MAX_COST]
     latin_pool = [c for c in cn_candidates(latin, province) if c.cost <= MAX_COST]
@@ -240,15 +243,20 @@ def tail_stats(rows: list[list[tuple[float, float]]], cand: Candidate, two_rows:
 
 
 def _two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
-             conf_latin: float, *, latin_first: bool = False) -> CnRead | None:
+             conf_latin: float, *, latin_first: bool = False, judge: Judge | None = None
+             ) -> CnRead | None:
     """``latin_first``: eng's tail holds a look-alike judged by its glyph's shape
-    (``lookalikes.py``), which outweighs the character-code order of two equal tails."""
+    (``lookalikes.py``), which outweighs the character-code order of two equal tails.
+    ``judge``: otherwise, where the two models' tails tie and differ only in look-alikes,
+    the glyphs' shapes choose between them (``lookalikes.judged``, round 13)."""
     pool = [c for c in two_row_pool(province, cjk, texts) if c.cost <= MAX_COST]
     if not pool:
         return None
     best = pool[0]
     if latin_first and not best.plate.endswith(latin := clean("".join(texts[1:]))[-5:]):
         best = next((c for c in pool if c.cost == best.cost and c.plate.endswith(latin)), best)
+    elif judge is not None:
+        best = judged(pool, best, judge)
     agree = sum(c.plate == best.plate for c in pool) > 1
     conf = min(cjk_conf, conf_latin) if agree else cjk_conf * 0.8
     # Two models reading different tails (chi_sim's Z9783, eng's 29783) is a coin flip, not a

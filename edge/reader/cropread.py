@@ -20,7 +20,7 @@ from edge.reader import rules
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.engines import LineEngine, LineRead
-from edge.reader.lookalikes import reread_lookalikes
+from edge.reader.lookalikes import CN_TAILS, reread_lookalikes, tail_judge
 from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_fit, words
 from edge.reader.segment import Lines, joined
 from edge.reader.zeros import reread_zeros
@@ -203,14 +203,14 @@ class CropReader:
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
             read = self._graded(lines, vn, conf, raw, got.margin, trusted=not got.kept)
             return replace(read, kept=got.kept)
-        # A Chinese tail's T or 7 by its stem too (lookalikes.py); a tail judged by shape leads
-        # a 2-row tie with chi_sim's (chinese._two_row).
-        tail = reread_lookalikes(got, mask, "T7")
+        # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
+        # tail judged by shape leads a 2-row tie with chi_sim's (chinese._two_row).
+        tail = reread_lookalikes(got, mask, CN_TAILS)
         if tail is not got:
             texts, rows = _split(tail, starts, len(images))
         # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache,
-                     latin_first=tail is not zeroed)
+                     latin_first=tail is not zeroed, judge=tail_judge(tail, mask, starts))
         by_classifier = bool(cache.get("classifier_only"))
         if cn is not None and (vn is None or (cn[0].cost <= vn.cost and not by_classifier)):
             cand, cn_conf, cn_raw, agree, rival = cn

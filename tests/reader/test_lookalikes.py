@@ -12,7 +12,7 @@ import pytest
 from edge.reader.base import Frame
 from edge.reader.chinese import _two_row
 from edge.reader.engines import LineRead
-from edge.reader.lookalikes import reread_lookalikes, shape_says
+from edge.reader.lookalikes import CN_TAILS, reread_lookalikes, shape_says, tail_judge
 
 H, W = 64, 36  # a glyph's box at the ~60 px the rows are scaled to
 
@@ -41,7 +41,39 @@ def _glyph(kind: str) -> np.ndarray:
         for cy, r in ((18, 15), (H - 19, 16)):
             cv2.circle(g, (W // 2, cy), r, 1, -1)
             cv2.circle(g, (W // 2, cy), r - 6, 0, -1)
+    else:
+        _glyph2(g, kind)
     return g
+
+
+def _glyph2(g: np.ndarray, kind: str) -> None:
+    """Round 13's glyphs: Q/0, A/4, J/3, S (drawn into ``g``)."""
+    c = (W // 2, H // 2)
+    if kind in ("0", "barred 0"):  # a narrow oval ring (a bar across it: DejaVu Mono's)
+        cv2.ellipse(g, c, (W // 2 - 2, H // 2 - 2), 0, 0, 360, 1, 6)
+        if kind == "barred 0":
+            cv2.rectangle(g, (6, H // 2 - 3), (W - 7, H // 2 + 3), 1, -1)
+    elif kind == "Q":  # the oval shorter, its tail out under the lower right
+        cv2.ellipse(g, (W // 2, H // 2 - 5), (W // 2 - 2, H // 2 - 8), 0, 0, 360, 1, 6)
+        cv2.line(g, (W // 2 + 2, H - 18), (W - 2, H - 2), 1, 6)
+    elif kind == "A":  # two legs to the bottom corners, a crossbar
+        cv2.line(g, (W // 2, 2), (3, H - 2), 1, 6)
+        cv2.line(g, (W // 2, 2), (W - 4, H - 2), 1, 6)
+        cv2.rectangle(g, (10, H // 2 + 6), (W - 11, H // 2 + 11), 1, -1)
+    elif kind == "4":  # a closed triangle on a crossbar, one stem down to the bottom
+        cv2.line(g, (W - 12, 2), (2, H - 22), 1, 6)
+        cv2.rectangle(g, (1, H - 25), (W - 2, H - 19), 1, -1)
+        cv2.rectangle(g, (W - 15, 1), (W - 9, H - 2), 1, -1)
+    elif kind == "J":  # a bar on top to the left, a stem on the right, a hook at its foot
+        cv2.rectangle(g, (4, 1), (W - 6, 7), 1, -1)
+        cv2.rectangle(g, (W - 16, 1), (W - 9, H - 14), 1, -1)
+        cv2.ellipse(g, (W // 2 - 4, H - 15), (9, 11), 0, 0, 180, 1, 7)
+    elif kind == "3":  # two bowls open on the left, joined by a middle arm
+        cv2.ellipse(g, (W // 2, 16), (W // 2 - 3, 14), 0, -150, 90, 1, 6)
+        cv2.ellipse(g, (W // 2, H - 18), (W // 2 - 2, 16), 0, -90, 150, 1, 6)
+    elif kind == "S":  # two arcs the other way round: no hole
+        cv2.ellipse(g, (W // 2, 16), (W // 2 - 3, 14), 0, 90, 330, 1, 6)
+        cv2.ellipse(g, (W // 2, H - 18), (W // 2 - 2, 16), 0, -90, 150, 1, 6)
 
 
 @pytest.mark.parametrize(("kind", "says"), [("G", "G"), ("6", "6"), ("filled 6", None),
@@ -53,6 +85,18 @@ def test_the_glyph_says_g_or_6_only_when_plainly_so(kind: str, says: str | None)
 @pytest.mark.parametrize(("kind", "says"), [("T", "T"), ("7", "7")])
 def test_the_glyph_says_t_or_7_by_its_stem(kind: str, says: str | None) -> None:
     assert shape_says(_glyph(kind), "T7") == says
+
+
+@pytest.mark.parametrize(("kind", "pair", "says"), [
+    ("0", "Q0", "0"), ("barred 0", "Q0", "0"), ("Q", "Q0", "Q"),
+    ("A", "A4", "A"), ("4", "A4", "4"), ("J", "J3", "J"), ("3", "J3", "3"),
+    ("S", "S8", "S"), ("8", "S8", "8"), ("G", "Q0", None), ("S", "Q0", None)])
+def test_the_glyph_says_which_of_a_chinese_tails_pair(kind: str, pair: str,
+                                                       says: str | None) -> None:
+    # Round 13: a 0 is symmetric top to bottom (a Q's tail is not), an A stands on two legs
+    # (a 4 on one stem), a J's stem keeps its left edge (a 3's arm moves it), an S has no
+    # hole (an 8 two). A glyph without a hole is neither a 0 nor a Q (a G, an S).
+    assert shape_says(_glyph(kind), pair) == says
 
 
 def _row(kinds: list[str]) -> tuple[Frame, list[float]]:
@@ -106,3 +150,54 @@ def test_nothing_changes_without_the_runner_up_or_the_shape() -> None:
     assert reread_lookalikes(got, row) is got
     got = _read("G66", xs, "G")  # the glyphs are a G, a closed 6 and a filled 6
     assert reread_lookalikes(got, row) is got
+
+
+@pytest.mark.parametrize(("glyphs", "read", "runner_up", "fixed"), [
+    (["Q", "0"], "QQ", "0", "Q0"), (["A", "4"], "AA", "4", "A4"),
+    (["J", "3"], "33", "J", "J3"), (["S", "8"], "88", "S", "S8")])
+def test_a_chinese_tails_lookalike_is_read_by_its_glyph_with_no_lead(
+        glyphs: list[str], read: str, runner_up: str, fixed: str) -> None:
+    # Round 13: tuning seed 999's easy 桂J9320J read 桂J93203 (its last J read 3, runner-up J
+    # 0.73; the stem's left edge straight). Only on Chinese tails (``CN_TAILS``): the read
+    # of every plate (G/6 only) leaves them.
+    row, xs = _row(glyphs)
+    got = _read(read, xs, runner_up)
+    assert reread_lookalikes(got, row) is got
+    shaped = reread_lookalikes(got, row, CN_TAILS)
+    assert shaped.text == fixed
+    assert shaped.margins == tuple(0.0 if a != b else 0.3 for a, b in zip(read, fixed,
+                                                                         strict=True))
+
+
+@pytest.mark.parametrize(("verdict", "plate"), [("J", "桂J9320J"), ("3", "桂J93203"),
+                                                (None, "桂J93203")])
+def test_the_glyphs_shape_breaks_a_two_row_tie_between_the_models(
+        verdict: str | None, plate: str) -> None:
+    # Round 13: tuning seed 999's easy 桂J9320J as a JPEG: eng's bottom row 9320J, chi_sim's
+    # 93203; both cost nothing and the character code put 3 first. The glyph (a J's straight
+    # stem) names J: eng's tail leads, chi_sim's is its rival, at the same confidence.
+    asked: list[tuple[int, str]] = []
+
+    def judge(k: int, pair: str) -> str | None:
+        asked.append((k, pair))
+        return verdict
+
+    plain = _two_row("桂", "桂J/93203", ["J", "9320J"], 0.9, 0.9)
+    got = _two_row("桂", "桂J/93203", ["J", "9320J"], 0.9, 0.9, judge=judge)
+    assert plain is not None and got is not None and asked == [(4, "J3")]
+    assert got[0].plate == plate and got[1] == plain[1] and not got[3]
+    assert got[4] == ({"桂J9320J", "桂J93203"} - {plate}).pop()
+
+
+def test_a_tie_in_characters_of_no_pair_is_left_to_the_code() -> None:
+    got = _two_row("桂", "桂J/93208", ["J", "9320J"], 0.9, 0.9, judge=lambda k, p: "J")
+    assert got is not None and got[0].plate == "桂J93208"
+
+
+def test_the_tail_judge_counts_the_bottom_rows_last_five() -> None:
+    row, xs = _row(["A", "4", "J", "3", "S", "8", "0"])  # "A" the top row, then six below
+    got = _read("A4J3S80", xs, "-")
+    judge = tail_judge(got, row, [(xs[0] + xs[1]) / 2])
+    assert [judge(k, p) for k, p in enumerate(("J3", "J3", "S8", "S8", "Q0"))] == [
+        "J", "3", "S", "8", "0"]
+    assert judge(5, "Q0") is None and judge(-1, "A4") is None
