@@ -144,11 +144,15 @@ class CropReader:
                     return replace(top, conf=conf, agreed=True, rival=rival, kept=kept,
                                    contested=cap < 0.99)
         top = max(reads, key=lambda r: r.conf)
-        if (top.cand.cost and top.conf < LONE) or lines.evened or top.kept:
+        if (top.cand.cost and top.conf < LONE) or (lines.evened and not top.sure) or top.kept:
             # Repaired, doubtful and unconfirmed: more likely wrong than right. A crop whose
             # characters only showed once the light was evened out is a poor image: what
             # one preprocessing alone reads there was wrong as often as right (measured);
             # so is a row Tesseract took for noise (round 11: 14K41103 read 16K41103).
+            # But a lone read there that is sure by itself (repair-free, as many characters
+            # as blobs, confident, no close runner-up) stands at LONE (round 13: the binary
+            # rows of 98H-1174 and 12KT-662 read right at 0.98 and 0.89, their grey rows
+            # blurred by the evening-out read 'SH1174' and '2KT-662').
             return None
         return replace(top, conf=min(top.conf, LONE))
 
@@ -260,11 +264,12 @@ def _split(got: LineRead, starts: list[float], n: int
 
 def capped(read: CropRead, lines: Lines) -> CropRead:
     """The read kept under the band when its image is doubtful: rows joined from one band
-    (``REJOINED``), found only by the local-contrast look, or read only on Tesseract's retry
-    of a row it dropped as noise (``LineRead.kept``, round 11). One place for both a
-    candidate's own read and a refit's source read, so neither path can skip a cap.
+    (``REJOINED``), found only by the local-contrast look or by a recount
+    (``segment.recount``, round 13), or read only on Tesseract's retry of a row it dropped as
+    noise (``LineRead.kept``, round 11). One place for both a candidate's own read and a
+    refit's source read, so neither path can skip a cap.
     """
-    if lines.rejoined or lines.local or read.kept:
+    if lines.rejoined or lines.local or lines.recounted or read.kept:
         read = replace(read, conf=min(read.conf, REJOINED))
     if lines.cut:  # the crop cut a character: its read is a shorter plate's (round 12)
         read = replace(read, conf=min(read.conf, CUT), contested=True)

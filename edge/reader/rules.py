@@ -112,5 +112,23 @@ def vn_rows_fit(lines: Lines, texts: list[str]) -> bool:
     return 3 <= len(clean(texts[0])) <= 4
 
 
+def glyphs_named(cand: Candidate, raw: str) -> int:
+    """How many blobs the read says its crop holds: its plate's characters, and one more for a
+    VN number of four digits printed with a five-digit number's dot ('36C/658.6', '12K/32.25').
+
+    Why: such a read is evidence that the segmentation lost or merged a glyph (glare on one
+    end, two digits blurred into one), which no blob count can tell from a complete shorter
+    plate beforehand (round 12: the local look asked at 7 characters put 24Y2181 in the band).
+    A five-digit number is printed NNN.NN, a four-digit one without a dot, so a dot next to
+    four digits is a digit the row lost (round 13: 36C-658.66 read 36C6586 at 0.75 from 3 + 4
+    blobs, 12K-324.25 read 12K3225). A Chinese plate's province may be 0-3 blobs: its tail.
+    """
+    if cand.country == "CN":
+        return len(cand.plate) - 1
+    digits = len(cand.plate) - len(cand.plate.rstrip("0123456789"))
+    dotted = re.search(r"[0-9A-Z]\.[0-9A-Z]", raw.split("/")[-1].upper()) is not None
+    return len(cand.plate) + (1 if dotted and digits == 4 else 0)
+
+
 def discount(conf: float, cand: Candidate) -> float:
     return conf * (0.8 ** cand.corrections) * (0.85 ** cand.trimmed)

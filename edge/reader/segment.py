@@ -11,7 +11,7 @@ characters are ~60 px high (the height Tesseract's LSTM reads best).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import cv2
@@ -21,6 +21,7 @@ from edge.reader import contrast, rowcut
 from edge.reader.base import Frame
 from edge.reader.contrast import stretch
 from edge.reader.rowcut import TEXT_HEIGHT
+from edge.reader.rowgroup import banded, grouped
 
 WORK_HEIGHT = 120
 #: Fewer characters than this under one global threshold: retry with the light evened out.
@@ -45,11 +46,12 @@ class Lines:
     chars: int  # character-like components found
     row_chars: tuple[int, ...] = ()  # character-like components per row
     evened: bool = False  # found only after evening out the light (see segment)
-    rejoined: bool = False  # two "rows" in one band taken as one row (see _one_band)
+    rejoined: bool = False  # two "rows" in one band taken as one row (see rowgroup.banded)
     local: bool = False  # found only by the local-contrast look (see contrast)
     lead: int = 0  # x in the first row's images where its ink starts (the province glyph)
     text_px: float = 0.0  # the tallest row's character height in the crop's own pixels
     cut: bool = False  # the crop cut a character at a row's end (see rowcut.cut_short)
+    recounted: bool = False  # found again on a read's evidence of a lost glyph (see recount)
 
 
 def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
@@ -101,110 +103,6 @@ def _components(mask: np.ndarray, low: float = 0.18, found: rowcut.Stats | None 
     return out
 
 
-def _rows(boxes: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int, int, int]]]:
-    """Group boxes into rows, tallest consistent rows only, top row first.
-
-    A box joins the row whose last box (its left neighbour) it overlaps vertically by half a
-    character, so a row still slanted after rectification (tilt plus perspective) stays one
-    row instead of breaking where its drift passes the first characters' height.
-    """
-    rows: list[list[tuple[int, int, int, int]]] = []
-    for b in sorted(boxes, key=lambda b: b[0]):
-        best: tuple[float, list[tuple[int, int, int, int]]] | None = None
-        for row in rows:
-            last = row[-1]
-            overlap = min(b[1] + b[3], last[1] + last[3]) - max(b[1], last[1])
-            gap = b[0] - (last[0] + last[2])
-            if overlap < 0.5 * min(b[3], last[3]) or gap > 2.5 * max(b[3], last[3]):
-                continue
-            drift = abs((b[1] + b[3] / 2) - (last[1] + last[3] / 2))
-            if best is None or drift < best[0]:
-                best = (drift, row)
-        if best is None:
-            rows.append([b])
-        else:
-            best[1].append(b)
-    singles = [r[0] for r in rows if len(r) == 1]
-    rows = [r for r in rows if len(r) >= 2]
-    if not rows:
-        return []
-    if len(rows) == 1 and len(rows[0]) == 5:
-        rows = _with_top_letter(rows[0], singles)
-    # A row must hold characters of similar height to the tallest row's.
-    best_h = max(float(np.median([b[3] for b in r])) for r in rows if len(r) >= 2)
-    rows = [r for r in rows if float(np.median([b[3] for b in r])) >= 0.6 * best_h]
-    if len(rows) > 2:
-        rows = sorted(rows, key=len, reverse=True)[:2]
-    if len(rows) == 2 and _side_by_side(*rows):
-        return [sorted(rows[0] + rows[1], key=lambda b: b[0])]
-    return sorted(rows, key=lambda r: min(b[1] for b in r))
-
-
-def _side_by_side(a: list[tuple[int, int, int, int]], b: list[tuple[int, int, int, int]]
-                  ) -> bool:
-    """Whether two rows are one slanted row broken in two, not a plate's two rows.
-
-    A plate's rows are stacked: the top row (12C, 桂A) lies over the bottom row's span. The
-    halves of one row tilted past half a character's height lie next to each other
-    (measured: 12M-109.91 split after its dash, then read as a 2-line plate, as nothing).
-    """
-    ax0, ax1 = min(x for x, _, _, _ in a), max(x + w for x, _, w, _ in a)
-    bx0, bx1 = min(x for x, _, _, _ in b), max(x + w for x, _, w, _ in b)
-    overlap = min(ax1, bx1) - max(ax0, bx0)
-    return overlap < 0.25 * min(ax1 - ax0, bx1 - bx0)
-
-
-def _one_band(a: list[tuple[int, int, int, int]], b: list[tuple[int, int, int, int]]) -> bool:
-    """Whether two rows lie in one horizontal band: one row, not a plate's two.
-
-    Why: a plate's rows are stacked, the top row's band ending about where the bottom row's
-    begins. A 1-line Chinese plate's province glyph (桂) breaks into a tall left part and two
-    right parts stacked on each other; the left part and the lower right part formed one
-    "row", the upper right part and the rest of the plate another, and the plate was cut as
-    two rows of 2 and 7 (measured: 桂J3G7T1, 桂L2S833, read as nothing). Two rows whose bands
-    (their characters' median tops and bottoms) overlap by half the shorter band's height are
-    one row.
-    """
-    def band(r: list[tuple[int, int, int, int]]) -> tuple[float, float]:
-        return (float(np.median([y for _, y, _, _ in r])),
-                float(np.median([y + h for _, y, _, h in r])))
-
-    (a0, a1), (b0, b1) = band(a), band(b)
-    overlap = min(a1, b1) - max(a0, b0)
-    return overlap >= 0.5 * min(a1 - a0, b1 - b0)
-
-
-def _banded(rows: list[list[tuple[int, int, int, int]]]
-            ) -> tuple[list[list[tuple[int, int, int, int]]], bool]:
-    """The rows with two rows of one band joined (``_one_band``), and whether they were."""
-    if len(rows) == 2 and _one_band(*rows):
-        return [sorted(rows[0] + rows[1], key=lambda b: b[0])], True
-    return rows, False
-
-
-def _with_top_letter(row: list[tuple[int, int, int, int]],
-                     singles: list[tuple[int, int, int, int]]
-                     ) -> list[list[tuple[int, int, int, int]]]:
-    """A 2-row Chinese plate's bottom row (always 5 characters) with its top row when only
-    the letter survived.
-
-    Why: the top row is the province glyph and the series letter; the glyph often breaks into
-    strokes the character filter drops, leaving a one-character row, which is not a row, so
-    the plate read as its bottom five characters only (no province, no letter: no plate).
-    A lone character-sized box just above a 5-character row, within its width, is taken as
-    that row (``_span`` then widens it to the glyph's strokes).
-    """
-    th = float(np.median([b[3] for b in row]))
-    top = min(b[1] for b in row)
-    x0, x1 = min(b[0] for b in row), max(b[0] + b[2] for b in row)
-    above = [b for b in singles
-             if b[3] >= 0.6 * th and b[1] + b[3] <= top and top - (b[1] + b[3]) < 0.8 * th
-             and x0 - th <= b[0] and b[0] + b[2] <= x1 + th]
-    if len(above) != 1:
-        return [row]
-    return [[above[0]], row]
-
-
 #: Characters found, their rows, the grey image and mask they were found in, the mask's
 #: components (kept for ``rowcut.cut``: Round 8, one labelling of a mask instead of one per row).
 _Found = tuple[int, list[list[tuple[int, int, int, int]]], np.ndarray, np.ndarray, rowcut.Stats]
@@ -244,20 +142,26 @@ def _binarised(masks: list[_Mask], low: float = 0.18) -> _Found | None:
     """
     best: _Found | None = None
     for g, mask, found in masks:
-        rows = _rows(_components(mask, low, found))
+        rows = grouped(_components(mask, low, found))
         n = sum(len(r) for r in rows)
         if rows and (best is None or n > best[0]):
             best = (n, rows, g, mask, found)
     return best
 
 
-def segment(crop: Frame) -> Lines | None:
-    """Rows of characters in a plate crop, or ``None`` when it holds no plate-like text."""
+def _prepared(crop: Frame) -> tuple[np.ndarray, float, int]:
+    """The crop in grey at the work height, stretched; its scale and contrast spread."""
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     k = WORK_HEIGHT / gray.shape[0]
     gray = cv2.resize(gray, None, fx=k, fy=k,
                       interpolation=cv2.INTER_CUBIC if k > 1 else cv2.INTER_AREA)
     gray, spread = stretch(gray)
+    return gray, k, spread
+
+
+def segment(crop: Frame) -> Lines | None:
+    """Rows of characters in a plate crop, or ``None`` when it holds no plate-like text."""
+    gray, k, spread = _prepared(crop)
     if spread < 12:
         return None
     plain = _masks(gray, flat=False)
@@ -288,16 +192,51 @@ def segment(crop: Frame) -> Lines | None:
         best = _binarised(plain, low=low)
         if best is None or best[0] < 4:
             return None
-    local_look = evened and best is local_best
+    return _built(best, k, low, evened=evened, local=evened and best is local_best)
+
+
+def recount(crop: Frame, lines: Lines, want: int) -> list[Lines]:
+    """The crop segmented again by the other binarisations, where they find more of its
+    characters than ``lines`` did, up to ``want`` (the read's own length), in its layout.
+
+    Why: a read naming more characters than the segmentation found blobs (12X-571.47 from
+    7 blobs) says a glyph was lost or merged (glare on one end, blur joining two), which no
+    count can tell apart from a complete 7-character plate beforehand (round 12: the local
+    look asked at 7 characters put 24Y2181 in the band). Asked only on that evidence, the
+    evened and the local-contrast thresholds (both polarities) are tried; each distinct
+    count that comes nearer ``want`` is returned, evened (a lone read dropped) and
+    ``recounted`` (capped under the band, as the local look's).
+    """
+    gray, k, spread = _prepared(crop)
+    if spread < 12:
+        return []
+    looks = [(_binarised(_masks(gray, flat=True)), False)]
+    looks += [(_binarised([contrast.local_mask(gray, dark_text=dark)]), True)
+              for dark in (True, False)]
+    out: list[Lines] = []
+    for found, local in looks:
+        if found is None or not lines.chars < found[0] <= min(want, PLATE_CHARS):
+            continue
+        again = _built(found, k, 0.18, evened=True, local=local)
+        if (again.layout != lines.layout or len(again.row_chars) != len(lines.row_chars)
+                or any(a < b for a, b in zip(again.row_chars, lines.row_chars, strict=True))
+                or any(o.row_chars == again.row_chars for o in out)):
+            continue
+        out.append(replace(again, recounted=True))
+    return sorted(out, key=lambda ln: abs(want - ln.chars))
+
+
+def _built(best: _Found, k: float, low: float, *, evened: bool, local: bool) -> Lines:
+    """The found rows cut out: joined when in one band, sheared level, scaled."""
     n, rows, g, mask, found = best
-    rows, rejoined = _banded(rows)
+    rows, rejoined = banded(rows)
     slope = rowcut.slope(max(rows, key=len))
     if abs(slope) > 0.02:  # text still slanted after rectification (tilt plus perspective)
         g, mask = rowcut.shear(g, slope), rowcut.shear(mask, slope)
         found = rowcut.stats(mask)
-        again = _rows(_components(mask, low, found))
+        again = grouped(_components(mask, low, found))
         if sum(len(r) for r in again) >= n:
-            n, (rows, rejoined) = sum(len(r) for r in again), _banded(again)
+            n, (rows, rejoined) = sum(len(r) for r in again), banded(again)
     layout: Literal["1-line", "2-line"] = "2-line" if len(rows) == 2 else "1-line"
     if len(rows) == 2 and len(rows[0]) > 3 * len(rows[1]) + 2:
         rows, layout = [rows[0]], "1-line"
@@ -306,6 +245,5 @@ def segment(crop: Frame) -> Lines | None:
     text_px = max(float(np.median([b[3] for b in r])) for r in rows) / k
     return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
                  tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened, text_px=text_px,
-                 rejoined=rejoined, local=local_look,
+                 rejoined=rejoined, local=local,
                  cut=rowcut.cut_short(found, rows, mask.shape[:2]))
-

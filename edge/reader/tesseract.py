@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from edge.reader.base import ACT, Frame, FrameRead, ImageError
-from edge.reader.cropread import SURE, CropRead, CropReader, better, capped
+from edge.reader.cropread import REJOINED, SURE, CropRead, CropReader, better, capped
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
     LineEngine,
@@ -38,7 +38,8 @@ from edge.reader.likeness import EAGER as EAGER_LIKENESS
 from edge.reader.likeness import SKIP, likeness
 from edge.reader.localise import candidates, rectify
 from edge.reader.outline import PAD, crops
-from edge.reader.segment import Lines, segment
+from edge.reader.rules import glyphs_named
+from edge.reader.segment import Lines, recount, segment
 
 MAX_PIXELS = 40_000_000
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
@@ -86,6 +87,9 @@ class TesseractPlateReader(CropReader):
             if got is None:
                 continue
             got = capped(got, lines)
+            want = glyphs_named(got.cand, got.raw)
+            if want > lines.chars and not _ends(got):
+                got = self._recounted(crop, lines, got, want)
             if self._second_crops.get(id(crop)) is crop and not (
                     got.conf >= SURE and (got.sure or got.agreed)):
                 continue  # a second look's read stands only when trusted (_second_look)
@@ -101,8 +105,7 @@ class TesseractPlateReader(CropReader):
             found.append(got)
             if best is None or better(got, best[0], found):
                 best = (got, quad, crop)
-            if got.cand.cost == 0 and not got.contested and (
-                    got.conf >= ACCEPT or (got.agreed and got.conf >= SURE)):
+            if _ends(got):
                 if source is not None:
                     best = self._seconded_by_source(got, best, source[0], source[1])
                 break
@@ -174,6 +177,25 @@ class TesseractPlateReader(CropReader):
             self._second_crops[id(crop)] = crop
             yield second, crop, lines
 
+    def _recounted(self, crop: Frame, lines: Lines, got: CropRead, want: int) -> CropRead:
+        """A read naming more characters than its crop's blobs, against the crop counted again.
+
+        Why: the read itself is the evidence that the segmentation lost or merged a glyph
+        (``rules.glyphs_named``: 12X-571.47 read from 7 blobs, 36C/658.6 from 3 + 4); the
+        segmentation's other binarisations (``segment.recount``) may find the glyph, and
+        their rows read the plate whole. Their read fits its blobs but comes from a poorer
+        image, so it is capped under the band (``capped``: REJOINED) and replaces the
+        first read only when as confident up to that cap.
+        """
+        for again in recount(crop, lines, want):
+            other = self._read_lines_all(again)
+            if other is None:
+                continue
+            other = capped(other, again)
+            if other.fits and other.conf >= min(got.conf, REJOINED):
+                return other
+        return got
+
     def _seconded_by_source(self, got: CropRead, best: tuple[CropRead, np.ndarray, Frame],
                             quad: np.ndarray, crop: Frame) -> tuple[CropRead, np.ndarray, Frame]:
         """A refit's read under the band, raised by its source crop's read of the same plate.
@@ -189,6 +211,13 @@ class TesseractPlateReader(CropReader):
             return best
         other = capped(other, lines)
         return (other, quad, crop) if better(other, best[0]) else best
+
+
+def _ends(got: CropRead) -> bool:
+    """Whether a read ends the search: repair-free and uncontested, at ACCEPT, or two
+    preprocessings agreeing at SURE (Round 6)."""
+    return got.cand.cost == 0 and not got.contested and (
+        got.conf >= ACCEPT or (got.agreed and got.conf >= SURE))
 
 
 def _check(frame: object) -> None:

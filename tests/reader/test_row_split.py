@@ -3,7 +3,8 @@ plate whose province glyph broke into stacked parts; a plate's two stacked rows 
 
 from __future__ import annotations
 
-from edge.reader.segment import _banded, _rows
+from edge.reader.rowgroup import banded as _banded
+from edge.reader.rowgroup import grouped as _rows
 
 # Boxes (x, y, w, h) measured on a hard frame: 12M-109.91 tilted, broken after 109 into a
 # left row and a right row lower down (read as a 2-line plate, then as nothing).
