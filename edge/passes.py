@@ -202,8 +202,7 @@ class PassTracker:
         _drop_images(vp.frames)
         if not any(looks):
             return None
-        got = decide(self._reads(vp.frames), looks, min_agree=self.min_agree,
-                     scattered=not vp.split)
+        got = decide(self._reads(vp.frames), looks, min_agree=self.min_agree)
         if got is None:
             return None
         result = cast(PassReadLike, got)

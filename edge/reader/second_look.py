@@ -1,5 +1,6 @@
 """A second look at an undecided pass: its frames read again at other scales, and the rule
-that may decide the pass from them.
+that may decide the pass from them. (Not the frame's own second look at an outline
+suppressed behind a text box, ``TesseractPlateReader._second_look``, round 12.)
 
 Why: of the 20 tuning hard passes the lane left to an officer, 7 had one frame that read
 the plate (the others read nothing, a segmentation or localisation miss at that size, or

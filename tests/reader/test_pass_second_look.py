@@ -151,3 +151,56 @@ def test_rescaled_reads_reads_each_scale_once() -> None:
     r = Sizes()
     assert rescaled_reads(r, np.zeros((100, 200, 3), np.uint8)) == [NONE] * len(SCALES)
     assert r.shapes == [(round(100 * s), round(200 * s), 3) for s in SCALES]
+
+
+class _ByScale:
+    """A reader whose reads depend on the frame's size: the lane's frames (100 x 200, their
+    first pixel naming the frame) read ``frames[i]``; at 0.7 and 1.5 they read ``again[i]``."""
+
+    def __init__(self, frames: list[FrameRead], again: list[FrameRead]) -> None:
+        self.frames, self.again, self.reads = frames, again, 0
+
+    def read(self, frame: Any) -> FrameRead:
+        self.reads += 1
+        i = int(frame[0, 0, 0])
+        return self.frames[i] if frame.shape[:2] == (100, 200) else self.again[i]
+
+
+@pytest.mark.parametrize("second_look", [True, False])
+def test_the_lane_agent_publishes_the_second_looks_decision(tmp_path: Any,
+                                                             second_look: bool) -> None:
+    """``LaneReading``: an undecided pass's frames are read again before it goes out, and the
+    pass read it publishes is the second look's, claiming its frames, under the band. Off
+    (``EdgeSettings.second_look``), the pass goes out undecided: one frame's read."""
+    from edge.evidence import EvidenceStore
+    from edge.reading import LaneReading
+    from edge.sources import Captured
+
+    reader = _ByScale([_r("24E5464", 0.45), NONE, NONE, _r("24E5364", 0.73), NONE],
+                      [NONE, _r("24E5364", 0.75), NONE, _r("24E5364", 0.9), NONE])
+
+    class Offline:
+        def on_pass(self, msg: Any) -> None:
+            return None
+
+    sent: list[Any] = []
+    tracker = _tracker()
+    lane = LaneReading(lane_id="hn1119-x1", device_id="hn1119-x1-cam1", reader=reader,
+                       evidence=EvidenceStore(tmp_path, max_bytes=1 << 24), tracker=tracker,
+                       offline=Offline(),  # type: ignore[arg-type]
+                       commit=lambda msg, topic, evictable: sent.append(msg),
+                       on_local=lambda: None, second_look=second_look)
+    now = datetime.now(UTC)
+    for i in range(5):
+        frame = np.full((100, 200, 3), i, np.uint8)
+        lane.process(Captured(frame, f"f{i}.jpg", "truck", now), clock=lambda: 0.0)
+    tracker.end_group("truck")
+    lane.emit_ended()
+    passes = [m for m in sent if m.grade == "pass"]
+    if not second_look:
+        assert [(m.plate, m.frames, m.confidence) for m in passes] == [("24E5364", 1, 0.73)]
+        assert reader.reads == 5
+        return
+    assert [(m.plate, m.frames) for m in passes] == [("24E5364", 2)]
+    assert passes[0].confidence <= UNCONFIRMED and passes[0].frame_sha256
+    assert reader.reads == 5 + 5 * len(SCALES)
