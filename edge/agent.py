@@ -102,7 +102,7 @@ class EdgeAgent:
             lane_id=s.lane_id, device_id=s.device_id, reader=reader, evidence=self.evidence,
             tracker=self.tracker, offline=self.offline,
             commit=lambda msg, topic, evictable: self._commit(msg, topic, evictable=evictable),
-            on_local=self.liveness.force)
+            on_local=self.liveness.force, second_look=s.second_look)
         self.refused_acks = 0
         self.outcomes: deque[CommandOutcome] = deque(maxlen=1000)  # recent, for tests/debug
         self.on_outcome: Callable[[CommandOutcome], None] | None = None

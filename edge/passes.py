@@ -46,7 +46,10 @@ that still has no consensus is not dropped: a truck stands at a closed
 barrier and an officer must hear of it. Such a pass (one with any plate read,
 or one the source named, i.e. a triggered capture) goes to ``undecided``; the
 agent publishes it as a pass-grade read claiming one frame (the best single
-read, or no plate), which the centre's rules always hand to an officer.
+read, or no plate), which the centre's rules always hand to an officer. Before that, when
+the agent gives it a way to read frames (``second_look``), the pass's last
+``KEPT_IMAGES`` frames are read again at other scales (``edge.reader.second_look``; round
+13): a pass that then holds its plate is decided, under the band, with no officer.
 """
 
 from __future__ import annotations
@@ -55,10 +58,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from domain.lookalikes import skeleton
-from edge.reader.base import ACT, FrameRead
+from edge.reader.base import ACT, Frame, FrameRead
+from edge.reader.second_look import decide
 
 
 class PassReadLike(Protocol):
@@ -80,6 +84,12 @@ ConsensusFn = Callable[..., PassReadLike | None]
 #: preprocessings at odds, a province not confirmed) that a look-alike misread of the same
 #: truck reaches too.
 CHANGE_CONFIDENCE = ACT
+#: Frames whose image an undecided pass keeps for its second look (the newest): a pass
+#: of the benchmark has five, and a truck standing at the barrier must not fill the memory.
+KEPT_IMAGES = 5
+
+#: Reads a frame again (at other scales: ``edge.reader.second_look.rescaled_reads``).
+LookFn = Callable[[Frame], Sequence[FrameRead]]
 
 
 def new_id() -> str:
@@ -92,6 +102,9 @@ class FrameInPass:
     captured_at: datetime
     crop_sha256: str | None
     frame_sha256: str | None
+    #: The frame itself, kept while its pass is undecided for the pass's second look
+    #: (``PassTracker.second_look``); dropped once the pass is decided or looked at.
+    image: Frame | None = None
 
 
 @dataclass
@@ -163,12 +176,39 @@ class PassTracker:
         reads = self._reads(ended.frames)
         result = self._ask(ended) if any(r.plate for r in reads) else None
         if result is not None:  # contested until now: all of its frames decide it
+            _drop_images(ended.frames)
             ended.decided = result
             self.passes_decided += 1
             self.late.append(Decided(ended, result, ended.evidence_of(result.best)))
         elif ended.group is not None or any(r.plate for r in reads):
             self.undecided.append(ended)
         return ended
+
+    def second_look(self, vp: VehiclePass, look: LookFn) -> Decided | None:
+        """An undecided pass decided from its frames read again (``look``), or ``None``.
+
+        Each frame whose image was kept is read again (``look``), when some frame of the pass
+        read a plate (the rule decides only for such a plate) and the pass was not split off
+        a decided one (its frames may be the last truck's, the misread that split it among
+        them: read again, they would read it again); the decision is
+        ``edge.reader.second_look.decide``'s (a plate of ``min_agree`` frames, not against
+        the frames' own reads, under the band). The images are dropped either way. Costs
+        reads only here: measured on the tuning seeds' undecided passes (round 13).
+        """
+        if vp.decided is not None or vp.split or not any(f.read.plate for f in vp.frames):
+            _drop_images(vp.frames)  # the rule needs a plate some frame read: no reads
+            return None
+        looks = [list(look(f.image)) if f.image is not None else [] for f in vp.frames]
+        _drop_images(vp.frames)
+        if not any(looks):
+            return None
+        got = decide(self._reads(vp.frames), looks, min_agree=self.min_agree)
+        if got is None:
+            return None
+        result = cast(PassReadLike, got)
+        vp.decided = result
+        self.passes_decided += 1
+        return Decided(vp, result, vp.evidence_of(result.best))
 
     def take_late(self) -> list[Decided]:
         """Passes decided at their end since the last call (each returned once)."""
@@ -191,9 +231,12 @@ class PassTracker:
             self.end()
 
     def feed(self, *, read: FrameRead, group: str | None, captured_at: datetime, now: float,
-             crop_sha256: str | None = None, frame_sha256: str | None = None
-             ) -> tuple[VehiclePass, Decided | None]:
-        """Add one frame's read; returns its pass and the decision if consensus just held."""
+             crop_sha256: str | None = None, frame_sha256: str | None = None,
+             image: Frame | None = None) -> tuple[VehiclePass, Decided | None]:
+        """Add one frame's read; returns its pass and the decision if consensus just held.
+
+        ``image``: the frame, kept (the newest ``KEPT_IMAGES``) while the pass is undecided,
+        for its second look at the pass's end (``second_look``)."""
         self.tick(now)
         cur = self.current
         if cur is not None and group is not None and cur.group is not None and group != cur.group:
@@ -209,7 +252,10 @@ class PassTracker:
             cur = self._start(group, now)
         if cur.group is None and group is not None:
             cur.group = group
-        cur.frames.append(FrameInPass(read, captured_at, crop_sha256, frame_sha256))
+        cur.frames.append(FrameInPass(read, captured_at, crop_sha256, frame_sha256,
+                                      image if cur.decided is None else None))
+        if len(cur.frames) > KEPT_IMAGES:
+            cur.frames[-KEPT_IMAGES - 1].image = None
         if read.plate is None:
             return cur, None
         cur.last_plate_at = now
@@ -226,8 +272,14 @@ class PassTracker:
             return cur, None  # contested or unconfirmed: more frames, or the pass's end
         cur.decided = result
         self.passes_decided += 1
+        _drop_images(cur.frames)
         return cur, Decided(cur, result, cur.evidence_of(result.best))
 
     @staticmethod
     def _reads(frames: Sequence[FrameInPass]) -> list[FrameRead]:
         return [f.read for f in frames]
+
+
+def _drop_images(frames: Sequence[FrameInPass]) -> None:
+    for f in frames:
+        f.image = None

@@ -19,8 +19,9 @@ from domain.messages import LocalDecisionV1, PlateReadV1
 from domain.signing import new_nonce
 from edge.evidence import EvidenceStore
 from edge.offline import OfflineLane
-from edge.passes import FrameInPass, PassReadLike, PassTracker, new_id
+from edge.passes import FrameInPass, LookFn, PassReadLike, PassTracker, new_id
 from edge.reader.base import FrameRead, ImageError, PlateReader
+from edge.reader.second_look import rescaled_reads
 from edge.sources import Captured
 
 log = logging.getLogger(__name__)
@@ -34,10 +35,15 @@ class LaneReading:
 
     def __init__(self, *, lane_id: str, device_id: str, reader: PlateReader,
                  evidence: EvidenceStore, tracker: PassTracker, offline: OfflineLane,
-                 commit: Commit, on_local: Callable[[], None]) -> None:
+                 commit: Commit, on_local: Callable[[], None],
+                 second_look: bool = True) -> None:
         self.lane_id, self.device_id = lane_id, device_id
         self.reader, self.evidence, self.tracker, self.offline = reader, evidence, tracker, offline
         self._commit, self._on_local = commit, on_local
+        #: An undecided pass's frames read again at other scales before an officer hears of
+        #: it (``PassTracker.second_look``); ``None``: off.
+        self._look: LookFn | None = (
+            (lambda frame: rescaled_reads(self.reader, frame)) if second_look else None)
         self.frames_read = 0
         self.frames_skipped = 0
 
@@ -69,7 +75,8 @@ class LaneReading:
             except (OSError, ValueError) as exc:  # disk full: the read still goes out
                 log.error("edge: evidence for %s not kept: %s", item.name, exc)
         vp, decided = self.tracker.feed(read=read, group=item.group, captured_at=item.captured_at,
-                                        now=now, crop_sha256=crop_sha, frame_sha256=frame_sha)
+                                        now=now, crop_sha256=crop_sha, frame_sha256=frame_sha,
+                                        image=item.frame if self._look is not None else None)
         if read.plate is not None:
             frame = FrameInPass(read, item.captured_at, crop_sha, frame_sha)
             self._emit(vp.pass_id, frame, grade="frame", frames=1)
@@ -83,6 +90,8 @@ class LaneReading:
         a pass without consensus, which still reaches the centre (an officer decides).
 
         The latter claims one frame: its best single read (or no plate), never an agreement.
+        Before that, its frames are read again at other scales (``PassTracker.second_look``):
+        a pass that then holds its plate is published as decided, under the band.
         """
         for decided in self.tracker.take_late():
             vp = decided.vehicle_pass
@@ -92,6 +101,13 @@ class LaneReading:
                        result=decided.result)
         for vp in self.tracker.take_undecided():
             if not vp.frames:
+                continue
+            looked = self.tracker.second_look(vp, self._look) if self._look else None
+            if looked is not None:
+                best = looked.best or vp.frames[-1]
+                self._emit(vp.pass_id, best, grade="pass", frames=looked.result.frames,
+                           result=looked.result)
+                log.info("edge: pass %s decided by a second look at its frames", vp.pass_id)
                 continue
             read = [f for f in vp.frames if f.read.plate]
             best = max(read, key=lambda f: f.read.confidence) if read else vp.frames[0]

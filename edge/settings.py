@@ -51,6 +51,9 @@ class EdgeSettings(BaseSettings):
     contested_frames: int = Field(default=4, ge=2, description="a pass where some frame read "
                                   "another plate is decided after this many frames with a "
                                   "plate, or at its end (edge/passes.py)")
+    second_look: bool = Field(default=True, description="an undecided pass's frames are read "
+                              "again at other scales before an officer hears of it "
+                              "(edge/reader/second_look.py)")
     pass_timeout_s: float = Field(default=3.0, gt=0, description="a pass ends after this long "
                                                                  "without a plate")
     barrier: Literal["simulated"] = Field(default="simulated", description="barrier driver")

@@ -87,7 +87,8 @@ def replay(rows: list[dict[str, Any]], rule: Rule, *, live: bool) -> dict[str, A
 
 def as_lane(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Right / wrong / undecided as the lane publishes (``bench/ocr.py``'s ``lane_decisions``
-    and ``truck_outcome``: a truck is wrong when any of its pass reads names another plate)."""
+    and ``truck_outcome``: a truck is wrong when any of its pass reads names another plate).
+    Without the lane's second look at an undecided pass (round 13): a log holds no images."""
     counts = {"right": 0, "wrong": 0, "undecided": 0}
     wrongs: list[str] = []
     for row in rows:

@@ -1,0 +1,82 @@
+"""A second look at an undecided pass: its frames read again at other scales, and the rule
+that may decide the pass from them. (Not the frame's own second look at an outline
+suppressed behind a text box, ``TesseractPlateReader._second_look``, round 12.)
+
+Why: of the 20 tuning hard passes the lane left to an officer, 7 had one frame that read
+the plate (the others read nothing, a segmentation or localisation miss at that size, or
+misread it) and 7 had two or more, contested by misreads; round 11 found the pass rules
+near their ceiling over such reads ("the target needs more right frames per pass"). The
+reader's size thresholds (a character's height in pixels, the likeness model's, Tesseract's
+own) make a frame scaled by 0.7 or 1.5 a different read of the same image: in those passes
+it read the plate where the frame read nothing, or read it once more where the frames
+disagreed. It costs reads only on passes that would otherwise go to an officer (18 of the
+300 tuning passes, 10 reads each), when the pass has ended. Measured (docs/reader-journal.md,
+round 13: the lane's decisions on 100 generated hard passes a seed): undecided passes
+decided right, tuning 5 of 20, check 10 of 22, fresh 4 of 10; none decided wrong.
+
+Why the guards (``decide``): a frame read again is the same image, not another frame, so
+(1) the plate needs ``min_agree`` *frames* whose read or second look names it, (2) some
+frame's own read named it and those reads support no other plate more (a second look
+introduces no plate and breaks no tie against the frames: 粤V98444 at 0.66 against
+粤V9S444 at 0.75, read again through a median filter, a look not kept, they said 98444), and
+(3) the pass claims at most ``UNCONFIRMED``: it never enters the band that may act alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from edge.reader.base import Frame, FrameRead, PlateReader
+from edge.reader.consensus import UNCONFIRMED, PassRead, consensus
+
+#: The scales a frame of an undecided pass is read again at (two reads a frame).
+SCALES: tuple[float, ...] = (0.7, 1.5)
+
+
+def rescaled_reads(reader: PlateReader, frame: Frame,
+                   scales: Sequence[float] = SCALES) -> list[FrameRead]:
+    """``frame`` read again at each of ``scales`` (cubic interpolation, as measured)."""
+    out = []
+    for s in scales:
+        img = np.ascontiguousarray(
+            cv2.resize(frame, None, fx=s, fy=s, interpolation=cv2.INTER_CUBIC), dtype=np.uint8)
+        out.append(reader.read(img))
+    return out
+
+
+def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
+           min_agree: int = 2, scattered: bool = True) -> PassRead | None:
+    """The plate of an undecided pass from its frames' ``reads`` and each frame's second
+    ``looks`` (``looks[i]``: frame ``i``'s reads at other scales; empty when its image was not
+    kept), or ``None``: the pass stays with an officer.
+
+    The consensus (``edge.reader.consensus``, its ratio, rivals and ``scattered`` rule) is
+    asked over all the reads together; its plate then needs ``min_agree`` frames whose read
+    or second look names it, no plate with more support among the frames' own reads, and
+    claims at most ``UNCONFIRMED`` (the module's docstring says why).
+    """
+    every = [*reads, *(r for rs in looks for r in rs)]
+    got = consensus(every, min_agree=min_agree, scattered=scattered)
+    if got is None:
+        return None
+    plate = got.plate
+    frames = sum(1 for i, r in enumerate(reads) if r.plate == plate or any(
+        look.plate == plate for look in (looks[i] if i < len(looks) else ())))
+    if frames < min_agree:
+        return None
+    support: dict[str, float] = defaultdict(float)
+    for r in reads:
+        if r.plate:
+            support[r.plate] += r.confidence
+    if plate not in support or any(s > support[plate] for p, s in support.items() if p != plate):
+        return None
+    seen = sum(1 for i, r in enumerate(reads) if r.plate or any(
+        look.plate for look in (looks[i] if i < len(looks) else ())))
+    best = max((r for r in reads if r.plate == plate), key=lambda r: r.confidence)
+    return replace(got, confidence=min(got.confidence, UNCONFIRMED), frames=frames,
+                   total_frames=seen, best=best, layout=best.layout, country=best.country)
