@@ -10,13 +10,19 @@ preprocessings agreed on it (they share one chi_sim read), so nothing stood agai
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_lookalikes import _read, _row
 
+from edge.reader import make_reader
 from edge.reader.base import FrameRead
 from edge.reader.cntails import one_row as _one_row
 from edge.reader.consensus import consensus
 from edge.reader.lookalikes import line_judge
+from smartgate.commands.read import load_image
+
+PASSES = Path(__file__).parent / "regression" / "passes"
 
 
 @pytest.mark.parametrize(("cjk", "latin", "plate", "agree", "rival"), [
@@ -95,3 +101,13 @@ def _f(plate: str | None, conf: float, rival: str | None = None) -> FrameRead:
 def test_one_row_rivals_contest_a_pass(reads: list[FrameRead], want: str | None) -> None:
     got = consensus(reads)
     assert (got.plate if got else None) == want
+
+
+def test_a_real_one_row_frame_carries_chi_sims_plate_as_its_rival() -> None:
+    """Check seed 31337's hard pass of 桂N29WR6 (bench/ocr.py's pass specs: spec seed
+    3133794103, frame 2, JPEG quality 92): eng read 'HEN29WRE', chi_sim '桂N29WR6'. The
+    frame still reads eng's plate, now with chi_sim's as its rival, so two such frames no
+    longer decide it."""
+    reader = make_reader(engine="resident")
+    read = reader.read(load_image(PASSES / "pass_3133794103_2.jpg"))
+    assert (read.plate, read.rival) == ("桂N29WRE", "桂N29WR6")
