@@ -18,13 +18,13 @@ import numpy as np
 
 from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
 from edge.reader.base import Frame
+from edge.reader.cntails import CnRead, one_row, two_row
 from edge.reader.engines import LineEngine, line_conf
 from edge.reader.glyphcut import read_province
-from edge.reader.lookalikes import Judge, judged
+from edge.reader.lookalikes import Judge
 from edge.reader.province import ProvinceGuess, shared
 from edge.reader.segment import TEXT_HEIGHT, Lines
 
-MAX_COST = 2
 #: Any province: asks whether a Latin read could be a Chinese plate's tail at all.
 PROBE_PROVINCE = "桂"
 #: Width of the province glyph after its first ink, in text heights (a CJK glyph is about
@@ -48,11 +48,6 @@ REJECT_SURE = 0.8
 #: row's doubt then stays (measured: lifted, 贵UJ24GD came out as 贵UJ246D at 0.75).
 ROW_DOUBT = 0.5
 
-#: The plate, its confidence, the raw reads, whether chi_sim's tail agrees with eng's, and
-#: on a 2-row plate whose two models read different tails, the other model's plate (the
-#: frame's rival: see ``_two_row``).
-CnRead = tuple[Candidate, float, str, bool, str | None]
-
 
 def glyph_image(lines: Lines) -> Frame:
     """The first row's leading glyph, on white: where the province character is."""
@@ -68,8 +63,9 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
     """A Chinese plate from the Latin rows (``texts``) and chi_sim reads of ``images``.
 
     ``latin_first``: the Latin tail holds a character named by its glyph's shape
-    (``lookalikes.py``); on a 2-row plate it leads a tie with chi_sim's (``_two_row``).
-    ``judge``: the shapes of the Latin read's bottom glyphs, for any other such tie.
+    (``lookalikes.py``); on a 2-row plate it leads a tie with chi_sim's (``cntails.two_row``).
+    ``judge``: the shapes of the Latin read's glyphs, for any other such tie (a 2-row plate's
+    bottom rows, ``lookalikes.tail_judge``; a 1-row plate's line, ``line_judge``).
 
     ``cache`` keeps one candidate's chi_sim reads over its preprocessings: once a
     preprocessing's rows gave a province, later ones reuse those reads (they vary the
@@ -92,20 +88,13 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
             cache["cn"] = found
     province, cjk, cjk_conf = found
     if lines.layout == "2-line":
-        return _two_row(province, cjk, texts, cjk_conf, conf_latin, latin_first=latin_first,
+        return two_row(province, cjk, texts, cjk_conf, conf_latin, latin_first=latin_first,
                         judge=judge)
-    # The Latin read leads at equal repair cost; chi_sim gives the province and stands in.
-    own = [c for c in cn_candidates(clean(cjk), province) if c.cost <= MAX_COST]
-    latin_pool = [c for c in cn_candidates(latin, province) if c.cost <= MAX_COST]
-    ranked = sorted([(c.cost, 0, -len(c.plate), c.plate, c) for c in latin_pool]
-                    + [(c.cost, 1, -len(c.plate), c.plate, c) for c in own])
-    if not ranked:
+    got = one_row(province, cjk, latin, min(cjk_conf, conf_latin), judge=judge)
+    if got is None:
         return None
-    best = ranked[0][-1]
-    agree = any(c.plate == best.plate for c in own) and any(
-        c.plate == best.plate for c in latin_pool)
-    conf = min(cjk_conf, conf_latin) if agree else min(cjk_conf, conf_latin) * 0.7
-    return best, conf, f"{cjk}|{'/'.join(texts)}", agree, None
+    best, conf, agree, rival = got
+    return best, conf, f"{cjk}|{'/'.join(texts)}", agree, rival
 
 
 def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict[str, object]
@@ -240,56 +229,3 @@ def tail_stats(rows: list[list[tuple[float, float]]], cand: Candidate, two_rows:
     if not used:
         return 0.0, 0.0
     return line_conf([c for c, _ in used]), min(m for _, m in used)
-
-
-def _two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
-             conf_latin: float, *, latin_first: bool = False, judge: Judge | None = None
-             ) -> CnRead | None:
-    """``latin_first``: eng's tail holds a look-alike judged by its glyph's shape
-    (``lookalikes.py``), which outweighs the character-code order of two equal tails.
-    ``judge``: otherwise, where the two models' tails tie and differ only in look-alikes,
-    the glyphs' shapes choose between them (``lookalikes.judged``, round 13)."""
-    pool = [c for c in two_row_pool(province, cjk, texts) if c.cost <= MAX_COST]
-    if not pool:
-        return None
-    best = pool[0]
-    if latin_first and not best.plate.endswith(latin := clean("".join(texts[1:]))[-5:]):
-        best = next((c for c in pool if c.cost == best.cost and c.plate.endswith(latin)), best)
-    elif judge is not None:
-        best = judged(pool, best, judge)
-    agree = sum(c.plate == best.plate for c in pool) > 1
-    conf = min(cjk_conf, conf_latin) if agree else cjk_conf * 0.8
-    # Two models reading different tails (chi_sim's Z9783, eng's 29783) is a coin flip, not a
-    # read: ``pool`` is sorted by cost, then by the plate's characters, so a digit beats the
-    # letter it was mistaken for by its character code alone. Measured on the tuning seeds'
-    # passes (round 9): of 38 such frames the plate taken was wrong in 18, chi_sim's tail
-    # right in 15 and eng's in 18. The other plate goes with the read as its rival, and the
-    # pass's consensus splits the frame's vote between the two.
-    rival = None if agree else next((c.plate for c in pool if c.plate != best.plate), None)
-    return best, max(conf, cjk_conf * 0.8), f"{cjk}|{'/'.join(texts)}", agree, rival
-
-
-def two_row_pool(province: str, cjk: str, texts: list[str]) -> list[Candidate]:
-    """A 2-row Chinese truck plate: province + letter on top, exactly 5 characters below.
-
-    Only ordinary plates come in two rows, so the bottom row is cut to its last five
-    characters (extra ones counted as trimmed) instead of letting a stray glyph turn the
-    plate into an 8-character new-energy one.
-    """
-    rows = cjk.split("/")
-    # The CJK model's letter leads (it knows J, Q, W); the Latin one stands in when the CJK
-    # read put a digit there, or when that read did not even find the province beside it
-    # (the province came from the glyph read alone): then the row read was garbage (云C
-    # read as "ES", and S taken for the letter at 0.99).
-    cjk_letter, latin_letter = clean(rows[0])[-1:], clean(texts[0])[-1:]
-    cjk_row = cjk_letter.isalpha() and province_of(rows[0]) is not None
-    letters = [cjk_letter] if cjk_row else [latin_letter]
-    pool: list[Candidate] = []
-    for bottom in (clean(rows[1]) if len(rows) > 1 else "", clean("".join(texts[1:]))):
-        if len(bottom) < 5:
-            continue
-        for letter in letters:
-            for c in cn_candidates(letter + bottom[-5:], province, max_trim=0):
-                if len(c.plate) == 7:
-                    pool.append(Candidate(c.plate, "CN", c.corrections, len(bottom) - 5))
-    return sorted(pool, key=lambda c: (c.cost, c.plate))

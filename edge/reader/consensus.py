@@ -95,7 +95,7 @@ def _rivalled(plate: str, reads: Sequence[FrameRead], *, ratio: float) -> bool:
     no read of its own; counted for a decision, it gave 川QQAXX5 (eng's Q, four frames) over
     chi_sim's right 川Q0AXX5 (round 9, tuning passes). Why at all: frames sharing one coin
     flip agreed into wrong passes, 云TZ9783 read 云T29783 by two frames at 0.75 each, the
-    pass at 0.94 (eng's 2 taken over chi_sim's Z by character code, ``chinese._two_row``).
+    pass at 0.94 (eng's 2 taken over chi_sim's Z by character code, ``cntails.two_row``).
     """
     if not any(r.rival for r in reads if r.plate):
         return False

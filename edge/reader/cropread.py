@@ -20,7 +20,7 @@ from edge.reader import rules
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.engines import LineEngine, LineRead
-from edge.reader.lookalikes import CN_TAILS, reread_lookalikes, tail_judge
+from edge.reader.lookalikes import CN_TAILS, line_judge, reread_lookalikes, tail_judge
 from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_fit, words
 from edge.reader.segment import Lines, joined
 from edge.reader.zeros import reread_zeros
@@ -208,13 +208,15 @@ class CropReader:
             read = self._graded(lines, vn, conf, raw, got.margin, trusted=not got.kept)
             return replace(read, kept=got.kept)
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
-        # tail judged by shape leads a 2-row tie with chi_sim's (chinese._two_row).
+        # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row).
         tail = reread_lookalikes(got, mask, CN_TAILS)
         if tail is not got:
             texts, rows = _split(tail, starts, len(images))
         # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
+        judge = (tail_judge(tail, mask, starts) if lines.layout == "2-line"
+                 else line_judge(tail, mask))
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache,
-                     latin_first=tail is not zeroed, judge=tail_judge(tail, mask, starts))
+                     latin_first=tail is not zeroed, judge=judge)
         by_classifier = bool(cache.get("classifier_only"))
         if cn is not None and (vn is None or (cn[0].cost <= vn.cost and not by_classifier)):
             cand, cn_conf, cn_raw, agree, rival = cn

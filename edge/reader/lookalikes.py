@@ -220,10 +220,10 @@ Judge = Callable[[int, str], "str | None"]
 
 def tail_judge(got: LineRead, binary: Frame, starts: list[float]) -> Judge:
     """A judge of the glyphs of ``got``'s bottom rows (the characters at x >= ``starts[0]``),
-    counted as ``chinese._two_row`` counts its Latin tail: the last five letters and digits.
+    counted as ``cntails.two_row`` counts its Latin tail: the last five letters and digits.
 
     Why lazily: the glyphs are labelled only where chi_sim's and eng's tails tie and differ
-    (``chinese._two_row``), not on every read.
+    (``cntails.two_row``), not on every read.
     """
     xs = [x for ch, _, x in got.chars if starts and x >= starts[0]
           for _ in range(sum(c.isalnum() for c in ch.upper()))][-5:]
@@ -237,25 +237,49 @@ def tail_judge(got: LineRead, binary: Frame, starts: list[float]) -> Judge:
     return judge
 
 
+def line_judge(got: LineRead, binary: Frame) -> Judge:
+    """A judge of the glyphs of ``got``'s whole line, the k-th letter or digit counted from
+    the line's end (-1 the last): a 1-row Chinese tail sits at the end of its Latin read, any
+    trimmed characters after it (``cntails.one_row``, round 13)."""
+    xs = [x for ch, _, x in got.chars for _ in range(sum(c.isalnum() for c in ch.upper()))]
+
+    def judge(k: int, pair: str) -> str | None:
+        if not -len(xs) <= k < 0:
+            return None
+        blob = next(glyphs_at(binary, xs[k]), None)
+        return None if blob is None else shape_says(blob, pair)
+
+    return judge
+
+
 def pair_of(a: str, b: str) -> str | None:
     """The look-alike pair ``a`` and ``b`` make, if any."""
     return next((p for p in PAIRS if a != b and a in p and b in p), None)
 
 
-def judged(pool: list[Candidate], best: Candidate, judge: Judge) -> Candidate:
-    """Of two 2-row tails at ``best``'s cost that differ only in look-alikes (``PAIRS``), the
-    one whose every differing character its glyph's shape names (round 13, ``chinese._two_row``).
+def judged(pool: list[Candidate], best: Candidate, judge: Judge, tail: int = 5) -> Candidate:
+    """Of two tails at ``best``'s cost that differ only in look-alikes (``PAIRS``), the one
+    whose every differing character its glyph's shape names (round 13, ``cntails.two_row``;
+    a 1-row plate's whole tail, ``tail`` its length, ``cntails.one_row``). ``judge`` is asked
+    for the k-th of the last ``tail`` characters.
 
     Why: the tie is sorted by character code, so chi_sim's 3 beat eng's J by the code alone
     (tuning seed 999's easy 桂J9320J, as a JPEG: eng read the J, chi_sim 3); the glyph's
     stem, holes or legs are a third look at the one character the two models dispute.
     """
     for other in pool:
-        if other.cost != best.cost or other.plate[:2] != best.plate[:2]:
+        if (other.cost != best.cost or len(other.plate) != len(best.plate)
+                or other.plate[:-tail] != best.plate[:-tail]):
             continue
-        diffs = [(k, a, b) for k, (a, b) in enumerate(zip(best.plate[-5:], other.plate[-5:],
-                                                           strict=True)) if a != b]
-        if diffs and all((p := pair_of(a, b)) is not None and judge(k, p) == b
-                         for k, a, b in diffs):
+        if names(judge, other, best, tail):
             return other
     return best
+
+
+def names(judge: Judge, one: Candidate, other: Candidate, tail: int) -> bool:
+    """Whether the glyphs name ``one``'s character at every place of the last ``tail`` where
+    it differs from ``other`` (each such place a look-alike pair)."""
+    diffs = [(k, a, b) for k, (a, b) in enumerate(zip(one.plate[-tail:], other.plate[-tail:],
+                                                       strict=True)) if a != b]
+    return bool(diffs) and all((p := pair_of(a, b)) is not None and judge(k, p) == a
+                               for k, a, b in diffs)

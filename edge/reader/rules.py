@@ -10,7 +10,7 @@ import re
 
 from domain.plate_candidates import Candidate, clean, vn_candidates
 from domain.plates import VN_SERIES
-from edge.reader.chinese import MAX_COST
+from edge.reader.cntails import MAX_COST
 from edge.reader.engines import LineRead
 from edge.reader.segment import Lines
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from edge.reader.base import Frame
-from edge.reader.chinese import _two_row
+from edge.reader.cntails import two_row as _two_row
 from edge.reader.engines import LineRead
 from edge.reader.lookalikes import CN_TAILS, reread_lookalikes, shape_says, tail_judge
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from edge.reader.chinese import two_row_pool
+from edge.reader.cntails import two_row_pool
 from edge.reader.segment import segment
 from smartgate.scenes.plates import LATIN_FONTS, _font
 

@@ -1,0 +1,118 @@
+"""A Chinese plate's Latin tail: chi_sim's row read and eng's, put together into plates.
+
+Why apart from :mod:`edge.reader.chinese` (which reads the province and asks the models):
+the choice between the two models' tails is plain logic over their texts, table-tested
+without Tesseract, and it is where the look-alike judge (``lookalikes.judged``) and the
+frame's rival (``FrameRead.rival``) are decided, on one row (``one_row``) and on two
+(``two_row``).
+"""
+
+from __future__ import annotations
+
+from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
+from edge.reader.lookalikes import Judge, judged, names
+
+#: The most repairs a Chinese tail may need (a corrected or trimmed character each).
+MAX_COST = 2
+
+#: The plate, its confidence, the raw reads, whether chi_sim's tail agrees with eng's, and
+#: on a 2-row plate whose two models read different tails, the other model's plate (the
+#: frame's rival: see ``two_row``).
+CnRead = tuple[Candidate, float, str, bool, str | None]
+
+
+def one_row(province: str, cjk: str, latin: str, conf: float, *, judge: Judge | None = None
+            ) -> tuple[Candidate, float, bool, str | None] | None:
+    """A 1-row plate from chi_sim's row read (``cjk``) and eng's (``latin``): the plate, its
+    confidence, whether the two models' tails agree, and the other model's plate (the
+    frame's rival, ``FrameRead.rival``) when they read two tails at the same cost.
+
+    The Latin read leads at equal repair cost (eng reads the letters better: on the tuning
+    seeds' hard passes, main at 7510f87, of 46 one-row frames whose two models parsed
+    different plates, eng's was right in 39, chi_sim's in 6); chi_sim gives the province and
+    stands in. Where the
+    tails differ only in look-alikes (``lookalikes.PAIRS``), eng's glyphs' shapes choose
+    (``judge``, on the line's characters counted from its end: ``lookalikes.line_judge``).
+    Round 13: the lane decided 桂E0WL4U as 桂EQWL4U (eng's Q, chi_sim's 0 in three frames)
+    and 桂N29WR6 as 桂N29WRE (eng's E for a 6) with chi_sim right in the frames that went
+    wrong; the frames' two preprocessings agreed on eng's tail (they share the one chi_sim
+    read, so that agreement says nothing about the dispute). The other model's plate, at the
+    same cost and one character away, goes with the read as its rival, as on a 2-row plate:
+    it may veto the pass, never decide it, unless eng's glyph's shape names the read's
+    character (a third look sides with it). One character: two readings of one glyph; where
+    chi_sim's plate differs in more, its row read dropped, invented or garbled characters
+    (云DJ9926's frame: eng 云D99926, chi_sim 'DRWJ9926'), no second story.
+    """
+    own = [c for c in cn_candidates(clean(cjk), province) if c.cost <= MAX_COST]
+    latin_pool = [c for c in cn_candidates(latin, province) if c.cost <= MAX_COST]
+    ranked = sorted([(c.cost, 0, -len(c.plate), c.plate, c) for c in latin_pool]
+                    + [(c.cost, 1, -len(c.plate), c.plate, c) for c in own])
+    if not ranked:
+        return None
+    best, line, n = ranked[0][-1], None, len(ranked[0][-1].plate) - 1
+    if judge is not None and ranked[0][1] == 0:  # eng's tail: its glyphs sit at the line's end
+        t = best.trimmed
+        line = lambda k, pair: judge(k - n - t, pair)  # noqa: E731
+        best = judged(own, best, line, tail=n)
+    mine = any(c.plate == best.plate for c in latin_pool)
+    agree = mine and any(c.plate == best.plate for c in own)
+    rival = None if agree else next(
+        (c for c in (own if mine else latin_pool)
+         if c.cost == best.cost and len(c.plate) == len(best.plate)
+         and sum(a != b for a, b in zip(c.plate, best.plate, strict=True)) == 1), None)
+    if rival is not None and line is not None and names(line, best, rival, n):
+        rival = None  # the glyph settled the dispute: a third look sides with the read
+    return best, conf if agree else conf * 0.7, agree, rival.plate if rival else None
+
+
+def two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
+            conf_latin: float, *, latin_first: bool = False, judge: Judge | None = None
+            ) -> CnRead | None:
+    """``latin_first``: eng's tail holds a look-alike judged by its glyph's shape
+    (``lookalikes.py``), which outweighs the character-code order of two equal tails.
+    ``judge``: otherwise, where the two models' tails tie and differ only in look-alikes,
+    the glyphs' shapes choose between them (``lookalikes.judged``, round 13)."""
+    pool = [c for c in two_row_pool(province, cjk, texts) if c.cost <= MAX_COST]
+    if not pool:
+        return None
+    best = pool[0]
+    if latin_first and not best.plate.endswith(latin := clean("".join(texts[1:]))[-5:]):
+        best = next((c for c in pool if c.cost == best.cost and c.plate.endswith(latin)), best)
+    elif judge is not None:
+        best = judged(pool, best, judge)
+    agree = sum(c.plate == best.plate for c in pool) > 1
+    conf = min(cjk_conf, conf_latin) if agree else cjk_conf * 0.8
+    # Two models reading different tails (chi_sim's Z9783, eng's 29783) is a coin flip, not a
+    # read: ``pool`` is sorted by cost, then by the plate's characters, so a digit beats the
+    # letter it was mistaken for by its character code alone. Measured on the tuning seeds'
+    # passes (round 9): of 38 such frames the plate taken was wrong in 18, chi_sim's tail
+    # right in 15 and eng's in 18. The other plate goes with the read as its rival, and the
+    # pass's consensus splits the frame's vote between the two.
+    rival = None if agree else next((c.plate for c in pool if c.plate != best.plate), None)
+    return best, max(conf, cjk_conf * 0.8), f"{cjk}|{'/'.join(texts)}", agree, rival
+
+
+def two_row_pool(province: str, cjk: str, texts: list[str]) -> list[Candidate]:
+    """A 2-row Chinese truck plate: province + letter on top, exactly 5 characters below.
+
+    Only ordinary plates come in two rows, so the bottom row is cut to its last five
+    characters (extra ones counted as trimmed) instead of letting a stray glyph turn the
+    plate into an 8-character new-energy one.
+    """
+    rows = cjk.split("/")
+    # The CJK model's letter leads (it knows J, Q, W); the Latin one stands in when the CJK
+    # read put a digit there, or when that read did not even find the province beside it
+    # (the province came from the glyph read alone): then the row read was garbage (云C
+    # read as "ES", and S taken for the letter at 0.99).
+    cjk_letter, latin_letter = clean(rows[0])[-1:], clean(texts[0])[-1:]
+    cjk_row = cjk_letter.isalpha() and province_of(rows[0]) is not None
+    letters = [cjk_letter] if cjk_row else [latin_letter]
+    pool: list[Candidate] = []
+    for bottom in (clean(rows[1]) if len(rows) > 1 else "", clean("".join(texts[1:]))):
+        if len(bottom) < 5:
+            continue
+        for letter in letters:
+            for c in cn_candidates(letter + bottom[-5:], province, max_trim=0):
+                if len(c.plate) == 7:
+                    pool.append(Candidate(c.plate, "CN", c.corrections, len(bottom) - 5))
+    return sorted(pool, key=lambda c: (c.cost, c.plate))
