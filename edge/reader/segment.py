@@ -52,6 +52,8 @@ class Lines:
     text_px: float = 0.0  # the tallest row's character height in the crop's own pixels
     cut: bool = False  # the crop cut a character at a row's end (see rowcut.cut_short)
     recounted: bool = False  # found again on a read's evidence of a lost glyph (see recount)
+    #: per row, its characters' boxes (x, y, w, h) in the crop's own pixels, before any shear
+    boxes: tuple[tuple[tuple[float, float, float, float], ...], ...] = ()
 
 
 def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
@@ -230,6 +232,7 @@ def _built(best: _Found, k: float, low: float, *, evened: bool, local: bool) -> 
     """The found rows cut out: joined when in one band, sheared level, scaled."""
     n, rows, g, mask, found = best
     rows, rejoined = banded(rows)
+    boxes = tuple(tuple((x / k, y / k, w / k, h / k) for x, y, w, h in r) for r in rows)
     slope = rowcut.slope(max(rows, key=len))
     if abs(slope) > 0.02:  # text still slanted after rectification (tilt plus perspective)
         g, mask = rowcut.shear(g, slope), rowcut.shear(mask, slope)
@@ -246,4 +249,4 @@ def _built(best: _Found, k: float, low: float, *, evened: bool, local: bool) -> 
     return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
                  tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened, text_px=text_px,
                  rejoined=rejoined, local=local,
-                 cut=rowcut.cut_short(found, rows, mask.shape[:2]))
+                 cut=rowcut.cut_short(found, rows, mask.shape[:2]), boxes=boxes)

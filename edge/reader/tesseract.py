@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from edge.reader.base import ACT, Frame, FrameRead, ImageError
-from edge.reader.cropread import REJOINED, SURE, CropRead, CropReader, better, capped
+from edge.reader.cropread import LONE, REJOINED, SURE, CropRead, CropReader, better, capped
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
     LineEngine,
@@ -40,6 +40,7 @@ from edge.reader.localise import candidates, rectify
 from edge.reader.outline import PAD, crops
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines, recount, segment
+from edge.reader.textquad import text_quad
 
 MAX_PIXELS = 40_000_000
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
@@ -55,6 +56,12 @@ EAGER_READS = 3
 #: once, only as the likeness ranking comes to them: a sticker, a painted phone number, a
 #: grille's pattern (seeds 555/556: none of 20 such candidates read as anything).
 SMALL_TEXT_PX = 14
+#: A frame whose candidates read nothing (or nothing over a lone read) has this many of its
+#: plate-sized candidates (TEXT_CHARS characters) read again from their text-fitted quads.
+TEXT_LOOKS = 3
+TEXT_CHARS = (6, 9)
+
+
 class TesseractPlateReader(CropReader):
     """:class:`~edge.reader.base.PlateReader` over OpenCV localisation and Tesseract."""
 
@@ -67,6 +74,8 @@ class TesseractPlateReader(CropReader):
         #: (``localise.candidates``), and the crops read as such a second look (by ``id``).
         self._seconds: dict[int, np.ndarray] = {}
         self._second_crops: dict[int, Frame] = {}
+        #: This frame's segmented candidates: likeness, quad, the crop's lines (``_text_looks``).
+        self._segmented: list[tuple[float, np.ndarray, Lines]] = []
 
     def read(self, frame: Frame) -> FrameRead:
         started = time.perf_counter()
@@ -81,7 +90,7 @@ class TesseractPlateReader(CropReader):
             quads.insert(0, whole)
         best: tuple[CropRead, np.ndarray, Frame] | None = None
         found: list[CropRead] = []  # what the candidates read so far (see _ranked)
-        self._sources, self._second_crops = {}, {}
+        self._sources, self._second_crops, self._segmented = {}, {}, []
         for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000, found=found):
             got = self._read_lines_all(lines)
             if got is None:
@@ -109,6 +118,8 @@ class TesseractPlateReader(CropReader):
                 if source is not None:
                     best = self._seconded_by_source(got, best, source[0], source[1])
                 break
+        if best is None or best[0].conf <= LONE:
+            best = self._text_looks(frame, best, found)
         ms = (time.perf_counter() - started) * 1000
         if best is None or best[0].conf < MIN_CONFIDENCE:
             return FrameRead(None, 0.0, best[0].raw if best else "", ms=ms)
@@ -137,6 +148,7 @@ class TesseractPlateReader(CropReader):
             if lines is None:
                 continue
             p = 1.0 if whole else likeness(lines, crop, i)
+            self._segmented.append((p, quad, lines))
             eager = abs(lines.chars - 8) <= EAGER and p >= EAGER_LIKENESS and (
                 whole or lines.text_px >= SMALL_TEXT_PX)
             if eager and budget > self._max_candidates - EAGER_READS:
@@ -176,6 +188,42 @@ class TesseractPlateReader(CropReader):
         if lines is not None:
             self._second_crops[id(crop)] = crop
             yield second, crop, lines
+
+    def _text_looks(self, frame: Frame, best: tuple[CropRead, np.ndarray, Frame] | None,
+                    found: list[CropRead]) -> tuple[CropRead, np.ndarray, Frame] | None:
+        """The frame's plate-sized candidates read again from quads fitted to their text.
+
+        Why: a quad a few pixels off at a corner leaves the plate's characters leaning or
+        shrinking towards one end, and Tesseract reads nothing from 7-8 characters the
+        segmentation found (round 13: glare or blur frames, and quads cut short at one end;
+        ``textquad``). Asked only when the frame has read nothing over a lone read, so a
+        frame that reads pays nothing. A look's read counts only when sure, or agreed at
+        SURE (round 12's rule for a second look: tuning, its lone and doubted reads named
+        11V76258, 桂S936X5, 鲁BMDVDU), replaces another plate's lone read only when sure
+        (agreed, 桂FECW39 and 桂J93203 replaced right reads), and stays under the band.
+        """
+        lo, hi = TEXT_CHARS
+        looks = sorted((t for t in self._segmented if lo <= t[2].chars <= hi),
+                       key=lambda t: -t[0])[:TEXT_LOOKS]
+        for _, quad, lines in looks:
+            fitted = text_quad(quad, lines, PAD)
+            if fitted is None:
+                continue
+            crop = rectify(frame, fitted, pad=PAD)
+            again = segment(crop)
+            got = self._read_lines_all(again) if again is not None else None
+            if got is None or again is None:
+                continue
+            got = capped(got, again)
+            if not (got.sure or (got.agreed and got.conf >= SURE)):
+                continue  # a lone or doubted read of a re-cut crop: wrong as often as right
+            if best is not None and best[0].cand.plate != got.cand.plate and not got.sure:
+                continue  # another plate than the frame's lone read: only a sure read
+            got = replace(got, conf=min(got.conf, ACT - 0.01))
+            found.append(got)
+            if best is None or better(got, best[0], found):
+                best = (got, fitted, crop)
+        return best
 
     def _recounted(self, crop: Frame, lines: Lines, got: CropRead, want: int) -> CropRead:
         """A read naming more characters than its crop's blobs, against the crop counted again.

@@ -1,0 +1,117 @@
+"""A candidate's quad fitted again to its own characters: the text's top and bottom lines.
+
+Why: a found quad a few pixels off at one corner (a rotated box around a plate seen
+obliquely, a colour blob whose corner the glare ate) warps the plate's characters: they
+lean, or shrink towards one end, and Tesseract reads such a row as nothing at all, though
+the segmentation found the plate's 7-8 characters in it (round 13, the glare or blur frames
+and the "fragile" ones: 11U-430.67 from a blue outline at IoU 0.95 read 'RAN43067', its
+true quad 0.98). The characters themselves say where the plate is: their tops and bottoms
+lie on two straight lines the plate's length, whatever the quad did to them. Mapped back
+into the frame, those lines (and sides square to them, a margin out) are a quad the plate
+is upright and even in. Its outline (``outline.refined``) cannot do this where the border
+is lost in glare or blur; the characters are what the segmentation found.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from edge.reader.localise import warp
+from edge.reader.segment import Lines
+
+#: The margin around the characters, in character heights: above and below, and at the ends
+#: (a plate's border lies about this far out; the crop is grown by the reader's PAD too).
+MARGIN_Y = 0.35
+MARGIN_X = 0.6
+#: Characters needed to fit a line through a row's tops (or bottoms).
+MIN_CHARS = 4
+#: The fitted quad's area against the found quad's: outside this, the lines fitted are not
+#: the plate's (a row of noise, two rows' lines crossing) and the quad is not used.
+AREA = (0.2, 2.5)
+#: ... and its width over its height (a 2-row plate ~1.4, a 1-row one ~4.5).
+ASPECT = (1.0, 10.0)
+
+
+def _fit(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A point on the line through ``points`` (N x 2) and its unit direction."""
+    vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01,
+                                 0.01).ravel()
+    d = np.array([vx, vy], np.float64)
+    if d[0] < 0:
+        d = -d
+    return np.array([x0, y0], np.float64), d
+
+
+def text_quad(quad: np.ndarray, lines: Lines, pad: float) -> np.ndarray | None:
+    """The plate's quad in frame coordinates from the characters ``lines`` found in
+    ``rectify(frame, quad, pad=pad)``; None when too few characters to fit lines to.
+
+    Tops are fitted on the first row, bottoms on the last (a 2-row plate's text spans
+    both); the ends are the characters' outermost extent along the text, a margin out, and
+    the sides are square to the text's direction in the frame.
+    """
+    rows = [r for r in lines.boxes if r]
+    if not rows:
+        return None
+    if lines.layout == "1-line":
+        rows = [max(rows, key=len)]
+    top_row, bottom_row = rows[0], rows[-1]
+    if len(top_row) < MIN_CHARS and len(bottom_row) < MIN_CHARS:
+        return None
+    m, _, _ = warp(quad, pad=pad)
+    inv = np.linalg.inv(m)
+
+    def frame_pts(pts: list[tuple[float, float]]) -> np.ndarray:
+        arr = np.array(pts, np.float32).reshape(-1, 1, 2)
+        return np.asarray(cv2.perspectiveTransform(arr, inv), np.float64).reshape(-1, 2)
+
+    tops = frame_pts([(x + w / 2, y) for x, y, w, _ in top_row])
+    bottoms = frame_pts([(x + w / 2, y + h) for x, y, w, h in bottom_row])
+    ends = frame_pts([(x, y + h / 2) for x, y, _, h in top_row + bottom_row]
+                     + [(x + w, y + h / 2) for x, y, w, h in top_row + bottom_row])
+    # The text's direction: the better-populated row's line (both rows run parallel).
+    p_top, d_top = _fit(tops) if len(tops) >= 2 else (tops[0], np.array([1.0, 0.0]))
+    p_bot, d_bot = _fit(bottoms) if len(bottoms) >= 2 else (bottoms[0], d_top)
+    along = d_top if len(top_row) >= len(bottom_row) else d_bot
+    normal = np.array([-along[1], along[0]])  # points down in image coordinates
+    if normal[1] < 0:
+        normal = -normal
+    # The top and bottom lines, each with its own slope (the characters shrink towards a
+    # far end in perspective), pushed out by the margin.
+    char_h = float(np.median([h for _, _, _, h in top_row + bottom_row]))
+    scale = float(np.linalg.norm(frame_pts([(0.0, 0.0), (0.0, char_h)])[1]
+                                 - frame_pts([(0.0, 0.0), (0.0, char_h)])[0]))
+    height = abs(float(np.dot(p_bot - p_top, normal)))
+    if height < 4 or scale < 2:
+        return None
+    rows_h = scale if len(rows) == 1 else height / 2
+    margin_y, margin_x = MARGIN_Y * rows_h, MARGIN_X * rows_h
+    t = ends @ along
+    t0, t1 = float(t.min()) - margin_x, float(t.max()) + margin_x
+    top_p, bot_p = p_top - margin_y * normal, p_bot + margin_y * normal
+
+    def at(p: np.ndarray, d: np.ndarray, s: float) -> np.ndarray:
+        """Where the line (p, d) meets the side square to ``along`` at position s."""
+        # Solve (p + u d) . along = s for u.
+        u = (s - float(p @ along)) / max(float(d @ along), 1e-6)
+        return p + u * d
+
+    out = np.array([at(top_p, d_top, t0), at(top_p, d_top, t1),
+                    at(bot_p, d_bot, t1), at(bot_p, d_bot, t0)], np.float32)
+    if not np.all(np.isfinite(out)) or not _sane(out, quad):
+        return None
+    return out
+
+
+def _sane(fitted: np.ndarray, quad: np.ndarray) -> bool:
+    """Whether the fitted quad is a plate-shaped quad near the found one's size."""
+    if not cv2.isContourConvex(fitted.reshape(-1, 1, 2)):
+        return False
+    area = cv2.contourArea(fitted)
+    if not AREA[0] * cv2.contourArea(quad.astype(np.float32)) <= area <= AREA[1] * max(
+            cv2.contourArea(quad.astype(np.float32)), 1.0):
+        return False
+    wide = float(np.linalg.norm(fitted[1] - fitted[0]))
+    tall = float(np.linalg.norm(fitted[3] - fitted[0]))
+    return ASPECT[0] <= wide / max(tall, 1e-6) <= ASPECT[1]
