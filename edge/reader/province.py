@@ -11,6 +11,7 @@ Why k-NN: the OpenCV 5 wheels this project installs have no ``ml`` module (no SV
 KNearest) and no ``HOGDescriptor``, so HOG is computed in numpy and the neighbours found by
 ``cv2.batchDistance``; k-NN needs no training beyond rendering, and its distance-weighted
 votes give a confidence and a margin (an SVM gives a label). Not compared with an SVM here.
+The neighbours are found exactly but without reading every training row (``nearest.py``).
 A reject class (Latin letters and digits alone and in pairs, fragments, noise, bars, screws)
 makes a non-province blob come back as ``None`` or with low confidence.
 """
@@ -27,6 +28,7 @@ import numpy as np
 
 from domain.plates import CN_PROVINCES
 from edge.reader.glyphs import available_fonts, training_set
+from edge.reader.nearest import Nearest
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +150,7 @@ class ProvinceClassifier:
                  seed: int = 7) -> None:
         samples, labels = self._load(cache, per_font, seed)
         self._x, self._y = samples, labels
+        self._nearest = Nearest(samples)  # batchDistance's neighbours, fewer rows read
         self.size = len(labels)
 
     @staticmethod
@@ -180,7 +183,9 @@ class ProvinceClassifier:
         if norm is None:
             return ProvinceGuess(None, 1.0, 1.0)
         sample = features(norm)
-        dist, idx = cv2.batchDistance(sample, self._x, cv2.CV_32F, normType=cv2.NORM_L2, K=K)
+        # The same neighbours and distances as cv2.batchDistance(sample, self._x, cv2.CV_32F,
+        # normType=cv2.NORM_L2, K=K), measuring only the rows a lower bound leaves (nearest.py).
+        dist, idx = self._nearest.search(sample, K)
         # Nearer neighbours count more; a tie between two classes shows as a small margin.
         w = 1.0 / (dist.ravel() + 1e-3)
         neigh = self._y[idx.ravel()]
