@@ -9,7 +9,7 @@ Pure functions of the boxes (x, y, w, h), no images.
 
 from __future__ import annotations
 
-import numpy as np
+from edge.reader.rowcut import median
 
 
 def grouped(boxes: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int, int, int]]]:
@@ -42,8 +42,8 @@ def grouped(boxes: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int,
     if len(rows) == 1 and len(rows[0]) == 5:
         rows = _with_top_letter(rows[0], singles)
     # A row must hold characters of similar height to the tallest row's.
-    best_h = max(float(np.median([b[3] for b in r])) for r in rows if len(r) >= 2)
-    rows = [r for r in rows if float(np.median([b[3] for b in r])) >= 0.6 * best_h]
+    best_h = max(median([b[3] for b in r]) for r in rows if len(r) >= 2)
+    rows = [r for r in rows if median([b[3] for b in r]) >= 0.6 * best_h]
     if len(rows) > 2:
         rows = sorted(rows, key=len, reverse=True)[:2]
     if len(rows) == 2 and _side_by_side(*rows):
@@ -77,8 +77,8 @@ def _one_band(a: list[tuple[int, int, int, int]], b: list[tuple[int, int, int, i
     one row.
     """
     def band(r: list[tuple[int, int, int, int]]) -> tuple[float, float]:
-        return (float(np.median([y for _, y, _, _ in r])),
-                float(np.median([y + h for _, y, _, h in r])))
+        return (median([y for _, y, _, _ in r]),
+                median([y + h for _, y, _, h in r]))
 
     (a0, a1), (b0, b1) = band(a), band(b)
     overlap = min(a1, b1) - max(a0, b0)
@@ -105,7 +105,7 @@ def _with_top_letter(row: list[tuple[int, int, int, int]],
     A lone character-sized box just above a 5-character row, within its width, is taken as
     that row (``_span`` then widens it to the glyph's strokes).
     """
-    th = float(np.median([b[3] for b in row]))
+    th = median([b[3] for b in row])
     top = min(b[1] for b in row)
     x0, x1 = min(b[0] for b in row), max(b[0] + b[2] for b in row)
     above = [b for b in singles

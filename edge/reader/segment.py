@@ -11,7 +11,8 @@ characters are ~60 px high (the height Tesseract's LSTM reads best).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import cv2
@@ -20,7 +21,7 @@ import numpy as np
 from edge.reader import contrast, rowcut
 from edge.reader.base import Frame
 from edge.reader.contrast import stretch
-from edge.reader.rowcut import TEXT_HEIGHT
+from edge.reader.rowcut import TEXT_HEIGHT, median
 from edge.reader.rowgroup import banded, grouped
 
 WORK_HEIGHT = 120
@@ -54,6 +55,24 @@ class Lines:
     recounted: bool = False  # found again on a read's evidence of a lost glyph (see recount)
     #: per row, its characters' boxes (x, y, w, h) in the crop's own pixels, before any shear
     boxes: tuple[tuple[tuple[float, float, float, float], ...], ...] = ()
+    #: The rows' cuts still to make (``segment(..., defer=True)``): ``gray``, ``binary`` and
+    #: ``lead`` are empty until :meth:`done`.
+    pending: Callable[[], list[tuple[Frame, Frame, int]]] | None = field(
+        default=None, compare=False, repr=False)
+
+    def done(self) -> Lines:
+        """These lines with their rows cut out (itself when they are).
+
+        Why deferred: a frame segments ~6-9 crops to rank them by likeness and reads ~2; the
+        ranking needs the count, rows and heights, not the Tesseract-ready row images
+        (``rowcut.cut``: a resize and a pad of each row, grey and binary), so those are made
+        only for the crops read (round 13, speed).
+        """
+        if self.pending is None:
+            return self
+        cuts = self.pending()
+        return replace(self, gray=[c[0] for c in cuts], binary=[c[1] for c in cuts],
+                       lead=cuts[0][2], pending=None)
 
 
 def joined(rows: list[Frame]) -> tuple[Frame, list[float]]:
@@ -92,9 +111,10 @@ def _components(mask: np.ndarray, low: float = 0.18, found: rowcut.Stats | None 
     ``found``: the mask's components (``rowcut.stats``) when they are known already."""
     h, w = mask.shape
     n, stats = found if found is not None else rowcut.stats(mask)
+    boxes = stats.tolist()  # Python ints, not a numpy scalar per value (the same numbers)
     out = []
     for i in range(1, n):
-        x, y, bw, bh, area = (int(v) for v in stats[i])
+        x, y, bw, bh, area = boxes[i]
         if x <= 0 or y <= 0 or x + bw >= w or y + bh >= h:
             continue  # touches the crop edge: border, bumper, background
         if not low * h <= bh <= 0.9 * h or bw > 0.35 * w or bw > 2.0 * bh:
@@ -161,8 +181,12 @@ def _prepared(crop: Frame) -> tuple[np.ndarray, float, int]:
     return gray, k, spread
 
 
-def segment(crop: Frame) -> Lines | None:
-    """Rows of characters in a plate crop, or ``None`` when it holds no plate-like text."""
+def segment(crop: Frame, *, defer: bool = False) -> Lines | None:
+    """Rows of characters in a plate crop, or ``None`` when it holds no plate-like text.
+
+    ``defer``: the rows are not cut out yet (``Lines.done`` cuts them); what the likeness
+    ranking needs is measured either way.
+    """
     gray, k, spread = _prepared(crop)
     if spread < 12:
         return None
@@ -194,7 +218,8 @@ def segment(crop: Frame) -> Lines | None:
         best = _binarised(plain, low=low)
         if best is None or best[0] < 4:
             return None
-    return _built(best, k, low, evened=evened, local=evened and best is local_best)
+    lines = _built(best, k, low, evened=evened, local=evened and best is local_best)
+    return lines if defer else lines.done()
 
 
 def recount(crop: Frame, lines: Lines, want: int) -> list[Lines]:
@@ -219,7 +244,7 @@ def recount(crop: Frame, lines: Lines, want: int) -> list[Lines]:
     for found, local in looks:
         if found is None or not lines.chars < found[0] <= min(want, PLATE_CHARS):
             continue
-        again = _built(found, k, 0.18, evened=True, local=local)
+        again = _built(found, k, 0.18, evened=True, local=local).done()
         if (again.layout != lines.layout or len(again.row_chars) != len(lines.row_chars)
                 or any(a < b for a, b in zip(again.row_chars, lines.row_chars, strict=True))
                 or any(o.row_chars == again.row_chars for o in out)):
@@ -229,7 +254,8 @@ def recount(crop: Frame, lines: Lines, want: int) -> list[Lines]:
 
 
 def _built(best: _Found, k: float, low: float, *, evened: bool, local: bool) -> Lines:
-    """The found rows cut out: joined when in one band, sheared level, scaled."""
+    """The found rows, to be cut out (``Lines.done``): joined when in one band, sheared
+    level, scaled."""
     n, rows, g, mask, found = best
     rows, rejoined = banded(rows)
     boxes = tuple(tuple((x / k, y / k, w / k, h / k) for x, y, w, h in r) for r in rows)
@@ -243,10 +269,12 @@ def _built(best: _Found, k: float, low: float, *, evened: bool, local: bool) -> 
     layout: Literal["1-line", "2-line"] = "2-line" if len(rows) == 2 else "1-line"
     if len(rows) == 2 and len(rows[0]) > 3 * len(rows[1]) + 2:
         rows, layout = [rows[0]], "1-line"
-    cuts = [rowcut.cut(g, mask, row, extend_left=i == 0, found=found)
-            for i, row in enumerate(rows)]
-    text_px = max(float(np.median([b[3] for b in r])) for r in rows) / k
-    return Lines(layout, [c[0] for c in cuts], [c[1] for c in cuts], n,
-                 tuple(len(r) for r in rows), lead=cuts[0][2], evened=evened, text_px=text_px,
-                 rejoined=rejoined, local=local,
-                 cut=rowcut.cut_short(found, rows, mask.shape[:2]), boxes=boxes)
+
+    def cuts() -> list[tuple[Frame, Frame, int]]:
+        return [rowcut.cut(g, mask, row, extend_left=i == 0, found=found)
+                for i, row in enumerate(rows)]
+
+    text_px = max(median([b[3] for b in r]) for r in rows) / k
+    return Lines(layout, [], [], n, tuple(len(r) for r in rows), evened=evened,
+                 text_px=text_px, rejoined=rejoined, local=local,
+                 cut=rowcut.cut_short(found, rows, mask.shape[:2]), boxes=boxes, pending=cuts)

@@ -144,7 +144,7 @@ class TesseractPlateReader(CropReader):
         budget = self._max_candidates
         for i, quad, crop in crops(frame, quads, tight=tight, sources=self._sources):
             whole = tight and i == 0
-            lines = segment(crop)
+            lines = segment(crop, defer=True)  # rows cut out only for the crops read
             if lines is None:
                 continue
             p = 1.0 if whole else likeness(lines, crop, i)
@@ -153,7 +153,7 @@ class TesseractPlateReader(CropReader):
                 whole or lines.text_px >= SMALL_TEXT_PX)
             if eager and budget > self._max_candidates - EAGER_READS:
                 budget -= 1
-                yield quad, crop, lines
+                yield quad, crop, lines.done()
                 yield from self._second_look(frame, quad)
             else:
                 waiting.append((-p, i, quad, crop, lines))
@@ -164,7 +164,7 @@ class TesseractPlateReader(CropReader):
                 if unlikely_read or found:
                     continue
                 unlikely_read = True
-            yield quad, crop, lines
+            yield quad, crop, lines.done()
             yield from self._second_look(frame, quad)
 
     def _second_look(self, frame: Frame, quad: np.ndarray

@@ -122,7 +122,7 @@ FRAME = np.full((64, 64, 3), 128, np.uint8)
 
 @pytest.fixture
 def _segments(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tess, "segment", lambda crop: Lines("1-line", [], [], 8))
+    monkeypatch.setattr(tess, "segment", lambda crop, **_: Lines("1-line", [], [], 8))
 
 
 @pytest.mark.usefixtures("_segments")

@@ -99,7 +99,7 @@ def _one_box(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(tess, "candidates", boxes)
     monkeypatch.setattr(tess, "crops", plain)
-    monkeypatch.setattr(tess, "segment", lambda crop: Lines("1-line", [], [], 8, text_px=30))
+    monkeypatch.setattr(tess, "segment", lambda crop, **_: Lines("1-line", [], [], 8, text_px=30))
     monkeypatch.setattr(tess, "likeness", lambda lines, crop, i: 0.9)
 
 

@@ -97,3 +97,26 @@ def test_stretch_is_the_float_stretch() -> None:
         want = np.clip((gray.astype(np.float32) - a) * 255.0 / max(b - a, 1), 0, 255)
         got, spread = stretch(gray)
         assert spread == b - a and np.array_equal(got, want.astype(np.uint8))
+
+
+def test_deferred_rows_cut_as_at_once() -> None:
+    """``segment(..., defer=True)`` measures the rows and cuts them only in ``done`` (round
+    13, speed): the same images, lead and counts as cut at once."""
+    crop = cv2.cvtColor(_plate("12C", "12345"), cv2.COLOR_GRAY2BGR)
+    now, later = segment(crop), segment(crop, defer=True)
+    assert now is not None and later is not None
+    assert later.gray == [] and later.pending is not None
+    done = later.done()
+    assert done.pending is None and done.lead == now.lead and done.chars == now.chars
+    assert done.row_chars == now.row_chars and done.cut == now.cut
+    for a, b in zip(done.gray + done.binary, now.gray + now.binary, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_median_as_numpy() -> None:
+    rng = np.random.default_rng(5)
+    for n in range(1, 12):
+        values = [int(v) for v in rng.integers(0, 300, n)]
+        halves = [v + 0.5 for v in values]
+        assert rowcut.median(values) == float(np.median(values))
+        assert rowcut.median(halves) == float(np.median(halves))
