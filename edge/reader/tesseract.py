@@ -27,7 +27,16 @@ import cv2
 import numpy as np
 
 from edge.reader.base import ACT, Frame, FrameRead, ImageError
-from edge.reader.cropread import LONE, REJOINED, SURE, CropRead, CropReader, better, capped
+from edge.reader.cropread import (
+    LONE,
+    REJOINED,
+    SURE,
+    CropRead,
+    CropReader,
+    better,
+    capped,
+    ceiling,
+)
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
     LineEngine,
@@ -92,6 +101,12 @@ class TesseractPlateReader(CropReader):
         found: list[CropRead] = []  # what the candidates read so far (see _ranked)
         self._sources, self._second_crops, self._segmented = {}, {}, []
         for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000, found=found):
+            if best is not None and best[0].conf > ceiling(lines):
+                # Its read is capped under the best already found (a crop that cut a
+                # character, rows rejoined from one band, the local-contrast look): it could
+                # never be the best, nor end the search; its Tesseract calls are spared (round
+                # 13: 6.28 -> 5.98 calls a frame on seed 999; no read changed on 1,280 frames).
+                continue
             got = self._read_lines_all(lines)
             if got is None:
                 continue
