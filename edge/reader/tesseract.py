@@ -27,16 +27,8 @@ import cv2
 import numpy as np
 
 from edge.reader.base import ACT, Frame, FrameRead, ImageError
-from edge.reader.cropread import (
-    LONE,
-    REJOINED,
-    SURE,
-    CropRead,
-    CropReader,
-    better,
-    capped,
-    ceiling,
-)
+from edge.reader.choose import better, capped, ceiling
+from edge.reader.cropread import LONE, REJOINED, SURE, CropRead, CropReader
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
     LineEngine,

@@ -1,0 +1,65 @@
+"""Choosing among a frame's candidate reads: what a crop's read may claim, and which wins.
+
+Why apart from :mod:`edge.reader.cropread` (reading one crop) and :mod:`edge.reader.tesseract`
+(the search over a frame's candidates): these three rules are the search's policy, each
+measured over the rounds in docs/reader-journal.md, and every path of the search that keeps
+a read (a candidate, a refit's source, a recount, a text quad) goes through them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from edge.reader.cropread import CUT, REJOINED, CropRead
+from edge.reader.segment import Lines
+
+
+def capped(read: CropRead, lines: Lines) -> CropRead:
+    """The read kept under the band when its image is doubtful: rows joined from one band
+    (``REJOINED``), found only by the local-contrast look or by a recount
+    (``segment.recount``, round 13), or read only on Tesseract's retry of a row it dropped as
+    noise (``LineRead.kept``, round 11). One place for both a candidate's own read and a
+    refit's source read, so neither path can skip a cap.
+    """
+    if lines.rejoined or lines.local or lines.recounted or read.kept:
+        read = replace(read, conf=min(read.conf, REJOINED))
+    if lines.cut:  # the crop cut a character: its read is a shorter plate's (round 12)
+        read = replace(read, conf=min(read.conf, CUT), contested=True)
+    return read
+
+
+def ceiling(lines: Lines) -> float:
+    """The most any read of these lines may claim, by what ``capped`` knows before reading.
+
+    Why: the search spares the Tesseract calls of a candidate whose read could never beat
+    the best so far. Not exact by construction: the skipped read would have joined the
+    plates counted for a tie (``better``'s ``found``); on the 1,280 frames of the tuning,
+    check and fresh seeds no read changed (round 13).
+    """
+    if lines.cut:
+        return CUT
+    if lines.rejoined or lines.local or lines.recounted:
+        return REJOINED
+    return 1.0
+
+
+def better(new: CropRead, old: CropRead, found: list[CropRead] | None = None) -> bool:
+    """``new`` beats the best so far: more confident, or as confident with fewer repairs,
+    or with as many and read by more of the frame's candidates (``found``).
+
+    Why the tie-break: reads are capped (CONTESTED, LONE, UNFIT, ...), so two candidates of
+    one frame often end at the same confidence, and the first used to win. A repaired read
+    (a character trimmed or corrected to fit the grammar) is the weaker of two equals
+    (measured: an easy 29Z-568.78 whose plate border read as a leading 2, repaired to
+    92Z56878 at 0.75, beat the next candidate's repair-free 29Z56878 at 0.75).
+    Why the candidates' count last: a capped agreement no longer ends the search (round 12),
+    so several candidates end at CONTESTED; a crop cutting the plate read 98K14210 at 0.75,
+    and two whole-plate crops after it read 98K74270 at 0.75 each.
+    """
+    if new.conf != old.conf:
+        return new.conf > old.conf
+    if new.cand.cost != old.cand.cost:
+        return new.cand.cost < old.cand.cost
+    found = found or []
+    return (sum(r.cand.plate == new.cand.plate for r in found)
+            > sum(r.cand.plate == old.cand.plate for r in found))
