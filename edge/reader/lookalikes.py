@@ -1,5 +1,5 @@
 """Look-alike letters and digits told by the glyph's own shape where the LSTM hesitated
-between them: G/6 and T/7 (round 12), Q/0, A/4, J/3 and S/8 (round 13), Chinese tails.
+between them: G/6 and T/7 (round 12), Q/0, A/4, J/3, S/8 and 1/L (round 13), Chinese tails.
 
 Why: a Chinese tail's slot takes a letter or a digit alike, so the grammar cannot choose
 between look-alikes; G read as 6 was the commonest such confusion on the tuning seeds
@@ -14,7 +14,9 @@ is as symmetric top to bottom as left to right (>= 0.82 on the 8 zeros read Q), 
 not (<= 0.58 on 19 Q's); an A stands on two legs (63 of 65 A's judged A), a 4 on one stem
 (134 of 143); a J's stem keeps its left edge (it moves <= 0.10 of the width over the middle
 rows: 39 of 49 J's), a 3's arm and bowls move it (>= 0.33: 170 of 171 3s); an S has no hole
-(31 of 34), an 8 two (176 of 176). No glyph of one was judged the other (the rest: neither).
+(31 of 34), an 8 two (176 of 176); an L's foot runs right of its stem, a 1 has a flag or
+serif out left of it (149 of 149 1s, 40 of 42 L's: chi_sim's L for a 1 vetoed right passes).
+No glyph of one was judged the other (the rest: neither).
 So a character whose LSTM runner-up is the other of its pair and whose blob plainly has the
 other's shape is read as the other, with no lead over its runner-up (as ``zeros.py``: the
 LSTM's own answer was overruled, so such a read is never sure alone, and two agreeing on it
@@ -38,8 +40,10 @@ from edge.reader.rowcut import TEXT_HEIGHT, glyphs_at, reshaped
 
 #: The look-alike pairs judged by their glyph's shape: G/6 on every read, the others on
 #: Chinese tails only (the caller's ``among``).
-PAIRS = ("G6", "T7", "Q0", "A4", "J3", "S8")
-#: The characters judged on Chinese tails (round 13: Q/0, A/4, J/3, S/8 added to T/7).
+PAIRS = ("G6", "T7", "Q0", "A4", "J3", "S8", "1L")
+#: The characters judged on Chinese tails (round 13: Q/0, A/4, J/3, S/8 added to T/7). 1/L
+#: only between two models' plates (``judged``, ``names``): eng's 1 read L by its runner-up
+#: made tuning 777's hard 桂L2S833 read 桂L25833 (eng's tail then cost 0 and led chi_sim's S).
 CN_TAILS = "T7Q0A4J3S8"
 #: Least LSTM confidence of the runner-up (a runner-up at 0.0 is no hesitation: a VN
 #: plate's last 6 was read G on its blob, lost by the hole a JPEG's edge filled).
@@ -71,6 +75,12 @@ FOOT = 0.12
 #: at least ``CURVED`` over a 3's arm and bowls.
 STRAIGHT = 0.15
 CURVED = 0.28
+#: Foot (rows 0.85-1) right of the stem (rows 0.3-0.7), share of the height: an L's >= 0.24
+#: (40 of 42 tuning L's), a 1's serif <= 0.20 (149 1s); out left (foot or flag): a 1 >= 0.11.
+FOOT_RUNS = 0.22
+SERIF = 0.2
+FLAG = 0.08
+BARE = 0.05
 
 
 def _holes(blob: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -175,7 +185,23 @@ def _s8(blob: np.ndarray) -> str | None:
     return "S" if holes == 0 else "8" if holes == 2 else None
 
 
-SHAPES = {"G6": _g6, "T7": _t7, "Q0": _q0, "A4": _a4, "J3": _j3, "S8": _s8}
+def _1l(blob: np.ndarray) -> str | None:
+    """An L's foot runs right of its stem and nothing sticks out left of it; a 1 is one
+    stroke, its flag (top) or base serif out left of its stem, no foot past a serif."""
+    h = blob.shape[0]
+    stem = np.nonzero(blob[int(0.3 * h):int(0.7 * h)])[1]
+    foot = np.nonzero(blob[int(0.85 * h):])[1]
+    top = np.nonzero(blob[:int(0.15 * h)])[1]
+    if not stem.size or not foot.size or not top.size:
+        return None
+    right = float(foot.max() - stem.max()) / h
+    left = float(stem.min() - min(foot.min(), top.min())) / h
+    if right >= FOOT_RUNS and left <= BARE:
+        return "L"
+    return "1" if right <= SERIF and left >= FLAG else None
+
+
+SHAPES = {"G6": _g6, "T7": _t7, "Q0": _q0, "A4": _a4, "J3": _j3, "S8": _s8, "1L": _1l}
 
 
 def shape_says(blob: np.ndarray, pair: str = "G6") -> str | None:

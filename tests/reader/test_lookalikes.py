@@ -74,6 +74,14 @@ def _glyph2(g: np.ndarray, kind: str) -> None:
     elif kind == "S":  # two arcs the other way round: no hole
         cv2.ellipse(g, (W // 2, 16), (W // 2 - 3, 14), 0, 90, 330, 1, 6)
         cv2.ellipse(g, (W // 2, H - 18), (W // 2 - 2, 16), 0, -90, 150, 1, 6)
+    elif kind in ("1", "serif 1"):  # one stem, a flag out left at its top (a base serif)
+        cv2.rectangle(g, (W // 2 - 3, 1), (W // 2 + 3, H - 2), 1, -1)
+        cv2.line(g, (W // 2, 3), (W // 2 - 11, 12), 1, 5)
+        if kind == "serif 1":
+            cv2.rectangle(g, (W // 2 - 11, H - 7), (W // 2 + 11, H - 2), 1, -1)
+    elif kind == "L":  # a stem on the left, its foot running right along the bottom
+        cv2.rectangle(g, (4, 1), (10, H - 2), 1, -1)
+        cv2.rectangle(g, (4, H - 8), (W - 3, H - 2), 1, -1)
 
 
 @pytest.mark.parametrize(("kind", "says"), [("G", "G"), ("6", "6"), ("filled 6", None),
@@ -90,12 +98,15 @@ def test_the_glyph_says_t_or_7_by_its_stem(kind: str, says: str | None) -> None:
 @pytest.mark.parametrize(("kind", "pair", "says"), [
     ("0", "Q0", "0"), ("barred 0", "Q0", "0"), ("Q", "Q0", "Q"),
     ("A", "A4", "A"), ("4", "A4", "4"), ("J", "J3", "J"), ("3", "J3", "3"),
-    ("S", "S8", "S"), ("8", "S8", "8"), ("G", "Q0", None), ("S", "Q0", None)])
+    ("S", "S8", "S"), ("8", "S8", "8"), ("G", "Q0", None), ("S", "Q0", None),
+    ("1", "1L", "1"), ("serif 1", "1L", "1"), ("L", "1L", "L"), ("0", "1L", None)])
 def test_the_glyph_says_which_of_a_chinese_tails_pair(kind: str, pair: str,
                                                        says: str | None) -> None:
     # Round 13: a 0 is symmetric top to bottom (a Q's tail is not), an A stands on two legs
     # (a 4 on one stem), a J's stem keeps its left edge (a 3's arm moves it), an S has no
-    # hole (an 8 two). A glyph without a hole is neither a 0 nor a Q (a G, an S).
+    # hole (an 8 two). A glyph without a hole is neither a 0 nor a Q (a G, an S). A 1 has
+    # ink out left of its stem (its flag, a base serif), an L's foot runs right (round 13,
+    # 1/L); a 0 has neither a foot nor a flag past its sides: neither.
     assert shape_says(_glyph(kind), pair) == says
 
 
@@ -167,6 +178,14 @@ def test_a_chinese_tails_lookalike_is_read_by_its_glyph_with_no_lead(
     assert shaped.text == fixed
     assert shaped.margins == tuple(0.0 if a != b else 0.3 for a, b in zip(read, fixed,
                                                                          strict=True))
+
+
+def test_a_1_over_an_l_is_not_reread_by_its_runner_up() -> None:
+    # Round 13, 1/L: judged only between two models' plates. Read by eng's runner-up, the
+    # letter slot's 1 of tuning seed 777's hard 桂L2S833 ('42125833') became an L, eng's
+    # tail cost nothing and its 5 led chi_sim's right S: a wrong read main did not make.
+    row, xs = _row(["L", "1"])
+    assert reread_lookalikes(_read("11", xs, "L"), row, CN_TAILS).text == "11"
 
 
 @pytest.mark.parametrize(("verdict", "plate"), [("J", "桂J9320J"), ("3", "桂J93203"),

@@ -68,6 +68,26 @@ def test_eng_glyphs_choose_a_one_row_tie_of_look_alikes(
     assert (got[0].plate, got[2], got[3]) == (plate, False, rival)
 
 
+@pytest.mark.parametrize(("verdict", "plate", "rival"), [
+    ("1", "湘AT1PMR", None),  # eng's glyph is a 1: its read stands, no rival
+    ("L", "湘ATLPMR", None),  # an L: chi_sim's tail, settled by the shape
+    (None, "湘AT1PMR", "湘ATLPMR"),  # neither: chi_sim's plate contests the pass
+])
+def test_eng_glyphs_settle_a_one_row_1_against_chi_sims_l(
+        verdict: str | None, plate: str, rival: str | None) -> None:
+    # Check seed 31337's hard 湘AT1PMR (frame 2): chi_sim read 'ATLPMR', eng 'HA-T1PMR'. The
+    # rival vetoed a right pass (round 13) until a 1/L judge looked at eng's 4th from last.
+    asked: list[tuple[int, str]] = []
+
+    def judge(k: int, pair: str) -> str | None:
+        asked.append((k, pair))
+        return verdict
+
+    got = _one_row("湘", "ATLPMR", "HA-T1PMR", 0.9, judge=judge)
+    assert got is not None and set(asked) == {(-4, "1L")}
+    assert (got[0].plate, got[3]) == (plate, rival)
+
+
 def test_a_one_row_tie_in_characters_of_no_pair_is_not_judged() -> None:
     got = _one_row("桂", "桂N29WR6", "HEN29WRE", 0.9, judge=lambda k, p: "6")
     assert got is not None and got[0].plate == "桂N29WRE"
@@ -111,3 +131,13 @@ def test_a_real_one_row_frame_carries_chi_sims_plate_as_its_rival() -> None:
     reader = make_reader(engine="resident")
     read = reader.read(load_image(PASSES / "pass_3133794103_2.jpg"))
     assert (read.plate, read.rival) == ("桂N29WRE", "桂N29WR6")
+
+
+def test_a_real_one_row_1_its_glyph_names_carries_no_rival() -> None:
+    """Check seed 31337's hard pass of 湘AT1PMR (spec seed 3133794099, frame 2, JPEG quality
+    92): eng read 'HA-T1PMR', chi_sim 'ATLPMR'. Main carried 湘ATLPMR as the frame's rival
+    and the right pass went to an officer; eng's glyph is a 1 (a flag, a base serif, no
+    foot), so the read stands alone (round 13, 1/L)."""
+    reader = make_reader(engine="resident")
+    read = reader.read(load_image(PASSES / "pass_3133794099_2.jpg"))
+    assert (read.plate, read.rival) == ("湘AT1PMR", None)
