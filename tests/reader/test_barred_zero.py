@@ -7,6 +7,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from glyphrow import glyph_row
 
 from edge.reader import zeros
 from edge.reader.base import Frame
@@ -55,13 +56,7 @@ def test_a_barred_zero_is_told_from_an_8_a_6_and_a_b(kind: str, zero: bool) -> N
 
 def _row(kinds: list[str]) -> tuple[Frame, list[float]]:
     """Glyphs side by side in a binary row image (dark ink on white), and their x centres."""
-    row = np.full((H + 24, 12 + 46 * len(kinds)), 255, np.uint8)
-    xs = []
-    for i, kind in enumerate(kinds):
-        x = 12 + 46 * i
-        row[12:12 + H, x:x + W][_glyph(kind) == 1] = 0
-        xs.append(x + W / 2)
-    return row, xs
+    return glyph_row([_glyph(kind) for kind in kinds])
 
 
 def test_a_6_over_a_barred_zero_is_read_as_0_with_no_lead() -> None:

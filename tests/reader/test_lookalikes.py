@@ -8,6 +8,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from glyphrow import glyph_row
 
 from edge.reader.base import Frame
 from edge.reader.cntails import two_row as _two_row
@@ -112,13 +113,7 @@ def test_the_glyph_says_which_of_a_chinese_tails_pair(kind: str, pair: str,
 
 def _row(kinds: list[str]) -> tuple[Frame, list[float]]:
     """Glyphs side by side in a binary row image (dark ink on white), and their x centres."""
-    row = np.full((H + 24, 12 + 46 * len(kinds)), 255, np.uint8)
-    xs = []
-    for i, kind in enumerate(kinds):
-        x = 12 + 46 * i
-        row[12:12 + H, x:x + W][_glyph(kind) == 1] = 0
-        xs.append(x + W / 2)
-    return row, xs
+    return glyph_row([_glyph(kind) for kind in kinds])
 
 
 def _read(text: str, xs: list[float], runner_up: str) -> LineRead:
