@@ -19,7 +19,7 @@ from domain.messages import LocalDecisionV1, PlateReadV1
 from domain.signing import new_nonce
 from edge.evidence import EvidenceStore
 from edge.offline import OfflineLane
-from edge.passes import FrameInPass, LookFn, PassReadLike, PassTracker, new_id
+from edge.passes import Decided, FrameInPass, LookFn, PassReadLike, PassTracker, new_id
 from edge.reader.base import FrameRead, ImageError, PlateReader
 from edge.reader.second_look import rescaled_reads
 from edge.sources import Captured
@@ -94,19 +94,13 @@ class LaneReading:
         a pass that then holds its plate is published as decided, under the band.
         """
         for decided in self.tracker.take_late():
-            vp = decided.vehicle_pass
-            best = decided.best or FrameInPass(decided.result.best, vp.frames[-1].captured_at,
-                                               None, None)
-            self._emit(vp.pass_id, best, grade="pass", frames=decided.result.frames,
-                       result=decided.result)
+            self._emit_decided(decided)
         for vp in self.tracker.take_undecided():
             if not vp.frames:
                 continue
             looked = self.tracker.second_look(vp, self._look) if self._look else None
             if looked is not None:
-                best = looked.best or vp.frames[-1]
-                self._emit(vp.pass_id, best, grade="pass", frames=looked.result.frames,
-                           result=looked.result)
+                self._emit_decided(looked)
                 log.info("edge: pass %s decided by a second look at its frames", vp.pass_id)
                 continue
             read = [f for f in vp.frames if f.read.plate]
@@ -114,6 +108,14 @@ class LaneReading:
             self._emit(vp.pass_id, best, grade="pass", frames=1)
             log.info("edge: pass %s ended without consensus (%d frames); sent to the centre",
                      vp.pass_id, len(vp.frames))
+
+    def _emit_decided(self, decided: Decided) -> None:
+        """A pass decided at its end (on all its frames, or by their second look)."""
+        vp = decided.vehicle_pass
+        best = decided.best or FrameInPass(decided.result.best, vp.frames[-1].captured_at,
+                                           None, None)
+        self._emit(vp.pass_id, best, grade="pass", frames=decided.result.frames,
+                   result=decided.result)
 
     def _emit(self, pass_id: str, f: FrameInPass, *, grade: str, frames: int,
               result: PassReadLike | None = None) -> None:
