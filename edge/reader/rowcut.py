@@ -20,6 +20,11 @@ TEXT_HEIGHT = 60
 #: White margin around each cut row (px, after scaling).
 PAD = 12
 
+#: A blob narrower than this share of its height, this near (share of the crop's width) to the
+#: crop's left or right side, is a piece of the plate's border ring, not a character.
+STRIP_ASPECT = 0.2
+STRIP_SIDE = 0.05
+
 #: A mask's connected components: their count (the background included) and stats table.
 Stats = tuple[int, np.ndarray]
 
@@ -37,6 +42,21 @@ def stats(mask: np.ndarray) -> Stats:
     n, _, table, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, ltype,
                                                                     cv2.CCL_DEFAULT)
     return n, table
+
+
+def border_strip(x: int, bw: int, bh: int, width: int) -> bool:
+    """Whether a blob is a side of the plate's border ring broken off from the rest of it.
+
+    Why: a blurred or glared ring breaks into pieces, and its upright sides, detached from
+    the top and bottom bars, no longer touch the crop's edge, so the edge rule does not drop
+    them; as tall as a row, they were counted as characters and joined a row's end (tuning
+    true quads: 5 of 19 mis-segmented hard 2-row VN plates, 12A-9868 as 4 + 5, 21C-103.37 as
+    3 + 7). Most are thinner than any glyph (w/h 0.03-0.18; further in, only province
+    glyphs' strokes, 0.09-0.21, are under 0.22, and they stand 8 % of the width in or more)
+    and they stand in the crop's outer 5 % (the quad's pad is 4 %): docs/reader-journal.md,
+    round 14.
+    """
+    return bw < STRIP_ASPECT * bh and min(x, width - x - bw) < STRIP_SIDE * width
 
 
 def median(values: Iterable[float]) -> float:
@@ -69,6 +89,8 @@ def span(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int, found: Stats | No
         x, y, bw, bh, _ = boxes[i]
         if x <= 0 or y <= 0 or x + bw >= w or y + bh >= h or bw > 1.5 * th or bh > 1.3 * th:
             continue  # the border, the bumper, a frame bar: not a character
+        if border_strip(x, bw, bh, w):
+            continue  # a side of the border ring (round 14)
         if y + bh < y0 + th // 4 or y > y1 - th // 4:
             continue  # another row
         if bh < 0.25 * th and bw < 0.25 * th:

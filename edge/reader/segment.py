@@ -121,6 +121,8 @@ def _components(mask: np.ndarray, low: float = 0.18, found: rowcut.Stats | None 
             continue
         if area < 0.15 * bw * bh:
             continue
+        if rowcut.border_strip(x, bw, bh, w):
+            continue  # a side of the border ring broken off the rest (round 14)
         out.append((x, y, bw, bh))
     return out
 
