@@ -10,11 +10,15 @@ a plate tilted +/-20 degrees or seen from the side reads as a flat rectangle.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from edge.reader.base import Frame
+
+if TYPE_CHECKING:
+    from edge.reader.textquad import Blobs
 
 #: A box x, y, w, h (``cv2.boundingRect``).
 Box = Sequence[int]
@@ -90,12 +94,15 @@ def _hull_quad(contour: np.ndarray) -> tuple[np.ndarray, float, float] | None:
 
 
 def candidates(frame: Frame, *, limit: int = 6,
-               seconds: dict[int, np.ndarray] | None = None) -> list[np.ndarray]:
+               seconds: dict[int, np.ndarray] | None = None,
+               blobs: Blobs | None = None) -> list[np.ndarray]:
     """Plate-like quads in full-frame coordinates, most plate-like first.
 
     ``seconds``, when given, is filled with the outlines the overlap rule dropped behind a
     text box: by the ``id`` of the chosen text-box quad, the best-scored outline (an edge or
     colour quad) it suppressed (read as ``TesseractPlateReader._second_look``).
+    ``blobs``, when given, gets the text masks' blobs as they are: their own rotated
+    rectangles, neither grown nor held to a fill (``textquad.Blobs``).
     """
     w = frame.shape[1]
     k = WORK_WIDTH / w if w > WORK_WIDTH else 1.0
@@ -126,9 +133,12 @@ def candidates(frame: Frame, *, limit: int = 6,
     for i, mask in enumerate(masks):
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
         for c in contours:
-            if i > n_outline and cv2.contourArea(c) > 0.0005 * sw * sh:  # a text blob
-                c = _grown(c)
             area = cv2.contourArea(c)
+            if blobs is not None and i >= n_outline and 0.0015 * sw * sh <= area <= 0.25 * sw * sh:
+                blobs.raw.append(c)
+            if i > n_outline and area > 0.0005 * sw * sh:  # a text blob
+                c = _grown(c)
+                area = cv2.contourArea(c)
             if area < 0.0015 * sw * sh or area > 0.25 * sw * sh:
                 continue
             got = _quad_of(c)
@@ -163,6 +173,8 @@ def candidates(frame: Frame, *, limit: int = 6,
             refits += refit
         elif seconds is not None and outline and texts[over[0]]:
             seconds.setdefault(id(chosen[over[0]]), quad)
+    if blobs is not None:
+        blobs.args = (boxes, strong, k)
     return chosen
 
 

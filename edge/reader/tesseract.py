@@ -41,7 +41,7 @@ from edge.reader.localise import candidates, rectify
 from edge.reader.outline import PAD, crops
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines, recount, segment
-from edge.reader.textquad import text_quad
+from edge.reader.textquad import Blobs, blob_looks, text_quad
 
 MAX_PIXELS = 40_000_000
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
@@ -61,6 +61,9 @@ SMALL_TEXT_PX = 14
 #: plate-sized candidates (TEXT_CHARS characters) read again from their text-fitted quads.
 TEXT_LOOKS = 3
 TEXT_CHARS = (6, 9)
+#: ... and, when those read nothing trusted, this many of its text blobs as they are
+#: (``localise.candidates``' ``blobs``), the likeliest of those segmenting TEXT_CHARS.
+BLOB_LOOKS = 3
 
 
 class TesseractPlateReader(CropReader):
@@ -77,6 +80,8 @@ class TesseractPlateReader(CropReader):
         self._second_crops: dict[int, Frame] = {}
         #: This frame's segmented candidates: likeness, quad, the crop's lines (``_text_looks``).
         self._segmented: list[tuple[float, np.ndarray, Lines]] = []
+        #: This frame's text blobs as they are (``localise.candidates``, ``_text_looks``).
+        self._blobs = Blobs()
 
     def read(self, frame: Frame) -> FrameRead:
         started = time.perf_counter()
@@ -84,8 +89,8 @@ class TesseractPlateReader(CropReader):
         if frame.ndim == 3 and frame.shape[2] == 4:
             frame = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR), np.uint8)
         h, w = frame.shape[:2]
-        self._seconds = {}
-        quads = candidates(frame, limit=12, seconds=self._seconds)
+        self._seconds, self._blobs = {}, Blobs()
+        quads = candidates(frame, limit=12, seconds=self._seconds, blobs=self._blobs)
         if h * w <= 400_000:  # a tight crop (plate-only image) is itself a candidate
             whole = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
             quads.insert(0, whole)
@@ -208,29 +213,42 @@ class TesseractPlateReader(CropReader):
         SURE (round 12's rule for a second look: tuning, its lone and doubted reads named
         11V76258, 桂S936X5, 鲁BMDVDU), replaces another plate's lone read only when sure
         (agreed, 桂FECW39 and 桂J93203 replaced right reads), and stays under the band.
+        Then, still with nothing trusted, the frame's text blobs as they are (round 14).
         """
         lo, hi = TEXT_CHARS
         looks = sorted((t for t in self._segmented if lo <= t[2].chars <= hi),
                        key=lambda t: -t[0])[:TEXT_LOOKS]
         for _, quad, lines in looks:
             fitted = text_quad(quad, lines, PAD)
-            if fitted is None:
-                continue
-            crop = rectify(frame, fitted, pad=PAD)
-            again = segment(crop)
-            got = self._read_lines_all(again) if again is not None else None
-            if got is None or again is None:
-                continue
-            got = capped(got, again)
-            if not (got.sure or (got.agreed and got.conf >= SURE)):
-                continue  # a lone or doubted read of a re-cut crop: wrong as often as right
-            if best is not None and best[0].cand.plate != got.cand.plate and not got.sure:
-                continue  # another plate than the frame's lone read: only a sure read
-            got = replace(got, conf=min(got.conf, ACT - 0.01))
-            found.append(got)
-            if best is None or better(got, best[0], found):
-                best = (got, fitted, crop)
+            if fitted is not None:
+                crop = rectify(frame, fitted, pad=PAD)
+                best = self._look(fitted, crop, segment(crop), best, found)
+        if best is None or best[0].conf <= LONE:
+            # A tilted plate's text blob fills its rectangle too little to be a candidate, or
+            # was grown past the plate; as it is, it reads the plate. Believed only when sure
+            # (agreed, one read 宁THDVDU for 湘DMDVDU at 0.77; docs/reader-journal.md, round 14).
+            for quad, crop, lines in blob_looks(frame, self._blobs.quads(), TEXT_CHARS, BLOB_LOOKS):
+                best = self._look(quad, crop, lines, best, found, sure=True)
+                if best is not None and best[0].conf > LONE:
+                    break  # a sure look: the others would only cost calls
         return best
+
+    def _look(self, quad: np.ndarray, crop: Frame, again: Lines | None,
+              best: tuple[CropRead, np.ndarray, Frame] | None, found: list[CropRead], *,
+              sure: bool = False) -> tuple[CropRead, np.ndarray, Frame] | None:
+        """One look's read, kept only when trusted (``_text_looks``; only when sure by itself
+        with ``sure``), under the band."""
+        got = self._read_lines_all(again) if again is not None else None
+        if got is None or again is None:
+            return best
+        got = capped(got, again)
+        if not (got.sure or (got.agreed and got.conf >= SURE and not sure)):
+            return best  # a lone or doubted read of a re-cut crop: wrong as often as right
+        if best is not None and best[0].cand.plate != got.cand.plate and not got.sure:
+            return best  # another plate than the frame's lone read: only a sure read
+        got = replace(got, conf=min(got.conf, ACT - 0.01))
+        found.append(got)
+        return (got, quad, crop) if best is None or better(got, best[0], found) else best
 
     def _recounted(self, crop: Frame, lines: Lines, got: CropRead, want: int) -> CropRead:
         """A read naming more characters than its crop's blobs, against the crop counted again.

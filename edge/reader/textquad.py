@@ -17,8 +17,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from edge.reader.localise import warp
-from edge.reader.segment import Lines
+from edge.reader.base import Frame
+from edge.reader.likeness import SKIP, likeness
+from edge.reader.localise import MIN_TEXTURE, Box, _box_iou, _score, _texture, rectify, warp
+from edge.reader.outline import PAD
+from edge.reader.segment import Lines, segment
 
 #: The margin around the characters, in character heights: above and below, and at the ends
 #: (a plate's border lies about this far out; the crop is grown by the reader's PAD too).
@@ -31,6 +34,9 @@ MIN_CHARS = 4
 AREA = (0.2, 2.5)
 #: ... and its width over its height (a 2-row plate ~1.4, a 1-row one ~4.5).
 ASPECT = (1.0, 10.0)
+#: Text blobs kept as they are (``Blobs``), and their rectangles' aspects.
+BLOBS = 6
+BLOB_ASPECT = (1.2, 8.0)
 
 
 def _fit(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -115,3 +121,62 @@ def _sane(fitted: np.ndarray, quad: np.ndarray) -> bool:
     wide = float(np.linalg.norm(fitted[1] - fitted[0]))
     tall = float(np.linalg.norm(fitted[3] - fitted[0]))
     return ASPECT[0] <= wide / max(tall, 1e-6) <= ASPECT[1]
+
+
+def blob_looks(frame: Frame, blobs: list[np.ndarray], chars: tuple[int, int], limit: int
+               ) -> list[tuple[np.ndarray, Frame, Lines]]:
+    """The text blobs (``localise.candidates``' ``blobs``) whose crops segment ``chars``
+    characters, likeliest first, at most ``limit``: a frame's last looks (round 14). Not
+    those under ``likeness.SKIP``: on plate-free frames most blob looks were such (a sign's
+    word, a grille), and no look that read a plate was."""
+    looks = []
+    for i, quad in enumerate(blobs):
+        crop = rectify(frame, quad, pad=PAD)
+        lines = segment(crop)
+        p = likeness(lines, crop, i) if lines is not None else 0.0
+        if lines is not None and chars[0] <= lines.chars <= chars[1] and p >= SKIP:
+            looks.append((p, i, quad, crop, lines))
+    looks.sort(key=lambda t: (-t[0], t[1]))
+    return [(quad, crop, lines) for _, _, quad, crop, lines in looks[:limit]]
+
+
+class Blobs:
+    """A frame's text blobs as they are, their quads found only when asked (``quads``): most
+    frames read before a look needs them (0.45 ms a frame, round 14)."""
+
+    def __init__(self) -> None:
+        self.raw: list[np.ndarray] = []  # contours of a plate's area in the text masks
+        self.args: tuple[list[Box], np.ndarray, float] = ([], np.zeros((1, 1), np.uint8), 1.0)
+
+    def quads(self) -> list[np.ndarray]:
+        return blob_quads(self.raw, *self.args)
+
+
+def blob_quads(raw: list[np.ndarray], boxes: list[Box], strong: np.ndarray, k: float
+                ) -> list[np.ndarray]:
+    """The text blobs' own rotated rectangles in frame coordinates, best scored first, none
+    twice and none a chosen quad's box (read already).
+
+    Why: a tilted plate's text blob fills its rectangle too little for ``_quad_of`` (a 2-row
+    plate's rows differ in length, a glare joins a row: fill 0.52-0.59), and the top-hat and
+    bright blobs are grown by ``_grown`` past a plate they already cover; as they are, their
+    rectangles read 12R5433, 12S43715, 14Z81036 (docs/reader-journal.md, round 14).
+    """
+    found: list[tuple[float, np.ndarray]] = []
+    for c in raw:  # of a plate's area (``candidates``)
+        area, rect = cv2.contourArea(c), cv2.minAreaRect(c)
+        rw, rh = max(rect[1]), min(rect[1])
+        if rh < 6 or not BLOB_ASPECT[0] <= rw / rh <= BLOB_ASPECT[1]:
+            continue
+        quad = cv2.boxPoints(rect).astype(np.float32)
+        texture = _texture(strong, quad)
+        if texture >= MIN_TEXTURE:
+            found.append((_score(texture, rw / rh, area / (rw * rh)), quad / k))
+    out: list[np.ndarray] = []
+    seen = list(boxes)
+    for _, quad in sorted(found, key=lambda t: -t[0]):
+        box = cv2.boundingRect(quad.astype(np.int32))
+        if len(out) < BLOBS and all(_box_iou(box, b) < 0.9 for b in seen):
+            out.append(quad)
+            seen.append(box)
+    return out

@@ -87,7 +87,8 @@ class _Boxed(tess.TesseractPlateReader):
 
 @pytest.fixture
 def _one_box(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boxes(frame: Frame, *, limit: int, seconds: dict[int, np.ndarray]) -> list[np.ndarray]:
+    def boxes(frame: Frame, *, limit: int, seconds: dict[int, np.ndarray], **_: object
+              ) -> list[np.ndarray]:
         box = BOX.copy()
         seconds[id(box)] = OUTLINE
         return [box, BOX + 5]
