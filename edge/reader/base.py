@@ -51,3 +51,20 @@ class PlateReader(Protocol):
     def read(self, frame: Frame) -> FrameRead:
         """Read the most plausible plate in ``frame``; ``plate=None`` when there is none."""
         ...
+
+
+MAX_PIXELS = 40_000_000
+
+
+def check_frame(frame: object) -> None:
+    """Refuse what no reader can read, with a clear ``ImageError`` (the agent logs it and goes
+    on): not an array, empty, not 8-bit grey/BGR/BGRA, bombs past MAX_PIXELS, under 16 px."""
+    if not isinstance(frame, np.ndarray) or frame.size == 0:
+        raise ImageError("not an image (empty or not an array)")
+    if frame.dtype != np.uint8 or frame.ndim not in (2, 3) or (
+            frame.ndim == 3 and frame.shape[2] not in (3, 4)):
+        raise ImageError(f"unsupported image layout {frame.dtype} {frame.shape}")
+    if frame.shape[0] * frame.shape[1] > MAX_PIXELS:
+        raise ImageError(f"image too large: {frame.shape[1]}x{frame.shape[0]}")
+    if frame.shape[0] < 16 or frame.shape[1] < 16:
+        raise ImageError(f"image too small: {frame.shape[1]}x{frame.shape[0]}")

@@ -26,7 +26,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from edge.reader.base import ACT, Frame, FrameRead, ImageError
+from edge.reader.base import ACT, Frame, FrameRead, check_frame
 from edge.reader.choose import better, capped, ceiling
 from edge.reader.cropread import LONE, REJOINED, SURE, CropRead, CropReader
 from edge.reader.engines import (
@@ -43,7 +43,6 @@ from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines, recount, segment
 from edge.reader.textquad import Blobs, blob_looks, text_quad
 
-MAX_PIXELS = 40_000_000
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
 MIN_CONFIDENCE = 0.3
 #: A read this confident with no repair ends the search early; so does a repair-free plate
@@ -85,7 +84,7 @@ class TesseractPlateReader(CropReader):
 
     def read(self, frame: Frame) -> FrameRead:
         started = time.perf_counter()
-        _check(frame)
+        check_frame(frame)
         if frame.ndim == 3 and frame.shape[2] == 4:
             frame = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR), np.uint8)
         h, w = frame.shape[:2]
@@ -291,18 +290,6 @@ def _ends(got: CropRead) -> bool:
     preprocessings agreeing at SURE (Round 6)."""
     return got.cand.cost == 0 and not got.contested and (
         got.conf >= ACCEPT or (got.agreed and got.conf >= SURE))
-
-
-def _check(frame: object) -> None:
-    if not isinstance(frame, np.ndarray) or frame.size == 0:
-        raise ImageError("not an image (empty or not an array)")
-    if frame.dtype != np.uint8 or frame.ndim not in (2, 3) or (
-            frame.ndim == 3 and frame.shape[2] not in (3, 4)):
-        raise ImageError(f"unsupported image layout {frame.dtype} {frame.shape}")
-    if frame.shape[0] * frame.shape[1] > MAX_PIXELS:
-        raise ImageError(f"image too large: {frame.shape[1]}x{frame.shape[0]}")
-    if frame.shape[0] < 16 or frame.shape[1] < 16:
-        raise ImageError(f"image too small: {frame.shape[1]}x{frame.shape[0]}")
 
 
 def make_reader(*, engine: Literal["resident", "subprocess"] = "resident",

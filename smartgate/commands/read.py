@@ -19,10 +19,9 @@ import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from edge.reader.base import ImageError
+from edge.reader.base import MAX_PIXELS, ImageError
 
 MAX_BYTES = 50 * 2**20
-MAX_PIXELS = 40_000_000
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
 
 
