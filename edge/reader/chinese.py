@@ -5,13 +5,16 @@ Why two models: the eng model reads the letters and digits better than chi_sim
 right), but it cannot read the province character. chi_sim reads each row as a raw line;
 its tail must agree with the Latin read for the plate to earn a high confidence, because
 the tail's slots take letters and digits alike (5/S, G/6 pass the grammar either way).
-When the row read finds no province, chi_sim reads the glyph alone (cut out by the
-segmentation, single-character mode, only province characters allowed). The province
-classifier (``edge.reader.province``) is the second look: it confirms chi_sim's province
-(sparing its glyph call) and rules out rows whose first glyph is no province at all.
+When the row read finds no province, chi_sim reads the glyph alone (on a 1-row plate the
+province cutter's cut, ``glyphcut``; single-character mode, only province characters
+allowed). The province classifier (``edge.reader.province``) is the second look: it
+confirms chi_sim's province (sparing its glyph call), rules out rows whose first glyph is
+no province at all, and with the glyph read overrules a row read's other province.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -20,7 +23,7 @@ from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
 from edge.reader.base import Frame
 from edge.reader.cntails import CnRead, one_row, two_row
 from edge.reader.engines import LineEngine, line_conf
-from edge.reader.glyphcut import read_province
+from edge.reader.glyphcut import cut_candidates, read_province
 from edge.reader.lookalikes import Judge
 from edge.reader.province import ProvinceGuess, shared
 from edge.reader.segment import TEXT_HEIGHT, Lines
@@ -57,6 +60,33 @@ def glyph_image(lines: Lines) -> Frame:
                                          value=255), np.uint8)
 
 
+def glyph_read(engine: LineEngine, lines: Lines) -> tuple[str, float]:
+    """chi_sim's read of the province glyph alone: (text, confidence).
+
+    On a 1-row plate the province cutter's likeliest cut (``glyphcut``) is read first: the
+    series letter stands right after the province there, and the window of ``GLYPH_WIDTH``
+    from the row's first ink (``glyph_image``) takes part of it in, which the single-glyph
+    read then doubts (true quads of 1-row plates, seeds 999/777/4242: the province named at
+    >= GLYPH_SURE from the window on 10 of 47 easy and 8 of 43 hard plates, from the cut on
+    28 and 18, none wrong either way). The window is still read where the cut's read is
+    under GLYPH_SURE (a cut of 桂 read 0.80 that the window read 0.94), the more confident
+    kept. On a 2-row plate the letter is two characters away: the window alone (20 of 35
+    easy against the cut's 17). docs/reader-journal.md, round 14.
+    """
+    cut: tuple[str, float] | None = None
+    if lines.layout == "1-line":
+        cuts = cut_candidates(lines.gray[0])
+        if cuts:
+            cut = engine.glyph(np.asarray(cv2.copyMakeBorder(
+                cuts[0], 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255), np.uint8))
+            if cut[1] >= GLYPH_SURE and province_of(cut[0]) is not None:
+                return cut
+    window = engine.glyph(glyph_image(lines))
+    if cut is None:
+        return window
+    return max(cut, window, key=lambda r: (province_of(r[0]) is not None, r[1]))
+
+
 def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[str],
             conf_latin: float, cache: dict[str, object], *, latin_first: bool = False,
             judge: Judge | None = None) -> CnRead | None:
@@ -68,7 +98,7 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
     bottom rows, ``lookalikes.tail_judge``; a 1-row plate's line, ``line_judge``).
 
     ``cache`` keeps one candidate's chi_sim reads over its preprocessings: once a
-    preprocessing's rows gave a province, later ones reuse those reads (they vary the
+    preprocessing's row read named a province, later ones reuse those reads (they vary the
     Latin read, which is what the preprocessings are compared on) instead of paying one
     or two chi_sim calls each; until then each preprocessing's rows are tried in turn.
     """
@@ -84,7 +114,11 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
         found = _province(engine, lines, images, cache)
         if found is None:
             return None
-        if not cache["classifier_only"]:  # else the next preprocessing asks chi_sim again
+        # Not reused after a classifier-only province; nor, on a 1-row plate, after one the
+        # row read did not name itself: the row text that came with it may lack the letter
+        # beside it, and the next preprocessing's row read may hold both (round 14:
+        # 桂U52439D, the grey row read '52439D' and the glyph 桂, the binary row '桂U52439D').
+        if cache["row_named"] and not cache["classifier_only"]:
             cache["cn"] = found
     province, cjk, cjk_conf = found
     if lines.layout == "2-line":
@@ -108,6 +142,18 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
     first = engine.read(images[0], script="cjk")
     province = province_of(first.text)
     cache["classifier_only"] = False
+    # A province the row read named itself lets later preprocessings reuse these reads (see
+    # read_cn); on a 1-row plate only (round 14: on 2-row plates the bottom row read again
+    # took 贵R5BWDJ to 贵R58WDJ).
+    cache["row_named"] = province is not None or lines.layout == "2-line"
+    if province is not None:
+        other = _overruled(engine, lines, cache, province)
+        if other is not None:
+            # The row read misnamed the province: its letter beside it is no better (a 2-row
+            # plate's top row read '川EM' for 云X), so eng's letter stands in (cntails).
+            first = replace(first, text=first.text.replace(province, ""))
+            province = other
+            cache["row_named"] = False
     head = first.conf  # the province's confidence (its row's, or a second look's)
     doubted = False
     if province is not None and first.conf < ROW_DOUBT:
@@ -125,7 +171,7 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
             # painted sign, a digit): chi_sim's glyph call would be forced to name one.
             return None
         if "glyph" not in cache:
-            cache["glyph"] = engine.glyph(glyph_image(lines))
+            cache["glyph"] = glyph_read(engine, lines)
         got: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
         province = province_of(got[0]) if got[1] >= GLYPH_SURE else None
         if province is not None:
@@ -140,6 +186,25 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
     if doubted:
         cache["row_doubt"] = min(r.conf for r in rows)  # the plate's cap if its tail hesitates
     return province, "/".join(r.text for r in rows), min([head] + [r.conf for r in rows[1:]])
+
+
+def _overruled(engine: LineEngine, lines: Lines, cache: dict[str, object], province: str
+               ) -> str | None:
+    """Another province than the row read's, named by both second looks, or ``None``.
+
+    Why: chi_sim's row read names a wrong province now and then (吉 for 粤, 鲁 for 粤), and
+    that read, never confirmed, stayed under the band but was the frame's plate. Where the
+    classifier names another province at margin >= CLASSIFIER_ONLY (on the true quads of
+    seeds 999/777/4242 it was never wrong there) and chi_sim's glyph read alone names that
+    same one, two looks stand against one (docs/reader-journal.md, round 14).
+    """
+    guess = classified(lines, cache)
+    if guess is None or guess.char in (None, province) or guess.margin < CLASSIFIER_ONLY:
+        return None
+    if "glyph" not in cache:
+        cache["glyph"] = glyph_read(engine, lines)
+    alone: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
+    return guess.char if province_of(alone[0]) == guess.char else None
 
 
 def _no_tail(latin: str, lines: Lines, cache: dict[str, object]) -> bool:
@@ -181,7 +246,7 @@ def _second_look(engine: LineEngine, lines: Lines, cache: dict[str, object], pro
     if guess is not None and guess.char == province and guess.margin >= CLASSIFIER_MARGIN:
         return guess.confidence  # a second, different model names it: no chi_sim call
     if "glyph" not in cache:
-        cache["glyph"] = engine.glyph(glyph_image(lines))
+        cache["glyph"] = glyph_read(engine, lines)
     alone: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
     if province_of(alone[0]) == province and alone[1] >= glyph_least:
         return alone[1]
