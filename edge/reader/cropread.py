@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import rules
+from edge.reader import latin, rules
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.engines import LineEngine, LineRead
@@ -186,7 +186,10 @@ class CropReader:
         # A barred zero the LSTM read as 6 or 8, and a G it read as 6 (or a 6 as G), told by
         # the glyph's blob (zeros.py, lookalikes.py, round 12).
         mask = line if variant == "binary" else joined(lines.binary)[0]
-        zeroed = reread_zeros(self._engine.read(line, script="latin"), mask)
+        # And any character whose glyph the Latin classifier names as eng's own runner-up
+        # (latin.py; docs/reader-journal.md, round 14), before the shape judges.
+        eng = latin.reread(self._engine.read(line, script="latin"), mask)
+        zeroed = reread_zeros(eng, mask)
         got = reread_lookalikes(zeroed, mask, "G6")
         texts, rows = _split(got, starts, len(images))
         raw, conf = "/".join(texts), got.conf
