@@ -1,7 +1,9 @@
 """A character eng read with the classifier's character as its runner-up is read as that
 runner-up, with no lead over it; without such a runner-up, with one the LSTM gave ~0, or
 where the classifier names another character, eng's read stands (round 14). And the reader
-on a generated frame main read wrong (tuning seed 999's hard 桂PPAC5V, read 桂PPACSV at 0.84)."""
+on a generated frame main read wrong (tuning seed 999's hard 桂PPAC5V, read 桂PPACSV at 0.84),
+and two preprocessings agreeing where one holds the classifier's character kept under the
+band (capped as a hesitation: ``CONTESTED``)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,12 @@ import pytest
 from glyphrow import glyph_row
 from PIL import Image, ImageDraw, ImageFont
 
+from domain.plate_candidates import Candidate
 from edge.reader import make_reader
-from edge.reader.engines import LineRead
+from edge.reader.cropread import CONTESTED, CropRead, CropReader
+from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
 from edge.reader.latin import LatinClassifier, reread
+from edge.reader.segment import Lines
 from smartgate.scenes import random_plate, render_frame
 from smartgate.scenes.plates import LATIN_FONTS
 
@@ -68,3 +73,29 @@ def test_a_generated_frame_main_misread_is_read_right() -> None:
     scene = render_frame(plate=plate, layout="1-line", difficulty="hard", rng=rng)
     assert scene.plate == "桂PPAC5V"
     assert make_reader(engine="resident").read(scene.image).plate == "桂PPAC5V"
+
+
+class _TwoReads(CropReader):
+    """Grey and binary reads scripted: the agreement rule without Tesseract's reads."""
+
+    def __init__(self, reads: dict[str, CropRead]) -> None:
+        super().__init__(ResidentEngine(DEFAULT_TESSDATA))
+        self.reads = reads
+
+    def _read_lines(self, lines: Lines, variant: str, cache: dict[str, object]
+                    ) -> CropRead | None:
+        return self.reads.get(variant)
+
+
+def _vn(relabelled: bool) -> CropRead:
+    return CropRead(Candidate("29V42711", "VN", 0, 0), 0.9, "29V42711", "1-line",
+                    margin=0.5, relabelled=relabelled)
+
+
+@pytest.mark.parametrize("relabelled", [False, True])
+def test_an_agreement_on_the_classifier_s_character_stays_under_the_band(
+        relabelled: bool) -> None:
+    lines = Lines("1-line", [], [], 8)
+    got = _TwoReads({"gray": _vn(False), "binary": _vn(relabelled)})._read_lines_all(lines)
+    assert got is not None and got.agreed
+    assert (got.conf, got.contested) == ((CONTESTED, True) if relabelled else (0.99, False))
