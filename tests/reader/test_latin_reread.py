@@ -89,7 +89,7 @@ class _TwoReads(CropReader):
         return self.reads.get(variant)
 
 
-def _read(plate: str, country: str, relabelled: bool, conf: float = 0.9) -> CropRead:
+def _crop(plate: str, country: str, relabelled: bool, conf: float = 0.9) -> CropRead:
     return CropRead(Candidate(plate, country, 0, 0), conf, plate, "2-line", margin=0.5,
                     relabelled=relabelled)
 
@@ -99,8 +99,8 @@ def test_a_chinese_agreement_on_the_classifier_s_character_stays_under_the_band(
         relabelled: bool) -> None:
     lines = Lines("2-line", [], [], 8)
     # 0.55 twice: 0.7975, under the band, so the province's second look is not asked here
-    reads = {"gray": _read("湘QU28LA", "CN", False, 0.55),
-             "binary": _read("湘QU28LA", "CN", relabelled, 0.55)}
+    reads = {"gray": _crop("湘QU28LA", "CN", False, 0.55),
+             "binary": _crop("湘QU28LA", "CN", relabelled, 0.55)}
     got = _TwoReads(reads)._read_lines_all(lines)
     assert got is not None and got.agreed
     assert (round(got.conf, 4), got.contested) == ((CONTESTED, True) if relabelled
@@ -108,6 +108,6 @@ def test_a_chinese_agreement_on_the_classifier_s_character_stays_under_the_band(
 
 
 def test_a_vn_agreement_on_the_classifier_s_character_is_not_capped() -> None:
-    reads = {"gray": _read("29V42711", "VN", False), "binary": _read("29V42711", "VN", True)}
+    reads = {"gray": _crop("29V42711", "VN", False), "binary": _crop("29V42711", "VN", True)}
     got = _TwoReads(reads)._read_lines_all(Lines("1-line", [], [], 8))
     assert got is not None and (got.conf, got.contested) == (0.99, False)
