@@ -6,7 +6,7 @@ set -euo pipefail
 profile=${1:-test}
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-pkgs=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim fonts-dejavu-core fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming mosquitto mosquitto-clients)
+pkgs=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim fonts-dejavu-core fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming fonts-liberation2 fonts-freefont-ttf fonts-open-sans fonts-roboto-unhinted mosquitto mosquitto-clients)
 if [ "$profile" = "test" ]; then
   # nats-server: the 3-node scale-out test; redis-server: the gateway's shared rate limit;
   # erlang-base: reads the EMQX ACL as EMQX does; systemd: systemd-analyze verify.

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import rules
+from edge.reader import latin, rules
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.engines import LineEngine, LineRead
@@ -72,6 +72,7 @@ class CropRead:
     seconded: bool = False  # Chinese: chi_sim's tail is eng's (see _seconded)
     kept: bool = False  # read (or agreed with a read) of a row Tesseract dropped as noise
     contested: bool = False  # an agreement capped (CONTESTED, UNFIT): it never ends the search
+    relabelled: bool = False  # a character is the Latin classifier's, not eng's (latin.reread)
 
 
 
@@ -125,7 +126,12 @@ class CropReader:
                     # read saw another plate (measured: binary and adaptive agreeing on
                     # 12R33432 against grey's right 12R34325 at 0.94).
                     cap = (0.99 if len(reads) < 3 else CONTESTED) if top.fits else UNFIT
-                    if max(a.margin, b.margin) < MARGIN:
+                    if max(a.margin, b.margin) < MARGIN or (
+                            top.cand.country == "CN" and (a.relabelled or b.relabelled)):
+                        # (or, Chinese, one read holds the Latin classifier's character: round
+                        # 14, a relabelled tail made a 2-row plate's reads agree on chi_sim's
+                        # shared top-row letter, 湘QU28LA read 湘CU28LA at 0.98; a VN slot's
+                        # letter or digit is the grammar's, and VN reads lost the band)
                         # Both hesitated between two characters somewhere: agreeing on the
                         # same guess is weak evidence (measured: 36C65666 for 36C65866).
                         cap = min(cap, CONTESTED)
@@ -186,7 +192,12 @@ class CropReader:
         # A barred zero the LSTM read as 6 or 8, and a G it read as 6 (or a 6 as G), told by
         # the glyph's blob (zeros.py, lookalikes.py, round 12).
         mask = line if variant == "binary" else joined(lines.binary)[0]
-        zeroed = reread_zeros(self._engine.read(line, script="latin"), mask)
+        # And any character whose glyph the Latin classifier names as eng's own runner-up
+        # (latin.py; docs/reader-journal.md, round 14), before the shape judges.
+        plain = self._engine.read(line, script="latin")
+        eng = latin.reread(plain, mask)
+        relabelled = eng is not plain
+        zeroed = reread_zeros(eng, mask)
         got = reread_lookalikes(zeroed, mask, "G6")
         texts, rows = _split(got, starts, len(images))
         raw, conf = "/".join(texts), got.conf
@@ -207,7 +218,7 @@ class CropReader:
         vn = cands[0] if cands else None
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
             read = self._graded(lines, vn, conf, raw, got.margin, trusted=not got.kept)
-            return replace(read, kept=got.kept)
+            return replace(read, kept=got.kept, relabelled=relabelled)
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row).
         tail = reread_lookalikes(got, mask, CN_TAILS)
@@ -237,8 +248,9 @@ class CropReader:
             # fitting, no hesitation, the province chi_sim's own.
             seconded = (agree and variant == "gray" and cand.cost == 0 and read.fits
                         and tail_margin >= MARGIN and not by_classifier and not got.kept)
-            return replace(read, seconded=seconded, kept=got.kept)
-        return None if vn is None else replace(self._graded(lines, vn, conf, raw), kept=got.kept)
+            return replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled)
+        return None if vn is None else replace(self._graded(lines, vn, conf, raw), kept=got.kept,
+                                               relabelled=relabelled)
 
     def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str,
                 margin: float = 0.0, *, trusted: bool = True, classified: bool = False,

@@ -100,7 +100,8 @@ def normalise(glyph: np.ndarray) -> np.ndarray | None:
 
 
 def features(norms: np.ndarray) -> np.ndarray:
-    """HOG of normalised glyphs (``(N, SIZE, SIZE)`` or one ``(SIZE, SIZE)``), one row each.
+    """HOG of normalised glyphs (``(N, H, W)`` or one ``(H, W)``, sides multiples of ``CELL``;
+    the province's are ``SIZE`` square, ``latin.py``'s 32 x 20), one row each.
 
     Stroke directions per cell, robust to ink level and blur. Dalal-Triggs layout (4 px
     cells on the 32 px glyph, 9 unsigned orientation bins split linearly between the two
@@ -120,16 +121,15 @@ def features(norms: np.ndarray) -> np.ndarray:
     frac = pos - lo
     lo_bin = lo.astype(np.int64) % BINS
     hi_bin = (lo_bin + 1) % BINS
-    n, cells = len(f), SIZE // CELL
+    n, rows, cols = len(f), f.shape[1] // CELL, f.shape[2] // CELL
     # Index of each pixel's (sample, cell row, cell column) bin group, then one bincount per
     # neighbouring orientation bin: one pass over the pixels instead of one per bin.
-    cell_of = (np.arange(SIZE) // CELL)
-    group = ((np.arange(n)[:, None, None] * cells + cell_of[None, :, None]) * cells
-             + cell_of[None, None, :]) * BINS
-    size = n * cells * cells * BINS
+    group = ((np.arange(n)[:, None, None] * rows + (np.arange(f.shape[1]) // CELL)[None, :, None])
+             * cols + (np.arange(f.shape[2]) // CELL)[None, None, :]) * BINS
+    size = n * rows * cols * BINS
     hist = (np.bincount((group + lo_bin).ravel(), (mag * (1.0 - frac)).ravel(), size)
             + np.bincount((group + hi_bin).ravel(), (mag * frac).ravel(), size))
-    hist = hist.reshape(n, cells, cells, BINS).astype(np.float32)
+    hist = hist.reshape(n, rows, cols, BINS).astype(np.float32)
     blocks = np.concatenate([hist[:, :-1, :-1], hist[:, :-1, 1:], hist[:, 1:, :-1],
                              hist[:, 1:, 1:]], axis=-1)  # (n, cells-1, cells-1, 4*BINS)
     blocks /= np.linalg.norm(blocks, axis=-1, keepdims=True) + 1e-6

@@ -127,11 +127,12 @@ def test_a_real_one_row_frame_carries_chi_sims_plate_as_its_rival() -> None:
     """Check seed 31337's hard pass of 桂N29WR6 (bench/ocr.py's pass specs: spec seed
     3133794103, frame 2, JPEG quality 92): eng read 'HEN29WRE', chi_sim '桂N29WR6'. The
     frame read eng's plate, with chi_sim's as its rival, so two such frames no longer decide
-    it. Since round 14 (the province glyph of a 1-row plate read from its cut) the frame
-    reads the true plate; eng's plate without chi_sim's as its rival stays wrong."""
+    it. Since round 14 both the province glyph of a 1-row plate read from its cut and the
+    Latin classifier (eng's last glyph named 6, its runner-up) make the frame read the true
+    plate, with no rival left."""
     reader = make_reader(engine="resident")
     read = reader.read(load_image(PASSES / "pass_3133794103_2.jpg"))
-    assert (read.plate, read.rival) in (("桂N29WRE", "桂N29WR6"), ("桂N29WR6", None))
+    assert (read.plate, read.rival) == ("桂N29WR6", None)
 
 
 def test_a_real_one_row_1_its_glyph_names_carries_no_rival() -> None:

@@ -1,0 +1,228 @@
+"""A classifier for the plate alphabet's Latin glyphs (A-Z without I and O, 0-9): a second
+look at the characters Tesseract's eng LSTM names (docs/reader-journal.md, round 14).
+
+Why: on a Chinese tail every slot takes a letter or a digit, so the grammar cannot correct
+eng's look-alikes by position (桂J0388V read 桂E0388V, 云T7U75T read 云ETU75T, 贵V66S44 read
+贵V66544 on main's easy frames), and the shape judges (``zeros.py``, ``lookalikes.py``)
+cover a few pairs only. The same approach as the province glyph (``province.py``): HOG and
+distance-weighted k nearest neighbours, trained at start-up on glyphs rendered from fonts
+the scene generator does NOT draw with (``smartgate/scenes/plates.py``: DejaVu, Noto), so
+what it gets right on generated frames is cross-font.
+
+Smaller than the province's: a Latin glyph is about twice as tall as wide, so it is fitted
+into a 32 x 20 box (aspect kept: a 1 stays narrow), HOG of 4 px cells (1008 values) is
+projected on its first ``AXES`` principal axes, and every glyph of a plate is compared with
+every training row in one ``cv2.batchDistance`` call (exact neighbours in the projection).
+Input is what the reader has: the segmentation's binary blob of a character, so the
+training glyphs are binarised too.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import ImageFont
+
+from edge.reader.base import Frame
+from edge.reader.engines import LineRead
+from edge.reader.glyphs import LATIN, RENDER_SIZE, augment, render
+from edge.reader.province import check_image, features
+from edge.reader.rowcut import glyphs_at, reshaped
+
+#: Training fonts: sans faces, regular to bold, plain and condensed; none the generator uses.
+FONT_FILES = (
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSans.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSansBold.ttf",
+    "/usr/share/fonts/truetype/open-sans/OpenSans-Semibold.ttf",
+    "/usr/share/fonts/truetype/open-sans/OpenSans-CondBold.ttf",
+    "/usr/share/fonts/truetype/roboto/unhinted/RobotoCondensed-Regular.ttf",
+    "/usr/share/fonts/truetype/roboto/unhinted/RobotoCondensed-Bold.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+)
+HEIGHT, WIDTH = 32, 20
+K = 7
+#: Principal axes kept of the 1008 HOG values.
+AXES = 48
+#: Least vote share at which the classifier's character may replace eng's (``reread``): on
+#: the tuning seeds' reads, at 0.7 it also replaced 7 right characters (at 0.70-0.73).
+TRUST = 0.8
+#: Least LSTM confidence of eng's runner-up: a runner-up at ~0 is no hesitation, and where
+#: eng named a hard frame's W (runner-up V at 0.0) the glyph had broken into two V's.
+RUNNER_UP = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class LatinGuess:
+    char: str | None  # a plate character, or None for a blank crop
+    confidence: float  # 0..1: the winner's share of the neighbours' weighted votes
+    margin: float  # the winner's share minus the runner-up's
+    shares: dict[str, float]  # every character with a vote, its share
+
+
+def available_fonts() -> list[str]:
+    return [f for f in FONT_FILES if os.path.exists(f)]
+
+
+def normalise(glyph: np.ndarray) -> np.ndarray | None:
+    """The glyph (dark ink on light) cropped to its ink and fitted, aspect kept, into a
+    ``HEIGHT`` x ``WIDTH`` white box; ``None`` when it has no ink or no contrast."""
+    g = check_image(glyph)
+    if int(g.max()) - int(g.min()) < 24:
+        return None
+    _, mask = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    min_area = max(3, int(0.01 * int(stats[1:, 4].max()))) if n > 1 else 0
+    keep = [stats[i] for i in range(1, n) if stats[i][4] >= min_area]
+    if not keep:
+        return None
+    x0 = min(int(s[0]) for s in keep)
+    y0 = min(int(s[1]) for s in keep)
+    x1 = max(int(s[0] + s[2]) for s in keep)
+    y1 = max(int(s[1] + s[3]) for s in keep)
+    ink = np.where(mask[y0:y1, x0:x1] > 0, 0, 255).astype(np.uint8)
+    h, w = ink.shape
+    scale = min((HEIGHT - 2) / h, (WIDTH - 2) / w)
+    nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
+    small = cv2.resize(ink, (nw, nh), interpolation=cv2.INTER_AREA)
+    out = np.full((HEIGHT, WIDTH), 255, np.uint8)
+    top, left = (HEIGHT - nh) // 2, (WIDTH - nw) // 2
+    out[top:top + nh, left:left + nw] = small
+    return out
+
+
+def blob_image(blob: np.ndarray) -> np.ndarray:
+    """A 0/1 ink blob (``rowcut.glyphs_at``) as dark ink on white with a margin."""
+    img = np.where(np.asarray(blob) > 0, 0, 255).astype(np.uint8)
+    return np.asarray(cv2.copyMakeBorder(img, 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=255),
+                      np.uint8)
+
+
+def training_set(fonts: list[str], per_font: int, seed: int
+                 ) -> tuple[list[np.ndarray], list[int]]:
+    """Augmented, binarised renders of every plate character in ``fonts`` (label: index
+    in ``LATIN``), as the segmentation's masks show the reader's characters."""
+    rng = random.Random(seed)
+    norms: list[np.ndarray] = []
+    labels: list[int] = []
+    for path in fonts:
+        font = ImageFont.truetype(path, RENDER_SIZE)
+        for label, ch in enumerate(LATIN):
+            clean = render(ch, font)
+            for _ in range(per_font):
+                g = cv2.GaussianBlur(augment(clean, rng), (3, 3), 0)
+                _, binary = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+                norm = normalise(np.asarray(binary, np.uint8))
+                if norm is not None:
+                    norms.append(norm)
+                    labels.append(label)
+    return norms, labels
+
+
+class LatinClassifier:
+    """HOG + k-NN over rendered plate characters; ``classify`` takes a plate's glyphs at once.
+
+    Trained once per process (:func:`shared`).
+    """
+
+    def __init__(self, *, fonts: list[str] | None = None, per_font: int = 16,
+                 seed: int = 11) -> None:
+        fonts = available_fonts() if fonts is None else fonts
+        if not fonts:
+            raise RuntimeError("no Latin training fonts installed (scripts/system-deps.sh)")
+        norms, labels = training_set(fonts, per_font, seed)
+        x = features(np.stack(norms))
+        self._mean = x.mean(axis=0)
+        cov = np.cov((x - self._mean).T)
+        _, vecs = np.linalg.eigh(cov)
+        self._axes = np.ascontiguousarray(vecs[:, ::-1][:, :AXES].T, np.float32)
+        self._x = self._project(x)
+        self._y = np.asarray(labels, np.int64)
+        self.size = len(labels)
+
+    def _project(self, f: np.ndarray) -> np.ndarray:
+        # einsum, not @: OpenBLAS's threads spin on a pinned core (nearest.py).
+        return np.ascontiguousarray(np.einsum("ij,kj->ik", f - self._mean, self._axes),
+                                    np.float32)
+
+    def classify(self, glyphs: list[np.ndarray]) -> list[LatinGuess]:
+        """Each glyph's character (grey or binary crops, dark ink on light), in one batch.
+        Raises ``ValueError`` for a glyph that is not a 2-D uint8 image (``check_image``)."""
+        norms = [normalise(g) for g in glyphs]
+        out: list[LatinGuess] = [LatinGuess(None, 0.0, 0.0, {}) for _ in glyphs]
+        live = [i for i, n in enumerate(norms) if n is not None]
+        if not live:
+            return out
+        q = self._project(features(np.stack([norms[i] for i in live])))  # type: ignore[misc]
+        dist, idx = cv2.batchDistance(q, self._x, cv2.CV_32F, normType=cv2.NORM_L2, K=K)
+        w = 1.0 / (dist + 1e-3)
+        for row, i in enumerate(live):
+            votes = np.bincount(self._y[idx[row]], weights=w[row], minlength=len(LATIN))
+            share = votes / votes.sum()
+            order = np.argsort(share)[::-1]
+            best, second = int(order[0]), int(order[1])
+            out[i] = LatinGuess(LATIN[best], round(float(share[best]), 4),
+                                round(float(share[best] - share[second]), 4),
+                                {LATIN[j]: round(float(share[j]), 4) for j in order
+                                 if share[j] > 0})
+        return out
+
+
+_shared: LatinClassifier | None = None
+_lock = threading.Lock()
+
+
+def shared() -> LatinClassifier:
+    """The process's classifier, trained on first use and kept."""
+    global _shared
+    with _lock:
+        if _shared is None:
+            _shared = LatinClassifier()
+        return _shared
+
+
+def warm_up() -> threading.Thread:
+    """Train the shared classifier in the background, now (as ``province.warm_up``): the
+    first plate a lane reads need not wait ~3 s for it."""
+    thread = threading.Thread(target=shared, name="latin-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def reread(got: LineRead, binary: Frame, clf: LatinClassifier | None = None) -> LineRead:
+    """``got`` with each character whose glyph the classifier names at ``TRUST`` or more as
+    eng's own runner-up read as the runner-up, with no lead over it (``rowcut.reshaped``:
+    never sure alone; two reads agreeing on it stay under the band).
+
+    Why only the runner-up: where eng and the classifier (>= 0.8) disagree, eng was right
+    about as often as the classifier (on 190 of 425 characters of the tuning seeds' eng reads;
+    the classifier reads DejaVu's 1 as J); where eng's runner-up (>= 0.05) is the
+    classifier's character, the classifier was right 116 times, eng 2, neither 8
+    (docs/reader-journal.md, round 14). ``binary``: the read's line as the segmentation's
+    mask (dark ink on white, the line's geometry).
+    """
+    picks: list[tuple[int, str, np.ndarray]] = []
+    for i, (ch, _, cx) in enumerate(got.chars):
+        alts = got.alts[i] if i < len(got.alts) else ()
+        runner = next(((t, c) for t, c in alts if t != ch), None)
+        if (runner is None or runner[1] < RUNNER_UP or runner[0] not in LATIN
+                or ch not in LATIN):
+            continue
+        blob = max(glyphs_at(binary, cx), key=lambda b: b.shape[0], default=None)
+        if blob is not None:
+            picks.append((i, runner[0], blob))
+    if not picks:
+        return got
+    try:
+        guesses = (clf or shared()).classify([blob_image(b) for _, _, b in picks])
+    except RuntimeError:  # no training fonts installed: eng's read as it is
+        return got
+    return reshaped(got, {i: alt for (i, alt, _), g in zip(picks, guesses, strict=True)
+                          if g.char == alt and g.confidence >= TRUST})
+
