@@ -19,6 +19,8 @@ training glyphs are binarised too.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import random
 import threading
@@ -33,6 +35,8 @@ from edge.reader.engines import LineRead
 from edge.reader.glyphs import LATIN, RENDER_SIZE, augment, render
 from edge.reader.province import check_image, features
 from edge.reader.rowcut import glyphs_at, reshaped
+
+log = logging.getLogger(__name__)
 
 #: Training fonts: sans faces, regular to bold, plain and condensed; none the generator uses.
 FONT_FILES = (
@@ -175,22 +179,35 @@ class LatinClassifier:
 
 
 _shared: LatinClassifier | None = None
+_missing = ""  # why the classifier could not be trained, once known
 _lock = threading.Lock()
 
 
 def shared() -> LatinClassifier:
     """The process's classifier, trained on first use and kept."""
-    global _shared
+    global _shared, _missing
     with _lock:
         if _shared is None:
-            _shared = LatinClassifier()
+            if _missing:
+                raise RuntimeError(_missing)
+            try:
+                _shared = LatinClassifier()
+            except RuntimeError as exc:  # said once: the lane reads on, with eng's reads
+                _missing = str(exc)
+                log.warning("Latin glyph classifier off: %s", exc)
+                raise
         return _shared
+
+
+def _warm() -> None:
+    with contextlib.suppress(RuntimeError):  # logged by shared(); reads go on without it
+        shared()
 
 
 def warm_up() -> threading.Thread:
     """Train the shared classifier in the background, now (as ``province.warm_up``): the
     first plate a lane reads need not wait ~3 s for it."""
-    thread = threading.Thread(target=shared, name="latin-warm-up", daemon=True)
+    thread = threading.Thread(target=_warm, name="latin-warm-up", daemon=True)
     thread.start()
     return thread
 

@@ -59,3 +59,21 @@ def test_a_blank_glyph_has_no_character(clf: LatinClassifier) -> None:
 def test_bad_input_raises_value_error(clf: LatinClassifier, bad: list[object]) -> None:
     with pytest.raises(ValueError):
         clf.classify(bad)  # type: ignore[arg-type]
+
+
+def test_no_training_fonts_is_said_once_and_the_lane_reads_on(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A lane computer without the fonts (an image built without scripts/system-deps.sh's
+    packages) must say why its reads lack the classifier, once, and not fail a read."""
+    from edge.reader import latin
+
+    monkeypatch.setattr(latin, "FONT_FILES", ("/nonexistent/font.ttf",))
+    monkeypatch.setattr(latin, "_shared", None)
+    monkeypatch.setattr(latin, "_missing", "")
+    caplog.set_level("WARNING", logger="edge.reader.latin")
+    latin.warm_up().join(timeout=10)
+    for _ in range(3):
+        with pytest.raises(RuntimeError, match="no Latin training fonts"):
+            latin.shared()
+    warned = [r for r in caplog.records if "classifier off" in r.getMessage()]
+    assert len(warned) == 1
