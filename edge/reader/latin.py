@@ -33,7 +33,7 @@ from PIL import ImageFont
 from edge.reader.base import Frame
 from edge.reader.engines import LineRead
 from edge.reader.glyphs import LATIN, RENDER_SIZE, augment, render
-from edge.reader.province import check_image, features
+from edge.reader.province import check_image, features, ink_box
 from edge.reader.rowcut import glyphs_at, reshaped
 
 log = logging.getLogger(__name__)
@@ -82,14 +82,10 @@ def normalise(glyph: np.ndarray) -> np.ndarray | None:
         return None
     _, mask = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    min_area = max(3, int(0.01 * int(stats[1:, 4].max()))) if n > 1 else 0
-    keep = [stats[i] for i in range(1, n) if stats[i][4] >= min_area]
-    if not keep:
+    box = ink_box(stats, max(3, int(0.01 * int(stats[1:, 4].max()))) if n > 1 else 0)
+    if box is None:
         return None
-    x0 = min(int(s[0]) for s in keep)
-    y0 = min(int(s[1]) for s in keep)
-    x1 = max(int(s[0] + s[2]) for s in keep)
-    y1 = max(int(s[1] + s[3]) for s in keep)
+    x0, y0, x1, y1 = box
     ink = np.where(mask[y0:y1, x0:x1] > 0, 0, 255).astype(np.uint8)
     h, w = ink.shape
     scale = min((HEIGHT - 2) / h, (WIDTH - 2) / w)

@@ -64,6 +64,17 @@ def check_image(glyph: object) -> np.ndarray:
     return glyph
 
 
+def ink_box(stats: np.ndarray, min_area: int) -> tuple[int, int, int, int] | None:
+    """The box (x0, y0, x1, y1) around a glyph's ink components of ``min_area`` or more
+    (``stats`` of ``cv2.connectedComponentsWithStats``, background first): specks and
+    dust left out. ``None`` when no component is that large."""
+    keep = [s for s in stats[1:] if s[4] >= min_area]
+    if not keep:
+        return None
+    return (min(int(s[0]) for s in keep), min(int(s[1]) for s in keep),
+            max(int(s[0] + s[2]) for s in keep), max(int(s[1] + s[3]) for s in keep))
+
+
 def normalise(glyph: np.ndarray) -> np.ndarray | None:
     """The glyph cropped to its ink (small margin), padded to a square, ``SIZE`` px a side.
 
@@ -79,15 +90,11 @@ def normalise(glyph: np.ndarray) -> np.ndarray | None:
     g = np.clip((g.astype(np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
     _, mask = cv2.threshold(cv2.GaussianBlur(g, (3, 3), 0), 0, 255,
                             cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    min_area = max(3, int(0.004 * g.size))
-    keep = [stats[i] for i in range(1, n) if stats[i][4] >= min_area]
-    if not keep:
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    box = ink_box(stats, max(3, int(0.004 * g.size)))
+    if box is None:
         return None
-    x0 = min(int(s[0]) for s in keep)
-    y0 = min(int(s[1]) for s in keep)
-    x1 = max(int(s[0] + s[2]) for s in keep)
-    y1 = max(int(s[1] + s[3]) for s in keep)
+    x0, y0, x1, y1 = box
     side = max(x1 - x0, y1 - y0)
     m = max(1, int(0.06 * side))
     crop = g[max(0, y0 - m):y1 + m, max(0, x0 - m):x1 + m]

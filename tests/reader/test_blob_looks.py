@@ -12,12 +12,12 @@ agreed one named 宁THDVDU for 湘DMDVDU at 0.77 on tuning).
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from hardscene import hard_vn_scene
 from scriptedreader import FRAME, ScriptedReader, scripted_read
 
 from edge.reader import make_reader, textquad
@@ -27,25 +27,16 @@ from edge.reader.cropread import CropRead
 from edge.reader.localise import _iou, candidates
 from edge.reader.segment import Lines
 from edge.reader.textquad import Blobs
-from smartgate.scenes import random_plate, render_frame
 
 #: Tuning hard frames with no found quad near the plate (best IoU 0.26 / 0.36 on main).
 FRAMES = [(77802409, "2-line"),   # 12R-5433, tilted 15 degrees; black-hat blob fill 0.52
           (424312770, "1-line")]  # 12S-437.15, a glare at its right end joins the bright blob
 
 
-def _scene(seed: int, layout: str) -> tuple[np.ndarray, np.ndarray, str]:
-    rng = random.Random(seed)
-    plate = random_plate(rng, country="VN", layout=layout)
-    scene = render_frame(plate=plate, layout=layout, difficulty="hard",  # type: ignore[arg-type]
-                         rng=rng)
-    return scene.image, np.array(scene.quad, np.float32), scene.plate
-
-
 @pytest.mark.parametrize(("seed", "layout"), FRAMES)
 def test_a_tilted_plates_blob_is_recorded_where_no_candidate_is_near(seed: int, layout: str
                                                                      ) -> None:
-    image, truth, _ = _scene(seed, layout)
+    image, truth, _ = hard_vn_scene(seed, layout)
     blobs = Blobs()
     chosen = candidates(image, limit=12, blobs=blobs)
     assert max(_iou(q, truth) for q in chosen) < 0.5
@@ -58,7 +49,7 @@ def test_a_tilted_plates_blob_is_recorded_where_no_candidate_is_near(seed: int, 
 
 @pytest.mark.parametrize(("seed", "layout"), FRAMES)
 def test_the_blob_reads_the_plate_under_the_band(seed: int, layout: str) -> None:
-    image, _, plate = _scene(seed, layout)
+    image, _, plate = hard_vn_scene(seed, layout)
     got = make_reader(engine="resident").read(image)
     assert got.plate == plate and got.confidence < ACT
 

@@ -10,12 +10,12 @@ not end the search, and believes it only when sure or agreed at >= SURE.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 
 import cv2
 import numpy as np
 import pytest
+from hardscene import hard_vn_scene
 
 from domain.plate_candidates import Candidate
 from edge.reader import make_reader
@@ -25,24 +25,15 @@ from edge.reader.cropread import CropRead
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.localise import _iou, candidates
 from edge.reader.segment import Lines
-from smartgate.scenes import random_plate, render_frame
 
 #: Tuning frames (hard sets of seeds 999 and 777) whose outline was suppressed by a text box.
 FRAMES = [(100003032, "1-line"),  # 24S-5186: yellow outline IoU 0.97 behind a top-hat box 0.72
           (77802373, "2-line")]   # 12Y-212.64: edge outline IoU 0.94 behind a black-hat box 0.73
 
 
-def _scene(seed: int, layout: str) -> tuple[np.ndarray, np.ndarray, str]:
-    rng = random.Random(seed)
-    plate = random_plate(rng, country="VN", layout=layout)
-    scene = render_frame(plate=plate, layout=layout, difficulty="hard",  # type: ignore[arg-type]
-                         rng=rng)
-    return scene.image, np.array(scene.quad, np.float32), scene.plate
-
-
 @pytest.mark.parametrize(("seed", "layout"), FRAMES)
 def test_an_outline_behind_a_text_box_is_recorded_by_its_box(seed: int, layout: str) -> None:
-    image, truth, _ = _scene(seed, layout)
+    image, truth, _ = hard_vn_scene(seed, layout)
     seconds: dict[int, np.ndarray] = {}
     chosen = candidates(image, limit=12, seconds=seconds)
     assert max(_iou(q, truth) for q in chosen) < 0.85  # no chosen quad is the plate's
@@ -57,7 +48,7 @@ def test_an_outline_behind_a_text_box_is_recorded_by_its_box(seed: int, layout: 
 
 @pytest.mark.parametrize(("seed", "layout"), FRAMES)
 def test_the_outline_reads_the_plate_its_box_did_not(seed: int, layout: str) -> None:
-    image, _, plate = _scene(seed, layout)
+    image, _, plate = hard_vn_scene(seed, layout)
     assert make_reader(engine="resident").read(image).plate == plate
 
 
