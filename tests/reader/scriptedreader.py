@@ -47,3 +47,15 @@ class ScriptedReader(TesseractPlateReader):
     def _read_lines_all(self, lines: Lines) -> CropRead | None:
         self.read_count += 1
         return self.reads[self.read_count - 1]
+
+
+class GlyphCounting(ResidentEngine):
+    """The real resident engine, counting its chi_sim single-glyph reads (the province's)."""
+
+    def __init__(self) -> None:
+        super().__init__(DEFAULT_TESSDATA)
+        self.glyphs = 0
+
+    def glyph(self, img: np.ndarray) -> tuple[str, float]:
+        self.glyphs += 1
+        return super().glyph(img)

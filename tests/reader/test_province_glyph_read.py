@@ -9,6 +9,7 @@ import random
 
 import numpy as np
 import pytest
+from scriptedreader import GlyphCounting
 
 from domain.plate_candidates import province_of
 from edge.reader.chinese import (
@@ -51,19 +52,9 @@ def test_a_one_row_plates_province_is_read_from_its_cut(spec: int) -> None:
     assert text == plate[0] and conf >= GLYPH_SURE
 
 
-class _Counting(ResidentEngine):
-    def __init__(self) -> None:
-        super().__init__(DEFAULT_TESSDATA)
-        self.glyphs = 0
-
-    def glyph(self, img: np.ndarray) -> tuple[str, float]:
-        self.glyphs += 1
-        return super().glyph(img)
-
-
 def test_a_sure_cut_read_spares_the_window_read() -> None:
     lines, plate = _true_quad_lines(99903044, "1-line")
-    engine = _Counting()
+    engine = GlyphCounting()
     assert glyph_read(engine, lines)[0] == plate[0]
     assert engine.glyphs == 1
 
@@ -71,7 +62,7 @@ def test_a_sure_cut_read_spares_the_window_read() -> None:
 def test_a_two_row_plates_province_is_read_from_the_window() -> None:
     """On a 2-row plate the letter stands two characters away: one read, of the window."""
     lines, _ = _true_quad_lines(99902999, "2-line")  # 桂B79717
-    engine = _Counting()
+    engine = GlyphCounting()
     text, conf = glyph_read(engine, lines)
     assert engine.glyphs == 1
     assert (text, conf) == engine.glyph(glyph_image(lines))

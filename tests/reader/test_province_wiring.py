@@ -5,24 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image, ImageDraw
+from scriptedreader import GlyphCounting
 
 from edge.reader.chinese import classified, province_confirmed, read_cn
 from edge.reader.cropread import CLASSIFIED
-from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
+from edge.reader.engines import LineRead
 from edge.reader.province import ProvinceGuess
 from edge.reader.segment import segment
 from edge.reader.tesseract import ACCEPT, TesseractPlateReader
 from smartgate.scenes.plates import CJK_FONTS, LATIN_FONTS, _font
-
-
-class _NoGlyph(ResidentEngine):
-    def __init__(self) -> None:
-        super().__init__(DEFAULT_TESSDATA)
-        self.glyphs = 0
-
-    def glyph(self, img: np.ndarray) -> tuple[str, float]:
-        self.glyphs += 1
-        return super().glyph(img)
 
 
 def _plate(province: str, tail: str) -> np.ndarray:
@@ -37,7 +28,7 @@ def _plate(province: str, tail: str) -> np.ndarray:
 def test_classifier_confirms_the_province_without_a_chi_sim_glyph_call() -> None:
     lines = segment(_plate("湘", "A12345"))
     assert lines is not None
-    engine = _NoGlyph()
+    engine = GlyphCounting()
     cache: dict[str, object] = {}
     guess = classified(lines, cache)
     assert guess is not None and guess.char == "湘"
@@ -48,7 +39,7 @@ def test_classifier_confirms_the_province_without_a_chi_sim_glyph_call() -> None
 def test_a_province_the_classifier_does_not_name_still_asks_chi_sim() -> None:
     lines = segment(_plate("湘", "A12345"))
     assert lines is not None
-    engine = _NoGlyph()
+    engine = GlyphCounting()
     cache: dict[str, object] = {}
     assert not province_confirmed(engine, lines, cache, "桂")
     # A 1-row plate: chi_sim reads the province cutter's cut, then (no 桂 there, or not
@@ -61,7 +52,7 @@ def test_no_chi_sim_glyph_call_when_the_classifier_sees_no_province() -> None:
     the classifier rejects the glyph, so chi_sim is not forced to name a province for it."""
     lines = segment(_plate("", "AB12345"))
     assert lines is not None
-    engine = _NoGlyph()
+    engine = GlyphCounting()
     cache: dict[str, object] = {}
     assert read_cn(engine, lines, lines.gray, ["AB12345"], 1.0, cache) is None
     guess = classified(lines, cache)
@@ -69,7 +60,7 @@ def test_no_chi_sim_glyph_call_when_the_classifier_sees_no_province() -> None:
     assert engine.glyphs == 0
 
 
-class _ChiSimBlind(_NoGlyph):
+class _ChiSimBlind(GlyphCounting):
     """chi_sim as on the frames where it misses the province: the row read loses the glyph
     (川 read as "UN"), and the glyph read alone is unsure."""
 
