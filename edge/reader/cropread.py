@@ -128,12 +128,12 @@ class CropReader:
                     cap = (0.99 if len(reads) < 3 else CONTESTED) if top.fits else UNFIT
                     if max(a.margin, b.margin) < MARGIN or (
                             top.cand.country == "CN" and (a.relabelled or b.relabelled)):
-                        # (or, Chinese, one read holds the Latin classifier's character: round
-                        # 14, a relabelled tail made a 2-row plate's reads agree on chi_sim's
-                        # shared top-row letter, 湘QU28LA read 湘CU28LA at 0.98; a VN slot's
-                        # letter or digit is the grammar's, and VN reads lost the band)
                         # Both hesitated between two characters somewhere: agreeing on the
-                        # same guess is weak evidence (measured: 36C65666 for 36C65866).
+                        # same guess is weak evidence (measured: 36C65666 for 36C65866). Or,
+                        # Chinese, one read holds the Latin classifier's character (round 14:
+                        # a relabelled tail made a 2-row plate's reads agree on chi_sim's
+                        # shared top-row letter, 湘QU28LA read 湘CU28LA at 0.98; a VN slot's
+                        # letter or digit is the grammar's, and VN reads lost the band).
                         cap = min(cap, CONTESTED)
                     conf = min(cap, 1 - doubt)
                     if (top.cand.country == "CN" and conf >= ACT
