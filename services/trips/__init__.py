@@ -9,14 +9,13 @@ from services.trips.lifecycle import (
     trip_reads,
     update_trip,
 )
+from services.trips.listing import TripFilter, list_trips
 from services.trips.schemas import TripCreate, TripPage, TripRead, TripUpdate
 from services.trips.service import (
-    TripFilter,
     TripPolicy,
     create_or_replay_trip,
     create_trip,
     get_trip,
-    list_trips,
 )
 
 __all__ = [

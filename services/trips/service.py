@@ -1,4 +1,4 @@
-"""Declaring trips: create (idempotent), read, list, scoped to one carrier.
+"""Declaring trips: create (idempotent) and read, scoped to one carrier (listing: listing.py).
 
 Why every query takes ``carrier_id``: tenant isolation is a property of the
 query, not of a check after loading, so another carrier's trip is simply "not
@@ -10,8 +10,6 @@ pure shape rules live in :mod:`services.trips.schemas`.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -19,11 +17,11 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TypeVar
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from domain.plates import normalise, parse_plate
+from domain.plates import parse_plate
 from domain.reference import Direction, Reference, load_reference
 from domain.trips import CLEARABLE_STATUSES, TripStatus
 from services.db.models import CargoLine, Driver, Trip, TripDocument, Vehicle
@@ -254,59 +252,3 @@ def get_trip(session: Session, *, carrier_id: str, trip_id: str) -> Trip:
     if trip is None:
         raise NotFound(trip_id)
     return trip
-
-
-@dataclass(frozen=True, slots=True)
-class TripFilter:
-    status: TripStatus | None = None
-    gate_id: str | None = None
-    direction: Direction | None = None
-    plate: str | None = None
-    reference: str | None = None
-    arrival_from: datetime | None = None
-    arrival_to: datetime | None = None
-
-
-def list_trips(
-    session: Session, *, carrier_id: str, filters: TripFilter | None = None, limit: int = 50,
-    cursor: str | None = None,
-) -> tuple[list[Trip], str | None]:
-    """Newest first, keyset-paginated (stable while trips are being added)."""
-    f = filters or TripFilter()
-    query: Select[tuple[Trip]] = select(Trip).where(Trip.carrier_id == carrier_id)
-    if f.status:
-        query = query.where(Trip.status == f.status.value)
-    if f.gate_id:
-        query = query.where(Trip.gate_id == f.gate_id)
-    if f.direction:
-        query = query.where(Trip.direction == f.direction.value)
-    if f.plate:
-        query = query.where(Trip.plate == normalise(f.plate))
-    if f.reference:
-        query = query.where(Trip.reference == f.reference.strip().upper())
-    if f.arrival_from:
-        query = query.where(Trip.window_end >= as_utc(f.arrival_from))
-    if f.arrival_to:
-        query = query.where(Trip.window_start <= as_utc(f.arrival_to))
-    if cursor:
-        at, last_id = decode_cursor(cursor)
-        query = query.where(or_(Trip.created_at < at, and_(Trip.created_at == at,
-                                                            Trip.id < last_id)))
-    rows = list(session.scalars(query.order_by(Trip.created_at.desc(), Trip.id.desc())
-                                .limit(limit + 1)))
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
-    return rows[:limit], next_cursor
-
-
-def encode_cursor(trip: Trip) -> str:
-    raw = f"{as_utc(trip.created_at).isoformat()}|{trip.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, last_id = raw.split("|", 1)
-        return as_utc(datetime.fromisoformat(at)), last_id
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise TripInputError.one("cursor", "cursor_invalid", "not a cursor from this API") from None
