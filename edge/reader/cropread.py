@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import latin, rules
+from edge.reader import dropped, latin, rules
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.engines import LineEngine, LineRead
@@ -200,7 +200,6 @@ class CropReader:
         zeroed = reread_zeros(eng, mask)
         got = reread_lookalikes(zeroed, mask, "G6")
         texts, rows = _split(got, starts, len(images))
-        raw, conf = "/".join(texts), got.conf
         text = clean("".join(texts))
         if not got.kept:  # painted words are judged on a row Tesseract took for text
             cache.setdefault("text", text)
@@ -216,8 +215,21 @@ class CropReader:
         else:
             cands = [] if digits_only else vn_plates(text, after_series=extra)
         vn = cands[0] if cands else None
-        if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
-            read = self._graded(lines, vn, conf, raw, got.margin, trusted=not got.kept)
+        # A row read one glyph short, the skipped blob named by the Latin classifier
+        # (dropped.py, round 15): the VN read only; Chinese tails read as eng read them.
+        vn_got, vn_texts = got, texts
+        filled = dropped.fill(got, mask, starts, lines.row_chars, lines.layout)
+        if filled is not got:
+            f_texts = _split(filled, starts, len(images))[0]
+            f = vn_plates(clean("".join(f_texts)),
+                          after_series=rules.extra_after_series(lines.layout, f_texts))
+            digits = clean("".join(f_texts)).isdigit() and lines.layout == "1-line"
+            if (f and not digits and (vn is None or f[0].cost <= vn.cost)
+                    and vn_rows_fit(lines, f_texts)):
+                vn, vn_got, vn_texts = f[0], filled, f_texts
+        if vn is not None and vn.cost == 0 and vn_rows_fit(lines, vn_texts):
+            read = self._graded(lines, vn, vn_got.conf, "/".join(vn_texts), vn_got.margin,
+                                trusted=not got.kept)
             return replace(read, kept=got.kept, relabelled=relabelled)
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row).
@@ -249,8 +261,9 @@ class CropReader:
             seconded = (agree and variant == "gray" and cand.cost == 0 and read.fits
                         and tail_margin >= MARGIN and not by_classifier and not got.kept)
             return replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled)
-        return None if vn is None else replace(self._graded(lines, vn, conf, raw), kept=got.kept,
-                                               relabelled=relabelled)
+        return None if vn is None else replace(
+            self._graded(lines, vn, vn_got.conf, "/".join(vn_texts)), kept=got.kept,
+            relabelled=relabelled)
 
     def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str,
                 margin: float = 0.0, *, trusted: bool = True, classified: bool = False,
