@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from edge.reader.cropread import CUT, REJOINED, CropRead
+from edge.reader.cropread import CUT, REJOINED, UNFIT, CropRead
+from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines
 
 
@@ -25,6 +26,11 @@ def capped(read: CropRead, lines: Lines) -> CropRead:
         read = replace(read, conf=min(read.conf, REJOINED))
     if lines.cut:  # the crop cut a character: its read is a shorter plate's (round 12)
         read = replace(read, conf=min(read.conf, CUT), contested=True)
+    if read.cand.country == "VN" and glyphs_named(read.cand, read.raw) > len(read.cand.plate):
+        # A four-digit number printed with a five-digit number's dot: a glyph lost, so the
+        # plate is a shorter one's, as an unfit agreement's (round 15: 36C-658.66 read
+        # 36C6586 at 0.75, both candidates' reads agreed, the whole plate's tied at 0.75).
+        read = replace(read, conf=min(read.conf, UNFIT), contested=True)
     return read
 
 
