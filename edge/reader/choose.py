@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from edge.reader.cropread import CUT, REJOINED, CropRead
+from edge.reader.cropread import CUT, REJOINED, UNFIT, CropRead
+from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines
 
 
@@ -25,6 +26,19 @@ def capped(read: CropRead, lines: Lines) -> CropRead:
         read = replace(read, conf=min(read.conf, REJOINED))
     if lines.cut:  # the crop cut a character: its read is a shorter plate's (round 12)
         read = replace(read, conf=min(read.conf, CUT), contested=True)
+    return read
+
+
+def short_plate(read: CropRead) -> CropRead:
+    """A VN read whose dot names a glyph its plate lacks (a four-digit number printed with a
+    five-digit number's dot, ``rules.glyphs_named``) capped at ``UNFIT`` and contested, as an
+    unfit agreement: the read itself says its crop lost a glyph, so its plate is a shorter
+    one's. Asked of a read that did not end the search and whose recount read nothing better
+    (round 15: 36C-658.66 read 36C6586 at 0.75, two candidates agreeing, and the whole plate's
+    read, at 0.75 too, lost the tie).
+    """
+    if read.cand.country == "VN" and glyphs_named(read.cand, read.raw) > len(read.cand.plate):
+        return replace(read, conf=min(read.conf, UNFIT), contested=True)
     return read
 
 

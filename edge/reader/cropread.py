@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import latin, rules
+from edge.reader import dropped, latin, rules
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.engines import LineEngine, LineRead
@@ -73,6 +73,7 @@ class CropRead:
     kept: bool = False  # read (or agreed with a read) of a row Tesseract dropped as noise
     contested: bool = False  # an agreement capped (CONTESTED, UNFIT): it never ends the search
     relabelled: bool = False  # a character is the Latin classifier's, not eng's (latin.reread)
+    filled: bool = False  # a glyph eng skipped, named by the Latin classifier (dropped.fill)
 
 
 
@@ -125,7 +126,11 @@ class CropReader:
                     # Two of three agreeing is a majority, not a confirmation: the third
                     # read saw another plate (measured: binary and adaptive agreeing on
                     # 12R33432 against grey's right 12R34325 at 0.94).
-                    cap = (0.99 if len(reads) < 3 else CONTESTED) if top.fits else UNFIT
+                    # A third read holding a glyph only the classifier named (dropped.fill)
+                    # is no rival: round 15, 21F22535's grey row skipped its F and misread
+                    # its last 5, and its filled 21F22539 capped the other two reads.
+                    rivals = [r for r in reads if r is not a and r is not b and not r.filled]
+                    cap = (CONTESTED if rivals else 0.99) if top.fits else UNFIT
                     if max(a.margin, b.margin) < MARGIN or (
                             top.cand.country == "CN" and (a.relabelled or b.relabelled)):
                         # Both hesitated between two characters somewhere: agreeing on the
@@ -150,6 +155,10 @@ class CropReader:
                     # plate's quad was read.
                     return replace(top, conf=conf, agreed=True, rival=rival, kept=kept,
                                    contested=cap < 0.99)
+        # A glyph only the classifier named (dropped.fill) is no read alone (round 15).
+        reads = [r for r in reads if not r.filled]
+        if not reads:
+            return None
         top = max(reads, key=lambda r: r.conf)
         if (top.cand.cost and top.conf < LONE) or (lines.evened and not top.sure) or top.kept:
             # Repaired, doubtful and unconfirmed: more likely wrong than right. A crop whose
@@ -200,7 +209,6 @@ class CropReader:
         zeroed = reread_zeros(eng, mask)
         got = reread_lookalikes(zeroed, mask, "G6")
         texts, rows = _split(got, starts, len(images))
-        raw, conf = "/".join(texts), got.conf
         text = clean("".join(texts))
         if not got.kept:  # painted words are judged on a row Tesseract took for text
             cache.setdefault("text", text)
@@ -216,9 +224,22 @@ class CropReader:
         else:
             cands = [] if digits_only else vn_plates(text, after_series=extra)
         vn = cands[0] if cands else None
-        if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
-            read = self._graded(lines, vn, conf, raw, got.margin, trusted=not got.kept)
-            return replace(read, kept=got.kept, relabelled=relabelled)
+        # A row read one glyph short, the skipped blob named by the Latin classifier
+        # (dropped.py, round 15): the VN read only; Chinese tails read as eng read them.
+        vn_got, vn_texts = got, texts
+        filled = dropped.fill(got, mask, starts, lines.row_chars, lines.layout)
+        if filled is not got:
+            f_texts = _split(filled, starts, len(images))[0]
+            f = vn_plates(clean("".join(f_texts)),
+                          after_series=rules.extra_after_series(lines.layout, f_texts))
+            digits = clean("".join(f_texts)).isdigit() and lines.layout == "1-line"
+            if f and f[0].cost == 0 and not digits and vn_rows_fit(lines, f_texts):
+                vn, vn_got, vn_texts = f[0], filled, f_texts
+        if vn is not None and vn.cost == 0 and vn_rows_fit(lines, vn_texts):
+            read = self._graded(lines, vn, vn_got.conf, "/".join(vn_texts), vn_got.margin,
+                                trusted=not got.kept)
+            return replace(read, kept=got.kept, relabelled=relabelled,
+                           filled=vn_got is not got)
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row).
         tail = reread_lookalikes(got, mask, CN_TAILS)
@@ -249,8 +270,9 @@ class CropReader:
             seconded = (agree and variant == "gray" and cand.cost == 0 and read.fits
                         and tail_margin >= MARGIN and not by_classifier and not got.kept)
             return replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled)
-        return None if vn is None else replace(self._graded(lines, vn, conf, raw), kept=got.kept,
-                                               relabelled=relabelled)
+        return None if vn is None else replace(
+            self._graded(lines, vn, vn_got.conf, "/".join(vn_texts)), kept=got.kept,
+            relabelled=relabelled)
 
     def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str,
                 margin: float = 0.0, *, trusted: bool = True, classified: bool = False,

@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
-from edge.reader.choose import better, capped, ceiling
+from edge.reader.choose import better, capped, ceiling, short_plate
 from edge.reader.cropread import LONE, REJOINED, SURE, CropRead, CropReader
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
@@ -266,7 +266,7 @@ class TesseractPlateReader(CropReader):
             other = capped(other, again)
             if other.fits and other.conf >= min(got.conf, REJOINED):
                 return other
-        return got
+        return short_plate(got)
 
     def _seconded_by_source(self, got: CropRead, best: tuple[CropRead, np.ndarray, Frame],
                             quad: np.ndarray, crop: Frame) -> tuple[CropRead, np.ndarray, Frame]:
