@@ -81,9 +81,29 @@ def _scattered(reads: Sequence[FrameRead], *, min_agree: int, ratio: float) -> P
             n > 1 for p, n in count.items() if p != top):
         return None
     got = _consensus(reads, min_agree=min_agree, ratio=SCATTERED)
-    if got is None or got.plate != top or _rivalled(top, reads, ratio=ratio):
+    if (got is None or got.plate != top or _rivalled(top, reads, ratio=ratio)
+            or _outvoted(top, reads)):
         return None
     return got
+
+
+def _outvoted(plate: str, reads: Sequence[FrameRead]) -> bool:
+    """Whether, among the frames that read a plate of ``plate``'s length, some position's
+    other character has more support than ``plate``'s: the one-frame misreads, scattered as
+    whole plates, then tell one story at that position (a look-alike ``plate``'s frames share).
+
+    Why: 桂T1725B twice at 0.75 against 桂T172JB at 0.94 and 桂T172J5 at 0.76 was a scattered
+    plate of two frames (1.5 against 0.94), decided wrong: two frames read J where it read 5
+    (1.70 against 1.50). 29E87390 (0.99, 0.98) keeps its lead at its contested last place
+    against 29E81398 and 23E87398 (1.97 against 1.91).
+    """
+    support: list[dict[str, float]] = [defaultdict(float) for _ in plate]
+    for r in reads:
+        if r.plate and len(r.plate) == len(plate):
+            for i, ch in enumerate(r.plate):
+                support[i][ch] += r.confidence
+    return any(s > votes[ch] for votes, ch in zip(support, plate, strict=True)
+               for s in votes.values())
 
 
 def _rivalled(plate: str, reads: Sequence[FrameRead], *, ratio: float) -> bool:

@@ -87,3 +87,19 @@ def test_a_pass_split_off_a_decided_one_is_decided_strictly() -> None:
     # The same three frames as a pass of their own are a scattered pass.
     assert consensus(reads[2:]) is not None
     assert consensus(reads[2:], scattered=False) is None
+
+
+def test_scattered_misreads_that_outvote_a_character_are_no_scatter() -> None:
+    """Round 15, seed 8082: 桂T1725B twice (0.75) against 桂T172JB (0.94) and 桂T172J5 (0.76),
+    one frame each, was decided wrong as a scattered plate (1.50 against 0.94): the two
+    one-frame reads tell one story at the sixth place, J (1.70 against 1.50)."""
+    reads = [_r(None, 0), _r("桂T172J5", 0.7556, country="CN"),
+             _r("桂T172JB", 0.9429, country="CN"), _r("桂T1725B", 0.75, country="CN"),
+             _r("桂T1725B", 0.75, country="CN")]
+    assert consensus(reads) is None
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    assert _feed_all(t, reads) == []
+    # 29E87390 keeps its lead at its contested last place (1.97 against 1.91): still decided.
+    got = consensus([_r("29E81398", 0.99), _r("29E87390", 0.99), _r("23E87398", 0.92),
+                     _r("29E87396", 0.96), _r("29E87390", 0.98)])
+    assert got is not None and got.plate == "29E87390"
