@@ -204,7 +204,11 @@ def _overruled(engine: LineEngine, lines: Lines, cache: dict[str, object], provi
     if "glyph" not in cache:
         cache["glyph"] = glyph_read(engine, lines)
     alone: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
-    return guess.char if province_of(alone[0]) == guess.char else None
+    named = province_of(alone[0])
+    if named is None:  # round 15: the classifier's province, as where chi_sim found none
+        cache["classifier_only"] = True  # (CLASSIFIED, never reused); 粤Y77890D read 吉
+        return guess.char
+    return guess.char if named == guess.char else None
 
 
 def _no_tail(latin: str, lines: Lines, cache: dict[str, object]) -> bool:
