@@ -103,3 +103,16 @@ def test_scattered_misreads_that_outvote_a_character_are_no_scatter() -> None:
     got = consensus([_r("29E81398", 0.99), _r("29E87390", 0.99), _r("23E87398", 0.92),
                      _r("29E87396", 0.96), _r("29E87390", 0.98)])
     assert got is not None and got.plate == "29E87390"
+
+
+def test_a_rival_in_the_pass_does_not_make_a_one_frame_misread_a_second_story() -> None:
+    """Round 15, seed 557: 粤S216B2 twice (one frame with chi_sim's 粤S21682 as its rival)
+    against 25Z1682 once. The rival halves its frame, and the veto then held 25Z1682 at the
+    ratio of 2 (1.09 against 0.69): a one-frame misread, no frame's rival, needs only
+    ``SCATTERED`` there; the rival's own plate keeps the ratio of 2."""
+    reads = [_r(None, 0), _r(None, 0), _r("粤S216B2", 0.7866, "粤S21682", "CN"),
+             _r("25Z1682", 0.69), _r("粤S216B2", 0.7, country="CN")]
+    got = consensus(reads)
+    assert got is not None and got.plate == "粤S216B2"
+    # The rival's plate read by a frame of its own contests at the ratio of 2 as before.
+    assert consensus([*reads[:3], _r("粤S21682", 0.69, country="CN"), reads[4]]) is None
