@@ -116,3 +116,17 @@ def test_a_rival_in_the_pass_does_not_make_a_one_frame_misread_a_second_story() 
     assert got is not None and got.plate == "粤S216B2"
     # The rival's plate read by a frame of its own contests at the ratio of 2 as before.
     assert consensus([*reads[:3], _r("粤S21682", 0.69, country="CN"), reads[4]]) is None
+
+
+def test_a_pass_decided_by_the_scattered_tie_break_alone_waits_one_frame_more() -> None:
+    """Round 15, seed 557: at the fourth frame 14L39161 (0.70, 0.75) against 14L39181 and
+    14L39101 (0.75 each) was a scattered plate, and the lane decided it there
+    (``contested_frames``); the fifth frame read 14L39101 again: two against two."""
+    reads = [_r("14L39181", 0.75), _r("14L39101", 0.75), _r("14L39161", 0.7),
+             _r("14L39161", 0.75), _r("14L39101", 0.75)]
+    assert consensus(reads[:4]) is not None and consensus(reads[:4], scattered=False) is None
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    assert _feed_all(t, reads) == []
+    # A fifth frame that holds the plate (or none with a plate: the pass's end) decides it.
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    assert _feed_all(t, [*reads[:4], _r(None, 0)]) == ["14L39161"]
