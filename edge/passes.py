@@ -25,7 +25,10 @@ pass's next frames contested (云JUSF02 at 0.75 and 0.57, then three frames of t
 云JU9F02), on check and fresh seeds 6 wrong passes in 600 became undecided, and one right
 pass in the 300 tuning passes (decided on two frames that the next two contested); the
 mean decision frame went from 2.9 to 3.4 of 5, and 27 more of ~540 decided passes were
-decided only at their end (docs/reader-journal.md, round 9).
+decided only at their end (docs/reader-journal.md, round 9). A pass the consensus decides
+only by its ``scattered`` tie-break (a plate of two frames against one-frame misreads, 1.5x
+not 2x) waits one frame more than ``contested_frames`` (round 15: 14L39161 decided at the
+fourth of 14L39181, 14L39101, 14L39161, 14L39161, whose fifth frame read 14L39101 again).
 
 A pass ends on the first of:
 - the source says so: a different folder pass name, or a ``<pass>.end`` marker;
@@ -267,9 +270,12 @@ class PassTracker:
             return cur, None
         seen = [r.plate for r in reads if r.plate]
         unconfirmed = not any(r.plate == result.plate and r.confidence >= ACT for r in reads)
-        if len(seen) < self.contested_frames and (
-                unconfirmed or any(p != result.plate for p in seen)):
+        contested = any(p != result.plate for p in seen)
+        if len(seen) < self.contested_frames and (unconfirmed or contested):
             return cur, None  # contested or unconfirmed: more frames, or the pass's end
+        if contested and len(seen) == self.contested_frames and self.consensus(
+                reads, min_agree=self.min_agree, scattered=False) is None:
+            return cur, None  # decided by the scattered tie-break only: one frame more
         cur.decided = result
         self.passes_decided += 1
         _drop_images(cur.frames)

@@ -21,7 +21,7 @@ import numpy as np
 
 from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
 from edge.reader.base import Frame
-from edge.reader.cntails import CnRead, one_row, two_row
+from edge.reader.cntails import CnRead, one_row, province_rival, two_row
 from edge.reader.engines import LineEngine, line_conf
 from edge.reader.glyphcut import cut_candidates, read_province
 from edge.reader.lookalikes import Judge
@@ -121,14 +121,16 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
         if cache["row_named"] and not cache["classifier_only"]:
             cache["cn"] = found
     province, cjk, cjk_conf = found
+    guess = classified(lines, cache)  # paid for by _province already
+    other = guess.char if guess is not None and guess.margin >= CLASSIFIER_MARGIN else None
     if lines.layout == "2-line":
-        return two_row(province, cjk, texts, cjk_conf, conf_latin, latin_first=latin_first,
-                        judge=judge)
+        return province_rival(two_row(province, cjk, texts, cjk_conf, conf_latin,
+                                      latin_first=latin_first, judge=judge), other)
     got = one_row(province, cjk, latin, min(cjk_conf, conf_latin), judge=judge)
     if got is None:
         return None
     best, conf, agree, rival = got
-    return best, conf, f"{cjk}|{'/'.join(texts)}", agree, rival
+    return province_rival((best, conf, f"{cjk}|{'/'.join(texts)}", agree, rival), other)
 
 
 def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict[str, object]
@@ -204,7 +206,11 @@ def _overruled(engine: LineEngine, lines: Lines, cache: dict[str, object], provi
     if "glyph" not in cache:
         cache["glyph"] = glyph_read(engine, lines)
     alone: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
-    return guess.char if province_of(alone[0]) == guess.char else None
+    named = province_of(alone[0])
+    if named is None:  # round 15: the classifier's province, as where chi_sim found none
+        cache["classifier_only"] = True  # (CLASSIFIED, never reused); 粤Y77890D read 吉
+        return guess.char
+    return guess.char if named == guess.char else None
 
 
 def _no_tail(latin: str, lines: Lines, cache: dict[str, object]) -> bool:

@@ -116,3 +116,20 @@ def two_row_pool(province: str, cjk: str, texts: list[str]) -> list[Candidate]:
                 if len(c.plate) == 7:
                     pool.append(Candidate(c.plate, "CN", c.corrections, len(bottom) - 5))
     return sorted(pool, key=lambda c: (c.cost, c.plate))
+
+
+def province_rival(read: CnRead | None, other: str | None) -> CnRead | None:
+    """``read`` with its plate under the ``other`` province as its rival
+    (``FrameRead.rival``), when it has none and ``other`` is another province: the province
+    classifier named ``other`` where the read's province came from chi_sim.
+
+    Why: 吉 for 粤 is chi_sim's commonest wrong province, always under the band (the glyph read
+    does not confirm it), and frames of one truck repeat it: three of five wrong passes on 500
+    generated hard passes (round 15, seeds 1001 557 8082 6061 7073) were 粤 decided as 吉 on
+    two or three frames at 0.73-0.79, in which the classifier named 粤 (margin 0.56-1.0). A
+    rival vetoes the pass; it never decides it.
+    """
+    if read is None or read[4] is not None or other is None or read[0].plate[0] == other:
+        return read
+    return read[0], read[1], read[2], read[3], other + read[0].plate[1:]
+

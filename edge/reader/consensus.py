@@ -67,10 +67,14 @@ def _scattered(reads: Sequence[FrameRead], *, min_agree: int, ratio: float) -> P
     0.92-0.99 around two frames of 29E87390 at 0.98-0.99; 12Z1845 at 0.82 dropping the last
     character of two frames' 12Z18450) are no second story, while two frames reading the
     same other plate are; the ratio of 2 made such passes undecided by a hair (1.97 against
-    0.99). The frames' rivals keep their veto at ``ratio`` (``_rivalled``). Measured (round
-    11, the lane's decisions on 1,800 generated hard passes of 18 non-benchmark seeds): 14
-    undecided passes right, none wrong, with the lane's guard for split-off passes
-    (``edge.passes.PassTracker._ask``; without it one split-off half was decided wrong).
+    0.99). The frames' rivals keep their veto at ``ratio`` (``_rivalled``), against a plate
+    some frame names as its rival; a one-frame misread that no frame names stays at
+    ``SCATTERED`` there too (round 15: a rival halving one frame of 粤S216B2 let 25Z1682's one
+    frame veto it). Measured (round 11, the lane's decisions on 1,800 generated hard passes of
+    18 non-benchmark seeds): 14 undecided passes right, none wrong, with the lane's guard for
+    split-off passes (``edge.passes.PassTracker._ask``; without it one split-off half was
+    decided wrong). Round 15 (500 passes): the veto's change decided 2 more right, none wrong;
+    ``_outvoted`` left 1 wrong undecided.
     """
     count: dict[str, int] = defaultdict(int)
     for r in reads:
@@ -81,15 +85,37 @@ def _scattered(reads: Sequence[FrameRead], *, min_agree: int, ratio: float) -> P
             n > 1 for p, n in count.items() if p != top):
         return None
     got = _consensus(reads, min_agree=min_agree, ratio=SCATTERED)
-    if got is None or got.plate != top or _rivalled(top, reads, ratio=ratio):
+    if (got is None or got.plate != top or _outvoted(top, reads)
+            or _rivalled(top, reads, ratio=ratio, misreads=SCATTERED)):
         return None
     return got
 
 
-def _rivalled(plate: str, reads: Sequence[FrameRead], *, ratio: float) -> bool:
+def _outvoted(plate: str, reads: Sequence[FrameRead]) -> bool:
+    """Whether, among the frames that read a plate of ``plate``'s length, some position's
+    other character has more support than ``plate``'s: the one-frame misreads, scattered as
+    whole plates, then tell one story at that position (a look-alike ``plate``'s frames share).
+
+    Why: 桂T1725B twice at 0.75 against 桂T172JB at 0.94 and 桂T172J5 at 0.76 was a scattered
+    plate of two frames (1.5 against 0.94), decided wrong: two frames read J where it read 5
+    (1.70 against 1.50). 29E87390 (0.99, 0.98) keeps its lead at its contested last place
+    against 29E81398 and 23E87398 (1.97 against 1.91).
+    """
+    support: list[dict[str, float]] = [defaultdict(float) for _ in plate]
+    for r in reads:
+        if r.plate and len(r.plate) == len(plate):
+            for i, ch in enumerate(r.plate):
+                support[i][ch] += r.confidence
+    return any(s > votes[ch] for votes, ch in zip(support, plate, strict=True)
+               for s in votes.values())
+
+
+def _rivalled(plate: str, reads: Sequence[FrameRead], *, ratio: float,
+              misreads: float | None = None) -> bool:
     """Whether the frames' rivals (``FrameRead.rival``) contest ``plate``: a frame with one
     supports either of its plates, so it counts half for each, and ``plate`` needs ``ratio``
-    times the support of any other plate so counted.
+    times the support of any other plate so counted (``misreads`` times, when given, that of
+    a plate no frame names as its rival: ``_scattered``).
 
     Why only a veto: a rival is the other model's tail of a frame whose two models disagree,
     no read of its own; counted for a decision, it gave 川QQAXX5 (eng's Q, four frames) over
@@ -106,7 +132,9 @@ def _rivalled(plate: str, reads: Sequence[FrameRead], *, ratio: float) -> bool:
             support[r.rival] += r.confidence / 2
         elif r.plate:
             support[r.plate] += r.confidence
-    return any(support[plate] < ratio * s for p, s in support.items() if p != plate)
+    rivals = {r.rival for r in reads if r.plate and r.rival}
+    return any(support[plate] < (ratio if misreads is None or p in rivals else misreads) * s
+               for p, s in support.items() if p != plate)
 
 
 def _consensus(reads: Sequence[FrameRead], *, min_agree: int, ratio: float) -> PassRead | None:

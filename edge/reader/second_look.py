@@ -18,7 +18,8 @@ Why the guards (``decide``): a frame read again is the same image, not another f
 (1) the plate needs ``min_agree`` *frames* whose read or second look names it, (2) some
 frame's own read named it and those reads support no other plate more (a second look
 introduces no plate and breaks no tie against the frames: 粤V98444 at 0.66 against
-粤V9S444 at 0.75, read again through a median filter, a look not kept, they said 98444), and
+粤V9S444 at 0.75, read again through a median filter, a look not kept, they said 98444; a frame
+with a rival counts half for each plate, as in the consensus: round 15, 粤E41WZ3), and
 (3) the pass claims at most ``UNCONFIRMED``: it never enters the band that may act alone.
 """
 
@@ -70,10 +71,14 @@ def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
     if frames < min_agree:
         return None
     support: dict[str, float] = defaultdict(float)
-    for r in reads:
+    for r in reads:  # a frame with a rival (its other model's plate) counts half for each
         if r.plate:
-            support[r.plate] += r.confidence
-    if plate not in support or any(s > support[plate] for p, s in support.items() if p != plate):
+            half = r.rival is not None and r.rival != r.plate
+            support[r.plate] += r.confidence / 2 if half else r.confidence
+            if half and r.rival:
+                support[r.rival] += r.confidence / 2
+    if not any(r.plate == plate for r in reads) or any(
+            s > support[plate] for p, s in support.items() if p != plate):
         return None
     seen = sum(1 for i, r in enumerate(reads) if r.plate or any(
         look.plate for look in (looks[i] if i < len(looks) else ())))

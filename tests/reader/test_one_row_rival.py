@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from test_lookalikes import _read, _row
 
+from domain.plate_candidates import Candidate
 from edge.reader import make_reader
 from edge.reader.base import FrameRead
 from edge.reader.cntails import one_row as _one_row
+from edge.reader.cntails import province_rival
 from edge.reader.consensus import consensus
 from edge.reader.lookalikes import line_judge
 from smartgate.commands.read import load_image
@@ -143,3 +145,16 @@ def test_a_real_one_row_1_its_glyph_names_carries_no_rival() -> None:
     reader = make_reader(engine="resident")
     read = reader.read(load_image(PASSES / "pass_3133794099_2.jpg"))
     assert (read.plate, read.rival) == ("湘AT1PMR", None)
+
+
+def test_the_classifiers_other_province_is_the_reads_rival() -> None:
+    """Round 15: 吉 for 粤 by chi_sim, unconfirmed, in two or three frames of a pass decided
+    wrong; the classifier named 粤. Its plate goes with the read as the rival (a veto in the
+    pass's consensus), unless the read has one already or the provinces agree."""
+    read = (Candidate("吉E41WZ3", "CN", 0, 0), 0.79, "吉E41WZ3|SE-41WZ3", True, None)
+    assert province_rival(read, "粤") == (*read[:4], "粤E41WZ3")
+    assert province_rival(read, "吉") == read
+    assert province_rival(read, None) == read
+    tailed = (*read[:4], "吉E41W23")
+    assert province_rival(tailed, "粤") == tailed
+    assert province_rival(None, "粤") is None

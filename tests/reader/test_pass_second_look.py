@@ -62,6 +62,26 @@ def test_frames_that_read_nothing_may_second_a_lone_read() -> None:
     assert got is not None and got.plate == "贵LJD606" and got.frames == 3
 
 
+def test_a_frames_rival_counts_half_among_the_frames_own_reads() -> None:
+    """Round 15, seed 8082, 粤E41WZ3: two frames read 吉E41WZ3 (chi_sim's province,
+    unconfirmed), each with the classifier's 粤E41WZ3 as its rival, one frame 粤E41WZ3; read
+    again, six of seven reads said 粤. Counted whole, the two 吉 frames outweighed the 粤 frame
+    (1.58 against 0.79) and the pass was left to an officer; a frame with a rival counts half
+    for each plate, as in the pass's consensus (0.79 against 1.58)."""
+    def cn(plate: str | None, conf: float = 0.0, rival: str | None = None) -> FrameRead:
+        return _r(plate, conf, rival, "CN")
+
+    reads = [cn("吉E41WZ3", 0.79, "粤E41WZ3"), cn("吉E41WZ3", 0.79, "粤E41WZ3"),
+             cn("粤E41WZ3", 0.79), NONE, NONE]
+    looks = [[cn("粤E41WZ3", 0.8038), cn("粤E41WZ3", 0.75)],
+             [cn("粤E41WZ3", 0.9124), cn("吉E41WZ3", 0.79, "粤E41WZ3")],
+             [cn("粤E41WZ3", 0.7), cn("粤E41WZ3", 0.79)], [NONE, NONE],
+             [cn("粤E41WZ3", 0.9341), _r("23A5670", 0.45)]]
+    got = decide(reads, looks)
+    assert got is not None and got.plate == "粤E41WZ3" and got.confidence <= UNCONFIRMED
+    assert got.best is reads[2], "the evidence is the frame that read it"
+
+
 @pytest.mark.parametrize(("reads", "looks"), [
     # Tuning seed 999, 29B31813: only the frame that read it reads it again: one image.
     ([NONE, NONE, NONE, _r("29B31813", 0.98), _r("29D31013", 0.45)],

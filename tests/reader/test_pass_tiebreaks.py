@@ -87,3 +87,46 @@ def test_a_pass_split_off_a_decided_one_is_decided_strictly() -> None:
     # The same three frames as a pass of their own are a scattered pass.
     assert consensus(reads[2:]) is not None
     assert consensus(reads[2:], scattered=False) is None
+
+
+def test_scattered_misreads_that_outvote_a_character_are_no_scatter() -> None:
+    """Round 15, seed 8082: 桂T1725B twice (0.75) against 桂T172JB (0.94) and 桂T172J5 (0.76),
+    one frame each, was decided wrong as a scattered plate (1.50 against 0.94): the two
+    one-frame reads tell one story at the sixth place, J (1.70 against 1.50)."""
+    reads = [_r(None, 0), _r("桂T172J5", 0.7556, country="CN"),
+             _r("桂T172JB", 0.9429, country="CN"), _r("桂T1725B", 0.75, country="CN"),
+             _r("桂T1725B", 0.75, country="CN")]
+    assert consensus(reads) is None
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    assert _feed_all(t, reads) == []
+    # 29E87390 keeps its lead at its contested last place (1.97 against 1.91): still decided.
+    got = consensus([_r("29E81398", 0.99), _r("29E87390", 0.99), _r("23E87398", 0.92),
+                     _r("29E87396", 0.96), _r("29E87390", 0.98)])
+    assert got is not None and got.plate == "29E87390"
+
+
+def test_a_rival_in_the_pass_does_not_make_a_one_frame_misread_a_second_story() -> None:
+    """Round 15, seed 557: 粤S216B2 twice (one frame with chi_sim's 粤S21682 as its rival)
+    against 25Z1682 once. The rival halves its frame, and the veto then held 25Z1682 at the
+    ratio of 2 (1.09 against 0.69): a one-frame misread, no frame's rival, needs only
+    ``SCATTERED`` there; the rival's own plate keeps the ratio of 2."""
+    reads = [_r(None, 0), _r(None, 0), _r("粤S216B2", 0.7866, "粤S21682", "CN"),
+             _r("25Z1682", 0.69), _r("粤S216B2", 0.7, country="CN")]
+    got = consensus(reads)
+    assert got is not None and got.plate == "粤S216B2"
+    # The rival's plate read by a frame of its own contests at the ratio of 2 as before.
+    assert consensus([*reads[:3], _r("粤S21682", 0.69, country="CN"), reads[4]]) is None
+
+
+def test_a_pass_decided_by_the_scattered_tie_break_alone_waits_one_frame_more() -> None:
+    """Round 15, seed 557: at the fourth frame 14L39161 (0.70, 0.75) against 14L39181 and
+    14L39101 (0.75 each) was a scattered plate, and the lane decided it there
+    (``contested_frames``); the fifth frame read 14L39101 again: two against two."""
+    reads = [_r("14L39181", 0.75), _r("14L39101", 0.75), _r("14L39161", 0.7),
+             _r("14L39161", 0.75), _r("14L39101", 0.75)]
+    assert consensus(reads[:4]) is not None and consensus(reads[:4], scattered=False) is None
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    assert _feed_all(t, reads) == []
+    # A fifth frame that holds the plate (or none with a plate: the pass's end) decides it.
+    t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
+    assert _feed_all(t, [*reads[:4], _r(None, 0)]) == ["14L39161"]

@@ -79,13 +79,22 @@ def test_a_row_reads_province_is_overruled_by_both_second_looks() -> None:
     assert got is not None and got.cand.plate == plate == "粤B7M4T5"
 
 
-def test_a_row_reads_province_stands_when_the_glyph_read_does_not_second_the_classifier(
+def test_a_row_reads_province_stands_when_the_glyph_read_seconds_neither_or_names_it(
         ) -> None:
-    """One look against the row read is not enough: the classifier alone overrules nothing."""
+    """The classifier against the row read: the glyph read decides. Naming the row read's
+    province, it seconds it (two looks against one); naming the classifier's, it overrules
+    it; naming none (round 15: 粤Y77890D read 吉 by the row read in three frames, the glyph
+    read empty, the classifier 粤 at margin 1.0), the classifier's province stands, as where
+    chi_sim found none: ``classifier_only`` (capped at ``CLASSIFIED``, never reused)."""
     lines, _ = _true_quad_lines(99903033, "1-line")
-    cache: dict[str, object] = {"glyph": ("", 0.0)}  # chi_sim's glyph read named nothing
+    cache: dict[str, object] = {"glyph": ("鲁", 0.41)}  # the glyph read seconds the row read
     guess = classified(lines, cache)
     assert guess is not None and guess.char == "粤" and guess.margin >= CLASSIFIER_ONLY
     assert _overruled(ResidentEngine(DEFAULT_TESSDATA), lines, cache, "鲁") is None
+    assert not cache.get("classifier_only")
     cache["glyph"] = ("粤", 0.41)
     assert _overruled(ResidentEngine(DEFAULT_TESSDATA), lines, cache, "鲁") == "粤"
+    assert not cache.get("classifier_only")
+    cache["glyph"] = ("", 0.0)  # chi_sim's glyph read named nothing
+    assert _overruled(ResidentEngine(DEFAULT_TESSDATA), lines, cache, "鲁") == "粤"
+    assert cache["classifier_only"] is True
