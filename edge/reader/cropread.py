@@ -73,6 +73,7 @@ class CropRead:
     kept: bool = False  # read (or agreed with a read) of a row Tesseract dropped as noise
     contested: bool = False  # an agreement capped (CONTESTED, UNFIT): it never ends the search
     relabelled: bool = False  # a character is the Latin classifier's, not eng's (latin.reread)
+    settled: bool = False  # VN: eng's hesitant characters the Latin classifier named (round 15)
 
 
 
@@ -99,6 +100,8 @@ class CropReader:
         cache: dict[str, object] = {}  # chi_sim reads of this candidate
         first = self._read_lines(lines, "gray", cache)
         if first is not None and first.sure:
+            if first.settled:  # the classifier as the second look: graded as two agreeing
+                return replace(first, conf=min(0.99, 1 - (1 - first.conf) ** 2), agreed=True)
             return first
         if first is None and words(str(cache.get("text", ""))):
             return None  # painted words, not a plate misread: other preprocessings won't help
@@ -217,8 +220,15 @@ class CropReader:
             cands = [] if digits_only else vn_plates(text, after_series=extra)
         vn = cands[0] if cands else None
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, texts):
-            read = self._graded(lines, vn, conf, raw, got.margin, trusted=not got.kept)
-            return replace(read, kept=got.kept, relabelled=relabelled)
+            # eng's hesitant characters named as read by the Latin classifier: the hesitation
+            # is settled (round 15, speed; ``latin.confirmed``), unless the read names a glyph
+            # its crop lost (36C/658.6 for 36C-658.66: ``rules.glyphs_named``).
+            settled = (got.margin < MARGIN and got is plain and not got.kept and conf >= SURE
+                       and rules.glyphs_named(vn, raw) <= lines.chars
+                       and latin.confirmed(got, mask, MARGIN))
+            read = self._graded(lines, vn, conf, raw, MARGIN if settled else got.margin,
+                                trusted=not got.kept)
+            return replace(read, kept=got.kept, relabelled=relabelled, settled=settled)
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row).
         tail = reread_lookalikes(got, mask, CN_TAILS)
