@@ -255,10 +255,15 @@ def confirmed(got: LineRead, binary: Frame, below: float,
     """
     blobs: list[np.ndarray] = []
     chars: list[str] = []
-    for (ch, _, cx), m in zip(got.chars, got.margins, strict=False):
+    for i, ((ch, _, cx), m) in enumerate(zip(got.chars, got.margins, strict=False)):
         if m >= below or ch in ("-", "."):
             continue
-        if ch not in LATIN:
+        own = max((c for t, c in (got.alts[i] if i < len(got.alts) else ()) if t == ch),
+                  default=0.0)
+        if ch not in LATIN or own < RUNNER_UP:
+            # An LSTM slot with no choice confidence (all ~0) is no hesitation to settle but
+            # an unknown: settled, it was the one doubt that had kept a read whose confident
+            # character was wrong out of the band (12A65538 at 0.98, a pass frame of seed 557).
             return False
         blob = max(glyphs_at(binary, cx), key=lambda b: b.shape[0], default=None)
         if blob is None:
