@@ -1,7 +1,7 @@
 """A hesitant eng character (its lead over the runner-up under the reader's MARGIN) whose
 glyph the Latin classifier names as eng's own character settles the hesitation (round 15,
 speed): ``latin.confirmed`` says so only when every hesitant letter or digit is named so; a
-generated frame main read at 0.75 over 5 calls ends at its first candidate's grey read."""
+generated frame main read at 0.75 over 7 calls ends at its first candidate's grey read."""
 
 from __future__ import annotations
 
@@ -87,14 +87,14 @@ class _Counting:
 
 def test_a_hesitant_vn_read_the_classifier_confirms_ends_the_frame(
         clf: LatinClassifier, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tuning seed 999's hard 20Z93160: main's grey and binary reads agreed, both hesitant,
-    capped at 0.75, and the search read on (5 calls); its hesitant glyphs are eng's own."""
+    """Tuning seed 4242's hard 51S14317: main's reads agreed, both hesitant, capped at 0.75,
+    and the search read on (7 calls); its grey read's hesitant glyphs are eng's own."""
     monkeypatch.setattr(latin, "_shared", clf)  # the module's classifier: not trained twice
-    rng = random.Random(100003005)
-    plate = random_plate(rng, country="VN", layout="2-line")
-    scene = render_frame(plate=plate, layout="2-line", difficulty="hard", rng=rng)
-    assert scene.plate == "20Z93160"
+    rng = random.Random(424312785)
+    plate = random_plate(rng, country="VN", layout="1-line")
+    scene = render_frame(plate=plate, layout="1-line", difficulty="hard", rng=rng)
+    assert scene.plate == "51S14317"
     engine = _Counting(ResidentEngine(DEFAULT_TESSDATA))
     got = TesseractPlateReader(engine).read(scene.image)  # type: ignore[arg-type]
-    assert got.plate == "20Z93160" and got.confidence >= 0.9
+    assert got.plate == "51S14317" and got.confidence >= 0.9
     assert engine.calls <= 2
