@@ -74,6 +74,7 @@ class CropRead:
     contested: bool = False  # an agreement capped (CONTESTED, UNFIT): it never ends the search
     relabelled: bool = False  # a character is the Latin classifier's, not eng's (latin.reread)
     filled: bool = False  # a glyph eng skipped, named by the Latin classifier (dropped.fill)
+    settled: bool = False  # VN: eng's hesitant characters the Latin classifier named (round 15)
 
 
 
@@ -100,6 +101,8 @@ class CropReader:
         cache: dict[str, object] = {}  # chi_sim reads of this candidate
         first = self._read_lines(lines, "gray", cache)
         if first is not None and first.sure:
+            if first.settled:  # the classifier as the second look: graded as two agreeing
+                return replace(first, conf=min(0.99, 1 - (1 - first.conf) ** 2), agreed=True)
             return first
         if first is None and words(str(cache.get("text", ""))):
             return None  # painted words, not a plate misread: other preprocessings won't help
@@ -236,10 +239,17 @@ class CropReader:
             if f and f[0].cost == 0 and not digits and vn_rows_fit(lines, f_texts):
                 vn, vn_got, vn_texts = f[0], filled, f_texts
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, vn_texts):
-            read = self._graded(lines, vn, vn_got.conf, "/".join(vn_texts), vn_got.margin,
-                                trusted=not got.kept)
+            vn_raw = "/".join(vn_texts)
+            # eng's hesitant characters named as read by the Latin classifier: the hesitation
+            # is settled (round 15, speed; ``latin.confirmed``), unless the read names a glyph
+            # its crop lost (36C/658.6 for 36C-658.66: ``rules.glyphs_named``) or was filled.
+            settled = (vn_got is plain and got.margin < MARGIN and not got.kept and got.conf >= SURE
+                       and rules.glyphs_named(vn, vn_raw) <= lines.chars
+                       and latin.confirmed(got, mask, MARGIN))
+            read = self._graded(lines, vn, vn_got.conf, vn_raw,
+                                MARGIN if settled else vn_got.margin, trusted=not got.kept)
             return replace(read, kept=got.kept, relabelled=relabelled,
-                           filled=vn_got is not got)
+                           filled=vn_got is not got, settled=settled)
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row).
         tail = reread_lookalikes(got, mask, CN_TAILS)

@@ -239,3 +239,42 @@ def reread(got: LineRead, binary: Frame, clf: LatinClassifier | None = None) -> 
     return reshaped(got, {i: alt for (i, alt, _), g in zip(picks, guesses, strict=True)
                           if g.char == alt and g.confidence >= TRUST})
 
+
+
+def confirmed(got: LineRead, binary: Frame, below: float,
+              clf: LatinClassifier | None = None) -> bool:
+    """Whether every letter or digit of ``got`` whose lead over its LSTM runner-up is under
+    ``below`` has a glyph the classifier names as eng's own character at ``TRUST`` or more
+    (``False`` when none hesitated, a glyph has no whole blob, or no fonts are installed).
+
+    Why: a read whose characters all lead their runner-ups by ``below`` (the reader's MARGIN)
+    may stand alone; one hesitant character sent a VN read to a binary read and, when both
+    hesitated, capped their agreement so the search read every other candidate too (round
+    15, speed). A second model naming eng's character settles that hesitation as the binary
+    read was asked to. ``binary``: the read's line as the segmentation's mask (``reread``).
+    """
+    blobs: list[np.ndarray] = []
+    chars: list[str] = []
+    for i, ((ch, _, cx), m) in enumerate(zip(got.chars, got.margins, strict=False)):
+        if m >= below or ch in ("-", "."):
+            continue
+        own = max((c for t, c in (got.alts[i] if i < len(got.alts) else ()) if t == ch),
+                  default=0.0)
+        if ch not in LATIN or own < RUNNER_UP:
+            # An LSTM slot with no choice confidence (all ~0) is no hesitation to settle but
+            # an unknown: settled, it was the one doubt that had kept a read whose confident
+            # character was wrong out of the band (12A65538 at 0.98, a pass frame of seed 557).
+            return False
+        blob = max(glyphs_at(binary, cx), key=lambda b: b.shape[0], default=None)
+        if blob is None:
+            return False
+        blobs.append(blob_image(blob))
+        chars.append(ch)
+    if not blobs:
+        return False
+    try:
+        guesses = (clf or shared()).classify(blobs)
+    except RuntimeError:  # no training fonts installed: the hesitation stays
+        return False
+    return all(g.char == ch and g.confidence >= TRUST for g, ch in zip(guesses, chars,
+                                                                       strict=True))
