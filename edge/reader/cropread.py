@@ -73,6 +73,7 @@ class CropRead:
     kept: bool = False  # read (or agreed with a read) of a row Tesseract dropped as noise
     contested: bool = False  # an agreement capped (CONTESTED, UNFIT): it never ends the search
     relabelled: bool = False  # a character is the Latin classifier's, not eng's (latin.reread)
+    weak: bool = False  # the classifier named the province under CLASSIFIER_ONLY (chinese.py)
 
 
 
@@ -151,6 +152,11 @@ class CropReader:
                     return replace(top, conf=conf, agreed=True, rival=rival, kept=kept,
                                    contested=cap < 0.99)
         top = max(reads, key=lambda r: r.conf)
+        if top.weak:
+            # Its province from the classifier at a weak margin (chinese.CLASSIFIER_WEAK) and
+            # no second preprocessing reads the same plate: a guess on a guess (round 15:
+            # 桂P3605C's lone binary read, 桂PB505F at 0.45, beat the frame's right read).
+            return None
         if (top.cand.cost and top.conf < LONE) or (lines.evened and not top.sure) or top.kept:
             # Repaired, doubtful and unconfirmed: more likely wrong than right. A crop whose
             # characters only showed once the light was evened out is a poor image: what
@@ -248,7 +254,14 @@ class CropReader:
             # fitting, no hesitation, the province chi_sim's own.
             seconded = (agree and variant == "gray" and cand.cost == 0 and read.fits
                         and tail_margin >= MARGIN and not by_classifier and not got.kept)
-            return replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled)
+            weak = bool(cache.get("classifier_weak"))
+            if weak and not read.fits:
+                # A weak classifier province on a crop of more or fewer glyphs than the plate
+                # (round 15: a painted CHUYEN TUYEN, 10 blobs, read 川ENTUYE on a plate-free
+                # frame, its C called 川 at margin 0.56).
+                return None
+            return replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled,
+                           weak=weak)
         return None if vn is None else replace(self._graded(lines, vn, conf, raw), kept=got.kept,
                                                relabelled=relabelled)
 
