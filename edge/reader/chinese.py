@@ -43,6 +43,9 @@ GLYPH_SURE = 0.9
 CLASSIFIER_MARGIN = 0.5
 #: The classifier alone names the province (chi_sim found none) from this margin on.
 CLASSIFIER_ONLY = 0.9
+#: ... and from this one for a fitting read two preprocessings agree on (``CropRead.weak``:
+#: a blurred 川 led at 0.44; tuning guesses at 0.4-0.9 right 37 times, wrong once; round 15).
+CLASSIFIER_WEAK = 0.4
 #: The classifier's reject ("no province glyph") spares chi_sim's glyph call from this on.
 REJECT_SURE = 0.8
 #: A row read that names the province under this confidence takes, for the province, the
@@ -143,7 +146,7 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
     """
     first = engine.read(images[0], script="cjk")
     province = province_of(first.text)
-    cache["classifier_only"] = False
+    cache["classifier_only"] = cache["classifier_weak"] = False
     # A province the row read named itself lets later preprocessings reuse these reads (see
     # read_cn); on a 1-row plate only (round 14: on 2-row plates the bottom row read again
     # took 贵R5BWDJ to 贵R58WDJ).
@@ -178,8 +181,9 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
         province = province_of(got[0]) if got[1] >= GLYPH_SURE else None
         if province is not None:
             head = got[1]
-        elif guess is not None and guess.char is not None and guess.margin >= CLASSIFIER_ONLY:
+        elif guess is not None and guess.char is not None and guess.margin >= CLASSIFIER_WEAK:
             cache["classifier_only"] = True
+            cache["classifier_weak"] = guess.margin < CLASSIFIER_ONLY
             province = guess.char
             head = guess.confidence
         else:

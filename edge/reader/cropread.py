@@ -75,6 +75,7 @@ class CropRead:
     relabelled: bool = False  # a character is the Latin classifier's, not eng's (latin.reread)
     filled: bool = False  # a glyph eng skipped, named by the Latin classifier (dropped.fill)
     settled: bool = False  # VN: eng's hesitant characters the Latin classifier named (round 15)
+    weak: bool = False  # the classifier named the province under CLASSIFIER_ONLY (chinese.py)
 
 
 
@@ -163,6 +164,11 @@ class CropReader:
         if not reads:
             return None
         top = max(reads, key=lambda r: r.conf)
+        if top.weak:
+            # Its province from the classifier at a weak margin (chinese.CLASSIFIER_WEAK) and
+            # no second preprocessing reads the same plate: a guess on a guess (round 15:
+            # 桂P3605C's lone binary read, 桂PB505F at 0.45, beat the frame's right read).
+            return None
         if (top.cand.cost and top.conf < LONE) or (lines.evened and not top.sure) or top.kept:
             # Repaired, doubtful and unconfirmed: more likely wrong than right. A crop whose
             # characters only showed once the light was evened out is a poor image: what
@@ -279,7 +285,14 @@ class CropReader:
             # fitting, no hesitation, the province chi_sim's own.
             seconded = (agree and variant == "gray" and cand.cost == 0 and read.fits
                         and tail_margin >= MARGIN and not by_classifier and not got.kept)
-            return replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled)
+            weak = bool(cache.get("classifier_weak"))
+            if weak and not read.fits:
+                # A weak classifier province on a crop of more or fewer glyphs than the plate
+                # (round 15: a painted CHUYEN TUYEN, 10 blobs, read 川ENTUYE on a plate-free
+                # frame, its C called 川 at margin 0.56).
+                return None
+            return replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled,
+                           weak=weak)
         return None if vn is None else replace(
             self._graded(lines, vn, vn_got.conf, "/".join(vn_texts)), kept=got.kept,
             relabelled=relabelled)

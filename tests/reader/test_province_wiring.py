@@ -4,14 +4,21 @@ spares chi_sim's glyph call when it names the same province as chi_sim's row rea
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 from scriptedreader import GlyphCounting
 
-from edge.reader.chinese import classified, province_confirmed, read_cn
-from edge.reader.cropread import CLASSIFIED
+from edge.reader.chinese import (
+    CLASSIFIER_ONLY,
+    CLASSIFIER_WEAK,
+    classified,
+    province_confirmed,
+    read_cn,
+)
+from edge.reader.cropread import CLASSIFIED, CropRead
 from edge.reader.engines import LineRead
 from edge.reader.province import ProvinceGuess
-from edge.reader.segment import segment
+from edge.reader.segment import Lines, segment
 from edge.reader.tesseract import ACCEPT, TesseractPlateReader
 from smartgate.scenes.plates import CJK_FONTS, LATIN_FONTS, _font
 
@@ -97,5 +104,50 @@ def test_an_unsure_classifier_does_not_name_a_province_chi_sim_missed() -> None:
     lines = segment(_plate("川", "R12345"))
     assert lines is not None
     engine = _ChiSimBlind()
-    cache: dict[str, object] = {"class": ProvinceGuess("川", 0.7, 0.5)}
+    cache: dict[str, object] = {"class": ProvinceGuess("川", 0.6, 0.35)}
     assert read_cn(engine, lines, lines.gray, ["JUR12345"], 1.0, cache) is None
+
+
+def test_a_weak_classifier_margin_names_the_province_only_for_agreeing_reads(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """From CLASSIFIER_WEAK to CLASSIFIER_ONLY the classifier names a province chi_sim missed
+    (a blurred 川 leads at margin ~0.45), but a plate only one preprocessing reads with it
+    is dropped: the tail came with no second read either (round 15: 桂PB505F for 桂P3605C)."""
+    guess = ProvinceGuess("川", 0.7, (CLASSIFIER_WEAK + CLASSIFIER_ONLY) / 2)
+    monkeypatch.setattr("edge.reader.chinese.read_province", lambda row, clf: guess)
+    image = _plate("川", "R12345")
+    lines = segment(image)
+    assert lines is not None
+    cache: dict[str, object] = {}
+    got = read_cn(_ChiSimBlind(), lines, lines.gray, ["JUR12345"], 1.0, cache)
+    assert got is not None and got[0].plate == "川R12345"
+    assert cache["classifier_only"] is True and cache["classifier_weak"] is True
+    read = TesseractPlateReader(_ChiSimBlind()).read(image)  # grey and binary rows agree
+    assert read.plate == "川R12345"
+    assert 0.3 <= read.confidence <= CLASSIFIED
+
+    reader = TesseractPlateReader(_ChiSimBlind())
+    plain = reader._read_lines
+    calls: list[str] = []
+
+    def one_reads(lines: Lines, variant: str, cache: dict[str, object]) -> CropRead | None:
+        calls.append(variant)
+        return plain(lines, variant, cache) if variant == "gray" else None
+
+    reader._read_lines = one_reads  # type: ignore[method-assign]
+    assert reader._read_lines_all(lines) is None  # a lone weak read
+    assert calls == ["gray", "binary", "adaptive"]
+
+
+@pytest.mark.parametrize(("margin", "read"), [(CLASSIFIER_ONLY, True), (CLASSIFIER_WEAK, False)])
+def test_a_weak_classifier_province_is_not_taken_for_a_crop_of_too_many_glyphs(
+        monkeypatch: pytest.MonkeyPatch, margin: float, read: bool) -> None:
+    """A row of more glyphs than the plate (a painted CHUYEN TUYEN whose C the classifier
+    called 川 at margin 0.56 read 川ENTUYE on a plate-free frame, round 15): a weak margin
+    does not name its province; the old margin still does, as before."""
+    guess = ProvinceGuess("川", 0.9, margin)
+    monkeypatch.setattr("edge.reader.chinese.read_province", lambda row, clf: guess)
+    lines = segment(_plate("川", "R123456"))
+    assert lines is not None and lines.chars - len("川R12345") > 2  # not fitting
+    got = TesseractPlateReader(_ChiSimBlind())._read_lines(lines, "gray", {})
+    assert (got is not None and got.cand.plate.startswith("川")) is read
