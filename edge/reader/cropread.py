@@ -20,7 +20,7 @@ from domain.plate_candidates import Candidate, clean
 from edge.reader import dropped, latin, rules
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
-from edge.reader.engines import LineEngine, LineRead
+from edge.reader.engines import LineEngine, split_rows
 from edge.reader.lookalikes import CN_TAILS, line_judge, reread_lookalikes, tail_judge
 from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_fit, words
 from edge.reader.segment import Lines, joined
@@ -217,7 +217,7 @@ class CropReader:
         relabelled = eng is not plain
         zeroed = reread_zeros(eng, mask)
         got = reread_lookalikes(zeroed, mask, "G6")
-        texts, rows = _split(got, starts, len(images))
+        texts, rows = split_rows(got, starts, len(images))
         text = clean("".join(texts))
         if not got.kept:  # painted words are judged on a row Tesseract took for text
             cache.setdefault("text", text)
@@ -236,14 +236,9 @@ class CropReader:
         # A row read one glyph short, the skipped blob named by the Latin classifier
         # (dropped.py, round 15): the VN read only; Chinese tails read as eng read them.
         vn_got, vn_texts = got, texts
-        filled = dropped.fill(got, mask, starts, lines.row_chars, lines.layout)
-        if filled is not got:
-            f_texts = _split(filled, starts, len(images))[0]
-            f = vn_plates(clean("".join(f_texts)),
-                          after_series=rules.extra_after_series(lines.layout, f_texts))
-            digits = clean("".join(f_texts)).isdigit() and lines.layout == "1-line"
-            if f and f[0].cost == 0 and not digits and vn_rows_fit(lines, f_texts):
-                vn, vn_got, vn_texts = f[0], filled, f_texts
+        filled = dropped.vn_filled(got, mask, starts, lines)
+        if filled is not None:
+            vn, vn_got, vn_texts = filled
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, vn_texts):
             vn_raw = "/".join(vn_texts)
             # eng's hesitant characters named as read by the Latin classifier: the hesitation
@@ -260,7 +255,7 @@ class CropReader:
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row).
         tail = reread_lookalikes(got, mask, CN_TAILS)
         if tail is not got:
-            texts, rows = _split(tail, starts, len(images))
+            texts, rows = split_rows(tail, starts, len(images))
         # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
         judge = (tail_judge(tail, mask, starts) if lines.layout == "2-line"
                  else line_judge(tail, mask))
@@ -307,16 +302,3 @@ class CropReader:
         sure = trusted and cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
         return CropRead(cand, conf, raw, lines.layout, sure, fits, margin, classified=classified,
                      rival=rival)
-
-
-def _split(got: LineRead, starts: list[float], n: int
-           ) -> tuple[list[str], list[list[tuple[float, float]]]]:
-    """A joined line's read split into its rows' texts and their letters' (conf, margin),
-    each character's x saying which row it came from."""
-    texts = ["" for _ in range(n)]
-    rows: list[list[tuple[float, float]]] = [[] for _ in range(n)]
-    for (ch, c, x), m in zip(got.chars, got.margins, strict=False):
-        row = sum(x >= s for s in starts)
-        texts[row] += ch
-        rows[row] += [(c, m)] * len(clean(ch))
-    return texts, rows

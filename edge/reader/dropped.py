@@ -23,11 +23,12 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from domain.plate_candidates import TO_DIGIT, TO_LETTER
-from edge.reader import latin
+from domain.plate_candidates import TO_DIGIT, TO_LETTER, Candidate, clean
+from edge.reader import latin, rules
 from edge.reader.base import Frame
-from edge.reader.engines import LineRead, line_conf
+from edge.reader.engines import LineRead, line_conf, split_rows
 from edge.reader.rowcut import TEXT_HEIGHT
+from edge.reader.segment import Lines
 
 #: Least share of the classifier's votes for the filled character (its look-alikes that the
 #: slot's kind maps onto it counted in: a 1 named J in a digit's slot).
@@ -164,3 +165,20 @@ def fill(got: LineRead, binary: Frame, starts: list[float], row_chars: tuple[int
     return replace(got, text="".join(c for c, _, _ in out), chars=tuple(out),
                    margins=tuple(margins), alts=tuple(alts),
                    conf=line_conf([c for t, c, _ in out if t not in ("-", ".")]))
+
+
+def vn_filled(got: LineRead, mask: Frame, starts: list[float], lines: Lines
+              ) -> tuple[Candidate, LineRead, list[str]] | None:
+    """The VN plate a row read one glyph short makes with the skipped blob named (``fill``):
+    repair-free, its rows fitting the crop, not a row of digits on one line (a painted
+    number, ``rules.series_from_choices``); else ``None``. Chinese tails are left as read."""
+    filled = fill(got, mask, starts, lines.row_chars, lines.layout)
+    if filled is got:
+        return None
+    texts = split_rows(filled, starts, len(lines.gray))[0]
+    text = clean("".join(texts))
+    cands = rules.vn_plates(text, after_series=rules.extra_after_series(lines.layout, texts))
+    if (not cands or cands[0].cost or (text.isdigit() and lines.layout == "1-line")
+            or not rules.vn_rows_fit(lines, texts)):
+        return None
+    return cands[0], filled, texts

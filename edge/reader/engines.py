@@ -23,6 +23,7 @@ from typing import Literal, Protocol
 import cv2
 import numpy as np
 
+from domain.plate_candidates import clean
 from domain.plates import CN_PROVINCES
 from edge.reader.base import Frame
 
@@ -242,3 +243,16 @@ class SubprocessEngine:
         # No runner-up choices through the command line: margins unknown (0), so no read
         # of this engine is sure alone; a second preprocessing always confirms it.
         return LineRead(text, min(confs) if confs else 0.0, tuple(chars), (0.0,) * len(chars))
+
+
+def split_rows(got: LineRead, starts: list[float], n: int
+           ) -> tuple[list[str], list[list[tuple[float, float]]]]:
+    """A joined line's read split into its rows' texts and their letters' (conf, margin),
+    each character's x saying which row it came from."""
+    texts = ["" for _ in range(n)]
+    rows: list[list[tuple[float, float]]] = [[] for _ in range(n)]
+    for (ch, c, x), m in zip(got.chars, got.margins, strict=False):
+        row = sum(x >= s for s in starts)
+        texts[row] += ch
+        rows[row] += [(c, m)] * len(clean(ch))
+    return texts, rows
