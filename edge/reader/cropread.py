@@ -281,10 +281,12 @@ class CropReader:
             seconded = (agree and variant == "gray" and cand.cost == 0 and read.fits
                         and tail_margin >= MARGIN and not by_classifier and not got.kept)
             weak = bool(cache.get("classifier_weak"))
-            if weak and not read.fits:
+            if weak and (not read.fits or text.isdigit()):
                 # A weak classifier province on a crop of more or fewer glyphs than the plate
                 # (round 15: a painted CHUYEN TUYEN, 10 blobs, read 川ENTUYE on a plate-free
-                # frame, its C called 川 at margin 0.56).
+                # frame, its C called 川 at margin 0.56), or on a row eng read as digits only,
+                # whose letter would be a repair too (Cao Bang's 11D11076 read '11011076', its
+                # "11" called 川: 川D11076 at 0.70; the painted-number rule above, for CN).
                 return None
             return replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled,
                            weak=weak)

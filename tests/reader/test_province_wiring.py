@@ -151,3 +151,19 @@ def test_a_weak_classifier_province_is_not_taken_for_a_crop_of_too_many_glyphs(
     assert lines is not None and lines.chars - len("川R12345") > 2  # not fitting
     got = TesseractPlateReader(_ChiSimBlind())._read_lines(lines, "gray", {})
     assert (got is not None and got.cand.plate.startswith("川")) is read
+
+
+@pytest.mark.parametrize(("province", "tail", "plate"), [("", "11812345", None),
+                                                         ("川", "R12345", "川R12345")])
+def test_a_weak_classifier_province_is_not_taken_for_a_row_eng_read_as_digits(
+        monkeypatch: pytest.MonkeyPatch, province: str, tail: str, plate: str | None) -> None:
+    """A row eng reads as digits only (a VN plate's "11" beside a lost series letter) does not
+    become a Chinese plate by a weak classifier province and a repaired letter (round 15:
+    Cao Bang's 11D11076 read 川D11076 at 0.70, its "11" called 川); a row with its letter
+    still does."""
+    guess = ProvinceGuess("川", 0.7, (CLASSIFIER_WEAK + CLASSIFIER_ONLY) / 2)
+    monkeypatch.setattr("edge.reader.chinese.read_province", lambda row, clf: guess)
+    lines = segment(_plate(province, tail))
+    assert lines is not None
+    got = TesseractPlateReader(_ChiSimBlind())._read_lines(lines, "gray", {})
+    assert (None if got is None else got.cand.plate) == plate
