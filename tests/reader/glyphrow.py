@@ -1,13 +1,18 @@
 """Drawn glyphs laid side by side in a binary row, as the segmentation hands a row over.
 
-Shared by the glyph-shape tests (barred zeros, look-alikes), which each draw their own glyphs.
+Shared by the glyph-shape tests (barred zeros, look-alikes), which each draw their own glyphs,
+and by the Latin classifier's tests, which draw theirs with ``bold_glyph``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 from edge.reader.base import Frame
+from smartgate.scenes.plates import LATIN_FONTS
+
+H, W = 64, 40  # a bold glyph's box
 
 
 def glyph_row(glyphs: list[np.ndarray]) -> tuple[Frame, list[float]]:
@@ -21,3 +26,14 @@ def glyph_row(glyphs: list[np.ndarray]) -> tuple[Frame, list[float]]:
         row[12:12 + h, x:x + w][glyph == 1] = 0
         xs.append(x + w / 2)
     return row, xs
+
+
+def bold_glyph(ch: str) -> np.ndarray:
+    """``ch`` in DejaVu Sans Bold (a generator font the Latin classifier never trains on),
+    centred in an ``H`` x ``W`` box, 1 = ink."""
+    font = ImageFont.truetype(LATIN_FONTS[1], 56)
+    img = Image.new("L", (W, H), 0)
+    left, top, right, bottom = font.getbbox(ch)
+    ImageDraw.Draw(img).text(((W - (right - left)) / 2 - left, (H - (bottom - top)) / 2 - top),
+                             ch, font=font, fill=255)
+    return (np.asarray(img) > 127).astype(np.uint8)

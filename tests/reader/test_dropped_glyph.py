@@ -11,8 +11,7 @@ import random
 
 import numpy as np
 import pytest
-from glyphrow import glyph_row
-from PIL import Image, ImageDraw, ImageFont
+from glyphrow import bold_glyph, glyph_row
 
 from domain.plate_candidates import Candidate
 from edge.reader import dropped, latin, make_reader
@@ -21,9 +20,6 @@ from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
 from edge.reader.latin import LatinClassifier, LatinGuess
 from edge.reader.segment import Lines
 from smartgate.scenes import random_plate, render_frame
-from smartgate.scenes.plates import LATIN_FONTS
-
-H, W = 64, 40
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +27,6 @@ def clf() -> LatinClassifier:
     return LatinClassifier()
 
 
-def _glyph(ch: str) -> np.ndarray:
-    """``ch`` in DejaVu Sans Bold (a generator font the classifier never trains on), 1 = ink."""
-    font = ImageFont.truetype(LATIN_FONTS[1], 56)
-    img = Image.new("L", (W, H), 0)
-    left, top, right, bottom = font.getbbox(ch)
-    ImageDraw.Draw(img).text(((W - (right - left)) / 2 - left, (H - (bottom - top)) / 2 - top),
-                             ch, font=font, fill=255)
-    return (np.asarray(img) > 127).astype(np.uint8)
 
 
 def _read(text: str, xs: list[float]) -> LineRead:
@@ -48,7 +36,7 @@ def _read(text: str, xs: list[float]) -> LineRead:
 
 
 def test_the_skipped_leading_digit_is_named(clf: LatinClassifier) -> None:
-    row, xs = glyph_row([_glyph(c) for c in "12A"])
+    row, xs = glyph_row([bold_glyph(c) for c in "12A"])
     # Tesseract's '2' placed between the 1 and the 2 (as on 12A9868's binary row)
     got = dropped.fill(_read("2A", [(xs[0] + xs[1]) / 2 + 3, xs[2]]), row, [], (3,),
                        "2-line", clf.classify)
@@ -58,7 +46,7 @@ def test_the_skipped_leading_digit_is_named(clf: LatinClassifier) -> None:
 
 
 def test_a_read_of_every_glyph_or_two_short_rows_stand(clf: LatinClassifier) -> None:
-    row, xs = glyph_row([_glyph(c) for c in "12A"])
+    row, xs = glyph_row([bold_glyph(c) for c in "12A"])
     whole = _read("12A", xs)
     assert dropped.fill(whole, row, [], (3,), "2-line", clf.classify) is whole
     two_short = _read("A", xs[2:])
@@ -66,7 +54,7 @@ def test_a_read_of_every_glyph_or_two_short_rows_stand(clf: LatinClassifier) -> 
 
 
 def test_a_glyph_named_as_no_character_of_its_slot_s_kind_is_not_filled() -> None:
-    row, xs = glyph_row([_glyph(c) for c in "12A"])
+    row, xs = glyph_row([bold_glyph(c) for c in "12A"])
     read = _read("2A", xs[1:])
     def letters(glyphs: list[np.ndarray]) -> list[LatinGuess]:
         return [LatinGuess("X", 1.0, 1.0, {"X": 1.0}) for _ in glyphs]  # no digit's look-alike

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import pytest
-from glyphrow import glyph_row
-from PIL import Image, ImageDraw, ImageFont
+from glyphrow import bold_glyph, glyph_row
 
 from edge.reader import latin
 from edge.reader.base import Frame
@@ -19,9 +17,6 @@ from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Scri
 from edge.reader.latin import LatinClassifier, confirmed
 from edge.reader.tesseract import TesseractPlateReader
 from smartgate.scenes import random_plate, render_frame
-from smartgate.scenes.plates import LATIN_FONTS
-
-H, W = 64, 40
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +24,6 @@ def clf() -> LatinClassifier:
     return LatinClassifier()
 
 
-def _glyph(ch: str) -> np.ndarray:
-    """``ch`` in DejaVu Sans Bold (a generator font the classifier never trains on), 1 = ink."""
-    font = ImageFont.truetype(LATIN_FONTS[1], 56)
-    img = Image.new("L", (W, H), 0)
-    left, top, right, bottom = font.getbbox(ch)
-    ImageDraw.Draw(img).text(((W - (right - left)) / 2 - left, (H - (bottom - top)) / 2 - top),
-                             ch, font=font, fill=255)
-    return (np.asarray(img) > 127).astype(np.uint8)
 
 
 def _read(text: str, xs: list[float], margins: list[float]) -> LineRead:
@@ -45,25 +32,25 @@ def _read(text: str, xs: list[float], margins: list[float]) -> LineRead:
 
 
 def test_hesitant_characters_the_classifier_names_are_confirmed(clf: LatinClassifier) -> None:
-    row, xs = glyph_row([_glyph(c) for c in "K83"])
+    row, xs = glyph_row([bold_glyph(c) for c in "K83"])
     assert confirmed(_read("K83", xs, [0.5, 0.1, 0.05]), row, MARGIN, clf)
 
 
 def test_a_hesitant_character_the_classifier_names_otherwise_is_not(
         clf: LatinClassifier) -> None:
-    row, xs = glyph_row([_glyph(c) for c in "K83"])
+    row, xs = glyph_row([bold_glyph(c) for c in "K83"])
     assert not confirmed(_read("K63", xs, [0.5, 0.1, 0.5]), row, MARGIN, clf)
 
 
 def test_a_read_that_hesitated_nowhere_has_nothing_to_confirm(clf: LatinClassifier) -> None:
-    row, xs = glyph_row([_glyph(c) for c in "K83"])
+    row, xs = glyph_row([bold_glyph(c) for c in "K83"])
     assert not confirmed(_read("K83", xs, [0.5, 0.5, 0.5]), row, MARGIN, clf)
 
 
 def test_a_character_the_lstm_gave_no_choice_confidence_is_not_settled(
         clf: LatinClassifier) -> None:
     """Its margin 0 is an unknown, not a hesitation (12A65538 read at 0.98 when settled)."""
-    row, xs = glyph_row([_glyph(c) for c in "K83"])
+    row, xs = glyph_row([bold_glyph(c) for c in "K83"])
     read = _read("K83", xs, [0.5, 0.0, 0.5])
     read = LineRead(read.text, read.conf, read.chars, read.margins,
                     ((("K", 0.9),), (("8", 0.0), ("B", 0.0)), (("3", 0.9),)))

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import pytest
-from glyphrow import glyph_row
-from PIL import Image, ImageDraw, ImageFont
+from glyphrow import bold_glyph, glyph_row
 
 from domain.plate_candidates import Candidate
 from edge.reader import latin, make_reader
@@ -21,9 +19,6 @@ from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
 from edge.reader.latin import LatinClassifier, reread
 from edge.reader.segment import Lines
 from smartgate.scenes import random_plate, render_frame
-from smartgate.scenes.plates import LATIN_FONTS
-
-H, W = 64, 40
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +26,6 @@ def clf() -> LatinClassifier:
     return LatinClassifier()
 
 
-def _glyph(ch: str) -> np.ndarray:
-    """``ch`` in DejaVu Sans Bold (a generator font the classifier never trains on), 1 = ink."""
-    font = ImageFont.truetype(LATIN_FONTS[1], 56)
-    img = Image.new("L", (W, H), 0)
-    left, top, right, bottom = font.getbbox(ch)
-    ImageDraw.Draw(img).text(((W - (right - left)) / 2 - left, (H - (bottom - top)) / 2 - top),
-                             ch, font=font, fill=255)
-    return (np.asarray(img) > 127).astype(np.uint8)
 
 
 def _read(text: str, xs: list[float], alts: list[tuple[tuple[str, float], ...]]) -> LineRead:
@@ -48,7 +35,7 @@ def _read(text: str, xs: list[float], alts: list[tuple[tuple[str, float], ...]])
 
 def test_the_runner_up_the_classifier_names_replaces_eng_s_character(
         clf: LatinClassifier) -> None:
-    row, xs = glyph_row([_glyph(c) for c in "J03"])
+    row, xs = glyph_row([bold_glyph(c) for c in "J03"])
     got = reread(_read("E03", xs, [(("E", 0.9), ("J", 0.4)), (("0", 0.9),), (("3", 0.9),)]),
                  row, clf)
     assert got.text == "J03"
@@ -62,7 +49,7 @@ def test_the_runner_up_the_classifier_names_replaces_eng_s_character(
 ])
 def test_eng_s_character_stands_otherwise(clf: LatinClassifier,
                                           alts: tuple[tuple[str, float], ...]) -> None:
-    row, xs = glyph_row([_glyph(c) for c in "J03"])
+    row, xs = glyph_row([bold_glyph(c) for c in "J03"])
     read = _read("E03", xs, [alts, (("0", 0.9),), (("3", 0.9),)])
     assert reread(read, row, clf) is read
 
