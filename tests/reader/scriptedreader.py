@@ -12,7 +12,7 @@ import numpy as np
 
 from domain.plate_candidates import Candidate
 from edge.reader.base import Frame
-from edge.reader.cropread import CropRead
+from edge.reader.cropread import CropRead, CropReader
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.segment import Lines
 from edge.reader.tesseract import TesseractPlateReader
@@ -27,6 +27,19 @@ def scripted_read(plate: str, conf: float, *, agreed: bool = False) -> CropRead:
 
 def plain_lines(i: int) -> Lines:
     return Lines("1-line", [], [], 8)
+
+
+class ScriptedCrop(CropReader):
+    """Each preprocessing's read of one crop scripted (by variant: "gray", "binary",
+    "adaptive"): the agreement rules of ``_read_lines_all`` without Tesseract."""
+
+    def __init__(self, reads: dict[str, CropRead]) -> None:
+        super().__init__(ResidentEngine(DEFAULT_TESSDATA))
+        self.reads = reads
+
+    def _read_lines(self, lines: Lines, variant: str, cache: dict[str, object]
+                    ) -> CropRead | None:
+        return self.reads.get(variant)
 
 
 class ScriptedReader(TesseractPlateReader):

@@ -12,11 +12,12 @@ import random
 import numpy as np
 import pytest
 from glyphrow import bold_glyph, glyph_row
+from scriptedreader import ScriptedCrop
 
 from domain.plate_candidates import Candidate
 from edge.reader import dropped, latin, make_reader
-from edge.reader.cropread import LONE, CropRead, CropReader
-from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
+from edge.reader.cropread import LONE, CropRead
+from edge.reader.engines import LineRead
 from edge.reader.latin import LatinClassifier, LatinGuess
 from edge.reader.segment import Lines
 from smartgate.scenes import random_plate, render_frame
@@ -74,17 +75,6 @@ def test_a_digit_s_look_alike_letters_count_for_it() -> None:
     assert dropped.named({"8": 0.5, "B": 0.25, "H": 0.25}, "letter") == ("B", 0.75)
 
 
-class _Reads(CropReader):
-    """Each preprocessing's read scripted: the agreement rules without Tesseract."""
-
-    def __init__(self, reads: dict[str, CropRead]) -> None:
-        super().__init__(ResidentEngine(DEFAULT_TESSDATA))
-        self.reads = reads
-
-    def _read_lines(self, lines: Lines, variant: str, cache: dict[str, object]
-                    ) -> CropRead | None:
-        return self.reads.get(variant)
-
 
 def _crop(plate: str, filled: bool = False, conf: float = 0.9) -> CropRead:
     return CropRead(Candidate(plate, "VN", 0, 0), conf, plate, "2-line", margin=0.5,
@@ -94,16 +84,16 @@ def _crop(plate: str, filled: bool = False, conf: float = 0.9) -> CropRead:
 def test_a_filled_read_is_no_rival_to_two_agreeing_reads() -> None:
     reads = {"gray": _crop("21F22539", filled=True), "binary": _crop("21F22535"),
              "adaptive": _crop("21F22535")}
-    got = _Reads(reads)._read_lines_all(Lines("2-line", [], [], 8))
+    got = ScriptedCrop(reads)._read_lines_all(Lines("2-line", [], [], 8))
     assert got is not None and (got.cand.plate, got.conf, got.contested) == ("21F22535", 0.99,
                                                                              False)
 
 
 def test_a_filled_read_is_no_read_alone() -> None:
     reads = {"gray": _crop("21F22539", filled=True, conf=0.95), "binary": _crop("21F22535")}
-    got = _Reads(reads)._read_lines_all(Lines("2-line", [], [], 8))
+    got = ScriptedCrop(reads)._read_lines_all(Lines("2-line", [], [], 8))
     assert got is not None and (got.cand.plate, got.conf) == ("21F22535", LONE)
-    assert _Reads({"gray": reads["gray"]})._read_lines_all(Lines("2-line", [], [], 8)) is None
+    assert ScriptedCrop({"gray": reads["gray"]})._read_lines_all(Lines("2-line", [], [], 8)) is None
 
 
 def test_a_generated_frame_main_read_alone_is_agreed(clf: LatinClassifier,

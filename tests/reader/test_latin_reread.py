@@ -11,11 +11,12 @@ import random
 
 import pytest
 from glyphrow import bold_glyph, glyph_row
+from scriptedreader import ScriptedCrop
 
 from domain.plate_candidates import Candidate
 from edge.reader import latin, make_reader
-from edge.reader.cropread import CONTESTED, CropRead, CropReader
-from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
+from edge.reader.cropread import CONTESTED, CropRead
+from edge.reader.engines import LineRead
 from edge.reader.latin import LatinClassifier, reread
 from edge.reader.segment import Lines
 from smartgate.scenes import random_plate, render_frame
@@ -64,17 +65,6 @@ def test_a_generated_frame_main_misread_is_read_right(clf: LatinClassifier,
     assert make_reader(engine="resident").read(scene.image).plate == "桂PPAC5V"
 
 
-class _TwoReads(CropReader):
-    """Grey and binary reads scripted: the agreement rule without Tesseract's reads."""
-
-    def __init__(self, reads: dict[str, CropRead]) -> None:
-        super().__init__(ResidentEngine(DEFAULT_TESSDATA))
-        self.reads = reads
-
-    def _read_lines(self, lines: Lines, variant: str, cache: dict[str, object]
-                    ) -> CropRead | None:
-        return self.reads.get(variant)
-
 
 def _crop(plate: str, country: str, relabelled: bool, conf: float = 0.9) -> CropRead:
     return CropRead(Candidate(plate, country, 0, 0), conf, plate, "2-line", margin=0.5,
@@ -88,7 +78,7 @@ def test_a_chinese_agreement_on_the_classifier_s_character_stays_under_the_band(
     # 0.55 twice: 0.7975, under the band, so the province's second look is not asked here
     reads = {"gray": _crop("湘QU28LA", "CN", False, 0.55),
              "binary": _crop("湘QU28LA", "CN", relabelled, 0.55)}
-    got = _TwoReads(reads)._read_lines_all(lines)
+    got = ScriptedCrop(reads)._read_lines_all(lines)
     assert got is not None and got.agreed
     assert (round(got.conf, 4), got.contested) == ((CONTESTED, True) if relabelled
                                                    else (0.7975, False))
@@ -96,5 +86,5 @@ def test_a_chinese_agreement_on_the_classifier_s_character_stays_under_the_band(
 
 def test_a_vn_agreement_on_the_classifier_s_character_is_not_capped() -> None:
     reads = {"gray": _crop("29V42711", "VN", False), "binary": _crop("29V42711", "VN", True)}
-    got = _TwoReads(reads)._read_lines_all(Lines("1-line", [], [], 8))
+    got = ScriptedCrop(reads)._read_lines_all(Lines("1-line", [], [], 8))
     assert got is not None and (got.conf, got.contested) == (0.99, False)
