@@ -83,11 +83,10 @@ def main(argv: list[str]) -> int:
     barrier = make_barrier(settings.barrier, auto_close_s=settings.barrier_open_s)
     agent = EdgeAgent(settings, reader=reader, barrier=barrier, source=source)
     if settings.reader_engine == "resident":  # the first Chinese plate need not wait for it
-        from edge.reader import latin
-        from edge.reader.province import warm_up
+        from edge.reader import latin, modelcache, province
 
-        warm_up(settings.data_dir / "province-glyphs.npz")
-        latin.warm_up()
+        province.warm_up(settings.data_dir / modelcache.PROVINCE_FILE)
+        latin.warm_up(settings.data_dir / modelcache.LATIN_FILE)
 
     def on_signal(signum: int, _frame: object) -> None:
         log.info("signal %d: stopping", signum)

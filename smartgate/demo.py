@@ -32,7 +32,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from domain.signing import generate_signing_key, public_key_of
-from smartgate.demo_parts import DemoLane, bootstrap_database, start_process, wait_http
+from smartgate.demo_parts import (
+    DemoLane,
+    bootstrap_database,
+    seed_glyph_models,
+    start_process,
+    wait_http,
+)
 from smartgate.demo_traffic import Observer, TrafficGenerator, reconciled
 
 log = logging.getLogger("smartgate.demo")
@@ -51,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="gateway port (console, API)")
     p.add_argument("--broker", choices=("auto", "mosquitto", "embedded"), default="auto")
     p.add_argument("--workdir", type=Path, default=Path("var/demo"))
+    p.add_argument("--models", type=Path, default=Path("var/models"),
+                   help="trained glyph models kept between demos (seeded into each lane)")
     p.add_argument("--interval", type=float, default=6.0, help="seconds between trucks per lane")
     p.add_argument("--unregistered", type=float, default=0.2, help="share of undeclared trucks")
     p.add_argument("--outage", type=_outage, default=None, metavar="A:B",
@@ -123,6 +131,7 @@ def main(argv: list[str]) -> int:
          "EVIDENCE_URLS": json.dumps({ln.lane_id: ln.evidence_url for ln in lanes})},
     ))
     public_keys = json.dumps({"centre-demo": public_key_of(private_key)})
+    seed_glyph_models(args.models.resolve(), lanes)
     for lane in lanes:
         procs.append(start_process(f"edge-{lane.lane_id}", ["edge"], workdir,
                                    lane.env(public_keys)))

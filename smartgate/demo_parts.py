@@ -6,8 +6,10 @@ there, and the details live here (the traffic and its referee: :mod:`smartgate.d
 
 from __future__ import annotations
 
+import logging
 import os
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +23,8 @@ import httpx
 from domain.reference import Direction, load_reference
 from domain.signing import new_device_secret
 from smartgate.broker import free_port
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,6 +68,27 @@ class DemoLane:
             "SG_EDGE_CENTRE_TIMEOUT_S": "4",
             "SG_EDGE_ACK_TIMEOUT_S": "8",
         }
+
+
+def seed_glyph_models(models: Path, lanes: list[DemoLane]) -> None:
+    """Train the lanes' glyph classifiers once (or load them from an earlier demo's
+    ``models`` folder) and give every lane a copy in its data folder.
+
+    Why: each lane trains both at its start (``edge/reader/modelcache.py``); four lanes
+    doing it at once took about a minute of CPU from the demo's first trucks."""
+    from edge.reader import latin, modelcache, province
+
+    models.mkdir(parents=True, exist_ok=True)
+    for name, build in ((modelcache.PROVINCE_FILE, province.ProvinceClassifier),
+                        (modelcache.LATIN_FILE, latin.LatinClassifier)):
+        try:
+            build(cache=models / name)
+        except RuntimeError as exc:  # no training fonts: the lanes read on without it
+            log.warning("demo: %s not built: %s", name, exc)
+            continue
+        for lane in lanes:
+            if (models / name).exists():
+                shutil.copy2(models / name, lane.data_dir / name)
 
 
 @dataclass

@@ -25,11 +25,13 @@ import os
 import random
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import ImageFont
 
+from edge.reader import modelcache
 from edge.reader.base import Frame
 from edge.reader.engines import LineRead
 from edge.reader.glyphs import LATIN, RENDER_SIZE, augment, render
@@ -50,6 +52,8 @@ FONT_FILES = (
     "/usr/share/fonts/truetype/roboto/unhinted/RobotoCondensed-Bold.ttf",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
 )
+#: Bump when the training data or the features change: a cache of an older version is redone.
+VERSION = 1
 HEIGHT, WIDTH = 32, 20
 K = 7
 #: Principal axes kept of the 1008 HOG values.
@@ -132,19 +136,30 @@ class LatinClassifier:
     """
 
     def __init__(self, *, fonts: list[str] | None = None, per_font: int = 16,
-                 seed: int = 11) -> None:
+                 seed: int = 11, cache: str | Path | None = None) -> None:
         fonts = available_fonts() if fonts is None else fonts
         if not fonts:
             raise RuntimeError("no Latin training fonts installed (scripts/system-deps.sh)")
+        key = f"latin-v{VERSION}-{per_font}-{seed}-{HEIGHT}x{WIDTH}-{AXES}-{','.join(fonts)}"
+        model = modelcache.load(cache, key)
+        if model is None or not {"mean", "axes", "x", "y"} <= model.keys():
+            model = self._train(fonts, per_font, seed)
+            modelcache.save(cache, key, **model)
+        self._mean = np.asarray(model["mean"], np.float32)
+        self._axes = np.ascontiguousarray(model["axes"], np.float32)
+        self._x = np.ascontiguousarray(model["x"], np.float32)
+        self._y = np.asarray(model["y"], np.int64)
+        self.size = len(self._y)
+
+    def _train(self, fonts: list[str], per_font: int, seed: int) -> dict[str, np.ndarray]:
         norms, labels = training_set(fonts, per_font, seed)
         x = features(np.stack(norms))
         self._mean = x.mean(axis=0)
         cov = np.cov((x - self._mean).T)
         _, vecs = np.linalg.eigh(cov)
         self._axes = np.ascontiguousarray(vecs[:, ::-1][:, :AXES].T, np.float32)
-        self._x = self._project(x)
-        self._y = np.asarray(labels, np.int64)
-        self.size = len(labels)
+        return {"mean": self._mean, "axes": self._axes, "x": self._project(x),
+                "y": np.asarray(labels, np.int64)}
 
     def _project(self, f: np.ndarray) -> np.ndarray:
         # einsum, not @: OpenBLAS's threads spin on a pinned core (nearest.py).
@@ -179,15 +194,15 @@ _missing = ""  # why the classifier could not be trained, once known
 _lock = threading.Lock()
 
 
-def shared() -> LatinClassifier:
-    """The process's classifier, trained on first use and kept."""
+def shared(cache: str | Path | None = None) -> LatinClassifier:
+    """The process's classifier, trained (or loaded from ``cache``) on first use and kept."""
     global _shared, _missing
     with _lock:
         if _shared is None:
             if _missing:
                 raise RuntimeError(_missing)
             try:
-                _shared = LatinClassifier()
+                _shared = LatinClassifier(cache=cache)
             except RuntimeError as exc:  # said once: the lane reads on, with eng's reads
                 _missing = str(exc)
                 log.warning("Latin glyph classifier off: %s", exc)
@@ -195,15 +210,16 @@ def shared() -> LatinClassifier:
         return _shared
 
 
-def _warm() -> None:
+def _warm(cache: str | Path | None) -> None:
     with contextlib.suppress(RuntimeError):  # logged by shared(); reads go on without it
-        shared()
+        shared(cache)
 
 
-def warm_up() -> threading.Thread:
+def warm_up(cache: str | Path | None = None) -> threading.Thread:
     """Train the shared classifier in the background, now (as ``province.warm_up``): the
-    first plate a lane reads need not wait ~3 s for it."""
-    thread = threading.Thread(target=_warm, name="latin-warm-up", daemon=True)
+    first plate a lane reads need not wait ~3 s for it; ``cache`` (a ``.npz`` path in the
+    lane's data folder) makes restarts cheap (``modelcache``)."""
+    thread = threading.Thread(target=_warm, args=(cache,), name="latin-warm-up", daemon=True)
     thread.start()
     return thread
 

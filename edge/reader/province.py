@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 
 from domain.plates import CN_PROVINCES
+from edge.reader import modelcache
 from edge.reader.glyphs import available_fonts, training_set
 from edge.reader.nearest import Nearest
 
@@ -164,10 +165,9 @@ class ProvinceClassifier:
     def _load(cache: str | Path | None, per_font: int, seed: int
               ) -> tuple[np.ndarray, np.ndarray]:
         key = f"v{VERSION}-{per_font}-{seed}-{SIZE}-{CELL}-{BINS}-{','.join(available_fonts())}"
-        if cache is not None and Path(cache).exists():
-            data = np.load(cache)
-            if str(data["key"]) == key:
-                return np.asarray(data["x"], np.float32), np.asarray(data["y"], np.int32)
+        cached = modelcache.load(cache, key)
+        if cached is not None and {"x", "y"} <= cached.keys():
+            return np.asarray(cached["x"], np.float32), np.asarray(cached["y"], np.int32)
         if not available_fonts():
             raise RuntimeError("no training fonts installed (scripts/system-deps.sh installs "
                                "fonts-wqy-zenhei, fonts-wqy-microhei, fonts-arphic-ukai/uming)")
@@ -179,8 +179,7 @@ class ProvinceClassifier:
                 norms.append(norm)
                 ys.append(label)
         x, y = features(np.stack(norms)), np.asarray(ys, np.int32)
-        if cache is not None:
-            np.savez_compressed(cache, x=x, y=y, key=np.asarray(key))
+        modelcache.save(cache, key, x=x, y=y)
         return x, y
 
     def classify(self, glyph: np.ndarray) -> ProvinceGuess:
