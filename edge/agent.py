@@ -106,7 +106,9 @@ class EdgeAgent:
         self.refused_acks = 0
         self.outcomes: deque[CommandOutcome] = deque(maxlen=1000)  # recent, for tests/debug
         self.on_outcome: Callable[[CommandOutcome], None] | None = None
-        self._frames: queue.Queue[Captured | PassEnd] = queue.Queue(maxsize=32)
+        # Files wait on disk, so only a camera's frames are held ahead of the reader here.
+        self._frames: queue.Queue[Captured | PassEnd] = queue.Queue(
+            maxsize=32 if source.live else 2)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._shutdown_lock = threading.Lock()

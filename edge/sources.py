@@ -143,6 +143,7 @@ class FolderSource:
             return PassEnd(path.stem)
         try:
             data = path.read_bytes()
+            written = path.stat().st_mtime
         except OSError as exc:
             log.warning("frame %s unreadable (%s): skipped", path.name, exc)
             self.skipped.append(path.name)
@@ -155,7 +156,12 @@ class FolderSource:
             return None
         is_jpeg = data[:3] == b"\xff\xd8\xff"
         group, _ = split_name(path)
-        return Captured(frame, path.name, group, datetime.now(UTC), data if is_jpeg else None)
+        # Captured when the file was written, not when a lane that fell behind got to it: the
+        # pass tracker times frames by it (a late frame must not split its truck's pass) and
+        # the centre judges a read's age by it (a stale read opens no barrier).
+        now = datetime.now(UTC)
+        captured = min(now, datetime.fromtimestamp(written, UTC))
+        return Captured(frame, path.name, group, captured, data if is_jpeg else None)
 
     def _file_away(self, path: Path, sub: str) -> None:
         target = self.folder / sub / path.name

@@ -177,6 +177,22 @@ class Observer:
             self._link.stop()
 
 
+#: How soon a lane whose camera still has the truck ahead's frames is looked at again.
+BUSY_RETRY_S = 0.25
+
+
+def _camera_busy(lane: DemoLane) -> bool:
+    """Whether frames of the truck ahead still wait in the lane's inbox (the agent moves a
+    read frame to ``done/``). A truck drives up to the camera only once the one ahead has
+    left it, as at a real gate; on a machine too loaded for the lanes to keep up, trucks
+    then queue on the road instead of as a backlog of frames, so a truck driven during the
+    centre's outage is read during it, not seconds after the centre is back."""
+    try:
+        return any(p.is_file() and not p.name.startswith(".") for p in lane.inbox.iterdir())
+    except FileNotFoundError:
+        return False
+
+
 class TrafficGenerator:
     """Pre-registers trucks over the carriers' API and drives them past the lane cameras."""
 
@@ -272,6 +288,9 @@ class TrafficGenerator:
                 wait = next_at[lane.lane_id] - time.monotonic()
                 if wait > 0 and self._stop.wait(wait):
                     return
+                if _camera_busy(lane):  # the truck ahead is still before the camera
+                    next_at[lane.lane_id] = time.monotonic() + BUSY_RETRY_S
+                    continue
                 prepared = self.prepared[lane.lane_id]
                 if self._in_outage() and prepared and self.rng.random() >= \
                         self.unregistered_share:

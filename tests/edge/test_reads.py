@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 import urllib.request
 from collections import Counter
@@ -190,3 +191,41 @@ def test_a_contested_pass_is_decided_at_its_end_on_all_its_frames(
     assert (p.plate, p.frames) == ("29C67890", 2) and p.crop_sha256
     assert {f.pass_id for f in frames} == {p.pass_id}
     assert agent.tracker.passes_decided == 1 and agent.tracker.take_late() == []
+
+
+class _HeldRead:
+    """The real reader, held at its first read until released (a lane far behind)."""
+
+    def __init__(self, inner: PlateReader) -> None:
+        self.inner, self.started, self.release = inner, threading.Event(), threading.Event()
+
+    def read(self, frame: Frame) -> FrameRead:
+        self.started.set()
+        self.release.wait(30)
+        return self.inner.read(frame)
+
+
+def test_a_lane_behind_leaves_the_waiting_frames_on_disk(
+        lane: Lane, centre: Centre, reader: PlateReader) -> None:
+    """Files wait in the watched folder, not in memory: only the frame being read and two
+    queued have left it, so whoever feeds the folder (the demo's trucks, an uploader) sees
+    the lane's backlog; released, the lane reads every frame."""
+    held = _HeldRead(reader)
+    settings = lane.settings(centre_timeout_s=300.0)  # this centre sends no heartbeats
+    agent = EdgeAgent(settings, reader=held,
+                      barrier=SimulatedRelay(auto_close_s=settings.barrier_open_s),
+                      source=FolderSource(lane.inbox, watch=True)).start()
+    try:
+        write_pass(lane.inbox, name="truck1", plate="12C12345", seed=11)
+        write_pass(lane.inbox, name="truck2", plate="29C67890", seed=12)
+        assert held.started.wait(20)
+        time.sleep(1.0)  # time enough for the capture thread to take every frame it may
+        assert len(list((lane.inbox / "done").glob("*.jpg"))) <= 3
+        assert len(list(lane.inbox.glob("*.jpg"))) >= 7
+        held.release.set()
+        centre.wait(lambda: agent.frames_read == 10, timeout=60)
+        centre.wait(lambda: len(centre.reads("pass")) >= 2, timeout=30)
+    finally:
+        held.release.set()
+        agent.stop()
+    assert sorted(p.plate for p in centre.reads("pass")) == ["12C12345", "29C67890"]
