@@ -211,6 +211,7 @@ def test_a_lane_behind_leaves_the_waiting_frames_on_disk(
     queued have left it, so whoever feeds the folder (the demo's trucks, an uploader) sees
     the lane's backlog; released, the lane reads every frame."""
     held = _HeldRead(reader)
+    centre.auto_ack = True  # a centre that acks: the lane must not take its wait for an outage
     settings = lane.settings(centre_timeout_s=300.0)  # this centre sends no heartbeats
     agent = EdgeAgent(settings, reader=held,
                       barrier=SimulatedRelay(auto_close_s=settings.barrier_open_s),
@@ -219,7 +220,9 @@ def test_a_lane_behind_leaves_the_waiting_frames_on_disk(
         write_pass(lane.inbox, name="truck1", plate="12C12345", seed=11)
         write_pass(lane.inbox, name="truck2", plate="29C67890", seed=12)
         assert held.started.wait(20)
-        time.sleep(1.0)  # time enough for the capture thread to take every frame it may
+        # Held past the pass timeout (2 s): frames timed by when they left the disk would
+        # split truck1's pass in two (frames 4-5 seem to come 2.5 s after frames 1-3).
+        time.sleep(2.5)
         assert len(list((lane.inbox / "done").glob("*.jpg"))) <= 3
         assert len(list(lane.inbox.glob("*.jpg"))) >= 7
         held.release.set()
@@ -229,3 +232,4 @@ def test_a_lane_behind_leaves_the_waiting_frames_on_disk(
         held.release.set()
         agent.stop()
     assert sorted(p.plate for p in centre.reads("pass")) == ["12C12345", "29C67890"]
+    assert len({f.pass_id for f in centre.reads("frame")}) == 2
