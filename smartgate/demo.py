@@ -39,7 +39,8 @@ from smartgate.demo_parts import (
     start_process,
     wait_http,
 )
-from smartgate.demo_traffic import Observer, TrafficGenerator, reconciled
+from smartgate.demo_referee import Observer, reconciled
+from smartgate.demo_traffic import TrafficGenerator
 
 log = logging.getLogger("smartgate.demo")
 
