@@ -227,9 +227,16 @@ def _no_tail(latin: str, lines: Lines, cache: dict[str, object]) -> bool:
     found a province in 1 of 184 such reads (seeds 999/777/4242: 甘 for a phone number on a
     truck whose plate is 湘DMDVDU, a wrong province) and in none of the painted words; where
     it finds none, ``_province`` gives up on that same reject anyway.
+
+    Nor a read that opens with two digits, as a VN plate's province number does (a Chinese
+    plate opens with its province glyph, which eng reads as junk letters or nothing, then a
+    letter; round 16, speed): most of chi_sim's row reads on VN hard frames were of such
+    crops, and their province, where one was named (辽 for 29R8371T), was wrong. The reject
+    alone, on any text, was measured and not kept: the classifier rejected a blurred 桂 at
+    0.89 whose row read chi_sim named right (桂E5VN75 0.96 -> 0.75).
     """
     digits = sum(ch.isdigit() for ch in latin)
-    if not (latin.isdigit() or (digits < 2 and len(latin) - digits >= 4)):
+    if not (latin.isdigit() or (digits < 2 and len(latin) - digits >= 4) or latin[:2].isdigit()):
         return False
     guess = classified(lines, cache)
     return guess is not None and guess.char is None and guess.confidence >= REJECT_SURE

@@ -48,7 +48,8 @@ def test_a_top_row_without_a_province_spares_the_bottom_rows_chi_sim_read() -> N
     lines, rows = _two_rows()
     engine = _Scripted([("12C", 0.9), ("12345", 0.9)])
     reject = {"class": ProvinceGuess(None, 0.95, 0.9)}  # the classifier: no province glyph
-    assert read_cn(engine, lines, rows, ["12C", "12345"], 1.0, reject) is None
+    # eng's top row lost its first digit: not VN-shaped, so chi_sim reads the top row
+    assert read_cn(engine, lines, rows, ["2C", "12345"], 1.0, reject) is None
     assert engine.calls == {"cjk": 1}
 
 
@@ -103,3 +104,18 @@ def test_chi_sim_reads_the_same_without_lstm_choices(monkeypatch: pytest.MonkeyP
 def test_eng_keeps_its_lstm_choices() -> None:
     got = ResidentEngine(DEFAULT_TESSDATA).read(_row("29C12345"))
     assert got.alts and all(len(a) >= 1 for a in got.alts) and got.margins
+
+
+def test_a_vn_shaped_read_the_classifier_rejects_spares_chi_sims_row_read() -> None:
+    # Round 16 (speed): a Latin read opening with two digits (a VN plate's province number)
+    # whose first glyph the classifier calls no province pays no chi_sim call at all, even
+    # where chi_sim's row read would have named a province (辽 for 29R8371T).
+    lines, rows = _two_rows()
+    engine = _Scripted([("辽C", 0.9), ("12345", 0.9)])
+    reject = {"class": ProvinceGuess(None, 0.95, 0.9)}  # the classifier: no province glyph
+    assert read_cn(engine, lines, rows, ["29C", "12345"], 1.0, reject) is None
+    assert engine.calls == {}
+    # A read opening otherwise (a Chinese top row's letter) is still read by chi_sim: the
+    # classifier rejected a blurred 桂 that chi_sim's row read named right.
+    got = read_cn(engine, lines, rows, ["C", "12345"], 1.0, dict(reject))
+    assert got is not None and got[0].plate == "辽C12345" and engine.calls == {"cjk": 2}
