@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from edge.reader.cropread import CUT, REJOINED, UNFIT, CropRead
+from edge.reader.base import ACT
+from edge.reader.cropread import CUT, REJOINED, SURE, UNFIT, CropRead
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines
 
@@ -77,3 +78,24 @@ def better(new: CropRead, old: CropRead, found: list[CropRead] | None = None) ->
     found = found or []
     return (sum(r.cand.plate == new.cand.plate for r in found)
             > sum(r.cand.plate == old.cand.plate for r in found))
+
+
+def look_kept(got: CropRead, best: CropRead | None, reads: list[CropRead], *,
+              blob: bool = False) -> bool:
+    """Whether a frame's last look (a text-fitted quad, an outline, a blob:
+    ``TesseractPlateReader._text_looks``) is believed: sure, or agreed at SURE; a blob's agreed
+    read, and one of another plate than the frame's best (a lone read), only when **seconded**:
+    another crop of the frame (``reads``: its candidates' and its looks' reads) read that plate.
+
+    Why: alone, a look's agreed read was wrong too often (round 13: 桂FECW39 for 桂FTCW39; round
+    14: a blob's 宁THDVDU for 湘DMDVDU), but on the hard misses the looks found the plate and
+    read it right, agreed, where another crop read it too (round 16: 贵L19968F 0.93 then 0.81
+    over a lone 甘L19968F; 桂FTCW39 0.99 over its candidates' 0.23). A Chinese read seconds
+    only from the band (its province confirmed by a second look): the crops share chi_sim's
+    province read (three looks read 粤U413Y7 as 吉U413Y7, agreed at 0.79).
+    """
+    seconded = (got.cand.country != "CN" or got.conf >= ACT) and any(
+        r.cand.plate == got.cand.plate for r in reads)
+    if not (got.sure or (got.agreed and got.conf >= SURE and (seconded or not blob))):
+        return False  # a lone or doubted read of a re-cut crop: wrong as often as right
+    return best is None or best.cand.plate == got.cand.plate or got.sure or seconded

@@ -175,6 +175,7 @@ def candidates(frame: Frame, *, limit: int = 6,
             seconds.setdefault(id(chosen[over[0]]), quad)
     if blobs is not None:
         blobs.args = (boxes, strong, k)
+        blobs.small = np.asarray(small, np.uint8)
     return chosen
 
 

@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
-from edge.reader.choose import better, capped, ceiling, short_plate
+from edge.reader.choose import better, capped, ceiling, look_kept, short_plate
 from edge.reader.cropread import LONE, REJOINED, SURE, CropRead, CropReader
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
@@ -41,7 +41,7 @@ from edge.reader.localise import candidates, rectify
 from edge.reader.outline import PAD, crops
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines, recount, segment
-from edge.reader.textquad import Blobs, blob_looks, text_quad
+from edge.reader.textquad import Blobs, blob_looks, quad_looks, text_quad
 
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
 MIN_CONFIDENCE = 0.3
@@ -63,6 +63,8 @@ TEXT_CHARS = (6, 9)
 #: ... and, when those read nothing trusted, this many of its text blobs as they are
 #: (``localise.candidates``' ``blobs``), the likeliest of those segmenting TEXT_CHARS.
 BLOB_LOOKS = 3
+#: ... and, before the blobs, this many outlines suppressed behind text boxes never read.
+SECOND_LOOKS = 2
 
 
 class TesseractPlateReader(CropReader):
@@ -81,6 +83,8 @@ class TesseractPlateReader(CropReader):
         self._segmented: list[tuple[float, np.ndarray, Lines]] = []
         #: This frame's text blobs as they are (``localise.candidates``, ``_text_looks``).
         self._blobs = Blobs()
+        #: Every read of this frame's looks, trusted or not (``_look``).
+        self._looked: list[CropRead] = []
 
     def read(self, frame: Frame) -> FrameRead:
         started = time.perf_counter()
@@ -208,13 +212,13 @@ class TesseractPlateReader(CropReader):
         shrinking towards one end, and Tesseract reads nothing from 7-8 characters the
         segmentation found (round 13: glare or blur frames, and quads cut short at one end;
         ``textquad``). Asked only when the frame has read nothing over a lone read, so a
-        frame that reads pays nothing. A look's read counts only when sure, or agreed at
-        SURE (round 12's rule for a second look: tuning, its lone and doubted reads named
-        11V76258, 桂S936X5, 鲁BMDVDU), replaces another plate's lone read only when sure
-        (agreed, 桂FECW39 and 桂J93203 replaced right reads), and stays under the band.
-        Then, still with nothing trusted, the frame's text blobs as they are (round 14).
+        frame that reads pays nothing. A look's read counts only as ``choose.look_kept``
+        says, and stays under the band. Then, still with nothing trusted, the outlines
+        never read and a yellow plate parted from an orange truck (round 16), then the
+        frame's text blobs as they are (round 14).
         """
         lo, hi = TEXT_CHARS
+        self._looked = []
         looks = sorted((t for t in self._segmented if lo <= t[2].chars <= hi),
                        key=lambda t: -t[0])[:TEXT_LOOKS]
         for _, quad, lines in looks:
@@ -223,9 +227,17 @@ class TesseractPlateReader(CropReader):
                 crop = rectify(frame, fitted, pad=PAD)
                 best = self._look(fitted, crop, segment(crop), best, found)
         if best is None or best[0].conf <= LONE:
+            # An outline dropped behind a text box never read (no rows, ranked out): its
+            # second look never came (``_second_look``; 36Y37046). A yellow plate touching an
+            # orange truck, whose body the yellow mask takes in (12X29880).
+            outlines = [*self._seconds.values()][:SECOND_LOOKS] + self._blobs.yellow()
+            for quad, crop, lines in quad_looks(frame, outlines, TEXT_CHARS):
+                best = self._look(quad, crop, lines, best, found)
+                if best is not None and best[0].conf > LONE:
+                    break
+        if best is None or best[0].conf <= LONE:
             # A tilted plate's text blob fills its rectangle too little to be a candidate, or
-            # was grown past the plate; as it is, it reads the plate. Believed only when sure
-            # (agreed, one read 宁THDVDU for 湘DMDVDU at 0.77; docs/reader-journal.md, round 14).
+            # was grown past the plate; as it is, it reads the plate (round 14).
             for quad, crop, lines in blob_looks(frame, self._blobs.quads(), TEXT_CHARS, BLOB_LOOKS):
                 best = self._look(quad, crop, lines, best, found, sure=True)
                 if best is not None and best[0].conf > LONE:
@@ -235,16 +247,17 @@ class TesseractPlateReader(CropReader):
     def _look(self, quad: np.ndarray, crop: Frame, again: Lines | None,
               best: tuple[CropRead, np.ndarray, Frame] | None, found: list[CropRead], *,
               sure: bool = False) -> tuple[CropRead, np.ndarray, Frame] | None:
-        """One look's read, kept only when trusted (``_text_looks``; only when sure by itself
-        with ``sure``), under the band."""
+        """One look's read, kept only when trusted (``choose.look_kept``; ``sure``: a blob's,
+        believed only when sure or seconded), under the band."""
         got = self._read_lines_all(again) if again is not None else None
         if got is None or again is None:
             return best
         got = capped(got, again)
-        if not (got.sure or (got.agreed and got.conf >= SURE and not sure)):
-            return best  # a lone or doubted read of a re-cut crop: wrong as often as right
-        if best is not None and best[0].cand.plate != got.cand.plate and not got.sure:
-            return best  # another plate than the frame's lone read: only a sure read
+        kept = look_kept(got, best[0] if best is not None else None, [*found, *self._looked],
+                         blob=sure)
+        self._looked.append(got)
+        if not kept:
+            return best
         got = replace(got, conf=min(got.conf, ACT - 0.01))
         found.append(got)
         return (got, quad, crop) if best is None or better(got, best[0], found) else best

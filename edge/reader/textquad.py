@@ -14,12 +14,24 @@ is lost in glare or blur; the characters are what the segmentation found.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import cv2
 import numpy as np
 
 from edge.reader.base import Frame
 from edge.reader.likeness import SKIP, likeness
-from edge.reader.localise import MIN_TEXTURE, Box, _box_iou, _score, _texture, rectify, warp
+from edge.reader.localise import (
+    MIN_TEXTURE,
+    Box,
+    _box_iou,
+    _hull_quad,
+    _quad_of,
+    _score,
+    _texture,
+    rectify,
+    warp,
+)
 from edge.reader.outline import PAD
 from edge.reader.segment import Lines, segment
 
@@ -37,6 +49,12 @@ ASPECT = (1.0, 10.0)
 #: Text blobs kept as they are (``Blobs``), and their rectangles' aspects.
 BLOBS = 6
 BLOB_ASPECT = (1.2, 8.0)
+#: A yellow plate's hue and saturation (OpenCV HSV): the localiser's yellow mask starts at hue
+#: 14 and so takes in an orange truck's body (hue ~17) too; a plate touching the body merges
+#: into its blob. The plates' yellow lies at hue 19-30.
+PLATE_YELLOW = ((19, 70, 50), (40, 255, 255))
+#: Yellow quads kept (``Blobs.yellow``), best scored first.
+YELLOWS = 2
 
 
 def _fit(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -123,6 +141,16 @@ def _sane(fitted: np.ndarray, quad: np.ndarray) -> bool:
     return ASPECT[0] <= wide / max(tall, 1e-6) <= ASPECT[1]
 
 
+def quad_looks(frame: Frame, quads: list[np.ndarray], chars: tuple[int, int]
+               ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
+    """The quads, in order, whose crops segment ``chars`` characters (rectified lazily)."""
+    for quad in quads:
+        crop = rectify(frame, quad, pad=PAD)
+        lines = segment(crop)
+        if lines is not None and chars[0] <= lines.chars <= chars[1]:
+            yield quad, crop, lines
+
+
 def blob_looks(frame: Frame, blobs: list[np.ndarray], chars: tuple[int, int], limit: int
                ) -> list[tuple[np.ndarray, Frame, Lines]]:
     """The text blobs (``localise.candidates``' ``blobs``) whose crops segment ``chars``
@@ -147,9 +175,35 @@ class Blobs:
     def __init__(self) -> None:
         self.raw: list[np.ndarray] = []  # contours of a plate's area in the text masks
         self.args: tuple[list[Box], np.ndarray, float] = ([], np.zeros((1, 1), np.uint8), 1.0)
+        self.small: Frame = np.zeros((1, 1), np.uint8)  # the localiser's work image
 
     def quads(self) -> list[np.ndarray]:
         return blob_quads(self.raw, *self.args)
+
+    def yellow(self) -> list[np.ndarray]:
+        """Quads of the plate-yellow mask (``PLATE_YELLOW``), best scored first, none a chosen
+        quad's box: a yellow plate parted from an orange truck it touches (round 16)."""
+        if self.small.ndim != 3:
+            return []
+        boxes, strong, k = self.args
+        hsv = cv2.cvtColor(self.small, cv2.COLOR_BGR2HSV)
+        mask = cv2.morphologyEx(cv2.inRange(hsv, np.array(PLATE_YELLOW[0]),
+                                            np.array(PLATE_YELLOW[1])), cv2.MORPH_CLOSE,
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (7, 3)))
+        size = mask.shape[0] * mask.shape[1]
+        found: list[tuple[float, np.ndarray]] = []
+        for c in cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]:
+            if not 0.0015 * size <= cv2.contourArea(c) <= 0.25 * size:
+                continue
+            got = _quad_of(c) or _hull_quad(c)
+            if got is not None and _texture(strong, got[0]) >= MIN_TEXTURE:
+                found.append((_score(_texture(strong, got[0]), got[1], got[2]), got[0] / k))
+        out: list[np.ndarray] = []
+        for _, quad in sorted(found, key=lambda t: -t[0]):
+            box = cv2.boundingRect(quad.astype(np.int32))
+            if len(out) < YELLOWS and all(_box_iou(box, b) < 0.9 for b in boxes):
+                out.append(quad)
+        return out
 
 
 def blob_quads(raw: list[np.ndarray], boxes: list[Box], strong: np.ndarray, k: float
