@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import islice
 from typing import Literal
 
 import cv2
@@ -40,7 +41,7 @@ from edge.reader.likeness import SKIP, likeness
 from edge.reader.localise import candidates, rectify
 from edge.reader.outline import PAD, crops
 from edge.reader.rules import glyphs_named
-from edge.reader.segment import Lines, recount, segment
+from edge.reader.segment import Lines, recount, segment, unrowed
 from edge.reader.textquad import Blobs, blob_looks, text_quad
 
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
@@ -63,6 +64,9 @@ TEXT_CHARS = (6, 9)
 #: ... and, when those read nothing trusted, this many of its text blobs as they are
 #: (``localise.candidates``' ``blobs``), the likeliest of those segmenting TEXT_CHARS.
 BLOB_LOOKS = 3
+#: ... and, when nothing read at all, this many of its candidates with no rows whose local
+#: look (``segment.unrowed``) finds TEXT_CHARS characters; an agreed read counts (round 16).
+UNROWED_LOOKS = 2
 
 
 class TesseractPlateReader(CropReader):
@@ -81,6 +85,8 @@ class TesseractPlateReader(CropReader):
         self._segmented: list[tuple[float, np.ndarray, Lines]] = []
         #: This frame's text blobs as they are (``localise.candidates``, ``_text_looks``).
         self._blobs = Blobs()
+        #: This frame's candidates the segmentation found no rows in: quad, crop.
+        self._unrowed: list[tuple[np.ndarray, Frame]] = []
 
     def read(self, frame: Frame) -> FrameRead:
         started = time.perf_counter()
@@ -96,6 +102,7 @@ class TesseractPlateReader(CropReader):
         best: tuple[CropRead, np.ndarray, Frame] | None = None
         found: list[CropRead] = []  # what the candidates read so far (see _ranked)
         self._sources, self._second_crops, self._segmented = {}, {}, []
+        self._unrowed = []
         for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000, found=found):
             if best is not None and best[0].conf > ceiling(lines):
                 # Its read is capped under the best already found (a crop that cut a
@@ -157,6 +164,7 @@ class TesseractPlateReader(CropReader):
             whole = tight and i == 0
             lines = segment(crop, defer=True)  # rows cut out only for the crops read
             if lines is None:
+                self._unrowed.append((quad, crop))
                 continue
             p = 1.0 if whole else likeness(lines, crop, i)
             self._segmented.append((p, quad, lines))
@@ -212,7 +220,8 @@ class TesseractPlateReader(CropReader):
         SURE (round 12's rule for a second look: tuning, its lone and doubted reads named
         11V76258, 桂S936X5, 鲁BMDVDU), replaces another plate's lone read only when sure
         (agreed, 桂FECW39 and 桂J93203 replaced right reads), and stays under the band.
-        Then, still with nothing trusted, the frame's text blobs as they are (round 14).
+        Then, still with nothing trusted, the frame's text blobs as they are (round 14); then,
+        with nothing read at all, its crops with no rows by local contrast (round 16).
         """
         lo, hi = TEXT_CHARS
         looks = sorted((t for t in self._segmented if lo <= t[2].chars <= hi),
@@ -230,18 +239,25 @@ class TesseractPlateReader(CropReader):
                 best = self._look(quad, crop, lines, best, found, sure=True)
                 if best is not None and best[0].conf > LONE:
                     break  # a sure look: the others would only cost calls
+        if best is None:  # nothing read at all: the crops with no rows, by local contrast
+            rows = ((q, c, ln) for q, c in self._unrowed if (ln := unrowed(c, TEXT_CHARS)))
+            for quad, crop, again in islice(rows, UNROWED_LOOKS):
+                best = self._look(quad, crop, again, best, found, least=REJOINED)
+                if best is not None:
+                    break
         return best
 
     def _look(self, quad: np.ndarray, crop: Frame, again: Lines | None,
               best: tuple[CropRead, np.ndarray, Frame] | None, found: list[CropRead], *,
-              sure: bool = False) -> tuple[CropRead, np.ndarray, Frame] | None:
+              sure: bool = False, least: float = SURE
+              ) -> tuple[CropRead, np.ndarray, Frame] | None:
         """One look's read, kept only when trusted (``_text_looks``; only when sure by itself
         with ``sure``), under the band."""
         got = self._read_lines_all(again) if again is not None else None
         if got is None or again is None:
             return best
         got = capped(got, again)
-        if not (got.sure or (got.agreed and got.conf >= SURE and not sure)):
+        if not (got.sure or (got.agreed and got.conf >= least and not sure)):
             return best  # a lone or doubted read of a re-cut crop: wrong as often as right
         if best is not None and best[0].cand.plate != got.cand.plate and not got.sure:
             return best  # another plate than the frame's lone read: only a sure read
