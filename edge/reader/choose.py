@@ -81,9 +81,10 @@ def better(new: CropRead, old: CropRead, found: list[CropRead] | None = None) ->
 
 
 def look_kept(got: CropRead, best: CropRead | None, reads: list[CropRead], *,
-              blob: bool = False) -> bool:
+              blob: bool = False, least: float = SURE) -> bool:
     """Whether a frame's last look (a text-fitted quad, an outline, a blob:
-    ``TesseractPlateReader._text_looks``) is believed: sure, or agreed at SURE; a blob's agreed
+    ``TesseractPlateReader._text_looks``) is believed: sure, or agreed at ``least`` (SURE; the
+    looks at crops with no rows REJOINED, their cap); a blob's agreed
     read, and one of another plate than the frame's best (a lone read), only when **seconded**:
     another crop of the frame (``reads``: its candidates' and its looks' reads) read that plate.
 
@@ -96,6 +97,6 @@ def look_kept(got: CropRead, best: CropRead | None, reads: list[CropRead], *,
     """
     seconded = (got.cand.country != "CN" or got.conf >= ACT) and any(
         r.cand.plate == got.cand.plate for r in reads)
-    if not (got.sure or (got.agreed and got.conf >= SURE and (seconded or not blob))):
+    if not (got.sure or (got.agreed and got.conf >= least and (seconded or not blob))):
         return False  # a lone or doubted read of a re-cut crop: wrong as often as right
     return best is None or best.cand.plate == got.cand.plate or got.sure or seconded

@@ -18,7 +18,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from edge.reader import contrast, rowcut
+from edge.reader import contrast, fragments, rowcut
 from edge.reader.base import Frame
 from edge.reader.contrast import stretch
 from edge.reader.rowcut import TEXT_HEIGHT, median
@@ -34,6 +34,8 @@ FLAT_RETRY = 6
 LOCAL_FROM = 4
 LOCAL_TO = 7
 PLATE_CHARS = 8
+#: The local look counts glyphs it broke into stacked pieces (``fragments``, round 16).
+PIECES = True
 #: Least character height (share of the crop's) when nothing taller was found.
 SMALL_TEXT = 0.13
 _FLAT_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31))
@@ -157,16 +159,22 @@ def _masks(gray: np.ndarray, *, flat: bool) -> list[_Mask]:
     return out
 
 
-def _binarised(masks: list[_Mask], low: float = 0.18) -> _Found | None:
+def _binarised(masks: list[_Mask], low: float = 0.18, *, pieces: bool = False
+               ) -> _Found | None:
     """Character rows of the polarity (dark or light text) that finds more characters.
 
     Why the masks come in made: the small-text retry (``low``) asks again of the very masks
     the first pass thresholded and labelled; it used to redo both (45 % of the candidates of
     seeds 999/1000 took that path: round 9, speed).
+    ``pieces``: glyphs broken into stacked pieces are counted whole (``fragments.stacked``;
+    the local look's masks only).
     """
     best: _Found | None = None
     for g, mask, found in masks:
-        rows = grouped(_components(mask, low, found))
+        boxes = _components(mask, low, found)
+        if pieces:
+            boxes += fragments.counted(found, mask.shape[:2], low, boxes, PLATE_CHARS)
+        rows = grouped(boxes)
         n = sum(len(r) for r in rows)
         if rows and (best is None or n > best[0]):
             best = (n, rows, g, mask, found)
@@ -208,7 +216,8 @@ def segment(crop: Frame, *, defer: bool = False) -> Lines | None:
         # end's characters (a light grey on white); a threshold that follows the local
         # contrast does (round 11). Taken only when it finds more, not over a plate's count.
         dark_text = best[3] is (flat_masks if evened else plain)[0][1]  # where they were found
-        local_best = _binarised([contrast.local_mask(gray, dark_text=dark_text)])
+        local_best = _binarised([contrast.local_mask(gray, dark_text=dark_text)],
+                                pieces=PIECES)
         if local_best is not None and best[0] < local_best[0] <= PLATE_CHARS:
             best, evened = local_best, True
     low = 0.18
@@ -222,6 +231,23 @@ def segment(crop: Frame, *, defer: bool = False) -> Lines | None:
             return None
     lines = _built(best, k, low, evened=evened, local=evened and best is local_best)
     return lines if defer else lines.done()
+
+
+def unrowed(crop: Frame, chars: tuple[int, int]) -> Lines | None:
+    """Rows of a crop ``segment`` found none in, by the local-contrast look in both
+    polarities (pieces counted), when they hold ``chars`` characters; local, evened.
+
+    Why: the local look is asked only from 4 characters (glare over most of a plate, night:
+    桂B34540's candidate has no rows, its local look 7 characters and the plate); asked of
+    every crop with no rows it would cost every frame ~1.4 ms a crop, so only a frame's last
+    look asks it (``TesseractPlateReader._text_looks``, round 16).
+    """
+    gray, k, spread = _prepared(crop)
+    found = _binarised([contrast.local_mask(gray, dark_text=dark) for dark in (True, False)],
+                       pieces=PIECES) if spread >= 12 else None
+    if found is None or not chars[0] <= found[0] <= chars[1]:
+        return None
+    return _built(found, k, 0.18, evened=True, local=True).done()
 
 
 def recount(crop: Frame, lines: Lines, want: int) -> list[Lines]:
@@ -240,7 +266,7 @@ def recount(crop: Frame, lines: Lines, want: int) -> list[Lines]:
     if spread < 12:
         return []
     looks = [(_binarised(_masks(gray, flat=True)), False)]
-    looks += [(_binarised([contrast.local_mask(gray, dark_text=dark)]), True)
+    looks += [(_binarised([contrast.local_mask(gray, dark_text=dark)], pieces=PIECES), True)
               for dark in (True, False)]
     out: list[Lines] = []
     for found, local in looks:

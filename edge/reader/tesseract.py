@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import islice
 from typing import Literal
 
 import cv2
@@ -40,7 +41,7 @@ from edge.reader.likeness import SKIP, likeness
 from edge.reader.localise import candidates, rectify
 from edge.reader.outline import PAD, crops
 from edge.reader.rules import glyphs_named
-from edge.reader.segment import Lines, recount, segment
+from edge.reader.segment import Lines, recount, segment, unrowed
 from edge.reader.textquad import Blobs, blob_looks, quad_looks, text_quad
 
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
@@ -65,6 +66,9 @@ TEXT_CHARS = (6, 9)
 BLOB_LOOKS = 3
 #: ... and, before the blobs, this many outlines suppressed behind text boxes never read.
 SECOND_LOOKS = 2
+#: ... and, when nothing read at all, this many of its candidates with no rows whose local
+#: look (``segment.unrowed``) finds TEXT_CHARS characters; an agreed read counts (round 16).
+UNROWED_LOOKS = 2
 
 
 class TesseractPlateReader(CropReader):
@@ -85,6 +89,8 @@ class TesseractPlateReader(CropReader):
         self._blobs = Blobs()
         #: Every read of this frame's looks, trusted or not (``_look``).
         self._looked: list[CropRead] = []
+        #: This frame's candidates the segmentation found no rows in: quad, crop.
+        self._unrowed: list[tuple[np.ndarray, Frame]] = []
 
     def read(self, frame: Frame) -> FrameRead:
         started = time.perf_counter()
@@ -100,6 +106,7 @@ class TesseractPlateReader(CropReader):
         best: tuple[CropRead, np.ndarray, Frame] | None = None
         found: list[CropRead] = []  # what the candidates read so far (see _ranked)
         self._sources, self._second_crops, self._segmented = {}, {}, []
+        self._unrowed = []
         for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000, found=found):
             if best is not None and best[0].conf > ceiling(lines):
                 # Its read is capped under the best already found (a crop that cut a
@@ -161,6 +168,7 @@ class TesseractPlateReader(CropReader):
             whole = tight and i == 0
             lines = segment(crop, defer=True)  # rows cut out only for the crops read
             if lines is None:
+                self._unrowed.append((quad, crop))
                 continue
             p = 1.0 if whole else likeness(lines, crop, i)
             self._segmented.append((p, quad, lines))
@@ -215,7 +223,8 @@ class TesseractPlateReader(CropReader):
         frame that reads pays nothing. A look's read counts only as ``choose.look_kept``
         says, and stays under the band. Then, still with nothing trusted, the outlines
         never read and a yellow plate parted from an orange truck (round 16), then the
-        frame's text blobs as they are (round 14).
+        frame's text blobs as they are (round 14); then, with nothing read at all, its
+        crops with no rows by local contrast (round 16).
         """
         lo, hi = TEXT_CHARS
         self._looked = []
@@ -242,19 +251,27 @@ class TesseractPlateReader(CropReader):
                 best = self._look(quad, crop, lines, best, found, sure=True)
                 if best is not None and best[0].conf > LONE:
                     break  # a sure look: the others would only cost calls
+        if best is None:  # nothing read at all: the crops with no rows, by local contrast
+            rows = ((q, c, ln) for q, c in self._unrowed if (ln := unrowed(c, TEXT_CHARS)))
+            for quad, crop, again in islice(rows, UNROWED_LOOKS):
+                best = self._look(quad, crop, again, best, found, least=REJOINED)
+                if best is not None:
+                    break
         return best
 
     def _look(self, quad: np.ndarray, crop: Frame, again: Lines | None,
               best: tuple[CropRead, np.ndarray, Frame] | None, found: list[CropRead], *,
-              sure: bool = False) -> tuple[CropRead, np.ndarray, Frame] | None:
+              sure: bool = False, least: float = SURE
+              ) -> tuple[CropRead, np.ndarray, Frame] | None:
         """One look's read, kept only when trusted (``choose.look_kept``; ``sure``: a blob's,
-        believed only when sure or seconded), under the band."""
+        believed only when sure or seconded; ``least``: an agreed read's least confidence),
+        under the band."""
         got = self._read_lines_all(again) if again is not None else None
         if got is None or again is None:
             return best
         got = capped(got, again)
         kept = look_kept(got, best[0] if best is not None else None, [*found, *self._looked],
-                         blob=sure)
+                         blob=sure, least=least)
         self._looked.append(got)
         if not kept:
             return best
