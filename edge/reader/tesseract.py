@@ -21,28 +21,28 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from itertools import islice
 from typing import Literal
 
 import cv2
 import numpy as np
 
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
-from edge.reader.choose import better, capped, ceiling, look_kept, short_plate
-from edge.reader.cropread import LONE, REJOINED, SURE, CropRead, CropReader
+from edge.reader.choose import better, capped, ceiling, short_plate
+from edge.reader.cropread import LONE, REJOINED, SURE, CropRead
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
     LineEngine,
     ResidentEngine,
     SubprocessEngine,
 )
+from edge.reader.lastlooks import LastLooks
 from edge.reader.likeness import EAGER as EAGER_LIKENESS
 from edge.reader.likeness import SKIP, likeness
 from edge.reader.localise import candidates, rectify
 from edge.reader.outline import PAD, crops
 from edge.reader.rules import glyphs_named
-from edge.reader.segment import Lines, recount, segment, unrowed
-from edge.reader.textquad import Blobs, blob_looks, quad_looks, text_quad
+from edge.reader.segment import Lines, recount, segment
+from edge.reader.textquad import Blobs
 
 #: Below this a read is not reported as a plate at all (measured: no plate-free frame reaches it).
 MIN_CONFIDENCE = 0.3
@@ -57,21 +57,9 @@ EAGER_READS = 3
 #: once, only as the likeness ranking comes to them: a sticker, a painted phone number, a
 #: grille's pattern (seeds 555/556: none of 20 such candidates read as anything).
 SMALL_TEXT_PX = 14
-#: A frame whose candidates read nothing (or nothing over a lone read) has this many of its
-#: plate-sized candidates (TEXT_CHARS characters) read again from their text-fitted quads.
-TEXT_LOOKS = 3
-TEXT_CHARS = (6, 9)
-#: ... and, when those read nothing trusted, this many of its text blobs as they are
-#: (``localise.candidates``' ``blobs``), the likeliest of those segmenting TEXT_CHARS.
-BLOB_LOOKS = 3
-#: ... and, before the blobs, this many outlines suppressed behind text boxes never read.
-SECOND_LOOKS = 2
-#: ... and, when nothing read at all, this many of its candidates with no rows whose local
-#: look (``segment.unrowed``) finds TEXT_CHARS characters; an agreed read counts (round 16).
-UNROWED_LOOKS = 2
 
 
-class TesseractPlateReader(CropReader):
+class TesseractPlateReader(LastLooks):
     """:class:`~edge.reader.base.PlateReader` over OpenCV localisation and Tesseract."""
 
     def __init__(self, engine: LineEngine, *, max_candidates: int = 5) -> None:
@@ -79,18 +67,8 @@ class TesseractPlateReader(CropReader):
         self._max_candidates = max_candidates
         #: This frame's refitted crops (by ``id``): the quad and crop each was refitted from.
         self._sources: dict[int, tuple[np.ndarray, Frame, Frame]] = {}
-        #: This frame's outlines suppressed behind a text box, by the box quad's ``id``
-        #: (``localise.candidates``), and the crops read as such a second look (by ``id``).
-        self._seconds: dict[int, np.ndarray] = {}
+        #: The crops read as a second look at an outline behind a text box (by ``id``).
         self._second_crops: dict[int, Frame] = {}
-        #: This frame's segmented candidates: likeness, quad, the crop's lines (``_text_looks``).
-        self._segmented: list[tuple[float, np.ndarray, Lines]] = []
-        #: This frame's text blobs as they are (``localise.candidates``, ``_text_looks``).
-        self._blobs = Blobs()
-        #: Every read of this frame's looks, trusted or not (``_look``).
-        self._looked: list[CropRead] = []
-        #: This frame's candidates the segmentation found no rows in: quad, crop.
-        self._unrowed: list[tuple[np.ndarray, Frame]] = []
 
     def read(self, frame: Frame) -> FrameRead:
         started = time.perf_counter()
@@ -212,72 +190,6 @@ class TesseractPlateReader(CropReader):
             self._second_crops[id(crop)] = crop
             yield second, crop, lines
 
-    def _text_looks(self, frame: Frame, best: tuple[CropRead, np.ndarray, Frame] | None,
-                    found: list[CropRead]) -> tuple[CropRead, np.ndarray, Frame] | None:
-        """The frame's plate-sized candidates read again from quads fitted to their text.
-
-        Why: a quad a few pixels off at a corner leaves the plate's characters leaning or
-        shrinking towards one end, and Tesseract reads nothing from 7-8 characters the
-        segmentation found (round 13: glare or blur frames, and quads cut short at one end;
-        ``textquad``). Asked only when the frame has read nothing over a lone read, so a
-        frame that reads pays nothing. A look's read counts only as ``choose.look_kept``
-        says, and stays under the band. Then, still with nothing trusted, the outlines
-        never read and a yellow plate parted from an orange truck (round 16), then the
-        frame's text blobs as they are (round 14); then, with nothing read at all, its
-        crops with no rows by local contrast (round 16).
-        """
-        lo, hi = TEXT_CHARS
-        self._looked = []
-        looks = sorted((t for t in self._segmented if lo <= t[2].chars <= hi),
-                       key=lambda t: -t[0])[:TEXT_LOOKS]
-        for _, quad, lines in looks:
-            fitted = text_quad(quad, lines, PAD)
-            if fitted is not None:
-                crop = rectify(frame, fitted, pad=PAD)
-                best = self._look(fitted, crop, segment(crop), best, found)
-        if best is None or best[0].conf <= LONE:
-            # An outline dropped behind a text box never read (no rows, ranked out): its
-            # second look never came (``_second_look``; 36Y37046). A yellow plate touching an
-            # orange truck, whose body the yellow mask takes in (12X29880).
-            outlines = [*self._seconds.values()][:SECOND_LOOKS] + self._blobs.yellow()
-            for quad, crop, lines in quad_looks(frame, outlines, TEXT_CHARS):
-                best = self._look(quad, crop, lines, best, found)
-                if best is not None and best[0].conf > LONE:
-                    break
-        if best is None or best[0].conf <= LONE:
-            # A tilted plate's text blob fills its rectangle too little to be a candidate, or
-            # was grown past the plate; as it is, it reads the plate (round 14).
-            for quad, crop, lines in blob_looks(frame, self._blobs.quads(), TEXT_CHARS, BLOB_LOOKS):
-                best = self._look(quad, crop, lines, best, found, sure=True)
-                if best is not None and best[0].conf > LONE:
-                    break  # a sure look: the others would only cost calls
-        if best is None:  # nothing read at all: the crops with no rows, by local contrast
-            rows = ((q, c, ln) for q, c in self._unrowed if (ln := unrowed(c, TEXT_CHARS)))
-            for quad, crop, again in islice(rows, UNROWED_LOOKS):
-                best = self._look(quad, crop, again, best, found, least=REJOINED)
-                if best is not None:
-                    break
-        return best
-
-    def _look(self, quad: np.ndarray, crop: Frame, again: Lines | None,
-              best: tuple[CropRead, np.ndarray, Frame] | None, found: list[CropRead], *,
-              sure: bool = False, least: float = SURE
-              ) -> tuple[CropRead, np.ndarray, Frame] | None:
-        """One look's read, kept only when trusted (``choose.look_kept``; ``sure``: a blob's,
-        believed only when sure or seconded; ``least``: an agreed read's least confidence),
-        under the band."""
-        got = self._read_lines_all(again) if again is not None else None
-        if got is None or again is None:
-            return best
-        got = capped(got, again)
-        kept = look_kept(got, best[0] if best is not None else None, [*found, *self._looked],
-                         blob=sure, least=least)
-        self._looked.append(got)
-        if not kept:
-            return best
-        got = replace(got, conf=min(got.conf, ACT - 0.01))
-        found.append(got)
-        return (got, quad, crop) if best is None or better(got, best[0], found) else best
 
     def _recounted(self, crop: Frame, lines: Lines, got: CropRead, want: int) -> CropRead:
         """A read naming more characters than its crop's blobs, against the crop counted again.

@@ -22,8 +22,7 @@ from hardscene import hard_vn_scene
 from scriptedreader import FRAME, ScriptedReader, scripted_read
 
 from domain.plate_candidates import Candidate
-from edge.reader import make_reader, textquad
-from edge.reader import tesseract as tess
+from edge.reader import lastlooks, make_reader, textquad
 from edge.reader.base import ACT, Frame
 from edge.reader.cropread import CropRead
 from edge.reader.localise import _iou, candidates
@@ -57,7 +56,7 @@ class _Suppressed(ScriptedReader):
 
 @pytest.fixture
 def _plate_sized(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (tess, textquad):
+    for module in (lastlooks, textquad):
         monkeypatch.setattr(module, "segment", lambda crop: Lines("1-line", [], [], 8, (8,)))
     monkeypatch.setattr(textquad, "likeness", lambda lines, crop, i: 0.5 - 0.1 * i)
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scriptedreader import FRAME, ScriptedReader, scripted_read
 
-from edge.reader import tesseract as tess
+from edge.reader import lastlooks
 from edge.reader.base import ACT, Frame
 from edge.reader.cropread import CropRead
 from edge.reader.localise import rectify
@@ -92,8 +92,8 @@ def _looked(monkeypatch: pytest.MonkeyPatch) -> list[np.ndarray]:
         fitted.append(quad)
         return quad
 
-    monkeypatch.setattr(tess, "text_quad", fit)
-    monkeypatch.setattr(tess, "segment", lambda crop: Lines("1-line", [], [], 8, (8,)))
+    monkeypatch.setattr(lastlooks, "text_quad", fit)
+    monkeypatch.setattr(lastlooks, "segment", lambda crop: Lines("1-line", [], [], 8, (8,)))
     return fitted
 
 

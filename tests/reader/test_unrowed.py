@@ -8,8 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from edge.reader import make_reader
-from edge.reader import tesseract as tess
+from edge.reader import lastlooks, make_reader
 from edge.reader.base import ACT
 from edge.reader.tesseract import TesseractPlateReader
 from smartgate.scenes import random_plate, render_frame
@@ -40,7 +39,7 @@ def test_a_glared_plate_with_no_rows_reads_under_the_band(reader: TesseractPlate
 
 def test_without_the_look_it_reads_nothing(monkeypatch: pytest.MonkeyPatch,
                                            reader: TesseractPlateReader) -> None:
-    monkeypatch.setattr(tess, "UNROWED_LOOKS", 0)
+    monkeypatch.setattr(lastlooks, "UNROWED_LOOKS", 0)
     image, _ = _frame(424312774, "CN", "1-line", "hard")
     assert reader.read(image).plate is None
 
@@ -52,7 +51,7 @@ def test_a_frame_that_reads_never_asks(monkeypatch: pytest.MonkeyPatch,
     def spy(crop: np.ndarray, chars: tuple[int, int]) -> None:
         asked.append(1)
 
-    monkeypatch.setattr(tess, "unrowed", spy)
+    monkeypatch.setattr(lastlooks, "unrowed", spy)
     image, plate = _frame(99903000, "VN", "2-line", "easy")  # tuning seed 999's first frame
     got = reader.read(image)
     assert got.plate == plate and not asked

@@ -1,0 +1,123 @@
+"""A frame's last looks: its candidates read again where the search found nothing trusted.
+
+Why apart from the search (:mod:`edge.reader.tesseract`): the looks run only on frames whose
+candidates read nothing, or nothing over a lone read, so a frame that reads pays nothing; each
+look is a crop the search did not read (a quad fitted to its text, an outline dropped behind a
+text box, a plate-yellow quad, a text blob as it is, a crop with no rows by local contrast),
+and what one may claim is ``choose.look_kept``'s rule, always under the band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import islice
+
+import numpy as np
+
+from edge.reader.base import ACT, Frame
+from edge.reader.choose import better, capped, look_kept
+from edge.reader.cropread import LONE, REJOINED, SURE, CropRead, CropReader
+from edge.reader.engines import LineEngine
+from edge.reader.localise import rectify
+from edge.reader.outline import PAD
+from edge.reader.segment import Lines, segment, unrowed
+from edge.reader.textquad import Blobs, blob_looks, quad_looks, text_quad
+
+#: A frame whose candidates read nothing (or nothing over a lone read) has this many of its
+#: plate-sized candidates (TEXT_CHARS characters) read again from their text-fitted quads.
+TEXT_LOOKS = 3
+TEXT_CHARS = (6, 9)
+#: ... and, when those read nothing trusted, this many of its text blobs as they are
+#: (``localise.candidates``' ``blobs``), the likeliest of those segmenting TEXT_CHARS.
+BLOB_LOOKS = 3
+#: ... and, before the blobs, this many outlines suppressed behind text boxes never read.
+SECOND_LOOKS = 2
+#: ... and, when nothing read at all, this many of its candidates with no rows whose local
+#: look (``segment.unrowed``) finds TEXT_CHARS characters; an agreed read counts (round 16).
+UNROWED_LOOKS = 2
+
+
+class LastLooks(CropReader):
+    """The looks of :class:`~edge.reader.tesseract.TesseractPlateReader`; the search fills
+    ``_segmented``, ``_seconds``, ``_blobs`` and ``_unrowed`` for each frame."""
+
+    def __init__(self, engine: LineEngine) -> None:
+        super().__init__(engine)
+        #: This frame's outlines suppressed behind a text box, by the box quad's ``id``
+        #: (``localise.candidates``).
+        self._seconds: dict[int, np.ndarray] = {}
+        #: This frame's segmented candidates: likeness, quad, the crop's lines (``_text_looks``).
+        self._segmented: list[tuple[float, np.ndarray, Lines]] = []
+        #: This frame's text blobs as they are (``localise.candidates``, ``_text_looks``).
+        self._blobs = Blobs()
+        #: Every read of this frame's looks, trusted or not (``_look``).
+        self._looked: list[CropRead] = []
+        #: This frame's candidates the segmentation found no rows in: quad, crop.
+        self._unrowed: list[tuple[np.ndarray, Frame]] = []
+
+    def _text_looks(self, frame: Frame, best: tuple[CropRead, np.ndarray, Frame] | None,
+                    found: list[CropRead]) -> tuple[CropRead, np.ndarray, Frame] | None:
+        """The frame's plate-sized candidates read again from quads fitted to their text.
+
+        Why: a quad a few pixels off at a corner leaves the plate's characters leaning or
+        shrinking towards one end, and Tesseract reads nothing from 7-8 characters the
+        segmentation found (round 13: glare or blur frames, and quads cut short at one end;
+        ``textquad``). Asked only when the frame has read nothing over a lone read, so a
+        frame that reads pays nothing. A look's read counts only as ``choose.look_kept``
+        says, and stays under the band. Then, still with nothing trusted, the outlines
+        never read and a yellow plate parted from an orange truck (round 16), then the
+        frame's text blobs as they are (round 14); then, with nothing read at all, its
+        crops with no rows by local contrast (round 16).
+        """
+        lo, hi = TEXT_CHARS
+        self._looked = []
+        looks = sorted((t for t in self._segmented if lo <= t[2].chars <= hi),
+                       key=lambda t: -t[0])[:TEXT_LOOKS]
+        for _, quad, lines in looks:
+            fitted = text_quad(quad, lines, PAD)
+            if fitted is not None:
+                crop = rectify(frame, fitted, pad=PAD)
+                best = self._look(fitted, crop, segment(crop), best, found)
+        if best is None or best[0].conf <= LONE:
+            # An outline dropped behind a text box never read (no rows, ranked out): its
+            # second look never came (``_second_look``; 36Y37046). A yellow plate touching an
+            # orange truck, whose body the yellow mask takes in (12X29880).
+            outlines = [*self._seconds.values()][:SECOND_LOOKS] + self._blobs.yellow()
+            for quad, crop, lines in quad_looks(frame, outlines, TEXT_CHARS):
+                best = self._look(quad, crop, lines, best, found)
+                if best is not None and best[0].conf > LONE:
+                    break
+        if best is None or best[0].conf <= LONE:
+            # A tilted plate's text blob fills its rectangle too little to be a candidate, or
+            # was grown past the plate; as it is, it reads the plate (round 14).
+            for quad, crop, lines in blob_looks(frame, self._blobs.quads(), TEXT_CHARS, BLOB_LOOKS):
+                best = self._look(quad, crop, lines, best, found, sure=True)
+                if best is not None and best[0].conf > LONE:
+                    break  # a sure look: the others would only cost calls
+        if best is None:  # nothing read at all: the crops with no rows, by local contrast
+            rows = ((q, c, ln) for q, c in self._unrowed if (ln := unrowed(c, TEXT_CHARS)))
+            for quad, crop, again in islice(rows, UNROWED_LOOKS):
+                best = self._look(quad, crop, again, best, found, least=REJOINED)
+                if best is not None:
+                    break
+        return best
+
+    def _look(self, quad: np.ndarray, crop: Frame, again: Lines | None,
+              best: tuple[CropRead, np.ndarray, Frame] | None, found: list[CropRead], *,
+              sure: bool = False, least: float = SURE
+              ) -> tuple[CropRead, np.ndarray, Frame] | None:
+        """One look's read, kept only when trusted (``choose.look_kept``; ``sure``: a blob's,
+        believed only when sure or seconded; ``least``: an agreed read's least confidence),
+        under the band."""
+        got = self._read_lines_all(again) if again is not None else None
+        if got is None or again is None:
+            return best
+        got = capped(got, again)
+        kept = look_kept(got, best[0] if best is not None else None, [*found, *self._looked],
+                         blob=sure, least=least)
+        self._looked.append(got)
+        if not kept:
+            return best
+        got = replace(got, conf=min(got.conf, ACT - 0.01))
+        found.append(got)
+        return (got, quad, crop) if best is None or better(got, best[0], found) else best
