@@ -50,9 +50,9 @@ RUNNER_UP = 0.3
 #: An LSTM slot whose every choice is under this gave no choice at all: an unknown, not a
 #: read (round 15's zero-choice slots; ``latin.RUNNER_UP``).
 UNKNOWN = 0.05
-#: The only pair judged on such a slot: T/7 (round 16; Q/0 and J/3 on unknown slots took a
-#: right 0 to Q and a top-row J to 3 on the check seeds).
-UNKNOWN_PAIRS = "T7"
+#: The pairs judged on such a slot: T/7 and A/4 (round 16; Q/0 and J/3 on unknown slots took
+#: a right 0 to Q and a top-row J to 3 on the tuning and check seeds).
+UNKNOWN_PAIRS = ("T7", "A4")
 
 
 def reread_lookalikes(got: LineRead, binary: Frame, among: str = "G6T7", *,
@@ -75,10 +75,12 @@ def reread_lookalikes(got: LineRead, binary: Frame, among: str = "G6T7", *,
             # ``unknown``: only the slots the LSTM gave no choice confidence (all ~0), which
             # name no runner-up either; such a glyph is judged against its pair's other
             # character (round 16: 桂A7CBB9's grey read 'T' with every choice at 0.0,
-            # chi_sim's T agreeing, for a plain 7 the binary read named at 0.93).
-            if ch not in UNKNOWN_PAIRS or any(c >= UNKNOWN for _, c in alts):
+            # chi_sim's T agreeing, for a plain 7 the binary read named at 0.93; 粤B4CL75's
+            # adaptive read 'A' for its 4).
+            pair = next((p for p in UNKNOWN_PAIRS if ch in p), None)
+            if pair is None or any(c >= UNKNOWN for _, c in alts):
                 continue
-            runner = (UNKNOWN_PAIRS.replace(ch, ""), 1.0)
+            runner = (pair.replace(ch, ""), 1.0)
         if runner is None or runner[1] < RUNNER_UP:
             continue
         pair = next((p for p in PAIRS if ch in p and runner[0] in p and ch != runner[0]), None)

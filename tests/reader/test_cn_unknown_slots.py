@@ -1,8 +1,8 @@
-"""Round 16, Chinese tails: a T/7 slot the LSTM named with no choice at all judged by its
+"""Round 16, Chinese tails: a T/7 or A/4 slot the LSTM named with no choice at all judged by its
 glyph's lean, a 2-row tie settled where eng's character is the Latin classifier's, and a
-slot with no choice no hesitation for the province row's doubt. And three easy generated
-frames main misread or read nothing on (check 31337's 桂A7CBB9, fresh 8080's 贵V66S44,
-fresh 5150's 桂FJJPJ0)."""
+slot with no choice no hesitation for the province row's doubt. And four easy generated
+frames main misread or read nothing on (check 31337's 桂A7CBB9 and 粤B4CL75, fresh 8080's
+贵V66S44, fresh 5150's 桂FJJPJ0)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ H, W = 64, 36
 
 def _glyph(kind: str) -> np.ndarray:
     g = np.zeros((H, W), np.uint8)
+    if kind == "4":  # a closed triangle on a crossbar, one stem down to the bottom
+        cv2.line(g, (W - 12, 2), (2, H - 22), 1, 6)
+        cv2.rectangle(g, (1, H - 25), (W - 2, H - 19), 1, -1)
+        cv2.rectangle(g, (W - 15, 1), (W - 9, H - 2), 1, -1)
+        return g
     cv2.rectangle(g, (1, 1), (W - 2, 7), 1, -1)  # the bar on top
     if kind == "T":  # an upright stem under its middle
         cv2.rectangle(g, (W // 2 - 3, 1), (W // 2 + 3, H - 2), 1, -1)
@@ -61,8 +66,15 @@ def test_a_slot_with_any_choice_is_not_judged_as_unknown(
     assert reread_lookalikes(got, row, CN_TAILS, unknown=True) is got
 
 
-def test_only_t_and_7_are_judged_on_unknown_slots() -> None:
-    # Q/0 and J/3 on such slots took a right 0 to Q and a top-row J to 3 (check seeds).
+def test_an_a_with_no_choice_over_a_4_is_read_4() -> None:
+    # 粤B4CL75's adaptive read 'SB/ACL75', its A's choices all 0.0, for a 4.
+    row, xs = glyph_row([_glyph("4"), _glyph("T")])
+    got = _read("AT", xs, (("A", 0.0),))
+    assert reread_lookalikes(got, row, CN_TAILS, unknown=True).text == "4T"
+
+
+def test_q_0_and_j_3_are_not_judged_on_unknown_slots() -> None:
+    # Q/0 and J/3 on such slots took a right 0 to Q and a top-row J to 3 (tuning, check).
     row, xs = glyph_row([_glyph("7"), _glyph("T")])
     got = _read("QJ", xs, (("Q", 0.0),))
     assert reread_lookalikes(got, row, CN_TAILS, unknown=True) is got
@@ -103,6 +115,7 @@ def test_eng_s_tail_leads_a_tie_only_where_the_classifier_named_every_difference
     (3133794078, "2-line", "桂A7CBB9"),  # main: 桂ATCBB9 at 0.75
     (808024318, "2-line", "贵V66S44"),  # main: 贵V66544 at 0.75
     (515015475, "2-line", "桂FJJPJ0"),  # main: nothing (the top row's F with no choice)
+    (3133794065, "2-line", "粤B4CL75"),  # main: nothing (the adaptive read's A for its 4)
 ])
 def test_easy_frames_main_misread_are_read_right_under_the_band(
         seed: int, layout: str, truth: str) -> None:
