@@ -92,13 +92,15 @@ def glyph_read(engine: LineEngine, lines: Lines) -> tuple[str, float]:
 
 def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[str],
             conf_latin: float, cache: dict[str, object], *, latin_first: bool = False,
-            judge: Judge | None = None) -> CnRead | None:
+            judge: Judge | None = None, named: frozenset[int] = frozenset()) -> CnRead | None:
     """A Chinese plate from the Latin rows (``texts``) and chi_sim reads of ``images``.
 
     ``latin_first``: the Latin tail holds a character named by its glyph's shape
     (``lookalikes.py``); on a 2-row plate it leads a tie with chi_sim's (``cntails.two_row``).
     ``judge``: the shapes of the Latin read's glyphs, for any other such tie (a 2-row plate's
     bottom rows, ``lookalikes.tail_judge``; a 1-row plate's line, ``line_judge``).
+    ``named``: a 2-row plate's bottom places whose Latin character the classifier named
+    (``cntails.two_row``).
 
     ``cache`` keeps one candidate's chi_sim reads over its preprocessings: once a
     preprocessing's row read named a province, later ones reuse those reads (they vary the
@@ -128,7 +130,8 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
     other = guess.char if guess is not None and guess.margin >= CLASSIFIER_MARGIN else None
     if lines.layout == "2-line":
         return province_rival(two_row(province, cjk, texts, cjk_conf, conf_latin,
-                                      latin_first=latin_first, judge=judge), other)
+                                      latin_first=latin_first, judge=judge, named=named),
+                            other)
     got = one_row(province, cjk, latin, min(cjk_conf, conf_latin), judge=judge)
     if got is None:
         return None

@@ -66,20 +66,32 @@ def one_row(province: str, cjk: str, latin: str, conf: float, *, judge: Judge | 
 
 
 def two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
-            conf_latin: float, *, latin_first: bool = False, judge: Judge | None = None
-            ) -> CnRead | None:
+            conf_latin: float, *, latin_first: bool = False, judge: Judge | None = None,
+            named: frozenset[int] = frozenset()) -> CnRead | None:
     """``latin_first``: eng's tail holds a look-alike judged by its glyph's shape
     (``lookalikes.py``), which outweighs the character-code order of two equal tails.
+    ``named``: the places (0-4 of the last five) where eng's character is the Latin
+    classifier's (``latin.reread``): eng's tail leads a tie that differs only there (round
+    16: 贵V66S44, eng's 5 named S, chi_sim's 66544 first by the code; where the two differ
+    elsewhere too, the classifier settled nothing: 桂Q0E0MC's classifier 0 agreed with
+    chi_sim, and eng's unnamed Q at another place took the plate).
     ``judge``: otherwise, where the two models' tails tie and differ only in look-alikes,
     the glyphs' shapes choose between them (``lookalikes.judged``, round 13)."""
     pool = [c for c in two_row_pool(province, cjk, texts) if c.cost <= MAX_COST]
     if not pool:
         return None
     best = pool[0]
-    if latin_first and not best.plate.endswith(latin := clean("".join(texts[1:]))[-5:]):
+    latin = clean("".join(texts[1:]))[-5:]
+    if latin_first and not best.plate.endswith(latin):
         best = next((c for c in pool if c.cost == best.cost and c.plate.endswith(latin)), best)
-    elif judge is not None:
-        best = judged(pool, best, judge)
+    elif judge is not None or named:
+        eng = next((c for c in pool if c.cost == best.cost and len(latin) == 5
+                    and c.plate.endswith(latin)), best)
+        if named and all(k in named for k, (a, b) in enumerate(zip(
+                eng.plate[-5:], best.plate[-5:], strict=True)) if a != b):
+            best = eng
+        if judge is not None:
+            best = judged(pool, best, judge)
     agree = sum(c.plate == best.plate for c in pool) > 1
     conf = min(cjk_conf, conf_latin) if agree else cjk_conf * 0.8
     # Two models reading different tails (chi_sim's Z9783, eng's 29783) is a coin flip, not a

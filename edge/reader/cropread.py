@@ -21,7 +21,14 @@ from edge.reader import dropped, latin, rules
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.engines import LineEngine, split_rows
-from edge.reader.lookalikes import CN_TAILS, line_judge, reread_lookalikes, tail_judge
+from edge.reader.lookalikes import (
+    cn_tail,
+    hesitations,
+    line_judge,
+    reread_lookalikes,
+    tail_judge,
+    tail_of,
+)
 from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_fit, words
 from edge.reader.segment import Lines, joined
 from edge.reader.zeros import reread_zeros
@@ -252,15 +259,18 @@ class CropReader:
             return replace(read, kept=got.kept, relabelled=relabelled,
                            filled=vn_got is not got, settled=settled)
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
-        # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row).
-        tail = reread_lookalikes(got, mask, CN_TAILS)
+        # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row). A T/7 slot
+        # with no LSTM choice, judged so, is one judge's guess: capped as the classifier's
+        # characters are; ``named``: the places the classifier named (round 16, ``cn_tail``).
+        tail, guessed, named = cn_tail(got, plain, eng, mask, starts, lines.layout == "2-line")
+        relabelled = relabelled or guessed
         if tail is not got:
             texts, rows = split_rows(tail, starts, len(images))
         # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
         judge = (tail_judge(tail, mask, starts) if lines.layout == "2-line"
                  else line_judge(tail, mask))
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache,
-                     latin_first=tail is not zeroed, judge=judge)
+                     latin_first=tail is not zeroed, judge=judge, named=named)
         by_classifier = bool(cache.get("classifier_only"))
         if cn is not None and (vn is None or (cn[0].cost <= vn.cost and not by_classifier)):
             cand, cn_conf, cn_raw, agree, rival = cn
@@ -271,15 +281,23 @@ class CropReader:
                 cn_conf = min(cn_conf, 0.7 * tail_conf)
             if by_classifier:
                 cn_conf = min(cn_conf, CLASSIFIED)
-            if tail_margin < MARGIN and "row_doubt" in cache:  # see chinese.ROW_DOUBT
+            # chinese.ROW_DOUBT: only a hesitation, not a slot with no LSTM choice (round 16)
+            if tail_margin < MARGIN and "row_doubt" in cache and tail_stats(
+                    split_rows(hesitations(tail), starts, len(images))[1], cand,
+                    lines.layout == "2-line")[1] < MARGIN:
                 cn_conf = min(cn_conf, float(cache["row_doubt"]))  # type: ignore[arg-type]
             read = self._graded(lines, cand, cn_conf, cn_raw, tail_margin, trusted=False,
                                 classified=by_classifier,  # the province: province_confirmed
                                 rival=rival)
             # chi_sim's tail as the second look (_seconded): on the first read only, repair-free,
-            # fitting, no hesitation, the province chi_sim's own.
+            # fitting, no hesitation, the province chi_sim's own. A hesitant tail character the
+            # Latin classifier names as eng's own is none, as on a VN read (round 16; not on a
+            # read any judge reshaped, nor a slot with no LSTM choice: ``latin.confirmed``).
             seconded = (agree and variant == "gray" and cand.cost == 0 and read.fits
-                        and tail_margin >= MARGIN and not by_classifier and not got.kept)
+                        and not by_classifier and not got.kept and (tail_margin >= MARGIN or (
+                            tail is plain and latin.confirmed(tail_of(
+                                tail, starts, lines.layout == "2-line", len(cand.plate) - 1,
+                                cand.trimmed), mask, MARGIN))))
             weak = bool(cache.get("classifier_weak"))
             if weak and (not read.fits or text.isdigit()):
                 # A weak classifier province on a crop of more or fewer glyphs than the plate

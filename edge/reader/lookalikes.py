@@ -29,6 +29,7 @@ fonts separates them (round 13).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from domain.plate_candidates import Candidate
 from edge.reader.base import Frame
@@ -46,7 +47,16 @@ CN_TAILS = "T7Q0A4J3S8"
 #: Least LSTM confidence of the runner-up (a runner-up at 0.0 is no hesitation: a VN
 #: plate's last 6 was read G on its blob, lost by the hole a JPEG's edge filled).
 RUNNER_UP = 0.3
-def reread_lookalikes(got: LineRead, binary: Frame, among: str = "G6T7") -> LineRead:
+#: An LSTM slot whose every choice is under this gave no choice at all: an unknown, not a
+#: read (round 15's zero-choice slots; ``latin.RUNNER_UP``).
+UNKNOWN = 0.05
+#: The pairs judged on such a slot: T/7 and A/4 (round 16; Q/0 and J/3 on unknown slots took
+#: a right 0 to Q and a top-row J to 3 on the tuning and check seeds).
+UNKNOWN_PAIRS = ("T7", "A4")
+
+
+def reread_lookalikes(got: LineRead, binary: Frame, among: str = "G6T7", *,
+                      unknown: bool = False) -> LineRead:
     """``got`` with each character of ``among`` whose LSTM runner-up is the other of its
     pair and whose glyph in ``binary`` (the line as the segmentation's mask, dark ink on
     white) has the other's shape read as the other, with no lead over its runner-up.
@@ -61,6 +71,16 @@ def reread_lookalikes(got: LineRead, binary: Frame, among: str = "G6T7") -> Line
             continue
         alts = got.alts[i] if i < len(got.alts) else ()
         runner = next(((t, c) for t, c in alts if t != ch), None)
+        if unknown:
+            # ``unknown``: only the slots the LSTM gave no choice confidence (all ~0), which
+            # name no runner-up either; such a glyph is judged against its pair's other
+            # character (round 16: 桂A7CBB9's grey read 'T' with every choice at 0.0,
+            # chi_sim's T agreeing, for a plain 7 the binary read named at 0.93; 粤B4CL75's
+            # adaptive read 'A' for its 4).
+            pair = next((p for p in UNKNOWN_PAIRS if ch in p), None)
+            if pair is None or any(c >= UNKNOWN for _, c in alts):
+                continue
+            runner = (pair.replace(ch, ""), 1.0)
         if runner is None or runner[1] < RUNNER_UP:
             continue
         pair = next((p for p in PAIRS if ch in p and runner[0] in p and ch != runner[0]), None)
@@ -70,6 +90,61 @@ def reread_lookalikes(got: LineRead, binary: Frame, among: str = "G6T7") -> Line
         if blob is not None and shape_says(blob, pair) == runner[0]:
             changes[i] = runner[0]
     return reshaped(got, changes)
+
+
+def cn_tail(got: LineRead, plain: LineRead, eng: LineRead, binary: Frame, starts: list[float],
+            two_rows: bool) -> tuple[LineRead, bool, frozenset[int]]:
+    """A Chinese read's Latin line with its look-alikes judged (``CN_TAILS``, runner-ups;
+    then T/7 slots with no choice at all, ``unknown``), whether such a slot was judged, and
+    on a 2-row plate the bottom places whose character the Latin classifier named
+    (``named_places``: eng's ``plain`` read against its classifier-read ``eng``).
+
+    Why the last: where chi_sim's and eng's tails tie, the pool's order is the character
+    code's, so chi_sim's 5 beat eng's S that the classifier named (round 16: 贵V66S44).
+    """
+    tail = reread_lookalikes(got, binary, CN_TAILS)
+    guessed = reread_lookalikes(tail, binary, CN_TAILS, unknown=True)
+    named = (named_places(plain, eng, starts) if two_rows and eng is not plain
+             else frozenset())
+    return guessed, guessed is not tail, named
+
+
+def tail_of(got: LineRead, starts: list[float], two_rows: bool, size: int, trimmed: int
+            ) -> LineRead:
+    """``got`` cut to the Latin characters a Chinese plate of ``size`` tail characters was
+    built from (as ``chinese.tail_stats`` counts them): a 2-row plate's top-row letter and
+    its bottom rows' last five; a 1-row plate's tail before its ``trimmed`` end."""
+    keep = [i for i, (ch, _, _) in enumerate(got.chars) if ch.isalnum()]
+    if two_rows:
+        top = [i for i in keep if not starts or got.chars[i][2] < starts[0]][-1:]
+        keep = top + [i for i in keep if starts and got.chars[i][2] >= starts[0]][-5:]
+    else:
+        end = len(keep) - trimmed
+        keep = keep[max(0, end - size):end]
+    return replace(got, text="".join(got.chars[i][0] for i in keep),
+                   chars=tuple(got.chars[i] for i in keep),
+                   margins=tuple(got.margins[i] for i in keep if i < len(got.margins)),
+                   alts=tuple(got.alts[i] for i in keep if i < len(got.alts)))
+
+
+def hesitations(got: LineRead) -> LineRead:
+    """``got`` with the margin of each slot the LSTM gave no choice at all (every choice
+    under ``UNKNOWN``) set to 1: such a slot is an unknown, not a hesitation between two
+    characters (``chinese.ROW_DOUBT``'s exception asks for hesitations; round 16)."""
+    margins = tuple(1.0 if i < len(got.alts) and all(c < UNKNOWN for _, c in got.alts[i])
+                    else m for i, m in enumerate(got.margins))
+    return got if margins == got.margins else replace(got, margins=margins)
+
+
+def named_places(plain: LineRead, final: LineRead, starts: list[float]) -> frozenset[int]:
+    """The places (0-4, as ``tail_judge`` counts a 2-row plate's last five bottom
+    characters) where ``final`` holds another character than eng's ``plain`` read at the
+    same slot (the Latin classifier's, ``latin.reread``)."""
+    xs = [x for ch, _, x in final.chars if starts and x >= starts[0]
+          for _ in range(sum(c.isalnum() for c in ch.upper()))][-5:]
+    return frozenset(xs.index(x) for (a, _, x), (b, _, _) in zip(plain.chars, final.chars,
+                                                                  strict=True)
+                     if a != b and x in xs and len(b) == 1)
 
 
 #: The shape's verdict on the k-th of a 2-row plate's last five bottom characters, judged as

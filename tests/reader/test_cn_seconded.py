@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from edge.reader import chinese
+from edge.reader import chinese, cropread
 from edge.reader.base import ACT
 from edge.reader.engines import LineRead, Script
 from edge.reader.province import ProvinceGuess
@@ -73,3 +73,24 @@ def test_a_hesitating_eng_tail_still_asks_the_binary_image() -> None:
     engine = _Scripted({0: ("A12345", 0.1), 1: ("A12345", 0.9)}, ("桂A12345", 0.8))
     plate, _ = _read(engine)
     assert plate == "桂A12345" and engine.calls["latin"] == 2
+
+
+@pytest.mark.parametrize(("named", "latin_calls"), [(True, 1), (False, 2)])
+def test_a_hesitating_tail_the_latin_classifier_names_as_eng_s_needs_no_binary_read(
+        monkeypatch: pytest.MonkeyPatch, named: bool, latin_calls: int) -> None:
+    # Round 16: as on a VN read (round 15), eng's hesitant tail characters that the Latin
+    # classifier names as eng's own are no hesitation; only the tail is asked about (eng's
+    # junk for the province glyph, "X" here, is no character of the plate).
+    asked: list[str] = []
+
+    def confirmed(got: LineRead, *_: object) -> bool:
+        asked.append(got.text)
+        return named
+
+    monkeypatch.setattr(cropread.latin, "confirmed", confirmed)
+    engine = _Scripted({0: ("XA12345", 0.1), 1: ("XA12345", 0.9)}, ("桂A12345", 0.8))
+    plate, conf = _read(engine)
+    assert plate == "桂A12345" and engine.calls["latin"] == latin_calls
+    assert asked == ["A12345"]
+    if named:  # graded as two agreeing reads, as chi_sim's agreeing tail always was
+        assert conf == pytest.approx(0.96)
