@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from edge.reader.base import ACT
-from edge.reader.cropread import CUT, REJOINED, SURE, UNFIT, CropRead
+from edge.reader.claims import CUT, REJOINED, SURE, UNFIT, CropRead
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines
 

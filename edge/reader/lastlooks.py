@@ -16,7 +16,8 @@ import numpy as np
 
 from edge.reader.base import ACT, Frame
 from edge.reader.choose import better, capped, look_kept
-from edge.reader.cropread import LONE, REJOINED, SURE, CropRead, CropReader
+from edge.reader.claims import LONE, REJOINED, SURE, CropRead
+from edge.reader.cropread import CropReader
 from edge.reader.engines import LineEngine
 from edge.reader.localise import rectify
 from edge.reader.outline import PAD

@@ -28,7 +28,7 @@ import numpy as np
 
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
 from edge.reader.choose import better, capped, ceiling, short_plate
-from edge.reader.cropread import LONE, REJOINED, SURE, CropRead
+from edge.reader.claims import LONE, REJOINED, SURE, CropRead
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
     LineEngine,

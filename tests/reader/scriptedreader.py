@@ -12,7 +12,8 @@ import numpy as np
 
 from domain.plate_candidates import Candidate
 from edge.reader.base import Frame
-from edge.reader.cropread import CropRead, CropReader
+from edge.reader.claims import CropRead
+from edge.reader.cropread import CropReader
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.segment import Lines
 from edge.reader.tesseract import TesseractPlateReader

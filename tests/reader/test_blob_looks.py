@@ -23,7 +23,7 @@ from scriptedreader import FRAME, ScriptedReader, scripted_read
 from edge.reader import make_reader, textquad
 from edge.reader import tesseract as tess
 from edge.reader.base import ACT, Frame
-from edge.reader.cropread import CropRead
+from edge.reader.claims import CropRead
 from edge.reader.localise import _iou, candidates
 from edge.reader.segment import Lines
 from edge.reader.textquad import Blobs

@@ -13,7 +13,7 @@ import numpy as np
 from scriptedreader import FRAME, ScriptedReader, scripted_read
 
 from edge.reader.base import Frame
-from edge.reader.cropread import CONTESTED, CUT, REJOINED, CropRead
+from edge.reader.claims import CONTESTED, CUT, REJOINED, CropRead
 from edge.reader.segment import Lines
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scriptedreader import FRAME, ScriptedReader, scripted_read
 
-from edge.reader.cropread import CUT, LONE
+from edge.reader.claims import CUT, LONE
 from edge.reader.rowcut import cut_short, stats
 from edge.reader.segment import Lines
 

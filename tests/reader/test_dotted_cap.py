@@ -10,7 +10,7 @@ import pytest
 
 from domain.plate_candidates import Candidate
 from edge.reader.choose import short_plate
-from edge.reader.cropread import UNFIT, CropRead
+from edge.reader.claims import UNFIT, CropRead
 
 
 def _read(plate: str, raw: str, country: str = "VN") -> CropRead:

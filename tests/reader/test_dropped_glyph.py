@@ -16,7 +16,7 @@ from scriptedreader import ScriptedCrop
 
 from domain.plate_candidates import Candidate
 from edge.reader import dropped, latin, make_reader
-from edge.reader.cropread import LONE, CropRead
+from edge.reader.claims import LONE, CropRead
 from edge.reader.engines import LineRead
 from edge.reader.latin import LatinClassifier, LatinGuess
 from edge.reader.segment import Lines

@@ -12,7 +12,7 @@ from glyphrow import bold_glyph, glyph_row
 
 from edge.reader import latin
 from edge.reader.base import Frame
-from edge.reader.cropread import MARGIN
+from edge.reader.claims import MARGIN
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
 from edge.reader.latin import LatinClassifier, confirmed
 from edge.reader.tesseract import TesseractPlateReader

@@ -15,7 +15,7 @@ from scriptedreader import ScriptedCrop
 
 from domain.plate_candidates import Candidate
 from edge.reader import latin, make_reader
-from edge.reader.cropread import CONTESTED, CropRead
+from edge.reader.claims import CONTESTED, CropRead
 from edge.reader.engines import LineRead
 from edge.reader.latin import LatinClassifier, reread
 from edge.reader.segment import Lines

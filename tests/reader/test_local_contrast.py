@@ -9,8 +9,8 @@ import pytest
 from scriptedreader import ScriptedReader, scripted_read
 
 from edge.reader import segment as seg
+from edge.reader.claims import REJOINED
 from edge.reader.contrast import local_mask
-from edge.reader.cropread import REJOINED
 from edge.reader.segment import Lines, segment
 
 

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from domain.plate_candidates import Candidate
 from edge.reader.base import Frame
-from edge.reader.cropread import LONE, REJOINED, CropRead
+from edge.reader.claims import LONE, REJOINED, CropRead
 from edge.reader.engines import _KEEP_ROWS, DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
 from edge.reader.segment import TEXT_HEIGHT, Lines
 from edge.reader.tesseract import TesseractPlateReader

@@ -15,7 +15,7 @@ from edge.reader.chinese import (
     province_confirmed,
     read_cn,
 )
-from edge.reader.cropread import CLASSIFIED, CropRead
+from edge.reader.claims import CLASSIFIED, CropRead
 from edge.reader.engines import LineRead
 from edge.reader.province import ProvinceGuess
 from edge.reader.segment import Lines, segment

@@ -15,7 +15,8 @@ from scriptedreader import FRAME, ScriptedReader
 from domain.plate_candidates import Candidate
 from edge.reader import tesseract as tess
 from edge.reader.base import Frame
-from edge.reader.cropread import LONE, REJOINED, UNFIT, CropRead, CropReader
+from edge.reader.claims import LONE, REJOINED, UNFIT, CropRead
+from edge.reader.cropread import CropReader
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines, recount, segment

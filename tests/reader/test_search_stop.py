@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from scriptedreader import FRAME, ScriptedReader, scripted_read
 
-from edge.reader.cropread import CONTESTED, REJOINED, SURE, CropRead
+from edge.reader.claims import CONTESTED, REJOINED, SURE, CropRead
 from edge.reader.segment import Lines
 from edge.reader.tesseract import TesseractPlateReader
 

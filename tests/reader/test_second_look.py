@@ -21,7 +21,7 @@ from domain.plate_candidates import Candidate
 from edge.reader import make_reader
 from edge.reader import tesseract as tess
 from edge.reader.base import Frame
-from edge.reader.cropread import CropRead
+from edge.reader.claims import CropRead
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.localise import _iou, candidates
 from edge.reader.segment import Lines

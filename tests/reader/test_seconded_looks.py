@@ -24,7 +24,7 @@ from scriptedreader import FRAME, ScriptedReader, scripted_read
 from domain.plate_candidates import Candidate
 from edge.reader import lastlooks, make_reader, textquad
 from edge.reader.base import ACT, Frame
-from edge.reader.cropread import CropRead
+from edge.reader.claims import CropRead
 from edge.reader.localise import _iou, candidates
 from edge.reader.segment import Lines
 from edge.reader.textquad import Blobs

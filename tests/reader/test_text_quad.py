@@ -14,7 +14,7 @@ from scriptedreader import FRAME, ScriptedReader, scripted_read
 
 from edge.reader import lastlooks
 from edge.reader.base import ACT, Frame
-from edge.reader.cropread import CropRead
+from edge.reader.claims import CropRead
 from edge.reader.localise import rectify
 from edge.reader.outline import PAD
 from edge.reader.segment import Lines, segment
