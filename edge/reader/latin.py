@@ -142,24 +142,21 @@ class LatinClassifier:
             raise RuntimeError("no Latin training fonts installed (scripts/system-deps.sh)")
         key = f"latin-v{VERSION}-{per_font}-{seed}-{HEIGHT}x{WIDTH}-{AXES}-{','.join(fonts)}"
         model = modelcache.load(cache, key)
-        if model is None or not {"mean", "axes", "x", "y"} <= model.keys():
-            model = self._train(fonts, per_font, seed)
-            modelcache.save(cache, key, **model)
-        self._mean = np.asarray(model["mean"], np.float32)
-        self._axes = np.ascontiguousarray(model["axes"], np.float32)
-        self._x = np.ascontiguousarray(model["x"], np.float32)
-        self._y = np.asarray(model["y"], np.int64)
+        if model is not None and {"mean", "axes", "x", "y"} <= model.keys():
+            self._mean = np.asarray(model["mean"], np.float32)
+            self._axes = np.ascontiguousarray(model["axes"], np.float32)
+            self._x = np.ascontiguousarray(model["x"], np.float32)
+            self._y = np.asarray(model["y"], np.int64)
+        else:
+            norms, labels = training_set(fonts, per_font, seed)
+            x = features(np.stack(norms))
+            self._mean = x.mean(axis=0)
+            _, vecs = np.linalg.eigh(np.cov((x - self._mean).T))
+            self._axes = np.ascontiguousarray(vecs[:, ::-1][:, :AXES].T, np.float32)
+            self._x = self._project(x)
+            self._y = np.asarray(labels, np.int64)
+            modelcache.save(cache, key, mean=self._mean, axes=self._axes, x=self._x, y=self._y)
         self.size = len(self._y)
-
-    def _train(self, fonts: list[str], per_font: int, seed: int) -> dict[str, np.ndarray]:
-        norms, labels = training_set(fonts, per_font, seed)
-        x = features(np.stack(norms))
-        self._mean = x.mean(axis=0)
-        cov = np.cov((x - self._mean).T)
-        _, vecs = np.linalg.eigh(cov)
-        self._axes = np.ascontiguousarray(vecs[:, ::-1][:, :AXES].T, np.float32)
-        return {"mean": self._mean, "axes": self._axes, "x": self._project(x),
-                "y": np.asarray(labels, np.int64)}
 
     def _project(self, f: np.ndarray) -> np.ndarray:
         # einsum, not @: OpenBLAS's threads spin on a pinned core (nearest.py).
