@@ -73,3 +73,18 @@ class GlyphCounting(ResidentEngine):
     def glyph(self, img: np.ndarray) -> tuple[str, float]:
         self.glyphs += 1
         return super().glyph(img)
+
+
+#: A scripted candidate's quad (the last looks' tests).
+QUAD = np.array([[0, 0], [9, 0], [9, 4], [0, 4]], np.float32)
+
+
+class Blobbed(ScriptedReader):
+    """One candidate (not plate-sized: no text-fitted look), then two blobs, as scripted."""
+
+    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
+                found: list[CropRead] | None = None
+                ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
+        blobs = [QUAD + i for i in range(2)]
+        self._blobs.quads = lambda: blobs  # type: ignore[method-assign]
+        yield blobs[0], frame, self.lines_of(0)

@@ -12,20 +12,17 @@ agreed one named 宁THDVDU for 湘DMDVDU at 0.77 on tuning).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
 import pytest
 from hardscene import hard_vn_scene
-from scriptedreader import FRAME, ScriptedReader, scripted_read
+from scriptedreader import FRAME, Blobbed, scripted_read
 
 from edge.reader import make_reader, textquad
-from edge.reader import tesseract as tess
-from edge.reader.base import ACT, Frame
+from edge.reader.base import ACT
 from edge.reader.claims import CropRead
 from edge.reader.localise import _iou, candidates
-from edge.reader.segment import Lines
 from edge.reader.textquad import Blobs
 
 #: Tuning hard frames with no found quad near the plate (best IoU 0.26 / 0.36 on main).
@@ -54,58 +51,40 @@ def test_the_blob_reads_the_plate_under_the_band(seed: int, layout: str) -> None
     assert got.plate == plate and got.confidence < ACT
 
 
-class _Blobbed(ScriptedReader):
-    """One candidate (not plate-sized: no text-fitted look), then two blobs, as scripted."""
-
-    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
-                found: list[CropRead] | None = None
-                ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
-        blobs = [np.array([[0, 0], [9, 0], [9, 4], [0, 4]], np.float32) + i for i in range(2)]
-        self._blobs.quads = lambda: blobs  # type: ignore[method-assign]
-        yield blobs[0], frame, self.lines_of(0)
-
-
-@pytest.fixture
-def _plate_sized(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (tess, textquad):
-        monkeypatch.setattr(module, "segment", lambda crop: Lines("1-line", [], [], 8, (8,)))
-    monkeypatch.setattr(textquad, "likeness", lambda lines, crop, i: 0.5 - 0.1 * i)
-
-
 def _sure(plate: str, conf: float) -> CropRead:
     return replace(scripted_read(plate, conf), sure=True)
 
 
-@pytest.mark.usefixtures("_plate_sized")
+@pytest.mark.usefixtures("plate_sized")
 def test_a_sure_blob_read_stands_under_the_band_and_ends_the_looks() -> None:
     none: CropRead | None = None
-    reader = _Blobbed([none, _sure("12R5433", 0.9), _sure("12R5438", 0.99)])  # type: ignore[list-item]
+    reader = Blobbed([none, _sure("12R5433", 0.9), _sure("12R5438", 0.99)])  # type: ignore[list-item]
     got = reader.read(FRAME)
     assert reader.read_count == 2  # the second blob is not read
     assert got.plate == "12R5433" and got.confidence == ACT - 0.01
 
 
-@pytest.mark.usefixtures("_plate_sized")
+@pytest.mark.usefixtures("plate_sized")
 def test_an_agreed_blob_read_is_not_believed() -> None:
     none: CropRead | None = None
-    reader = _Blobbed([none, scripted_read("12R5438", 0.77, agreed=True),  # type: ignore[list-item]
+    reader = Blobbed([none, scripted_read("12R5438", 0.77, agreed=True),  # type: ignore[list-item]
                        none])
     got = reader.read(FRAME)
     assert reader.read_count == 3 and got.plate is None
 
 
-@pytest.mark.usefixtures("_plate_sized")
+@pytest.mark.usefixtures("plate_sized")
 def test_a_frame_that_read_its_plate_reads_no_blob() -> None:
-    reader = _Blobbed([scripted_read("12R5433", 0.62), _sure("12R5438", 0.99)])
+    reader = Blobbed([scripted_read("12R5433", 0.62), _sure("12R5438", 0.99)])
     got = reader.read(FRAME)
     assert reader.read_count == 1 and got.plate == "12R5433"
 
 
-@pytest.mark.usefixtures("_plate_sized")
+@pytest.mark.usefixtures("plate_sized")
 def test_a_blob_under_skip_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
     # Measured (plate-free frames): most blob looks were a sign's word or a grille, at a
     # likeness under SKIP; no blob look that read a plate was.
     monkeypatch.setattr(textquad, "likeness", lambda lines, crop, i: 0.01)
     none: CropRead | None = None
-    reader = _Blobbed([none, _sure("12R5433", 0.9)])  # type: ignore[list-item]
+    reader = Blobbed([none, _sure("12R5433", 0.9)])  # type: ignore[list-item]
     assert reader.read(FRAME).plate is None and reader.read_count == 1

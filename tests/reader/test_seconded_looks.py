@@ -19,28 +19,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from hardscene import hard_vn_scene
-from scriptedreader import FRAME, ScriptedReader, scripted_read
+from scriptedreader import FRAME, QUAD, Blobbed, ScriptedReader, scripted_read
 
 from domain.plate_candidates import Candidate
-from edge.reader import lastlooks, make_reader, textquad
+from edge.reader import make_reader
 from edge.reader.base import ACT, Frame
 from edge.reader.claims import CropRead
 from edge.reader.localise import _iou, candidates
 from edge.reader.segment import Lines
 from edge.reader.textquad import Blobs
-
-QUAD = np.array([[0, 0], [9, 0], [9, 4], [0, 4]], np.float32)
-
-
-class _Blobbed(ScriptedReader):
-    """One candidate (not plate-sized: no text-fitted look), then two blobs, as scripted."""
-
-    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
-                found: list[CropRead] | None = None
-                ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
-        blobs = [QUAD + i for i in range(2)]
-        self._blobs.quads = lambda: blobs  # type: ignore[method-assign]
-        yield blobs[0], frame, self.lines_of(0)
 
 
 class _Suppressed(ScriptedReader):
@@ -54,47 +41,40 @@ class _Suppressed(ScriptedReader):
         yield QUAD, frame, self.lines_of(0)
 
 
-@pytest.fixture
-def _plate_sized(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (lastlooks, textquad):
-        monkeypatch.setattr(module, "segment", lambda crop: Lines("1-line", [], [], 8, (8,)))
-    monkeypatch.setattr(textquad, "likeness", lambda lines, crop, i: 0.5 - 0.1 * i)
-
-
 def _cn(plate: str, conf: float) -> CropRead:
     return CropRead(Candidate(plate, "CN", 0, 0), conf, plate, "2-line", agreed=True)
 
 
-@pytest.mark.usefixtures("_plate_sized")
+@pytest.mark.usefixtures("plate_sized")
 def test_an_agreed_blob_read_of_the_frames_plate_is_believed_under_the_band() -> None:
     # 桂FTCW39: its candidates read it at 0.23, a blob agreed at 0.99 (round 14 believed a
     # blob's read only when sure: one agreed blob named 宁THDVDU for 湘DMDVDU, alone).
-    reader = _Blobbed([scripted_read("12R5433", 0.45), scripted_read("12R5433", 0.77, agreed=True)])
+    reader = Blobbed([scripted_read("12R5433", 0.45), scripted_read("12R5433", 0.77, agreed=True)])
     got = reader.read(FRAME)
     assert reader.read_count == 2 and got.plate == "12R5433" and got.confidence == 0.77
     # Seconded by an earlier look too, and then another plate than the frame's lone read.
     none: CropRead | None = None
-    reader = _Blobbed([scripted_read("12R5438", 0.45), scripted_read("12R5433", 0.44),
+    reader = Blobbed([scripted_read("12R5438", 0.45), scripted_read("12R5433", 0.44),
                        scripted_read("12R5433", 0.9, agreed=True)])
     got = reader.read(FRAME)
     assert got.plate == "12R5433" and got.confidence == ACT - 0.01
-    reader = _Blobbed([none, scripted_read("12R5433", 0.9, agreed=True), none])  # type: ignore[list-item]
+    reader = Blobbed([none, scripted_read("12R5433", 0.9, agreed=True), none])  # type: ignore[list-item]
     assert reader.read(FRAME).plate is None  # alone: not believed, as before
 
 
-@pytest.mark.usefixtures("_plate_sized")
+@pytest.mark.usefixtures("plate_sized")
 def test_a_seconded_chinese_look_counts_only_with_its_province_confirmed() -> None:
     # Three looks read 粤U413Y7 as 吉U413Y7 (chi_sim's province, shared by the crops): agreed
     # at 0.79, the band's cap of an unconfirmed province.
     none: CropRead | None = None
-    reader = _Blobbed([_cn("吉U413Y7", 0.2), _cn("吉U413Y7", ACT - 0.01), none])  # type: ignore[list-item]
+    reader = Blobbed([_cn("吉U413Y7", 0.2), _cn("吉U413Y7", ACT - 0.01), none])  # type: ignore[list-item]
     assert reader.read(FRAME).plate is None
-    reader = _Blobbed([_cn("贵L19968F", 0.2), _cn("贵L19968F", 0.81)])
+    reader = Blobbed([_cn("贵L19968F", 0.2), _cn("贵L19968F", 0.81)])
     got = reader.read(FRAME)
     assert got.plate == "贵L19968F" and got.confidence == ACT - 0.01
 
 
-@pytest.mark.usefixtures("_plate_sized")
+@pytest.mark.usefixtures("plate_sized")
 def test_an_outline_behind_a_never_read_box_is_a_last_look() -> None:
     sure = replace(scripted_read("36Y37046", 0.99), sure=True)
     none: CropRead | None = None
@@ -103,7 +83,7 @@ def test_an_outline_behind_a_never_read_box_is_a_last_look() -> None:
     assert reader.read_count == 2 and got.plate == "36Y37046" and got.confidence == ACT - 0.01
 
 
-@pytest.mark.usefixtures("_plate_sized")
+@pytest.mark.usefixtures("plate_sized")
 def test_a_frame_that_read_its_plate_reads_no_suppressed_outline() -> None:
     reader = _Suppressed([scripted_read("36Y37046", 0.62), scripted_read("36Y37040", 0.99)])
     assert reader.read(FRAME).plate == "36Y37046" and reader.read_count == 1
