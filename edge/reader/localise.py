@@ -31,6 +31,8 @@ _LEVELS = np.arange(256, dtype=np.float32)
 # HSV ranges (OpenCV hue 0..180) of plate backgrounds: yellow, blue, green.
 _COLOURS = (((14, 70, 50), (40, 255, 255)), ((98, 90, 35), (130, 255, 255)),
             ((40, 40, 50), (90, 255, 255)))
+#: A colour mask is closed sideways by this, so a plate's characters do not break it up.
+_COLOUR_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (7, 3))
 #: An edge outline dented by what touches it (see ``_hull_quad``) is refitted by its convex
 #: hull when the hull fills its rectangle at least this much (a plate's is ~0.95-0.99) ...
 HULL_FILL = 0.85
@@ -120,10 +122,7 @@ def candidates(frame: Frame, *, limit: int = 6,
     masks.append(cv2.dilate(edges, np.ones((3, 3), np.uint8)))
     if small.ndim == 3:
         hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (7, 3))
-        for c_lo, c_hi in _COLOURS:
-            mask = cv2.inRange(hsv, np.array(c_lo), np.array(c_hi))
-            masks.append(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel))
+        masks.extend(colour_mask(hsv, c_lo, c_hi) for c_lo, c_hi in _COLOURS)
     n_outline = len(masks)
     masks.extend(_text_masks(blur))
     # Where the horizontal gradient is strong: a quad's texture is the share of such pixels
@@ -141,17 +140,10 @@ def candidates(frame: Frame, *, limit: int = 6,
                 area = cv2.contourArea(c)
             if area < 0.0015 * sw * sh or area > 0.25 * sw * sh:
                 continue
-            got = _quad_of(c)
-            refit = got is None and i == 0
-            if refit:  # an edge outline, dented
-                got = _hull_quad(c)
+            got = scored_quad(c, strong, hull=i == 0)  # an edge outline may be dented
             if got is None:
                 continue
-            quad, aspect, fill = got
-            texture = _texture(strong, quad)
-            if texture < MIN_TEXTURE:
-                continue
-            score = _score(texture, aspect, fill)
+            score, quad, refit = got
             full = quad / k
             scored.append((score, full, cv2.boundingRect(full.astype(np.int32)), refit,
                            i < n_outline))
@@ -177,6 +169,32 @@ def candidates(frame: Frame, *, limit: int = 6,
         blobs.args = (boxes, strong, k)
         blobs.small = np.asarray(small, np.uint8)
     return chosen
+
+
+def colour_mask(hsv: np.ndarray, lo: tuple[int, int, int], hi: tuple[int, int, int]
+                ) -> np.ndarray:
+    """The pixels of one colour range (OpenCV HSV), closed sideways so a plate's characters
+    do not break its colour into pieces."""
+    return np.asarray(cv2.morphologyEx(cv2.inRange(hsv, np.array(lo), np.array(hi)),
+                                       cv2.MORPH_CLOSE, _COLOUR_KERNEL), np.uint8)
+
+
+def scored_quad(contour: np.ndarray, strong: np.ndarray, *, hull: bool
+                ) -> tuple[float, np.ndarray, bool] | None:
+    """A contour's plate-like quad and its score (``_score``), and whether it came from the
+    contour's hull (``hull``: allowed for a dented outline); ``None`` when it has no quad or
+    too little texture (``MIN_TEXTURE``). ``strong``: the work image's strong gradients."""
+    got = _quad_of(contour)
+    refit = got is None and hull
+    if refit:
+        got = _hull_quad(contour)
+    if got is None:
+        return None
+    quad, aspect, fill = got
+    texture = _texture(strong, quad)
+    if texture < MIN_TEXTURE:
+        return None
+    return _score(texture, aspect, fill), quad, refit
 
 
 def _texture(strong: np.ndarray, quad: np.ndarray) -> float:

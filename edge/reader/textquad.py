@@ -25,11 +25,11 @@ from edge.reader.localise import (
     MIN_TEXTURE,
     Box,
     _box_iou,
-    _hull_quad,
-    _quad_of,
     _score,
     _texture,
+    colour_mask,
     rectify,
+    scored_quad,
     warp,
 )
 from edge.reader.outline import PAD
@@ -186,18 +186,15 @@ class Blobs:
         if self.small.ndim != 3:
             return []
         boxes, strong, k = self.args
-        hsv = cv2.cvtColor(self.small, cv2.COLOR_BGR2HSV)
-        mask = cv2.morphologyEx(cv2.inRange(hsv, np.array(PLATE_YELLOW[0]),
-                                            np.array(PLATE_YELLOW[1])), cv2.MORPH_CLOSE,
-                                cv2.getStructuringElement(cv2.MORPH_RECT, (7, 3)))
+        mask = colour_mask(cv2.cvtColor(self.small, cv2.COLOR_BGR2HSV), *PLATE_YELLOW)
         size = mask.shape[0] * mask.shape[1]
         found: list[tuple[float, np.ndarray]] = []
         for c in cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]:
             if not 0.0015 * size <= cv2.contourArea(c) <= 0.25 * size:
                 continue
-            got = _quad_of(c) or _hull_quad(c)
-            if got is not None and _texture(strong, got[0]) >= MIN_TEXTURE:
-                found.append((_score(_texture(strong, got[0]), got[1], got[2]), got[0] / k))
+            got = scored_quad(c, strong, hull=True)
+            if got is not None:
+                found.append((got[0], got[1] / k))
         out: list[np.ndarray] = []
         for _, quad in sorted(found, key=lambda t: -t[0]):
             box = cv2.boundingRect(quad.astype(np.int32))
