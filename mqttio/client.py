@@ -127,6 +127,9 @@ class MqttLink:
         self.manual_ack = manual_ack
         self.inbox: queue.Queue[Received] = queue.Queue(maxsize=queue_size)
         self.connected = threading.Event()
+        #: Set once the broker granted every subscription of the current connection: only
+        #: then is a message published by another client sure to reach this one.
+        self.subscribed = threading.Event()
         #: SUBACKs that refused a subscription (an ACL, an overloaded cluster node): retried.
         self.subscribe_failures = 0
         self._pending_subs: dict[int, tuple[str, int, int]] = {}
@@ -166,8 +169,13 @@ class MqttLink:
         if reason_code.is_failure:
             log.error("mqtt %s: connect refused: %s", self.client_id, reason_code)
             return
+        self.subscribed.clear()
+        with self._subs_lock:
+            self._pending_subs.clear()  # the SUBACKs of a dead connection never come
         for topic, qos in self.subscriptions:
             self._subscribe(topic, qos)
+        if not self.subscriptions:
+            self.subscribed.set()
         if self._online:
             client.publish(self._online[0], self._online[1], qos=1, retain=True)
         self.connected.set()
@@ -188,7 +196,10 @@ class MqttLink:
         """
         with self._subs_lock:
             topic, qos, attempt = self._pending_subs.pop(mid, (None, 0, 0))
-        if topic is None or not any(rc.is_failure for rc in reason_code_list):
+            refused = any(rc.is_failure for rc in reason_code_list)
+            if not refused and not self._pending_subs:
+                self.subscribed.set()
+        if topic is None or not refused:
             return
         self.subscribe_failures += 1
         delay = min(30.0, 2.0 ** attempt)

@@ -54,6 +54,8 @@ def test_a_refused_subscription_is_counted_and_retried(nats_mqtt: str) -> None:
             time.sleep(0.1)
         assert other.subscribe_failures >= 2, "refused, then refused again on the retry"
         assert own.subscribe_failures == 0
+        assert own.subscribed.is_set(), "granted: the link says it hears its topics"
+        assert not other.subscribed.is_set(), "refused: it must not say so"
     finally:
         own.stop()
         other.stop()
