@@ -103,7 +103,7 @@ def test_a_frames_rival_counts_half_among_the_frames_own_reads() -> None:
      [[_r("14S65059", 0.75)], [_r("14S65859", 0.75)]]),
     # Round 17, seed 1004, 粤P2S3S3: two frames of it against three of the look-alike
     # 粤P25353 (S for 5), each frame's rival the other's plate or a third; read again, the
-    # images repeat the majority's coin flip (here 9 of 10): a look-alike split stays.
+    # images repeat the majority's coin flip (7 of these 10): a look-alike split stays.
     ([_r("粤P2S3S3", 0.45, "粤P25353", "CN"), _r("粤P25353", 0.7, country="CN"),
       _r("粤P25353", 0.75, "粤P53SS3", "CN"), _r("粤P2S3S3", 0.7, "粤P25353", "CN"),
       _r("粤P25353", 0.75, "粤P835S3", "CN")],
