@@ -29,6 +29,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -122,9 +123,9 @@ def run_passes(reader: PlateReader, n: int, seed: int) -> dict[str, Any]:
     decided: list[dict[str, Any]] = []
     looks = {"passes": 0, "reads": 0, "cpu_ms": 0.0}
 
-    def look(image: Any) -> list[FrameRead]:
+    def look(image: Any, scales: Sequence[float]) -> list[FrameRead]:
         started = _cpu()
-        got = rescaled_reads(reader, image)
+        got = rescaled_reads(reader, image, scales)
         looks["reads"] += len(got)
         looks["cpu_ms"] += (_cpu() - started) * 1000
         return got

@@ -65,7 +65,7 @@ from typing import Any, Protocol, cast
 
 from domain.lookalikes import skeleton
 from edge.reader.base import ACT, Frame, FrameRead
-from edge.reader.second_look import decide
+from edge.reader.second_look import STAGES, decide
 
 
 class PassReadLike(Protocol):
@@ -91,8 +91,8 @@ CHANGE_CONFIDENCE = ACT
 #: of the benchmark has five, and a truck standing at the barrier must not fill the memory.
 KEPT_IMAGES = 5
 
-#: Reads a frame again (at other scales: ``edge.reader.second_look.rescaled_reads``).
-LookFn = Callable[[Frame], Sequence[FrameRead]]
+#: Reads a frame again at the given scales (``edge.reader.second_look.rescaled_reads``).
+LookFn = Callable[[Frame, Sequence[float]], Sequence[FrameRead]]
 
 
 def new_id() -> str:
@@ -195,17 +195,25 @@ class PassTracker:
         a decided one (its frames may be the last truck's, the misread that split it among
         them: read again, they would read it again); the decision is
         ``edge.reader.second_look.decide``'s (a plate of ``min_agree`` frames, not against
-        the frames' own reads, under the band). The images are dropped either way. Costs
-        reads only here: measured on the tuning seeds' undecided passes (round 13).
+        the frames' own reads, under the band), asked after each of the scale ``STAGES``
+        over every look so far: the next stage's reads are paid only by a pass the stages
+        before left undecided (round 17). The images are dropped either way. Costs reads only
+        here: measured on the tuning seeds' undecided passes (rounds 13 and 17).
         """
         if vp.decided is not None or vp.split or not any(f.read.plate for f in vp.frames):
             _drop_images(vp.frames)  # the rule needs a plate some frame read: no reads
             return None
-        looks = [list(look(f.image)) if f.image is not None else [] for f in vp.frames]
+        looks: list[list[FrameRead]] = [[] for _ in vp.frames]
+        got = None
+        for scales in STAGES:
+            for i, f in enumerate(vp.frames):
+                if f.image is not None:
+                    looks[i] += look(f.image, scales)
+            if any(looks):
+                got = decide(self._reads(vp.frames), looks, min_agree=self.min_agree)
+            if got is not None:
+                break
         _drop_images(vp.frames)
-        if not any(looks):
-            return None
-        got = decide(self._reads(vp.frames), looks, min_agree=self.min_agree)
         if got is None:
             return None
         result = cast(PassReadLike, got)

@@ -43,7 +43,8 @@ class LaneReading:
         #: An undecided pass's frames read again at other scales before an officer hears of
         #: it (``PassTracker.second_look``); ``None``: off.
         self._look: LookFn | None = (
-            (lambda frame: rescaled_reads(self.reader, frame)) if second_look else None)
+            (lambda frame, scales: rescaled_reads(self.reader, frame, scales))
+            if second_look else None)
         self.frames_read = 0
         self.frames_skipped = 0
 

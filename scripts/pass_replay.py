@@ -10,6 +10,7 @@ benchmark's 2028: its passes are the specs of seed + 2) and writes one JSON line
 the lane now does (``edge/passes.py``: a contested pass waits; docs/reader-journal.md, round 7).
 
     .venv/bin/python scripts/pass_replay.py --dump 1001 --out p1001.jsonl   # ~4 min
+    .venv/bin/python scripts/pass_replay.py --dump 1001 --out p1001.jsonl --scales 0.7 1.5 0.85 1.25
     .venv/bin/python scripts/pass_replay.py --replay p1001.jsonl [--ratio 1.5]
 """
 
@@ -31,12 +32,20 @@ from ocr import _specs, lane_decisions, truck_outcome  # the benchmark's specs a
 from edge.reader import make_reader
 from edge.reader.base import FrameRead
 from edge.reader.consensus import PassRead, consensus
+from edge.reader.second_look import rescaled_reads
 from smartgate.scenes import random_plate, render_pass
 
 Rule = Callable[[Sequence[FrameRead]], PassRead | None]
 
 
-def dump(seed: int, n: int, out: Path) -> None:
+def _row(r: FrameRead) -> list[Any]:
+    return [r.plate, r.confidence, r.layout, r.country, r.rival]
+
+
+def dump(seed: int, n: int, out: Path, scales: Sequence[float] = ()) -> None:
+    """``scales``: a pass the lane's first look does not decide right (undecided or wrong)
+    also logs each frame read again at each scale (``looks[scale][frame]``), so that the
+    second look (``edge.reader.second_look``) can be replayed without Tesseract."""
     reader = make_reader(engine="resident")
     with out.open("w") as fh:
         for country, layout, s in _specs(n, seed):
@@ -45,9 +54,14 @@ def dump(seed: int, n: int, out: Path) -> None:
             scenes = render_pass(plate=plate, layout=layout, difficulty="hard",
                                  rng=rng, frames=5)
             reads = [reader.read(sc.image) for sc in scenes]
-            fh.write(json.dumps({"spec": s, "truth": scenes[0].plate, "reads": [
-                [r.plate, r.confidence, r.layout, r.country, r.rival] for r in reads]},
-                ensure_ascii=False) + "\n")
+            row: dict[str, Any] = {"spec": s, "truth": scenes[0].plate,
+                                   "reads": [_row(r) for r in reads]}
+            first = truck_outcome([d.plate for d in lane_decisions(reads)], row["truth"])
+            if scales and first != "right":
+                row["looks"] = {str(sc): [_row(r) for im in scenes
+                                          for r in rescaled_reads(reader, im.image, (sc,))]
+                                for sc in scales}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _reads(row: dict[str, Any]) -> list[FrameRead]:
@@ -85,15 +99,28 @@ def replay(rows: list[dict[str, Any]], rule: Rule, *, live: bool) -> dict[str, A
     return {"right": ok, "wrong": wrong, "undecided": undecided, "wrong_plates": wrongs}
 
 
+def _logged_look(row: dict[str, Any]) -> Callable[[Any, Sequence[float]], list[FrameRead]]:
+    """The lane's second look (``PassTracker.second_look``) answered from a dump's ``looks``:
+    frame ``i`` (its image is its index here) read at each asked scale that was logged."""
+    looks = row.get("looks", {})
+
+    def look(i: Any, scales: Sequence[float]) -> list[FrameRead]:
+        return [_reads({"reads": [looks[str(s)][int(i)]]})[0] for s in scales
+                if str(s) in looks]
+    return look
+
+
 def as_lane(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Right / wrong / undecided as the lane publishes (``bench/ocr.py``'s ``lane_decisions``
     and ``truck_outcome``: a truck is wrong when any of its pass reads names another plate).
-    Without the lane's second look at an undecided pass (round 13): a log holds no images."""
+    With the lane's second look at an undecided pass (round 13) where the dump logged the
+    frames read again (``--scales``; a pass without them: no second look)."""
     counts = {"right": 0, "wrong": 0, "undecided": 0}
     wrongs: list[str] = []
     for row in rows:
         reads = _reads(row)
-        published = [d.plate for d in lane_decisions(reads)]
+        published = [d.plate for d in lane_decisions(
+            reads, images=list(range(len(reads))), look=_logged_look(row))]
         got = truck_outcome(published, row["truth"])
         counts[got] += 1
         if got == "wrong":
@@ -106,6 +133,8 @@ def main() -> int:
     ap.add_argument("--dump", type=int, metavar="SEED", help="pass spec seed to read")
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--scales", type=float, nargs="*", default=(),
+                    help="with --dump: log second looks at these scales (passes not right)")
     ap.add_argument("--replay", type=Path, nargs="+")
     ap.add_argument("--ratio", type=float, default=1.5)
     args = ap.parse_args()
@@ -114,7 +143,7 @@ def main() -> int:
             ap.error("the benchmark's seeds (2026-2029 and their passes): tune elsewhere")
         if args.out is None:
             ap.error("--dump needs --out")
-        dump(args.dump, args.n, args.out)
+        dump(args.dump, args.n, args.out, args.scales)
     rows = [json.loads(line) for path in args.replay or [] for line in
             path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if rows:

@@ -44,7 +44,8 @@ def consensus(reads: Sequence[FrameRead], *, min_agree: int = 2, ratio: float = 
     Support of a plate is the sum of its frames' confidences; the winner needs
     ``min_agree`` agreeing frames and at least ``ratio`` times the support of the runner-up
     (``scripts/pass_replay.py`` replays other ratios), and the frames' rivals must not
-    contest it (``_rivalled``). Frames without a plate do not count against it (the truck
+    contest it (``_rivalled``), nor may the frames outvote or tie any of its characters
+    (``outvoted``; round 17). Frames without a plate do not count against it (the truck
     may be out of view). ``scattered``: a plate of two frames or more against one-frame
     misreads needs less (``_scattered``); the lane turns it off for a pass split off a decided
     one, whose frames may be the last truck's.
@@ -52,8 +53,8 @@ def consensus(reads: Sequence[FrameRead], *, min_agree: int = 2, ratio: float = 
     got = _consensus(reads, min_agree=min_agree, ratio=ratio)
     if got is None or _rivalled(got.plate, reads, ratio=ratio):
         got = _scattered(reads, min_agree=min_agree, ratio=ratio) if scattered else None
-        if got is None:
-            return None
+    if got is None or outvoted(got.plate, reads):
+        return None
     if not any(r.plate == got.plate and r.confidence >= ACT for r in reads):
         return replace(got, confidence=min(got.confidence, UNCONFIRMED))
     return got
@@ -74,7 +75,7 @@ def _scattered(reads: Sequence[FrameRead], *, min_agree: int, ratio: float) -> P
     18 non-benchmark seeds): 14 undecided passes right, none wrong, with the lane's guard for
     split-off passes (``edge.passes.PassTracker._ask``; without it one split-off half was
     decided wrong). Round 15 (500 passes): the veto's change decided 2 more right, none wrong;
-    ``_outvoted`` left 1 wrong undecided.
+    ``outvoted`` (asked of every decision since round 17) left 1 wrong undecided.
     """
     count: dict[str, int] = defaultdict(int)
     for r in reads:
@@ -85,29 +86,39 @@ def _scattered(reads: Sequence[FrameRead], *, min_agree: int, ratio: float) -> P
             n > 1 for p, n in count.items() if p != top):
         return None
     got = _consensus(reads, min_agree=min_agree, ratio=SCATTERED)
-    if (got is None or got.plate != top or _outvoted(top, reads)
+    if (got is None or got.plate != top
             or _rivalled(top, reads, ratio=ratio, misreads=SCATTERED)):
         return None
     return got
 
 
-def _outvoted(plate: str, reads: Sequence[FrameRead]) -> bool:
+def outvoted(plate: str, reads: Sequence[FrameRead]) -> bool:
     """Whether, among the frames that read a plate of ``plate``'s length, some position's
-    other character has more support than ``plate``'s: the one-frame misreads, scattered as
-    whole plates, then tell one story at that position (a look-alike ``plate``'s frames share).
+    other character has as much support as ``plate``'s or more (a frame with a rival counts
+    half for its plate and half for its rival, as in ``_rivalled``): the other frames, however
+    scattered as whole plates, then tell one story at that position, or tie it.
 
     Why: 桂T1725B twice at 0.75 against 桂T172JB at 0.94 and 桂T172J5 at 0.76 was a scattered
     plate of two frames (1.5 against 0.94), decided wrong: two frames read J where it read 5
-    (1.70 against 1.50). 29E87390 (0.99, 0.98) keeps its lead at its contested last place
-    against 29E81398 and 23E87398 (1.97 against 1.91).
+    (1.70 against 1.50; round 15). 29E87390 (0.99, 0.98) keeps its lead at its contested last
+    place against 29E81398 and 23E87398 (1.97 against 1.91). Round 17 (docs/reader-journal.md):
+    asked of every decision, not only the scattered tie-break's, a tie counting and the rivals
+    halved: 吉L40325 was decided at exactly twice any other plate by two frames at 0.45 while
+    two frames at 0.45 read 粤 there (0.90 each), and 川GNB6F0 was a scattered plate of two
+    frames at 0.75, one of them with a rival, against 9 at that place in two frames (1.125
+    against 1.50).
     """
     support: list[dict[str, float]] = [defaultdict(float) for _ in plate]
     for r in reads:
-        if r.plate and len(r.plate) == len(plate):
-            for i, ch in enumerate(r.plate):
-                support[i][ch] += r.confidence
-    return any(s > votes[ch] for votes, ch in zip(support, plate, strict=True)
-               for s in votes.values())
+        if not r.plate:
+            continue
+        halved = r.rival is not None and r.rival != r.plate
+        for text in (r.plate, r.rival) if halved else (r.plate,):
+            if text is not None and len(text) == len(plate):
+                for i, ch in enumerate(text):
+                    support[i][ch] += r.confidence / 2 if halved else r.confidence
+    return any(s >= votes[ch] for votes, ch in zip(support, plate, strict=True)
+               for other, s in votes.items() if other != ch)
 
 
 def _rivalled(plate: str, reads: Sequence[FrameRead], *, ratio: float,

@@ -32,11 +32,19 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from edge.reader.base import Frame, FrameRead, PlateReader
-from edge.reader.consensus import UNCONFIRMED, PassRead, consensus
+from domain.lookalikes import skeleton
+from edge.reader.base import ACT, Frame, FrameRead, PlateReader
+from edge.reader.consensus import UNCONFIRMED, PassRead, consensus, outvoted
 
 #: The scales a frame of an undecided pass is read again at (two reads a frame).
 SCALES: tuple[float, ...] = (0.7, 1.5)
+#: The scales read next, only for a pass ``SCALES``' reads left undecided (round 17,
+#: docs/reader-journal.md: at 0.85 and 1.25 a frame crosses other size thresholds again:
+#: 98U76003, one frame read, was read by two more frames at 0.85 and 1.25 and by none at 0.7
+#: or 1.5; on 400 tuning passes 2 more decided right, none wrong; 16 of 600 passes read them).
+MORE_SCALES: tuple[float, ...] = (0.85, 1.25)
+#: The second look's stages, in order: each is asked only when the ones before decided nothing.
+STAGES: tuple[tuple[float, ...], ...] = (SCALES, MORE_SCALES)
 
 
 def rescaled_reads(reader: PlateReader, frame: Frame,
@@ -58,8 +66,10 @@ def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
 
     The consensus (``edge.reader.consensus``, its ratio, rivals and ``scattered`` rule) is
     asked over all the reads together; its plate then needs ``min_agree`` frames whose read
-    or second look names it, no plate with more support among the frames' own reads, and
-    claims at most ``UNCONFIRMED`` (the module's docstring says why).
+    or second look names it, no plate with more support among the frames' own reads, no
+    character of it outvoted or tied among them (``consensus.outvoted``), no look-alike of it
+    that ``min_agree`` frames read (``_lookalike_split``), and claims at most ``UNCONFIRMED``
+    (the module's docstring says why).
     """
     every = [*reads, *(r for rs in looks for r in rs)]
     got = consensus(every, min_agree=min_agree, scattered=scattered)
@@ -80,8 +90,32 @@ def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
     if not any(r.plate == plate for r in reads) or any(
             s > support[plate] for p, s in support.items() if p != plate):
         return None
+    if outvoted(plate, reads) or _lookalike_split(plate, reads, min_agree=min_agree):
+        return None
     seen = sum(1 for i, r in enumerate(reads) if r.plate or any(
         look.plate for look in (looks[i] if i < len(looks) else ())))
     best = max((r for r in reads if r.plate == plate), key=lambda r: r.confidence)
     return replace(got, confidence=min(got.confidence, UNCONFIRMED), frames=frames,
                    total_frames=seen, best=best, layout=best.layout, country=best.country)
+
+
+def _lookalike_split(plate: str, reads: Sequence[FrameRead], *, min_agree: int) -> bool:
+    """Whether ``min_agree`` of the frames' own reads name another plate of ``plate``'s
+    skeleton (``domain.lookalikes``: the same plate but for 5/S, 6/G, 2/Z, 1/7, ...) while
+    no frame read ``plate`` at ``ACT``.
+
+    Why: frames split over a look-alike are a coin flip of the glyph that the same images read
+    again repeat (round 13: "every reading repeats the frames' own split"), so the second
+    looks are no evidence between the two; a frame that read the plate at ``ACT`` (no doubt
+    at any glyph, a read that may act alone) is. Round 17 (docs/reader-journal.md): 粤P2S3S3,
+    two frames of it against three of 粤P25353 at 0.70-0.75, was decided 粤P25353 by its
+    second looks (wrong); 桂A451ZL (three frames, one at 0.96, against two of 桂A4512L) and
+    12B75828 (round 13: three, one at 0.88, against two of 12B15828) were decided right.
+    """
+    if any(r.plate == plate and r.confidence >= ACT for r in reads):
+        return False
+    count: dict[str, int] = defaultdict(int)
+    for r in reads:
+        if r.plate and r.plate != plate:
+            count[r.plate] += 1
+    return any(n >= min_agree and skeleton(p) == skeleton(plate) for p, n in count.items())

@@ -17,7 +17,7 @@ from bench.ocr import lane_decisions
 from edge.passes import KEPT_IMAGES, PassTracker
 from edge.reader.base import FrameRead
 from edge.reader.consensus import UNCONFIRMED, consensus
-from edge.reader.second_look import SCALES, decide, rescaled_reads
+from edge.reader.second_look import MORE_SCALES, SCALES, decide, rescaled_reads
 
 
 def _r(plate: str | None, conf: float = 0.0, rival: str | None = None,
@@ -31,7 +31,8 @@ NONE = _r(None)
 
 def test_a_majority_one_hair_short_is_decided_by_its_frames_read_again() -> None:
     """Check seed 555, 12B75828: three frames against two of 12B15828, 1.99 x the support:
-    undecided. Read again at 0.7 and 1.5, nine of ten reads were 12B75828."""
+    undecided. Read again at 0.7 and 1.5, nine of ten reads were 12B75828. A look-alike split
+    (7 for 1), but one frame read it at 0.88, in the band (round 17)."""
     reads = [_r("12B75828", 0.88), _r("12B15828", 0.76), _r("12B75828", 0.78),
              _r("12B15828", 0.45), _r("12B75828", 0.75)]
     assert consensus(reads) is None
@@ -100,6 +101,28 @@ def test_a_frames_rival_counts_half_among_the_frames_own_reads() -> None:
     # The second looks contest as frames do: no plate twice the other's support.
     ([_r("14S65059", 0.75), _r("14S65859", 0.75)],
      [[_r("14S65059", 0.75)], [_r("14S65859", 0.75)]]),
+    # Round 17, seed 1004, 粤P2S3S3: two frames of it against three of the look-alike
+    # 粤P25353 (S for 5), each frame's rival the other's plate or a third; read again, the
+    # images repeat the majority's coin flip (7 of these 10): a look-alike split stays.
+    ([_r("粤P2S3S3", 0.45, "粤P25353", "CN"), _r("粤P25353", 0.7, country="CN"),
+      _r("粤P25353", 0.75, "粤P53SS3", "CN"), _r("粤P2S3S3", 0.7, "粤P25353", "CN"),
+      _r("粤P25353", 0.75, "粤P835S3", "CN")],
+     [[_r("粤P25353", 0.75, "粤PS35S3", "CN"), _r("粤P25353", 0.75, "粤P53SS3", "CN")],
+      [_r("粤P25353", 0.70, "粤P28353", "CN"), _r("粤P25353", 0.75, "粤P83583", "CN")],
+      [_r("粤P25353", 0.68, "粤P583S3", "CN"), NONE],
+      [_r("粤P2S3S3", 0.75, "粤P25353", "CN"), _r("粤P5S353", 0.55, "粤PS3S83", "CN")],
+      [_r("粤P25353", 0.75, "粤PS3S83", "CN"), _r("粤P25353", 0.75, "粤P5S3S3", "CN")]]),
+    # Round 17, seed 1003, 川GNB0F0: 川GNB6F0 twice (one frame with a rival) against 9 at
+    # that place in two frames (1.125 against 1.5): the frames' own reads outvote its 6,
+    # however often the second looks read it.
+    ([_r("川GNB6F0", 0.75, country="CN"), _r("川GNB9F8", 0.75, country="CN"),
+      _r("川GNB9F0", 0.75, country="CN"), _r("川GNB6F0", 0.75, "川GNBQFQ", "CN"),
+      _r("川GNB0F0", 0.75, country="CN")],
+     [[_r("川GNB6F0", 0.75, country="CN"), _r("川GNB6F0", 0.75, country="CN")],
+      [_r("川GNBGFG", 0.75, country="CN"), _r("川GNB9F8", 0.74, "川GNBGFG", "CN")],
+      [_r("川GNB6F0", 0.75, country="CN"), _r("川GNB6F0", 0.75, country="CN")],
+      [_r("川GB69F0", 0.7, country="CN"), _r("川GNB6F0", 0.7, country="CN")],
+      [_r("川GNB0F6", 0.75, country="CN"), _r("川GNB6F6", 0.75, country="CN")]]),
 ])
 def test_a_second_look_decides_nothing_its_frames_do_not_hold(
         reads: list[FrameRead], looks: list[list[FrameRead]]) -> None:
@@ -112,9 +135,9 @@ class _Looks:
     def __init__(self, table: dict[int, list[FrameRead]]) -> None:
         self.table, self.calls = table, 0
 
-    def __call__(self, image: Any) -> Sequence[FrameRead]:
+    def __call__(self, image: Any, scales: Sequence[float]) -> Sequence[FrameRead]:
         self.calls += 1
-        return self.table.get(int(image), [])
+        return self.table.get(int(image), []) if tuple(scales) == SCALES else []
 
 
 def _tracker() -> PassTracker:
@@ -131,6 +154,29 @@ def test_the_lane_publishes_a_pass_decided_by_its_second_look() -> None:
     got = lane_decisions(reads, images=list(range(5)), look=look)
     assert [(d.plate, d.frames) for d in got] == [("24E5364", 2)]
     assert look.calls == 5
+
+
+def test_a_pass_the_first_scales_leave_undecided_is_read_at_the_next_ones() -> None:
+    """Round 17, seed 1002, 98U76003: one frame read it (0.70), four read nothing; at 0.7 and
+    1.5 only that frame read it again (one image); at 0.85 and 1.25 two frames that had read
+    nothing read it: decided, under the band, after ten reads more."""
+    reads = [_r("98U76003", 0.7), NONE, NONE, NONE, NONE]
+    first = _Looks({0: [_r("98U76003", 0.7), _r("98U76003", 0.7)]})
+    assert lane_decisions(reads, images=list(range(5)), look=first) == []
+    assert first.calls == 10, "both stages asked: the first decided nothing"
+
+    def staged(image: Any, scales: Sequence[float]) -> Sequence[FrameRead]:
+        calls.append(tuple(scales))
+        if tuple(scales) == SCALES:
+            return first.table.get(int(image), [])
+        return {0: [_r("98U76003", 0.7), _r("98U76003", 0.62)], 3: [_r("98U76003", 0.79), NONE],
+                4: [NONE, _r("98U76003", 0.69)]}.get(int(image), [])
+
+    calls: list[tuple[float, ...]] = []
+    got = lane_decisions(reads, images=list(range(5)), look=staged)
+    assert [(d.plate, d.frames) for d in got] == [("98U76003", 3)]
+    assert got[0].confidence <= UNCONFIRMED
+    assert calls == [SCALES] * 5 + [MORE_SCALES] * 5
 
 
 def test_no_second_look_where_no_frame_read_a_plate_or_for_a_split_off_pass() -> None:

@@ -130,3 +130,25 @@ def test_a_pass_decided_by_the_scattered_tie_break_alone_waits_one_frame_more() 
     # A fifth frame that holds the plate (or none with a plate: the pass's end) decides it.
     t = PassTracker(consensus=consensus, timeout_s=1.0, min_agree=2, contested_frames=4)
     assert _feed_all(t, [*reads[:4], _r(None, 0)]) == ["14L39161"]
+
+
+def test_a_plate_tied_at_a_place_by_the_other_frames_is_no_decision() -> None:
+    """Round 17, seed 1003, 粤LJ0J25: 吉L40325 by two frames at 0.45 was exactly twice any
+    other plate (each frame's rival another), but two frames at 0.45 read 粤 where it read 吉:
+    a tie at the province is no decision (it was decided wrong)."""
+    reads = [_r("吉L40325", 0.45, "吉LJ0125", "CN"), _r(None, 0),
+             _r("粤L30S25", 0.45, "粤L10125", "CN"), _r("吉L40325", 0.45, "吉L0J125", "CN"),
+             _r("粤LJ0725", 0.45, "粤LJ0J25", "CN")]
+    assert consensus(reads) is None
+
+
+def test_a_scattered_plate_whose_frame_has_a_rival_is_outvoted_at_a_place() -> None:
+    """Round 17, seed 1003, 川GNB0F0: 川GNB6F0 by two frames at 0.75, one with a rival,
+    against 9 at that place in two frames: the rival halves its frame (1.125 against 1.5)."""
+    reads = [_r("川GNB6F0", 0.75, country="CN"), _r("川GNB9F8", 0.75, country="CN"),
+             _r("川GNB9F0", 0.75, country="CN"), _r("川GNB6F0", 0.75, "川GNBQFQ", "CN"),
+             _r("川GNB0F0", 0.75, country="CN")]
+    assert consensus(reads) is None
+    reads[3] = _r("川GNB6F0", 0.75, country="CN")  # no rival: 1.5 against 1.5, a tie
+    assert consensus(reads) is None
+
