@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import dropped, latin, rules
+from edge.reader import dropped, latin, rules, toprow
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.claims import (
@@ -232,6 +232,11 @@ class CropReader:
         if cn is not None and (vn is None or (cn[0].cost <= vn.cost and not by_classifier)):
             cand, cn_conf, cn_raw, agree, rival = cn
             tail_conf, tail_margin = tail_stats(rows, cand, lines.layout == "2-line")
+            if tail_margin < MARGIN:
+                # eng's slots with no LSTM choice (a 2-row plate's top-row letter, always),
+                # read alike by chi_sim's row read, no tail character opposed by the Latin
+                # classifier: no hesitation (toprow.py; docs/reader-journal.md, round 17).
+                tail_margin = toprow.margin(tail, starts, mask, cn_raw, cand, rows, tail_margin)
             if agree:
                 cn_conf = min(cn_conf, tail_conf)
             elif lines.layout == "1-line":
