@@ -232,6 +232,7 @@ class CropReader:
         if cn is not None and (vn is None or (cn[0].cost <= vn.cost and not by_classifier)):
             cand, cn_conf, cn_raw, agree, rival = cn
             tail_conf, tail_margin = tail_stats(rows, cand, lines.layout == "2-line")
+            eng_margin = tail_margin
             if tail_margin < MARGIN:
                 # eng's slots with no LSTM choice (a 2-row plate's top-row letter, always),
                 # read alike by chi_sim's row read, no tail character opposed by the Latin
@@ -260,6 +261,12 @@ class CropReader:
                             tail is plain and latin.confirmed(tail_of(
                                 tail, starts, lines.layout == "2-line", len(cand.plate) - 1,
                                 cand.trimmed), mask, MARGIN))))
+            # Vouched slots (toprow.py) second a read only where that grade reaches SURE: under
+            # it the binary read is asked as before (round 17: a pass frame's 桂N39N93 seconded
+            # at 0.70 from 0.45 was a second look's read under SURE, and dropped; main's two
+            # agreeing reads stood at 0.75).
+            seconded = seconded and (eng_margin >= MARGIN or tail_margin < MARGIN
+                                     or 1 - (1 - read.conf) ** 2 >= SURE)
             weak = bool(cache.get("classifier_weak"))
             if weak and (not read.fits or text.isdigit()):
                 # A weak classifier province on a crop of more or fewer glyphs than the plate

@@ -6,14 +6,18 @@ it went on through every other candidate (``edge/reader/toprow.py``)."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 
+import numpy as np
 import pytest
 from glyphrow import bold_glyph, glyph_row
 
 from domain.plate_candidates import Candidate
-from edge.reader import make_reader, toprow
+from edge.reader import chinese, make_reader, toprow
 from edge.reader.base import Frame
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
+from edge.reader.province import ProvinceGuess
+from edge.reader.segment import TEXT_HEIGHT, Lines
 from edge.reader.tesseract import TesseractPlateReader
 from smartgate.scenes import random_plate, render_frame
 
@@ -90,3 +94,56 @@ def test_the_classifier_keeps_a_wrong_s_out_of_the_band_on_a_real_frame() -> Non
     assert scene.plate == "桂X7S602"
     got = make_reader(engine="resident").read(scene.image)
     assert got.plate in (None, "桂X7S602")
+
+
+class _Scripted:
+    """eng reads 'A12345' (its A with no LSTM choice at all) at ``conf`` on every
+    preprocessing; chi_sim reads the row as ``cjk``. Counts the calls."""
+
+    def __init__(self, cjk: str, conf: float) -> None:
+        self.cjk, self.conf = cjk, conf
+        self.calls: Counter[str] = Counter()
+
+    def read(self, img: np.ndarray, *, script: Script = "latin") -> LineRead:
+        self.calls[script] += 1
+        if script == "cjk":
+            return LineRead(self.cjk, 0.9)
+        text = "A12345"
+        return LineRead(text, self.conf, tuple((ch, self.conf, 10.0 * i)
+                                               for i, ch in enumerate(text)),
+                        tuple(0.0 if ch == "A" else 0.9 for ch in text),
+                        tuple(((ch, 0.0 if ch == "A" else 0.95),) for ch in text))
+
+    def glyph(self, img: np.ndarray) -> tuple[str, float]:
+        self.calls["glyph"] += 1
+        return "", 0.0
+
+
+@pytest.mark.parametrize(("cjk", "conf", "latin_calls", "least"), [
+    ("桂A12345", 0.8, 1, 0.95),  # vouched: seconded by chi_sim's tail, no binary read
+    ("桂A12845", 0.8, 2, 0.0),  # chi_sim reads another tail: the binary read is asked
+    # vouched, but seconding would grade it under SURE (1 - 0.6^2 = 0.64): the binary read
+    # is asked, and the two agreeing reads are not capped as hesitant
+    ("桂A12345", 0.4, 2, 0.0),
+])
+def test_a_vouched_slot_is_no_hesitation(monkeypatch: pytest.MonkeyPatch, cjk: str,
+                                         conf: float, latin_calls: int, least: float) -> None:
+    monkeypatch.setattr(chinese, "read_province", lambda *_: ProvinceGuess("桂", 0.9, 0.9))
+    monkeypatch.setattr(toprow, "unopposed", lambda *_: True)
+    gray, binary = (np.full((TEXT_HEIGHT, 400), 255, np.uint8) for _ in range(2))
+    engine = _Scripted(cjk, conf)
+    got = TesseractPlateReader(engine)._read_lines_all(Lines("1-line", [gray], [binary], 7, (7,)))
+    assert got is not None and got.cand.plate == "桂A12345"
+    assert engine.calls["latin"] == latin_calls and got.conf >= least
+    assert not got.contested or cjk != "桂A12345"
+
+
+def test_an_opposed_tail_keeps_its_hesitation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chinese, "read_province", lambda *_: ProvinceGuess("桂", 0.9, 0.9))
+    monkeypatch.setattr(toprow, "unopposed", lambda *_: False)
+    gray, binary = (np.full((TEXT_HEIGHT, 400), 255, np.uint8) for _ in range(2))
+    engine = _Scripted("桂A12345", 0.8)
+    got = TesseractPlateReader(engine)._read_lines_all(Lines("1-line", [gray], [binary], 7, (7,)))
+    # main's grading: two hesitant reads agreeing, capped at CONTESTED; the search goes on
+    assert got is not None and got.conf == pytest.approx(0.75) and got.contested
+    assert engine.calls["latin"] == 2
