@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import dropped, latin, rules
+from edge.reader import dropped, latin, rules, toprow
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn, tail_stats
 from edge.reader.claims import (
@@ -232,6 +232,12 @@ class CropReader:
         if cn is not None and (vn is None or (cn[0].cost <= vn.cost and not by_classifier)):
             cand, cn_conf, cn_raw, agree, rival = cn
             tail_conf, tail_margin = tail_stats(rows, cand, lines.layout == "2-line")
+            eng_margin = tail_margin
+            if tail_margin < MARGIN:
+                # eng's slots with no LSTM choice (a 2-row plate's top-row letter, always),
+                # read alike by chi_sim's row read, no tail character opposed by the Latin
+                # classifier: no hesitation (toprow.py; docs/reader-journal.md, round 17).
+                tail_margin = toprow.margin(tail, starts, mask, cn_raw, cand, rows, tail_margin)
             if agree:
                 cn_conf = min(cn_conf, tail_conf)
             elif lines.layout == "1-line":
@@ -255,6 +261,12 @@ class CropReader:
                             tail is plain and latin.confirmed(tail_of(
                                 tail, starts, lines.layout == "2-line", len(cand.plate) - 1,
                                 cand.trimmed), mask, MARGIN))))
+            # Vouched slots (toprow.py) second a read only where that grade reaches SURE: under
+            # it the binary read is asked as before (round 17: a pass frame's 桂N39N93 seconded
+            # at 0.70 from 0.45 was a second look's read under SURE, and dropped; main's two
+            # agreeing reads stood at 0.75).
+            seconded = seconded and (eng_margin >= MARGIN or tail_margin < MARGIN
+                                     or 1 - (1 - read.conf) ** 2 >= SURE)
             weak = bool(cache.get("classifier_weak"))
             if weak and (not read.fits or text.isdigit()):
                 # A weak classifier province on a crop of more or fewer glyphs than the plate
