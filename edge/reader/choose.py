@@ -8,10 +8,11 @@ a read (a candidate, a refit's source, a recount, a text quad) goes through them
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from edge.reader.base import ACT
-from edge.reader.claims import CUT, REJOINED, SURE, UNFIT, CropRead
+from edge.reader.claims import CUT, LONE, REJOINED, SURE, UNFIT, CropRead
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines
 
@@ -100,3 +101,42 @@ def look_kept(got: CropRead, best: CropRead | None, reads: list[CropRead], *,
     if not (got.sure or (got.agreed and got.conf >= least and (seconded or not blob))):
         return False  # a lone or doubted read of a re-cut crop: wrong as often as right
     return best is None or best.cand.plate == got.cand.plate or got.sure or seconded
+
+
+def voted(read: CropRead) -> bool:
+    """Whether a crop's read, believed or dropped, is a vote for ``plurality``: a VN plate
+    at ``LONE`` or more, read repair-free with as many characters as blobs, or agreed by two
+    preprocessings (a capped agreement, a look's unseconded one).
+
+    Why not a repaired lone read, nor one longer or shorter than its blobs: on the tuning,
+    check and fresh seeds' frames that read nothing or a lone read, those were the votes
+    that made three wrong plates (14K24294, 46Z7526, 12F42890; round 17). Why VN only: the
+    crops of a Chinese plate share chi_sim's misread of its province (three looks agreeing
+    on 吉U413Y7, round 16), so their votes are not the crops' own.
+    """
+    return read.cand.country == "VN" and read.conf >= LONE and (
+        (read.cand.cost == 0 and read.fits) or read.agreed)
+
+
+def plurality(heard: list[CropRead], best: CropRead | None) -> str | None:
+    """The plate most of a frame's crops read, where the frame believed no read over
+    ``LONE``: two votes (``voted``) at least, more than any other plate's and than the
+    frame's best read's plate (``None``: no such plate, or it is the best's).
+
+    Why: a read one crop's preprocessings do not confirm is dropped (a crop evened out) or
+    capped at LONE, and a look's agreed read stands only when seconded at its time; but two
+    crops of one frame reading one plate are evidence the frame's rules never weigh (round
+    17: 11U9591's two evened crops each read it alone at 0.91 and 0.86; 12R5750 read by a
+    candidate and a look, after a lone 12R5759; 36E3998, a look's agreement and a later
+    look's lone read, over a lone 66E3996). The plate stands at LONE: under the band, a
+    vote of crops that each doubted it.
+    """
+    votes = Counter(r.cand.plate for r in heard if voted(r))
+    if not votes:
+        return None
+    (plate, n), *rest = votes.most_common()
+    if n < 2 or (rest and rest[0][1] == n):
+        return None
+    if best is not None and (best.cand.plate == plate or votes[best.cand.plate] >= n):
+        return None
+    return plate
