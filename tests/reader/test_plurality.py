@@ -19,7 +19,7 @@ from scriptedreader import FRAME, ScriptedReader, plain_lines
 
 from domain.plate_candidates import Candidate
 from edge.reader import make_reader
-from edge.reader.choose import plurality, voted
+from edge.reader.choose import plurality, votes
 from edge.reader.claims import LONE, CropRead
 from edge.reader.segment import Lines
 
@@ -30,26 +30,36 @@ def _read(plate: str, conf: float = 0.9, *, cost: int = 0, fits: bool = True,
                     agreed=agreed)
 
 
+LINES = Lines("1-line", [], [], 7)
+
+
 def test_a_vote_is_a_vn_read_fitting_and_repair_free_or_agreed() -> None:
-    assert voted(_read("11U9591"))
-    assert voted(_read("36E3998", 0.75, cost=1, agreed=True))
-    assert voted(_read("11L04971", 0.7, fits=False, agreed=True))
-    assert not voted(_read("46Z7526", 0.76, cost=1))  # a repaired lone read
-    assert not voted(_read("14K24294", 0.45, fits=False))  # longer or shorter than its blobs
-    assert not voted(_read("11U9591", LONE - 0.01))
-    assert not voted(_read("吉U413Y7", 0.79, agreed=True, country="CN"))
+    assert votes(_read("11U9591"), LINES) == 1
+    assert votes(_read("36E3998", 0.75, cost=1, agreed=True), LINES) == 2  # two preprocessings
+    assert votes(_read("11L04971", 0.7, fits=False, agreed=True), LINES) == 1
+    assert votes(_read("46Z7526", 0.76, cost=1), LINES) == 0  # a repaired lone read
+    assert votes(_read("14K24294", 0.45, fits=False), LINES) == 0  # not its blobs' count
+    assert votes(_read("11U9591", LONE - 0.01), LINES) == 0
+    assert votes(_read("吉U413Y7", 0.79, agreed=True, country="CN"), LINES) == 0
+    # A crop that cut a character reads a shorter plate (11B7314 for 11B73140, round 12).
+    assert votes(_read("11B7314", 0.75, agreed=True), replace(LINES, cut=True)) == 0
 
 
-def test_two_crops_reading_one_plate_outvote_a_lone_read() -> None:
-    two = [_read("11U9591", 0.91), _read("11U9591", 0.86)]
+def _heard(*reads: CropRead) -> list[tuple[CropRead, Lines]]:
+    return [(r, LINES) for r in reads]
+
+
+def test_two_votes_for_one_plate_outvote_a_lone_read() -> None:
+    two = _heard(_read("11U9591", 0.91), _read("11U9591", 0.86))
     assert plurality(two, None) == "11U9591"
-    assert plurality(two[:1], None) is None  # one crop is no plurality
+    assert plurality(two[:1], None) is None  # one crop's lone read is no plurality
+    assert plurality(_heard(_read("29V9565", 0.75, agreed=True)), None) == "29V9565"
     lone = _read("12R5759", LONE)
-    assert plurality([lone, *two], lone) == "11U9591"
-    assert plurality([lone, *two], two[0]) is None  # the frame's best already
+    assert plurality([*_heard(lone), *two], lone) == "11U9591"
+    assert plurality(two, two[0][0]) is None  # the frame's best already
     # A tie, with another plate or with the frame's best, is no plurality.
-    assert plurality([*two, _read("11U9597"), _read("11U9597")], None) is None
-    assert plurality([*two, lone, replace(lone)], lone) is None
+    assert plurality([*two, *_heard(_read("11U9597"), _read("11U9597"))], None) is None
+    assert plurality([*two, *_heard(lone, replace(lone))], lone) is None
 
 
 class _Heard(ScriptedReader):
@@ -81,6 +91,7 @@ def test_a_frame_that_believed_nothing_reads_its_crops_plurality_at_lone() -> No
     (100003044, "2-line", "11U9591"),  # tuning: two evened crops' lone reads, dropped
     (77802349, "1-line", "36E3998"),  # tuning: a look's agreement, a later look's lone read
     (123503775, "2-line", "12R5750"),  # check: a candidate and a look, over a lone 12R5759
+    (55601739, "2-line", "29V9565"),  # check: a look agreed at 0.75, nothing else read
 ])
 def test_the_hard_frames_read_right_under_the_band(seed: int, layout: str, plate: str) -> None:
     image, _, truth = hard_vn_scene(seed, layout)
