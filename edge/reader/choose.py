@@ -106,23 +106,24 @@ def look_kept(got: CropRead, best: CropRead | None, reads: list[CropRead], *,
 
 def votes(read: CropRead, lines: Lines) -> int:
     """How many votes a crop's read, believed or dropped, casts for ``plurality``: a VN plate
-    at ``LONE`` or more, read repair-free with as many characters as blobs, or agreed by two
-    preprocessings (a capped agreement, a look's unseconded one), is one vote; an agreement
-    fitting its blobs is two, one a preprocessing. None from a crop that cut a character at
-    a row's end (``Lines.cut``: its plate is a shorter one's, round 12).
+    at ``LONE`` or more with as many characters as its crop's blobs; read repair-free, one
+    vote; agreed by two preprocessings (a capped agreement, a look's unseconded one), two
+    when repair-free (one a preprocessing), one when repaired. None from a crop that cut a
+    character at a row's end (``Lines.cut``: its plate is a shorter one's, round 12).
 
-    Why not a repaired lone read, nor one longer or shorter than its blobs: on the tuning,
-    check and fresh seeds' frames that read nothing or a lone read, those were the votes
-    that made three wrong plates (14K24294, 46Z7526, 12F42890; round 17); an agreement not
-    fitting its blobs is one vote (12F42890, agreed at 0.7 from 7 blobs, was wrong). Why VN
+    Why only reads fitting their blobs, and no repaired lone read: on the tuning, check and
+    fresh seeds' frames that read nothing or a lone read, those were the votes that made
+    three wrong plates (14K24294, 46Z7526, 12F42890); on hard passes' frames, two local looks
+    agreed on 12Z18456 for 12Z18450 from 6 blobs each, and a look's agreement repaired twice
+    (57H82486, 'STH/-82.4.86') outvoted the frame's right lone 51H82486 (round 17). Why VN
     only: the crops of a Chinese plate share chi_sim's misread of its province (three looks
     agreeing on 吉U413Y7, round 16), so their votes are not the crops' own.
     """
-    if read.cand.country != "VN" or read.conf < LONE or lines.cut:
+    if read.cand.country != "VN" or read.conf < LONE or lines.cut or not read.fits:
         return 0
     if read.agreed:
-        return 2 if read.fits else 1
-    return 1 if read.cand.cost == 0 and read.fits else 0
+        return 1 if read.cand.cost else 2
+    return 1 if read.cand.cost == 0 else 0
 
 
 def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None) -> str | None:

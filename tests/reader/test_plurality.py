@@ -33,10 +33,15 @@ def _read(plate: str, conf: float = 0.9, *, cost: int = 0, fits: bool = True,
 LINES = Lines("1-line", [], [], 7)
 
 
-def test_a_vote_is_a_vn_read_fitting_and_repair_free_or_agreed() -> None:
+def test_a_vote_is_a_vn_read_fitting_its_blobs_repair_free_or_agreed() -> None:
     assert votes(_read("11U9591"), LINES) == 1
-    assert votes(_read("36E3998", 0.75, cost=1, agreed=True), LINES) == 2  # two preprocessings
-    assert votes(_read("11L04971", 0.7, fits=False, agreed=True), LINES) == 1
+    assert votes(_read("29V9565", 0.75, agreed=True), LINES) == 2  # two preprocessings
+    # A repaired agreement is one vote (a pass's frame: a look's 'STH/-82.4.86', 57H82486,
+    # outvoted the frame's right lone 51H82486 with two).
+    assert votes(_read("36E3998", 0.75, cost=1, agreed=True), LINES) == 1
+    # An agreement of more or fewer characters than its blobs (a tuning pass's frame: two
+    # local looks agreed on 12Z18456 for 12Z18450 from 6 blobs each).
+    assert votes(_read("12Z18456", 0.7, fits=False, agreed=True), LINES) == 0
     assert votes(_read("46Z7526", 0.76, cost=1), LINES) == 0  # a repaired lone read
     assert votes(_read("14K24294", 0.45, fits=False), LINES) == 0  # not its blobs' count
     assert votes(_read("11U9591", LONE - 0.01), LINES) == 0
