@@ -4,9 +4,11 @@
 Why these tests: on the tuning, check and fresh seeds' hard VN misses, two crops of one frame
 read the plate right, each alone or agreed where its look was not believed (11U9591's two
 evened crops at 0.91 and 0.86, dropped; 12R5750 read by a candidate and a look after a lone
-12R5759; 36E3998, a look's agreement and a later look's lone read, after a lone 66E3996);
-repaired lone reads and reads longer or shorter than their blobs made three wrong plates as
-votes (14K24294, 46Z7526, 12F42890), and a Chinese plate's crops share chi_sim's province.
+12R5759; 36E3998, a look's agreement and a later look's lone read, after a lone 66E3996;
+29V9565, a look's repair-free agreement alone); repaired lone reads and reads longer or
+shorter than their blobs made three wrong plates as votes (14K24294, 46Z7526, 12F42890), a
+twice-repaired agreement outvoted a pass frame's right lone read, and a Chinese plate's crops
+share chi_sim's province.
 """
 
 from __future__ import annotations
