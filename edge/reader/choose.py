@@ -1,17 +1,19 @@
 """Choosing among a frame's candidate reads: what a crop's read may claim, and which wins.
 
 Why apart from :mod:`edge.reader.cropread` (reading one crop) and :mod:`edge.reader.tesseract`
-(the search over a frame's candidates): these three rules are the search's policy, each
-measured over the rounds in docs/reader-journal.md, and every path of the search that keeps
-a read (a candidate, a refit's source, a recount, a text quad) goes through them.
+(the search over a frame's candidates): these rules are the search's policy, each measured
+over the rounds in docs/reader-journal.md, and every path of the search that keeps a read (a
+candidate, a refit's source, a recount, a text quad) goes through them; ``plurality`` is the
+frame's last word where it believed nothing over LONE (round 17).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from edge.reader.base import ACT
-from edge.reader.claims import CUT, REJOINED, SURE, UNFIT, CropRead
+from edge.reader.claims import CUT, LONE, REJOINED, SURE, UNFIT, CropRead
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines
 
@@ -100,3 +102,53 @@ def look_kept(got: CropRead, best: CropRead | None, reads: list[CropRead], *,
     if not (got.sure or (got.agreed and got.conf >= least and (seconded or not blob))):
         return False  # a lone or doubted read of a re-cut crop: wrong as often as right
     return best is None or best.cand.plate == got.cand.plate or got.sure or seconded
+
+
+def votes(read: CropRead, lines: Lines) -> int:
+    """How many votes a crop's read, believed or dropped, casts for ``plurality``: a VN plate
+    at ``LONE`` or more with as many characters as its crop's blobs; read repair-free, one
+    vote; agreed by two preprocessings (a capped agreement, a look's unseconded one), two
+    when repair-free (one a preprocessing), one when repaired. None from a crop that cut a
+    character at a row's end (``Lines.cut``: its plate is a shorter one's, round 12).
+
+    Why only reads fitting their blobs, and no repaired lone read: on the tuning, check and
+    fresh seeds' frames that read nothing or a lone read, those were the votes that made
+    three wrong plates (14K24294, 46Z7526, 12F42890); on hard passes' frames, two local looks
+    agreed on 12Z18456 for 12Z18450 from 6 blobs each, and a look's agreement repaired twice
+    (57H82486, 'STH/-82.4.86') outvoted the frame's right lone 51H82486 (round 17). Why VN
+    only: the crops of a Chinese plate share chi_sim's misread of its province (three looks
+    agreeing on 吉U413Y7, round 16), so their votes are not the crops' own.
+    """
+    if read.cand.country != "VN" or read.conf < LONE or lines.cut or not read.fits:
+        return 0
+    if read.agreed:
+        return 1 if read.cand.cost else 2
+    return 1 if read.cand.cost == 0 else 0
+
+
+def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None) -> str | None:
+    """The plate most of a frame's crops read, where the frame believed no read over
+    ``LONE``: two votes (``votes``) at least, more than any other plate's and than the
+    frame's best read's plate (``None``: no such plate, or it is the best's).
+
+    Why: a read one crop's preprocessings do not confirm is dropped (a crop evened out) or
+    capped at LONE, and a look's agreed read stands only when seconded at its time; but two
+    crops of one frame reading one plate, or two preprocessings of a look agreeing on a plate
+    nothing else read, are evidence the frame's rules never weigh (round 17: 11U9591's two
+    evened crops each read it alone at 0.91 and 0.86; 12R5750 read by a candidate and a
+    look, after a lone 12R5759; 36E3998, a look's agreement and a later look's lone read,
+    over a lone 66E3996; 29V9565, a look agreed at 0.75 in a frame that read nothing). The
+    plate stands at LONE: under the band, a vote of crops that each doubted it.
+    """
+    tally: Counter[str] = Counter()
+    for read, lines in heard:
+        tally[read.cand.plate] += votes(read, lines)
+    tally = +tally  # plates with votes only
+    if not tally:
+        return None
+    (plate, n), *rest = tally.most_common()
+    if n < 2 or (rest and rest[0][1] == n):
+        return None
+    if best is not None and (best.cand.plate == plate or tally[best.cand.plate] >= n):
+        return None
+    return plate

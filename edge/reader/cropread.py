@@ -52,8 +52,22 @@ class CropReader:
 
     def __init__(self, engine: LineEngine) -> None:
         self._engine = engine
+        #: Every crop's read of this frame, believed or dropped, with the lines it read: the
+        #: frame's last word where nothing was believed (``choose.plurality``; round 17). The
+        #: search clears it for each frame.
+        self._heard: list[tuple[CropRead, Lines]] = []
+        self._dropped: CropRead | None = None  # the read ``_judged`` dropped last
 
     def _read_lines_all(self, lines: Lines) -> CropRead | None:
+        """``_judged``, its read (or the one it dropped) heard for ``choose.plurality``."""
+        self._dropped = None
+        got = self._judged(lines)
+        heard = got if got is not None else self._dropped
+        if heard is not None:
+            self._heard.append((heard, lines))
+        return got
+
+    def _judged(self, lines: Lines) -> CropRead | None:
         """Read the plate once; read more preprocessings only when that read is doubtful.
 
         Why not always several: each is a Tesseract call, the dominant cost. A read that
@@ -142,6 +156,7 @@ class CropReader:
             # as blobs, confident, no close runner-up) stands at LONE (round 13: the binary
             # rows of 98H-1174 and 12KT-662 read right at 0.98 and 0.89, their grey rows
             # blurred by the evening-out read 'SH1174' and '2KT-662').
+            self._dropped = top  # a crop's vote still (choose.plurality, round 17)
             return None
         return replace(top, conf=min(top.conf, LONE))
 

@@ -15,7 +15,7 @@ from itertools import islice
 import numpy as np
 
 from edge.reader.base import ACT, Frame
-from edge.reader.choose import better, capped, look_kept
+from edge.reader.choose import better, capped, look_kept, plurality, votes
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
 from edge.reader.cropread import CropReader
 from edge.reader.engines import LineEngine
@@ -55,6 +55,9 @@ class LastLooks(CropReader):
         self._looked: list[CropRead] = []
         #: This frame's candidates the segmentation found no rows in: quad, crop.
         self._unrowed: list[tuple[np.ndarray, Frame]] = []
+        #: The quad and crop of the lines read this frame, by the lines' ``id`` (the lines
+        #: kept too, so no id is reused): where a plurality's plate was read (``_plurality``).
+        self._where: dict[int, tuple[np.ndarray, Frame, Lines]] = {}
 
     def _text_looks(self, frame: Frame, best: tuple[CropRead, np.ndarray, Frame] | None,
                     found: list[CropRead]) -> tuple[CropRead, np.ndarray, Frame] | None:
@@ -101,6 +104,21 @@ class LastLooks(CropReader):
                 best = self._look(quad, crop, again, best, found, least=REJOINED)
                 if best is not None:
                     break
+        if best is None or best[0].conf <= LONE:
+            best = self._plurality(best)
+        return best
+
+    def _plurality(self, best: tuple[CropRead, np.ndarray, Frame] | None
+                   ) -> tuple[CropRead, np.ndarray, Frame] | None:
+        """The plate most of the frame's crops read (``choose.plurality``), at LONE, where
+        nothing over a lone read was believed: its first crop's read, quad and crop
+        (docs/reader-journal.md, round 17)."""
+        plate = plurality(self._heard, best[0] if best is not None else None)
+        for read, lines in self._heard if plate is not None else []:
+            where = self._where.get(id(lines))
+            if (read.cand.plate == plate and votes(read, lines) and where is not None
+                    and where[2] is lines):
+                return replace(read, conf=LONE, sure=False), where[0], where[1]
         return best
 
     def _look(self, quad: np.ndarray, crop: Frame, again: Lines | None,
@@ -110,6 +128,8 @@ class LastLooks(CropReader):
         """One look's read, kept only when trusted (``choose.look_kept``; ``sure``: a blob's,
         believed only when sure or seconded; ``least``: an agreed read's least confidence),
         under the band."""
+        if again is not None:
+            self._where[id(again)] = (quad, crop, again)  # its votes' crop (_plurality)
         got = self._read_lines_all(again) if again is not None else None
         if got is None or again is None:
             return best

@@ -84,7 +84,7 @@ class TesseractPlateReader(LastLooks):
         best: tuple[CropRead, np.ndarray, Frame] | None = None
         found: list[CropRead] = []  # what the candidates read so far (see _ranked)
         self._sources, self._second_crops, self._segmented = {}, {}, []
-        self._unrowed = []
+        self._unrowed, self._heard, self._where = [], [], {}
         for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000, found=found):
             if best is not None and best[0].conf > ceiling(lines):
                 # Its read is capped under the best already found (a crop that cut a
@@ -92,6 +92,7 @@ class TesseractPlateReader(LastLooks):
                 # never be the best, nor end the search; its Tesseract calls are spared (round
                 # 13: 6.28 -> 5.98 calls a frame on seed 999; no read changed on 1,280 frames).
                 continue
+            self._where[id(lines)] = (quad, crop, lines)  # its votes' crop (_plurality)
             got = self._read_lines_all(lines)
             if got is None:
                 continue

@@ -1,0 +1,107 @@
+"""A frame's last word: the plate most of its crops read, where it believed no read over LONE
+(``choose.plurality``; docs/reader-journal.md, round 17).
+
+Why these tests: on the tuning, check and fresh seeds' hard VN misses, two crops of one frame
+read the plate right, each alone or agreed where its look was not believed (11U9591's two
+evened crops at 0.91 and 0.86, dropped; 12R5750 read by a candidate and a look after a lone
+12R5759; 36E3998, a look's agreement and a later look's lone read, after a lone 66E3996;
+29V9565, a look's repair-free agreement alone); repaired lone reads and reads longer or
+shorter than their blobs made three wrong plates as votes (14K24294, 46Z7526, 12F42890), a
+twice-repaired agreement outvoted a pass frame's right lone read, and a Chinese plate's crops
+share chi_sim's province.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hardscene import hard_vn_scene
+from scriptedreader import FRAME, ScriptedReader, plain_lines
+
+from domain.plate_candidates import Candidate
+from edge.reader import make_reader
+from edge.reader.choose import plurality, votes
+from edge.reader.claims import LONE, CropRead
+from edge.reader.segment import Lines
+
+
+def _read(plate: str, conf: float = 0.9, *, cost: int = 0, fits: bool = True,
+          agreed: bool = False, country: str = "VN") -> CropRead:
+    return CropRead(Candidate(plate, country, cost, 0), conf, plate, "1-line", fits=fits,
+                    agreed=agreed)
+
+
+LINES = Lines("1-line", [], [], 7)
+
+
+def test_a_vote_is_a_vn_read_fitting_its_blobs_repair_free_or_agreed() -> None:
+    assert votes(_read("11U9591"), LINES) == 1
+    assert votes(_read("29V9565", 0.75, agreed=True), LINES) == 2  # two preprocessings
+    # A repaired agreement is one vote (a pass's frame: a look's 'STH/-82.4.86', 57H82486,
+    # outvoted the frame's right lone 51H82486 with two).
+    assert votes(_read("36E3998", 0.75, cost=1, agreed=True), LINES) == 1
+    # An agreement of more or fewer characters than its blobs (a tuning pass's frame: two
+    # local looks agreed on 12Z18456 for 12Z18450 from 6 blobs each).
+    assert votes(_read("12Z18456", 0.7, fits=False, agreed=True), LINES) == 0
+    assert votes(_read("46Z7526", 0.76, cost=1), LINES) == 0  # a repaired lone read
+    assert votes(_read("14K24294", 0.45, fits=False), LINES) == 0  # not its blobs' count
+    assert votes(_read("11U9591", LONE - 0.01), LINES) == 0
+    assert votes(_read("吉U413Y7", 0.79, agreed=True, country="CN"), LINES) == 0
+    # A crop that cut a character reads a shorter plate (11B7314 for 11B73140, round 12).
+    assert votes(_read("11B7314", 0.75, agreed=True), replace(LINES, cut=True)) == 0
+
+
+def _heard(*reads: CropRead) -> list[tuple[CropRead, Lines]]:
+    return [(r, LINES) for r in reads]
+
+
+def test_two_votes_for_one_plate_outvote_a_lone_read() -> None:
+    two = _heard(_read("11U9591", 0.91), _read("11U9591", 0.86))
+    assert plurality(two, None) == "11U9591"
+    assert plurality(two[:1], None) is None  # one crop's lone read is no plurality
+    assert plurality(_heard(_read("29V9565", 0.75, agreed=True)), None) == "29V9565"
+    lone = _read("12R5759", LONE)
+    assert plurality([*_heard(lone), *two], lone) == "11U9591"
+    assert plurality(two, two[0][0]) is None  # the frame's best already
+    # A tie, with another plate or with the frame's best, is no plurality.
+    assert plurality([*two, *_heard(_read("11U9597"), _read("11U9597"))], None) is None
+    assert plurality([*two, *_heard(lone, replace(lone))], lone) is None
+
+
+class _Heard(ScriptedReader):
+    """Scripted candidates whose reads are dropped (``None``) but heard as scripted."""
+
+    def __init__(self, heard: list[CropRead]) -> None:
+        super().__init__([None] * len(heard))  # type: ignore[list-item]
+        self.heard = heard
+
+    def _read_lines_all(self, lines: Lines) -> CropRead | None:
+        got = super()._read_lines_all(lines)
+        self._heard.append((self.heard[self.read_count - 1], lines))
+        return got
+
+
+@pytest.mark.usefixtures("plate_sized")
+def test_a_frame_that_believed_nothing_reads_its_crops_plurality_at_lone() -> None:
+    lines = [Lines("1-line", [], [], 8) for _ in range(3)]
+    reader = _Heard([_read("11U9591", 0.91), _read("11U9597", 0.5), _read("11U9591", 0.86)])
+    reader.lines_of = lines.__getitem__
+    got = reader.read(FRAME)
+    assert got.plate == "11U9591" and got.confidence == LONE
+    reader = _Heard([_read("11U9591", 0.91), _read("11U9597", 0.5)])
+    reader.lines_of = plain_lines
+    assert reader.read(FRAME).plate is None
+
+
+@pytest.mark.parametrize(("seed", "layout", "plate"), [
+    (100003044, "2-line", "11U9591"),  # tuning: two evened crops' lone reads, dropped
+    (77802349, "1-line", "36E3998"),  # tuning: a look's agreement, a later look's lone read
+    (123503775, "2-line", "12R5750"),  # check: a candidate and a look, over a lone 12R5759
+    (55601739, "2-line", "29V9565"),  # check: a look agreed at 0.75, nothing else read
+])
+def test_the_hard_frames_read_right_under_the_band(seed: int, layout: str, plate: str) -> None:
+    image, _, truth = hard_vn_scene(seed, layout)
+    assert truth == plate
+    got = make_reader(engine="resident").read(image)
+    assert got.plate == plate and got.confidence == LONE
