@@ -116,7 +116,8 @@ class CropReader:
                     rival = a.rival or b.rival  # either's models at odds: the frame is
                     kept = a.kept or b.kept
                     if a.classified and b.classified:  # one model's province: search on
-                        return replace(top, conf=min(conf, CLASSIFIED), rival=rival, kept=kept)
+                        return replace(top, conf=min(conf, CLASSIFIED), rival=rival, kept=kept,
+                                       paired=True)
                     # A capped agreement (contested, hesitant or unfit) is the best so far, not
                     # the end of the search: round 12, a crop cutting the plate's end
                     # (11B731.4 for 11B731.40) ended it at CONTESTED before the whole
