@@ -19,10 +19,10 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
+from domain.plate_candidates import clean, cn_candidates, province_of
 from edge.reader.base import Frame
 from edge.reader.cntails import CnRead, one_row, province_rival, two_row
-from edge.reader.engines import LineEngine, line_conf
+from edge.reader.engines import LineEngine
 from edge.reader.glyphcut import cut_candidates, read_province
 from edge.reader.lookalikes import Judge
 from edge.reader.province import ProvinceGuess, shared
@@ -295,22 +295,3 @@ def classified(lines: Lines, cache: dict[str, object]) -> ProvinceGuess | None:
         except (RuntimeError, ValueError):  # no training fonts; an empty glyph crop
             cache["class"] = None
     return cache["class"]  # type: ignore[return-value]
-
-
-def tail_stats(rows: list[list[tuple[float, float]]], cand: Candidate, two_rows: bool
-               ) -> tuple[float, float]:
-    """Confidence and smallest margin of the Latin letters a Chinese plate was built from.
-
-    Why not the whole line's: the eng model reads the province glyph as one or two junk
-    characters that the plate does not use (nor counts as repairs), and their doubt would
-    make every Chinese read doubtful. ``rows``: (confidence, margin) per letter, per row.
-    """
-    if two_rows:  # the top row's last letter, the bottom row's last five
-        used = rows[0][-1:] + [c for r in rows[1:] for c in r][-5:]
-    else:  # the tail before the trimmed end (what precedes it is the province's place)
-        flat = [c for r in rows for c in r]
-        end = len(flat) - cand.trimmed
-        used = flat[max(0, end - (len(cand.plate) - 1)): end]
-    if not used:
-        return 0.0, 0.0
-    return line_conf([c for c, _ in used]), min(m for _, m in used)

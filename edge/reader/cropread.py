@@ -19,7 +19,7 @@ import numpy as np
 from domain.plate_candidates import Candidate, clean
 from edge.reader import dropped, latin, rules
 from edge.reader.base import ACT
-from edge.reader.chinese import province_confirmed, read_cn, tail_stats
+from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
     CLASSIFIED,
     CONTESTED,
@@ -29,6 +29,7 @@ from edge.reader.claims import (
     UNFIT,
     CropRead,
 )
+from edge.reader.cntails import tail_stats
 from edge.reader.engines import LineEngine, split_rows
 from edge.reader.lookalikes import (
     cn_tail,
