@@ -1,7 +1,8 @@
-"""Chinese plates in a frame's last looks (round 17): two preprocessings agreeing on a
-classifier-only province believed as an agreed look, a Chinese read under the band seconded
-where its province was named by the two models, an agreed read of a capped crop asked to reach
-its cap (docs/reader-journal.md, round 17).
+"""Chinese plates on hard frames (round 17): two preprocessings agreeing on a classifier-only
+province believed as an agreed last look, a Chinese look under the band seconded where its
+province was named by the two models, an agreed look of a capped crop asked to reach its cap,
+and chi_sim's unsure glyph read taken where the classifier leans to the same province
+(docs/reader-journal.md, round 17).
 
 Why these tests: on the tuning, check and fresh seeds' hard Chinese misses, looks read the plate
 right where the frame read nothing and were not believed: 粤PKKR12 and 粤EPG5GS (two
@@ -9,10 +10,15 @@ preprocessings at 0.70, the province the classifier's alone, so not ``agreed``),
 same, from a crop found by the local-contrast look, kept at 0.69 under SURE), 贵WGK378 and
 川M2DA8D (a blob's read seconded by a crop whose province the other model named). The guard
 stays for 粤U413Y7, whose looks all read chi_sim's 吉 and where the classifier named no province.
+And 桂A89926F, 桂J5Z404 read nothing: chi_sim's glyph read named 桂 at 0.77-0.86 (under
+GLYPH_SURE) and the classifier's likeliest was 桂 too, under its weak margin.
 """
 
 from __future__ import annotations
 
+from typing import cast
+
+import numpy as np
 import pytest
 from hardscene import hard_vn_scene
 from scriptedreader import FRAME, Blobbed, ScriptedCrop
@@ -20,8 +26,11 @@ from scriptedreader import FRAME, Blobbed, ScriptedCrop
 from domain.plate_candidates import Candidate
 from edge.reader import make_reader
 from edge.reader.base import ACT
+from edge.reader.chinese import _province
 from edge.reader.choose import look_kept
 from edge.reader.claims import CLASSIFIED, SURE, CropRead
+from edge.reader.engines import LineEngine, LineRead
+from edge.reader.province import ProvinceGuess
 from edge.reader.segment import Lines
 
 
@@ -85,3 +94,33 @@ def test_the_looks_still_do_not_name_chi_sims_province_alone() -> None:
     image, _, plate = hard_vn_scene(123503735, "1-line", "CN")
     got = make_reader(engine="resident").read(image)
     assert got.plate in (None, plate)
+
+
+class _RowsReadNothing:
+    """chi_sim's row read finding no province (the glyph read and the classifier scripted)."""
+
+    def read(self, image: np.ndarray, script: str = "latin") -> LineRead:
+        return LineRead("", 0.0)
+
+
+@pytest.mark.parametrize(("glyph", "guess", "named"), [
+    (("桂", 0.77), ProvinceGuess("桂", 0.24, 0.02), "桂"),  # 桂A89926F: both lean to 桂
+    (("桂", 0.70), ProvinceGuess("桂", 0.24, 0.02), None),  # the glyph read too unsure
+    (("桂", 0.82), ProvinceGuess("琼", 0.23, 0.001), None),  # 桂RG8AH0: the models differ
+])
+def test_an_unsure_glyph_read_the_classifier_leans_to_names_a_weak_province(
+        glyph: tuple[str, float], guess: ProvinceGuess, named: str | None) -> None:
+    row = np.full((60, 300), 255, np.uint8)
+    cache: dict[str, object] = {"glyph": glyph, "class": guess}
+    engine = cast(LineEngine, _RowsReadNothing())
+    got = _province(engine, Lines("1-line", [row], [row], 8, (8,)), [row], cache)
+    assert (got[0] if got else None) == named
+    if named:  # capped at CLASSIFIED, and read by two preprocessings or dropped
+        assert cache["classifier_only"] and cache["classifier_weak"]
+
+
+def test_an_unsure_glyph_read_seconded_by_the_classifier_reads_the_plate() -> None:
+    # Fresh 桂A89926F (seed 5150): no look named its province before.
+    image, _, plate = hard_vn_scene(515115505, "1-line", "CN")
+    got = make_reader(engine="resident").read(image)
+    assert got.plate == plate and got.confidence <= CLASSIFIED
