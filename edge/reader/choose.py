@@ -100,12 +100,16 @@ def look_kept(got: CropRead, best: CropRead | None, reads: list[CropRead], *,
     Two preprocessings agreeing on a classifier-only province (``paired``, capped at
     CLASSIFIED) count as an agreed read here: the search goes on past them, but a look is
     asked only when the search found nothing trusted, and on the hard misses such looks read
-    粤PKKR12 and 粤EPG5GS right at 0.70 where the frame read nothing (round 17).
+    粤PKKR12 and 粤EPG5GS right at 0.70 where the frame read nothing (round 17); a blob's
+    too, where nothing at all read (粤P3B12U).
     """
     same = [r for r in reads if r.cand.plate == got.cand.plate]
     seconded = bool(same) and (got.cand.country != "CN" or got.conf >= ACT or any(
         r.classified != got.classified for r in same))
     agreed = got.agreed or got.paired
-    if not (got.sure or (agreed and got.conf >= least and (seconded or not blob))):
+    # A blob's paired read where nothing in the frame read at all: its province is the
+    # classifier's, not one more crop's chi_sim read (round 17: 粤P3B12U's blob at 0.70).
+    alone = blob and got.paired and best is None
+    if not (got.sure or (agreed and got.conf >= least and (seconded or not blob or alone))):
         return False  # a lone or doubted read of a re-cut crop: wrong as often as right
     return best is None or best.cand.plate == got.cand.plate or got.sure or seconded

@@ -49,9 +49,12 @@ def test_a_paired_look_of_a_frame_that_read_nothing_is_believed() -> None:
     paired = _cn("粤PKKR12", CLASSIFIED, classified=True, paired=True)
     assert look_kept(paired, None, [])
     assert not look_kept(_cn("粤PKKR12", CLASSIFIED, classified=True), None, [])  # a lone read
-    assert not look_kept(paired, None, [], blob=True)  # a blob's: only when seconded
+    # A blob's too, where nothing read at all (粤P3B12U); but not an agreed blob's alone.
+    assert look_kept(paired, None, [], blob=True)
+    assert not look_kept(_cn("粤P3B12U", CLASSIFIED, agreed=True), None, [], blob=True)
     # Over the frame's lone read of another plate, only when seconded.
     assert not look_kept(paired, _cn("粤PKKR17", 0.45), [_cn("粤PKKR17", 0.45)])
+    assert not look_kept(paired, _cn("粤PKKR17", 0.45), [_cn("粤PKKR17", 0.45)], blob=True)
 
 
 def test_a_chinese_look_seconds_under_the_band_only_where_two_models_named_the_province() -> None:
