@@ -19,10 +19,10 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
+from domain.plate_candidates import clean, cn_candidates, province_of
 from edge.reader.base import Frame
 from edge.reader.cntails import CnRead, one_row, province_rival, two_row
-from edge.reader.engines import LineEngine, line_conf
+from edge.reader.engines import LineEngine
 from edge.reader.glyphcut import cut_candidates, read_province
 from edge.reader.lookalikes import Judge
 from edge.reader.province import ProvinceGuess, shared
@@ -46,6 +46,10 @@ CLASSIFIER_ONLY = 0.9
 #: ... and from this one for a fitting read two preprocessings agree on (``CropRead.weak``:
 #: a blurred 川 led at 0.44; tuning guesses at 0.4-0.9 right 37 times, wrong once; round 15).
 CLASSIFIER_WEAK = 0.4
+#: chi_sim's glyph read naming a province under GLYPH_SURE is taken from this on where the
+#: classifier's likeliest province (at any margin) is the same glyph, as a weak classifier
+#: province (round 17).
+GLYPH_SECONDED = 0.75
 #: The classifier's reject ("no province glyph") spares chi_sim's glyph call from this on.
 REJECT_SURE = 0.8
 #: A row read that names the province under this confidence takes, for the province, the
@@ -189,6 +193,16 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
             cache["classifier_weak"] = guess.margin < CLASSIFIER_ONLY
             province = guess.char
             head = guess.confidence
+        elif (guess is not None and guess.char is not None and got[1] >= GLYPH_SECONDED
+              and province_of(got[0]) == guess.char):
+            # chi_sim's glyph read unsure and the classifier leaning the same way under its
+            # weak margin: two models each naming one glyph weakly. Taken as a weak classifier
+            # province (CLASSIFIED; a second preprocessing must read the plate too; never over
+            # a VN read of the same cost): round 17, hard 桂A89926F (glyph read 0.77, the
+            # classifier's 桂 at margin 0.02) and 桂J5Z404 (0.86, 0.001) read nothing before.
+            cache["classifier_only"] = cache["classifier_weak"] = True
+            province = guess.char
+            head = got[1]
         else:
             return None
     rows = [first] + [engine.read(img, script="cjk") for img in images[1:]]
@@ -295,22 +309,3 @@ def classified(lines: Lines, cache: dict[str, object]) -> ProvinceGuess | None:
         except (RuntimeError, ValueError):  # no training fonts; an empty glyph crop
             cache["class"] = None
     return cache["class"]  # type: ignore[return-value]
-
-
-def tail_stats(rows: list[list[tuple[float, float]]], cand: Candidate, two_rows: bool
-               ) -> tuple[float, float]:
-    """Confidence and smallest margin of the Latin letters a Chinese plate was built from.
-
-    Why not the whole line's: the eng model reads the province glyph as one or two junk
-    characters that the plate does not use (nor counts as repairs), and their doubt would
-    make every Chinese read doubtful. ``rows``: (confidence, margin) per letter, per row.
-    """
-    if two_rows:  # the top row's last letter, the bottom row's last five
-        used = rows[0][-1:] + [c for r in rows[1:] for c in r][-5:]
-    else:  # the tail before the trimmed end (what precedes it is the province's place)
-        flat = [c for r in rows for c in r]
-        end = len(flat) - cand.trimmed
-        used = flat[max(0, end - (len(cand.plate) - 1)): end]
-    if not used:
-        return 0.0, 0.0
-    return line_conf([c for c, _ in used]), min(m for _, m in used)

@@ -94,12 +94,25 @@ def look_kept(got: CropRead, best: CropRead | None, reads: list[CropRead], *,
     14: a blob's 宁THDVDU for 湘DMDVDU), but on the hard misses the looks found the plate and
     read it right, agreed, where another crop read it too (round 16: 贵L19968F 0.93 then 0.81
     over a lone 甘L19968F; 桂FTCW39 0.99 over its candidates' 0.23). A Chinese read seconds
-    only from the band (its province confirmed by a second look): the crops share chi_sim's
-    province read (three looks read 粤U413Y7 as 吉U413Y7, agreed at 0.79).
+    only from the band (its province confirmed by a second look), or where the two reads'
+    provinces came from the two models, one chi_sim's and the other the province classifier's
+    alone (``classified``): the crops' chi_sim reads repeat one misread (three looks read
+    粤U413Y7 as 吉U413Y7, agreed at 0.79, the classifier naming no province on any of them).
+
+    Two preprocessings agreeing on a classifier-only province (``paired``, capped at
+    CLASSIFIED) count as an agreed read here: the search goes on past them, but a look is
+    asked only when the search found nothing trusted, and on the hard misses such looks read
+    粤PKKR12 and 粤EPG5GS right at 0.70 where the frame read nothing (round 17); a blob's
+    too, where nothing at all read (粤P3B12U).
     """
-    seconded = (got.cand.country != "CN" or got.conf >= ACT) and any(
-        r.cand.plate == got.cand.plate for r in reads)
-    if not (got.sure or (got.agreed and got.conf >= least and (seconded or not blob))):
+    same = [r for r in reads if r.cand.plate == got.cand.plate]
+    seconded = bool(same) and (got.cand.country != "CN" or got.conf >= ACT or any(
+        r.classified != got.classified for r in same))
+    agreed = got.agreed or got.paired
+    # A blob's paired read where nothing in the frame read at all: its province is the
+    # classifier's, not one more crop's chi_sim read (round 17: 粤P3B12U's blob at 0.70).
+    alone = blob and got.paired and best is None
+    if not (got.sure or (agreed and got.conf >= least and (seconded or not blob or alone))):
         return False  # a lone or doubted read of a re-cut crop: wrong as often as right
     return best is None or best.cand.plate == got.cand.plate or got.sure or seconded
 

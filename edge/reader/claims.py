@@ -63,3 +63,7 @@ class CropRead:
     filled: bool = False  # a glyph eng skipped, named by the Latin classifier (dropped.fill)
     settled: bool = False  # VN: eng's hesitant characters the Latin classifier named (round 15)
     weak: bool = False  # the classifier named the province under CLASSIFIER_ONLY (chinese.py)
+    #: Two preprocessings read this plate, its province the classifier's alone: capped at
+    #: CLASSIFIED and not ``agreed`` (the search goes on), but no lone read either; a last
+    #: look believes it as an agreed one (``choose.look_kept``, round 17).
+    paired: bool = False

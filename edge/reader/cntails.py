@@ -10,6 +10,7 @@ frame's rival (``FrameRead.rival``) are decided, on one row (``one_row``) and on
 from __future__ import annotations
 
 from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
+from edge.reader.engines import line_conf
 from edge.reader.lookalikes import Judge, judged, names
 
 #: The most repairs a Chinese tail may need (a corrected or trimmed character each).
@@ -145,3 +146,21 @@ def province_rival(read: CnRead | None, other: str | None) -> CnRead | None:
         return read
     return read[0], read[1], read[2], read[3], other + read[0].plate[1:]
 
+
+def tail_stats(rows: list[list[tuple[float, float]]], cand: Candidate, two_rows: bool
+               ) -> tuple[float, float]:
+    """Confidence and smallest margin of the Latin letters a Chinese plate was built from.
+
+    Why not the whole line's: the eng model reads the province glyph as one or two junk
+    characters that the plate does not use (nor counts as repairs), and their doubt would
+    make every Chinese read doubtful. ``rows``: (confidence, margin) per letter, per row.
+    """
+    if two_rows:  # the top row's last letter, the bottom row's last five
+        used = rows[0][-1:] + [c for r in rows[1:] for c in r][-5:]
+    else:  # the tail before the trimmed end (what precedes it is the province's place)
+        flat = [c for r in rows for c in r]
+        end = len(flat) - cand.trimmed
+        used = flat[max(0, end - (len(cand.plate) - 1)): end]
+    if not used:
+        return 0.0, 0.0
+    return line_conf([c for c, _ in used]), min(m for _, m in used)

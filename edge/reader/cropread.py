@@ -19,7 +19,7 @@ import numpy as np
 from domain.plate_candidates import Candidate, clean
 from edge.reader import dropped, latin, rules, toprow
 from edge.reader.base import ACT
-from edge.reader.chinese import province_confirmed, read_cn, tail_stats
+from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
     CLASSIFIED,
     CONTESTED,
@@ -29,6 +29,7 @@ from edge.reader.claims import (
     UNFIT,
     CropRead,
 )
+from edge.reader.cntails import tail_stats
 from edge.reader.engines import LineEngine, split_rows
 from edge.reader.lookalikes import (
     cn_tail,
@@ -130,7 +131,8 @@ class CropReader:
                     rival = a.rival or b.rival  # either's models at odds: the frame is
                     kept = a.kept or b.kept
                     if a.classified and b.classified:  # one model's province: search on
-                        return replace(top, conf=min(conf, CLASSIFIED), rival=rival, kept=kept)
+                        return replace(top, conf=min(conf, CLASSIFIED), rival=rival, kept=kept,
+                                       paired=True)
                     # A capped agreement (contested, hesitant or unfit) is the best so far, not
                     # the end of the search: round 12, a crop cutting the plate's end
                     # (11B731.4 for 11B731.40) ended it at CONTESTED before the whole

@@ -112,7 +112,7 @@ def cn_tail(got: LineRead, plain: LineRead, eng: LineRead, binary: Frame, starts
 def tail_of(got: LineRead, starts: list[float], two_rows: bool, size: int, trimmed: int
             ) -> LineRead:
     """``got`` cut to the Latin characters a Chinese plate of ``size`` tail characters was
-    built from (as ``chinese.tail_stats`` counts them): a 2-row plate's top-row letter and
+    built from (as ``cntails.tail_stats`` counts them): a 2-row plate's top-row letter and
     its bottom rows' last five; a 1-row plate's tail before its ``trimmed`` end."""
     keep = [i for i, (ch, _, _) in enumerate(got.chars) if ch.isalnum()]
     if two_rows:

@@ -24,8 +24,8 @@ from __future__ import annotations
 from domain.plate_candidates import Candidate, clean, province_of
 from edge.reader import latin
 from edge.reader.base import Frame
-from edge.reader.chinese import tail_stats
 from edge.reader.claims import MARGIN
+from edge.reader.cntails import tail_stats
 from edge.reader.engines import LineRead, split_rows
 from edge.reader.glyphs import LATIN
 from edge.reader.lookalikes import hesitations, tail_of
