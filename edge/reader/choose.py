@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import replace
 
 from edge.reader.base import ACT
+from edge.reader.chinese import CLASSIFIER_MARGIN, classified
 from edge.reader.claims import CUT, LONE, REJOINED, SURE, UNFIT, CropRead
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines
@@ -118,7 +119,7 @@ def look_kept(got: CropRead, best: CropRead | None, reads: list[CropRead], *,
 
 
 def votes(read: CropRead, lines: Lines) -> int:
-    """How many votes a crop's read, believed or dropped, casts for ``plurality``: a VN plate
+    """How many votes a crop's read, believed or dropped, casts for ``plurality``: a plate
     at ``LONE`` or more with as many characters as its crop's blobs; read repair-free, one
     vote; agreed by two preprocessings (a capped agreement, a look's unseconded one), two
     when repair-free (one a preprocessing), one when repaired. None from a crop that cut a
@@ -128,12 +129,20 @@ def votes(read: CropRead, lines: Lines) -> int:
     fresh seeds' frames that read nothing or a lone read, those were the votes that made
     three wrong plates (14K24294, 46Z7526, 12F42890); on hard passes' frames, two local looks
     agreed on 12Z18456 for 12Z18450 from 6 blobs each, and a look's agreement repaired twice
-    (57H82486, 'STH/-82.4.86') outvoted the frame's right lone 51H82486 (round 17). Why VN
-    only: the crops of a Chinese plate share chi_sim's misread of its province (three looks
-    agreeing on 吉U413Y7, round 16), so their votes are not the crops' own.
+    (57H82486, 'STH/-82.4.86') outvoted the frame's right lone 51H82486 (round 17).
+    Chinese: the crops of a Chinese plate share chi_sim's misread of its province (three looks
+    agreeing on 吉U413Y7, round 16), so their votes alone are not the crops' own; a Chinese read
+    votes only where the province classifier, a second model, names its province on its own
+    crop (at ``CLASSIFIER_MARGIN``; 粤U413Y7's crops, chi_sim's 吉 each, the classifier naming
+    no province: no vote; docs/reader-journal.md, round 17).
     """
-    if read.cand.country != "VN" or read.conf < LONE or lines.cut or not read.fits:
+    if read.cand.country not in ("VN", "CN") or read.conf < LONE or lines.cut or not read.fits:
         return 0
+    if read.cand.country == "CN":
+        guess = classified(lines, {})
+        if (guess is None or guess.char != read.cand.plate[0]
+                or guess.margin < CLASSIFIER_MARGIN):
+            return 0
     if read.agreed:
         return 1 if read.cand.cost else 2
     return 1 if read.cand.cost == 0 else 0
@@ -154,8 +163,12 @@ def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None) -> str
     plate stands at LONE: under the band, a vote of crops that each doubted it.
     """
     tally: Counter[str] = Counter()
+    crops: Counter[str] = Counter()  # the crops that voted, by plate
+    chinese = {read.cand.plate for read, _ in heard if read.cand.country == "CN"}
     for read, lines in heard:
-        tally[read.cand.plate] += votes(read, lines)
+        n = votes(read, lines)
+        tally[read.cand.plate] += n
+        crops[read.cand.plate] += n > 0
     tally = +tally  # plates with votes only
     if not tally:
         return None
@@ -163,5 +176,11 @@ def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None) -> str
     if n < 2 or (rest and rest[0][1] == n):
         return None
     if best is not None and (best.cand.plate == plate or tally[best.cand.plate] >= n):
+        return None
+    if (best is not None and plate in chinese and tally[best.cand.plate]
+            and crops[plate] <= crops[best.cand.plate]):
+        # A Chinese crop's agreement is two preprocessings sharing one chi_sim row read: against
+        # a crop the frame believed, crops must outnumber crops (round 17: one crop agreed on
+        # 桂J93203 against the frame's right lone 桂J9320J, an easy frame).
         return None
     return plate

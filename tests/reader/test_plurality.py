@@ -8,7 +8,8 @@ evened crops at 0.91 and 0.86, dropped; 12R5750 read by a candidate and a look a
 29V9565, a look's repair-free agreement alone); repaired lone reads and reads longer or
 shorter than their blobs made three wrong plates as votes (14K24294, 46Z7526, 12F42890), a
 twice-repaired agreement outvoted a pass frame's right lone read, and a Chinese plate's crops
-share chi_sim's province.
+share chi_sim's province, so a Chinese read votes only where the province classifier names
+its province on its own crop (粤U413Y7 read 吉U413Y7 by every crop, the classifier naming none).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from domain.plate_candidates import Candidate
 from edge.reader import make_reader
 from edge.reader.choose import plurality, votes
 from edge.reader.claims import LONE, CropRead
+from edge.reader.province import ProvinceGuess
 from edge.reader.segment import Lines
 
 
@@ -47,9 +49,20 @@ def test_a_vote_is_a_vn_read_fitting_its_blobs_repair_free_or_agreed() -> None:
     assert votes(_read("46Z7526", 0.76, cost=1), LINES) == 0  # a repaired lone read
     assert votes(_read("14K24294", 0.45, fits=False), LINES) == 0  # not its blobs' count
     assert votes(_read("11U9591", LONE - 0.01), LINES) == 0
-    assert votes(_read("吉U413Y7", 0.79, agreed=True, country="CN"), LINES) == 0
     # A crop that cut a character reads a shorter plate (11B7314 for 11B73140, round 12).
     assert votes(_read("11B7314", 0.75, agreed=True), replace(LINES, cut=True)) == 0
+
+
+@pytest.mark.parametrize(("guess", "n"), [
+    (None, 0),  # no province glyph seen: chi_sim's province alone (吉U413Y7 for 粤U413Y7)
+    (ProvinceGuess("粤", 0.9, 0.8), 0),  # another province
+    (ProvinceGuess("吉", 0.6, 0.3), 0),  # the same, under CLASSIFIER_MARGIN
+    (ProvinceGuess("吉", 0.9, 0.8), 2),  # two models name it: an agreement's two votes
+])
+def test_a_chinese_vote_needs_the_classifier_to_name_its_province(
+        monkeypatch: pytest.MonkeyPatch, guess: ProvinceGuess | None, n: int) -> None:
+    monkeypatch.setattr("edge.reader.choose.classified", lambda lines, cache: guess)
+    assert votes(_read("吉U413Y7", 0.79, agreed=True, country="CN"), LINES) == n
 
 
 def _heard(*reads: CropRead) -> list[tuple[CropRead, Lines]]:
@@ -67,6 +80,25 @@ def test_two_votes_for_one_plate_outvote_a_lone_read() -> None:
     # A tie, with another plate or with the frame's best, is no plurality.
     assert plurality([*two, *_heard(_read("11U9597"), _read("11U9597"))], None) is None
     assert plurality([*two, *_heard(lone, replace(lone))], lone) is None
+
+
+def test_a_chinese_crop_alone_does_not_outvote_a_crop_the_frame_believed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("edge.reader.choose.classified",
+                        lambda lines, cache: ProvinceGuess("桂", 1.0, 1.0))
+    # An easy tuning frame: one crop agreed on 桂J93203 (two votes), the frame's right lone
+    # 桂J9320J one vote: one crop against one, its chi_sim row read shared.
+    lone = _read("桂J9320J", LONE, country="CN")
+    one = _read("桂J93203", 0.75, agreed=True, country="CN")
+    assert plurality(_heard(lone, one), lone) is None
+    assert plurality(_heard(one), None) == "桂J93203"  # nothing believed: it stands
+    # Two crops against one (云T7U75T over a lone 云ETU75T, an easy check frame).
+    monkeypatch.setattr("edge.reader.choose.classified",
+                        lambda lines, cache: ProvinceGuess("云", 1.0, 1.0))
+    lone = _read("云ETU75T", LONE, country="CN")
+    two = [_read("云T7U75T", 0.75, agreed=True, country="CN"),
+           _read("云T7U75T", LONE, country="CN")]
+    assert plurality(_heard(lone, *two), lone) == "云T7U75T"
 
 
 class _Heard(ScriptedReader):
@@ -102,6 +134,18 @@ def test_a_frame_that_believed_nothing_reads_its_crops_plurality_at_lone() -> No
 ])
 def test_the_hard_frames_read_right_under_the_band(seed: int, layout: str, plate: str) -> None:
     image, _, truth = hard_vn_scene(seed, layout)
+    assert truth == plate
+    got = make_reader(engine="resident").read(image)
+    assert got.plate == plate and got.confidence == LONE
+
+
+@pytest.mark.parametrize(("seed", "plate"), [
+    (100003055, "云T0N459"),  # tuning: a blob agreed at 0.81, alone
+    (123503735, "粤U413Y7"),  # check: three looks read 吉U413Y7 (no vote), a blob 粤 at 0.84
+    (515115488, "桂B93021D"),  # fresh: two blobs agreed at 0.81 and 0.65
+])
+def test_the_hard_chinese_frames_read_right_under_the_band(seed: int, plate: str) -> None:
+    image, _, truth = hard_vn_scene(seed, "1-line", "CN")
     assert truth == plate
     got = make_reader(engine="resident").read(image)
     assert got.plate == plate and got.confidence == LONE
