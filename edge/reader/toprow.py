@@ -34,7 +34,7 @@ from edge.reader.rowcut import glyphs_at
 
 def margin(tail: LineRead, starts: list[float], binary: Frame, cn_raw: str, cand: Candidate,
            rows: list[list[tuple[float, float]]], least: float) -> float:
-    """A Chinese read's tail margin (``chinese.tail_stats``: ``least``, from eng's ``rows``)
+    """A Chinese read's tail margin (``cntails.tail_stats``: ``least``, from eng's ``rows``)
     with eng's slots that have no LSTM choice counted as no hesitation where chi_sim's row
     read holds the same characters (``vouched``) and the Latin classifier opposes none of
     the tail's characters (``unopposed``; asked only when the margin would then reach
