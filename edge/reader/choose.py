@@ -148,10 +148,12 @@ def votes(read: CropRead, lines: Lines) -> int:
     return 1 if read.cand.cost == 0 else 0
 
 
-def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None) -> str | None:
-    """The plate most of a frame's crops read, where the frame believed no read over
-    ``LONE``: two votes (``votes``) at least, more than any other plate's and than the
-    frame's best read's plate (``None``: no such plate, or it is the best's).
+def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None
+              ) -> list[tuple[CropRead, Lines]]:
+    """The reads that voted for the plate most of a frame's crops read, where the frame
+    believed no read over ``LONE``, in the order heard: two votes (``votes``) at least, more
+    than any other plate's and than the frame's best read's plate (empty: no such plate, or
+    it is the best's).
 
     Why: a read one crop's preprocessings do not confirm is dropped (a crop evened out) or
     capped at LONE, and a look's agreed read stands only when seconded at its time; but two
@@ -161,26 +163,32 @@ def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None) -> str
     look, after a lone 12R5759; 36E3998, a look's agreement and a later look's lone read,
     over a lone 66E3996; 29V9565, a look agreed at 0.75 in a frame that read nothing). The
     plate stands at LONE: under the band, a vote of crops that each doubted it.
+    Why the voters, not the plate: the caller reads the plate from its first voter's crop,
+    and each Chinese read's vote costs a province classifier run (``votes``): counted once
+    here, not again by the caller (round 18, speed).
     """
     tally: Counter[str] = Counter()
     crops: Counter[str] = Counter()  # the crops that voted, by plate
+    voters: dict[str, list[tuple[CropRead, Lines]]] = {}
     chinese = {read.cand.plate for read, _ in heard if read.cand.country == "CN"}
     for read, lines in heard:
         n = votes(read, lines)
         tally[read.cand.plate] += n
         crops[read.cand.plate] += n > 0
+        if n:
+            voters.setdefault(read.cand.plate, []).append((read, lines))
     tally = +tally  # plates with votes only
     if not tally:
-        return None
+        return []
     (plate, n), *rest = tally.most_common()
     if n < 2 or (rest and rest[0][1] == n):
-        return None
+        return []
     if best is not None and (best.cand.plate == plate or tally[best.cand.plate] >= n):
-        return None
+        return []
     if (best is not None and plate in chinese and tally[best.cand.plate]
             and crops[plate] <= crops[best.cand.plate]):
         # A Chinese crop's agreement is two preprocessings sharing one chi_sim row read: against
         # a crop the frame believed, crops must outnumber crops (round 17: one crop agreed on
         # 桂J93203 against the frame's right lone 桂J9320J, an easy frame).
-        return None
-    return plate
+        return []
+    return voters[plate]
