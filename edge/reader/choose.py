@@ -46,18 +46,30 @@ def short_plate(read: CropRead) -> CropRead:
     return read
 
 
+#: The blob counts some plate's read can fit (``CropReader._graded``): a VN plate of 7-9
+#: characters, one blob each; a Chinese one of 7-8, its province glyph 0-3 blobs.
+FIT_CHARS = (6, 10)
+
+
 def ceiling(lines: Lines) -> float:
-    """The most any read of these lines may claim, by what ``capped`` knows before reading.
+    """The most any read of these lines may claim, by what ``capped`` knows before reading,
+    and by their blob count: a read of a crop whose count no plate fits (``FIT_CHARS``) is
+    never sure, never seconded, and two of them agreeing are capped at ``UNFIT``.
 
     Why: the search spares the Tesseract calls of a candidate whose read could never beat
     the best so far. Not exact by construction: the skipped read would have joined the
     plates counted for a tie (``better``'s ``found``); on the 1,280 frames of the tuning,
-    check and fresh seeds no read changed (round 13).
+    check and fresh seeds no read changed (round 13; round 18 for the blob count, where the
+    search went on past a capped agreement at 0.75: 7.55 -> 7.45 calls a frame on seeds
+    999 and 555, no read or confidence changed). An unfit read never votes (``votes``), and
+    the last looks come only where the best is at most ``LONE``, under any ceiling.
     """
     if lines.cut:
         return CUT
     if lines.rejoined or lines.local or lines.recounted:
         return REJOINED
+    if not FIT_CHARS[0] <= lines.chars <= FIT_CHARS[1]:
+        return UNFIT
     return 1.0
 
 
@@ -148,10 +160,12 @@ def votes(read: CropRead, lines: Lines) -> int:
     return 1 if read.cand.cost == 0 else 0
 
 
-def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None) -> str | None:
-    """The plate most of a frame's crops read, where the frame believed no read over
-    ``LONE``: two votes (``votes``) at least, more than any other plate's and than the
-    frame's best read's plate (``None``: no such plate, or it is the best's).
+def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None
+              ) -> list[tuple[CropRead, Lines]]:
+    """The reads that voted for the plate most of a frame's crops read, where the frame
+    believed no read over ``LONE``, in the order heard: two votes (``votes``) at least, more
+    than any other plate's and than the frame's best read's plate (empty: no such plate, or
+    it is the best's).
 
     Why: a read one crop's preprocessings do not confirm is dropped (a crop evened out) or
     capped at LONE, and a look's agreed read stands only when seconded at its time; but two
@@ -161,26 +175,32 @@ def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None) -> str
     look, after a lone 12R5759; 36E3998, a look's agreement and a later look's lone read,
     over a lone 66E3996; 29V9565, a look agreed at 0.75 in a frame that read nothing). The
     plate stands at LONE: under the band, a vote of crops that each doubted it.
+    Why the voters, not the plate: the caller reads the plate from its first voter's crop,
+    and each Chinese read's vote costs a province classifier run (``votes``): counted once
+    here, not again by the caller (round 18, speed).
     """
     tally: Counter[str] = Counter()
     crops: Counter[str] = Counter()  # the crops that voted, by plate
+    voters: dict[str, list[tuple[CropRead, Lines]]] = {}
     chinese = {read.cand.plate for read, _ in heard if read.cand.country == "CN"}
     for read, lines in heard:
         n = votes(read, lines)
         tally[read.cand.plate] += n
         crops[read.cand.plate] += n > 0
+        if n:
+            voters.setdefault(read.cand.plate, []).append((read, lines))
     tally = +tally  # plates with votes only
     if not tally:
-        return None
+        return []
     (plate, n), *rest = tally.most_common()
     if n < 2 or (rest and rest[0][1] == n):
-        return None
+        return []
     if best is not None and (best.cand.plate == plate or tally[best.cand.plate] >= n):
-        return None
+        return []
     if (best is not None and plate in chinese and tally[best.cand.plate]
             and crops[plate] <= crops[best.cand.plate]):
         # A Chinese crop's agreement is two preprocessings sharing one chi_sim row read: against
         # a crop the frame believed, crops must outnumber crops (round 17: one crop agreed on
         # 桂J93203 against the frame's right lone 桂J9320J, an easy frame).
-        return None
-    return plate
+        return []
+    return voters[plate]

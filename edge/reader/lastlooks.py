@@ -15,7 +15,7 @@ from itertools import islice
 import numpy as np
 
 from edge.reader.base import ACT, Frame
-from edge.reader.choose import better, capped, ceiling, look_kept, plurality, votes
+from edge.reader.choose import better, capped, ceiling, look_kept, plurality
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
 from edge.reader.cropread import CropReader
 from edge.reader.engines import LineEngine
@@ -111,13 +111,11 @@ class LastLooks(CropReader):
     def _plurality(self, best: tuple[CropRead, np.ndarray, Frame] | None
                    ) -> tuple[CropRead, np.ndarray, Frame] | None:
         """The plate most of the frame's crops read (``choose.plurality``), at LONE, where
-        nothing over a lone read was believed: its first crop's read, quad and crop
-        (docs/reader-journal.md, round 17)."""
-        plate = plurality(self._heard, best[0] if best is not None else None)
-        for read, lines in self._heard if plate is not None else []:
+        nothing over a lone read was believed: its first voter's read, quad and crop
+        (docs/reader-journal.md, round 17; the votes are counted once, round 18)."""
+        for read, lines in plurality(self._heard, best[0] if best is not None else None):
             where = self._where.get(id(lines))
-            if (read.cand.plate == plate and votes(read, lines) and where is not None
-                    and where[2] is lines):
+            if where is not None and where[2] is lines:
                 return replace(read, conf=LONE, sure=False), where[0], where[1]
         return best
 

@@ -22,7 +22,8 @@ from scriptedreader import FRAME, ScriptedReader, plain_lines
 
 from domain.plate_candidates import Candidate
 from edge.reader import make_reader
-from edge.reader.choose import plurality, votes
+from edge.reader.choose import plurality as voters
+from edge.reader.choose import votes
 from edge.reader.claims import LONE, CropRead
 from edge.reader.province import ProvinceGuess
 from edge.reader.segment import Lines
@@ -67,6 +68,33 @@ def test_a_chinese_vote_needs_the_classifier_to_name_its_province(
 
 def _heard(*reads: CropRead) -> list[tuple[CropRead, Lines]]:
     return [(r, LINES) for r in reads]
+
+
+def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None) -> str | None:
+    """The plate ``choose.plurality``'s voters read (None: no plurality)."""
+    got = voters(heard, best)
+    assert len({r.cand.plate for r, _ in got}) <= 1
+    return got[0][0].cand.plate if got else None
+
+
+def test_the_voters_are_the_plates_voting_reads_in_the_order_heard() -> None:
+    # Round 18: the caller takes the first voter's crop, and votes are counted once.
+    a, b = _read("11U9591", 0.91), _read("11U9591", 0.86)
+    heard = _heard(_read("11U9597", 0.5, cost=1), a, _read("11U9591", LONE - 0.01), b)
+    assert [r for r, _ in voters(heard, None)] == [a, b]
+    assert voters(heard[:2], None) == []
+
+
+def test_a_chinese_vote_runs_the_classifier_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[Lines] = []
+
+    def guess(lines: Lines, cache: dict[str, object]) -> ProvinceGuess:
+        asked.append(lines)
+        return ProvinceGuess("吉", 0.9, 0.8)
+
+    monkeypatch.setattr("edge.reader.choose.classified", guess)
+    got = voters(_heard(_read("吉U413Y7", 0.79, agreed=True, country="CN")), None)
+    assert len(got) == 1 and len(asked) == 1
 
 
 def test_two_votes_for_one_plate_outvote_a_lone_read() -> None:
