@@ -17,6 +17,7 @@ not a word, and the word lists pull the LSTM's beam toward English spellings.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -104,6 +105,11 @@ class ResidentEngine:
 
         self._tesserocr = tesserocr
         self._tessdata = tessdata
+        # One Tesseract API must never run two images at once (libtesseract is not
+        # thread-safe per handle: a second thread crashes the process). A lane reads on one
+        # thread, but a reader shared by two agents in one process (tests, a two-lane box)
+        # or a read still running while its agent is replaced must wait, not segfault.
+        self._lock = threading.Lock()
         self._apis: dict[str, object] = {"latin": self._api("eng", LATIN_WHITELIST,
                                                             tesserocr.PSM.SINGLE_LINE)}
 
@@ -138,6 +144,10 @@ class ResidentEngine:
         return api
 
     def read(self, img: Frame, *, script: Script = "latin") -> LineRead:
+        with self._lock:
+            return self._read(img, script)
+
+    def _read(self, img: Frame, script: Script) -> LineRead:
         api = self._get(script)
         # Raw pixels, not a PIL image: SetImage encodes a PIL image to BMP and back on
         # every call (~0.8 ms a call, measured: 6% of a frame's CPU).
