@@ -28,6 +28,8 @@ def capped(read: CropRead, lines: Lines) -> CropRead:
     """
     if lines.rejoined or lines.local or lines.recounted or read.kept:
         read = replace(read, conf=min(read.conf, REJOINED))
+    if read.recut:  # its count only the row cut again makes (recut.explains, round 18)
+        read = replace(read, conf=min(read.conf, UNFIT))
     if lines.cut:  # the crop cut a character: its read is a shorter plate's (round 12)
         read = replace(read, conf=min(read.conf, CUT), contested=True)
     return read

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import dropped, latin, rules, toprow
+from edge.reader import dropped, latin, recut, rules, toprow
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
@@ -225,11 +225,14 @@ class CropReader:
             # eng's hesitant characters named as read by the Latin classifier: the hesitation
             # is settled (round 15, speed; ``latin.confirmed``), unless the read names a glyph
             # its crop lost (36C/658.6 for 36C-658.66: ``rules.glyphs_named``) or was filled.
+            # A count the row cut again by pitch makes (recut.py, round 18) is the crop's too.
+            cut = vn_got is got and recut.explains(lines, got, mask, vn)
             settled = (vn_got is plain and got.margin < MARGIN and not got.kept and got.conf >= SURE
-                       and rules.glyphs_named(vn, vn_raw) <= lines.chars
+                       and rules.glyphs_named(vn, vn_raw) <= (len(vn.plate) if cut else lines.chars)
                        and latin.confirmed(got, mask, MARGIN))
             read = self._graded(lines, vn, vn_got.conf, vn_raw,
-                                MARGIN if settled else vn_got.margin, trusted=not got.kept)
+                                MARGIN if settled else vn_got.margin, trusted=not got.kept,
+                                recut=cut)
             return replace(read, kept=got.kept, relabelled=relabelled,
                            filled=vn_got is not got, settled=settled)
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
@@ -300,11 +303,12 @@ class CropReader:
 
     def _graded(self, lines: Lines, cand: Candidate, conf: float, raw: str,
                 margin: float = 0.0, *, trusted: bool = True, classified: bool = False,
-                rival: str | None = None) -> CropRead:
-        """The read with its confidence; ``sure`` when one read alone may be trusted."""
+                rival: str | None = None, recut: bool = False) -> CropRead:
+        """The read with its confidence; ``sure`` when one read alone may be trusted.
+        ``recut``: a VN read the row cut again by pitch explains (``recut.explains``) fits."""
         conf = discount(conf, cand)
         blobs = lines.chars - len(cand.plate)  # CN: the province may be 0-3 blobs
-        fits = blobs == 0 if cand.country == "VN" else -1 <= blobs <= 2
+        fits = (blobs == 0 or recut) if cand.country == "VN" else -1 <= blobs <= 2
         sure = trusted and cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
         return CropRead(cand, conf, raw, lines.layout, sure, fits, margin, classified=classified,
-                     rival=rival)
+                        rival=rival, recut=recut and blobs != 0)

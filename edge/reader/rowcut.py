@@ -24,6 +24,9 @@ PAD = 12
 #: crop's left or right side, is a piece of the plate's border ring, not a character.
 STRIP_ASPECT = 0.2
 STRIP_SIDE = 0.05
+#: A row's first or last blob shorter than this share of the row's median glyph height, in
+#: the crop's outer ``STRIP_SIDE``, is a remnant of the border ring too (``remnants_dropped``).
+REMNANT = 0.75
 
 #: A mask's connected components: their count (the background included) and stats table.
 Stats = tuple[int, np.ndarray]
@@ -57,6 +60,30 @@ def border_strip(x: int, bw: int, bh: int, width: int) -> bool:
     round 14.
     """
     return bw < STRIP_ASPECT * bh and min(x, width - x - bw) < STRIP_SIDE * width
+
+
+def remnants_dropped(rows: list[list[tuple[int, int, int, int]]], width: int
+                     ) -> list[list[tuple[int, int, int, int]]]:
+    """The rows without an end blob that is a short remnant of the border ring: in the crop's
+    outer ``STRIP_SIDE`` and under ``REMNANT`` of the row's median glyph height.
+
+    Why: a blurred ring's side breaks into pieces; a piece half a glyph tall at the crop's
+    end is a little too wide for ``border_strip`` (14K-411.03's true quad: 3.6 x 15.2 px
+    beside glyphs ~30 px tall, counted 9 for 8, so every read of it was unfit). No glyph of
+    a plate stands there that short: a VN plate's dash and dot stand between its glyphs, a
+    Chinese plate's dot after its second; a glyph the crop cut touches the edge and is
+    dropped before (round 18).
+    """
+    out = []
+    for row in rows:
+        if len(row) >= 3:
+            tall = median([b[3] for b in row])
+            row = [b for i, b in enumerate(row)
+                   if not (i in (0, len(row) - 1) and b[3] < REMNANT * tall
+                           and min(b[0], width - b[0] - b[2]) < STRIP_SIDE * width)]
+        if row:
+            out.append(row)
+    return out
 
 
 def median(values: Iterable[float]) -> float:

@@ -174,7 +174,7 @@ def _binarised(masks: list[_Mask], low: float = 0.18, *, pieces: bool = False
         boxes = _components(mask, low, found)
         if pieces:
             boxes += fragments.counted(found, mask.shape[:2], low, boxes, PLATE_CHARS)
-        rows = grouped(boxes)
+        rows = rowcut.remnants_dropped(grouped(boxes), mask.shape[1])
         n = sum(len(r) for r in rows)
         if rows and (best is None or n > best[0]):
             best = (n, rows, g, mask, found)
@@ -291,7 +291,7 @@ def _built(best: _Found, k: float, low: float, *, evened: bool, local: bool) -> 
     if abs(slope) > 0.02:  # text still slanted after rectification (tilt plus perspective)
         g, mask = rowcut.shear(g, slope), rowcut.shear(mask, slope)
         found = rowcut.stats(mask)
-        again = grouped(_components(mask, low, found))
+        again = rowcut.remnants_dropped(grouped(_components(mask, low, found)), mask.shape[1])
         if sum(len(r) for r in again) >= n:
             n, (rows, rejoined) = sum(len(r) for r in again), banded(again)
     layout: Literal["1-line", "2-line"] = "2-line" if len(rows) == 2 else "1-line"
