@@ -121,7 +121,7 @@ class VehiclePass:
     #: Started by a plate change after a decided pass (``feed``): its first frames may be the
     #: last truck's, so it is decided by the strict rule only (``_ask``).
     split: bool = False
-    #: A thin decision whose frames, read again, named a look-alike of its plate (``_doubted``):
+    #: A thin decision whose frames, read again, named a plate one glyph apart (``_doubted``):
     #: the pass is not decided by its frames' reads, only by its second look at its end.
     doubted: bool = False
 
@@ -159,6 +159,9 @@ class PassTracker:
         self.passes_decided = 0
         self.undecided: list[VehiclePass] = []  # ended without consensus; drained by the agent
         self.late: list[Decided] = []  # decided at their end, on all frames; drained likewise
+        #: The look the frames came with (``feed``): a thin decision at a pass's end is
+        #: checked with it too (``end``, ``_doubted``).
+        self._look: LookFn | None = None
 
     def _start(self, group: str | None, now: float, *, split: bool = False) -> VehiclePass:
         self.current = VehiclePass(new_id(), group, now, now, split=split)
@@ -181,6 +184,9 @@ class PassTracker:
             return ended
         reads = self._reads(ended.frames)
         result = self._ask(ended) if any(r.plate for r in reads) and not ended.doubted else None
+        if result is not None and self._look is not None and self._doubted(
+                ended, result.plate, self._look):
+            ended.doubted, result = True, None  # its second look, or an officer
         if result is not None:  # contested until now: all of its frames decide it
             _drop_images(ended.frames)
             ended.decided = result
@@ -253,6 +259,7 @@ class PassTracker:
         ``image``: the frame, kept (the newest ``KEPT_IMAGES``) while the pass is undecided,
         for its second look at the pass's end (``second_look``). ``look``: reads a kept frame
         again, to check a thin decision before it is taken (``_doubted``)."""
+        self._look = look
         self.tick(now)
         cur = self.current
         if cur is not None and group is not None and cur.group is not None and group != cur.group:
@@ -298,9 +305,9 @@ class PassTracker:
         return cur, Decided(cur, result, cur.evidence_of(result.best))
 
     def _doubted(self, vp: VehiclePass, plate: str, look: LookFn) -> bool:
-        """Whether a thin decision for ``plate`` is doubted by its agreeing frames read again
-        at the second look's first scales (``edge.reader.second_look.thin`` and ``doubts``
-        say which and why; round 18)."""
+        """Whether a thin decision for ``plate`` (in ``feed`` or at the pass's ``end``) is
+        doubted by its agreeing frames read again at the second look's first scales
+        (``edge.reader.second_look.thin`` and ``doubts`` say which and why; round 18)."""
         frames = [vp.frames[i] for i in thin(plate, self._reads(vp.frames),
                                              min_agree=self.min_agree)]
         return any(doubts(plate, look(f.image, STAGES[0])) for f in frames

@@ -107,3 +107,18 @@ def test_a_decision_of_more_frames_than_blanks_is_not_checked() -> None:
     assert [d.plate for d in lane_decisions(reads, images=list(range(5)), look=look)] == [
         "36V8784"]
     assert look.calls == []
+
+
+def test_a_thin_decision_at_the_pass_end_is_checked_too() -> None:
+    """Seed 1013, 12M47586: 12H47586 twice (0.75, 0.79) against 12G47586 and 12M47586 once,
+    the fifth frame blank: the scattered rule decided 12H47586 at the pass's end. Read at 0.7,
+    frames 0 and 1 said 12M47586 at 0.97 and 0.95: doubted, and the second look decides it."""
+    reads = [_r("12H47586", 0.75), _r("12H47586", 0.79), _r("12G47586", 0.45),
+             _r("12M47586", 0.79), NONE]
+    assert [d.plate for d in lane_decisions(reads)] == ["12H47586"], "without a look"
+    look = _Looks({0: [_r("12M47586", 0.97), _r("12M47586", 0.75)],
+                   1: [_r("12M47586", 0.95), _r("12M47586", 0.75)],
+                   2: [_r("12G47586", 0.45)] * 2, 3: [_r("12M47586", 0.79)] * 2})
+    got = lane_decisions(reads, images=list(range(5)), look=look)
+    assert [d.plate for d in got] == ["12M47586"] and got[0].confidence <= UNCONFIRMED
+    assert look.calls[:1] == [0], "the first agreeing frame's look doubted it already"
