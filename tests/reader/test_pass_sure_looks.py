@@ -122,3 +122,15 @@ def test_a_thin_decision_at_the_pass_end_is_checked_too() -> None:
     got = lane_decisions(reads, images=list(range(5)), look=look)
     assert [d.plate for d in got] == ["12M47586"] and got[0].confidence <= UNCONFIRMED
     assert look.calls[:1] == [0], "the first agreeing frame's look doubted it already"
+
+
+def test_one_look_of_a_neighbour_plate_is_no_doubt() -> None:
+    """Seed 1006, 21B75671: two frames at 0.99, two frames not read; frame 1 read at 0.7 said
+    21B15671 and at 1.5 21B75671: no doubt, decided at once as before."""
+    reads = [NONE, _r("21B75671", 0.99), _r("21B39756", 0.62), _r("21B75671", 0.99),
+             _r("21B78671", 0.45)]
+    look = _Looks({1: [_r("21B15671", 0.75), _r("21B75671", 0.99)],
+                   3: [_r("21B75671", 0.99)] * 2})
+    got = lane_decisions(reads, images=list(range(5)), look=look)
+    assert [d.plate for d in got] == ["21B75671"] and got[0] == consensus(reads[:4])
+    assert look.calls == [1, 3]
