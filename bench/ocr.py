@@ -177,7 +177,8 @@ def lane_decisions(reads: list[FrameRead], *, every_s: float = 0.2,
     at = datetime.now(UTC)
     for i, read in enumerate(reads):
         _, d = tracker.feed(read=read, group="truck", captured_at=at, now=i * every_s,
-                            image=images[i] if images is not None and look else None)
+                            image=images[i] if images is not None and look else None,
+                            look=look)
         if d is not None:
             out.append(d.result)
     tracker.end_group("truck")

@@ -65,7 +65,7 @@ from typing import Any, Protocol, cast
 
 from domain.lookalikes import skeleton
 from edge.reader.base import ACT, Frame, FrameRead
-from edge.reader.second_look import STAGES, decide
+from edge.reader.second_look import STAGES, decide, doubts, thin
 
 
 class PassReadLike(Protocol):
@@ -121,6 +121,9 @@ class VehiclePass:
     #: Started by a plate change after a decided pass (``feed``): its first frames may be the
     #: last truck's, so it is decided by the strict rule only (``_ask``).
     split: bool = False
+    #: A thin decision whose frames, read again, named a plate one glyph apart (``_doubted``):
+    #: the pass is not decided by its frames' reads, only by its second look at its end.
+    doubted: bool = False
 
     def evidence_of(self, read: FrameRead) -> FrameInPass | None:
         """The frame (and its evidence hashes) that ``read`` came from."""
@@ -156,6 +159,9 @@ class PassTracker:
         self.passes_decided = 0
         self.undecided: list[VehiclePass] = []  # ended without consensus; drained by the agent
         self.late: list[Decided] = []  # decided at their end, on all frames; drained likewise
+        #: The look the frames came with (``feed``): a thin decision at a pass's end is
+        #: checked with it too (``end``, ``_doubted``).
+        self._look: LookFn | None = None
 
     def _start(self, group: str | None, now: float, *, split: bool = False) -> VehiclePass:
         self.current = VehiclePass(new_id(), group, now, now, split=split)
@@ -177,7 +183,10 @@ class PassTracker:
         if ended is None or ended.decided is not None:
             return ended
         reads = self._reads(ended.frames)
-        result = self._ask(ended) if any(r.plate for r in reads) else None
+        result = self._ask(ended) if any(r.plate for r in reads) and not ended.doubted else None
+        if result is not None and self._look is not None and self._doubted(
+                ended, result.plate, self._look):
+            ended.doubted, result = True, None  # its second look, or an officer
         if result is not None:  # contested until now: all of its frames decide it
             _drop_images(ended.frames)
             ended.decided = result
@@ -243,11 +252,14 @@ class PassTracker:
 
     def feed(self, *, read: FrameRead, group: str | None, captured_at: datetime, now: float,
              crop_sha256: str | None = None, frame_sha256: str | None = None,
-             image: Frame | None = None) -> tuple[VehiclePass, Decided | None]:
+             image: Frame | None = None,
+             look: LookFn | None = None) -> tuple[VehiclePass, Decided | None]:
         """Add one frame's read; returns its pass and the decision if consensus just held.
 
         ``image``: the frame, kept (the newest ``KEPT_IMAGES``) while the pass is undecided,
-        for its second look at the pass's end (``second_look``)."""
+        for its second look at the pass's end (``second_look``). ``look``: reads a kept frame
+        again, to check a thin decision before it is taken (``_doubted``)."""
+        self._look = look
         self.tick(now)
         cur = self.current
         if cur is not None and group is not None and cur.group is not None and group != cur.group:
@@ -270,7 +282,7 @@ class PassTracker:
         if read.plate is None:
             return cur, None
         cur.last_plate_at = now
-        if cur.decided is not None:
+        if cur.decided is not None or cur.doubted:
             return cur, None
         reads = self._reads(cur.frames)
         result = self._ask(cur)
@@ -284,10 +296,22 @@ class PassTracker:
         if contested and len(seen) == self.contested_frames and self.consensus(
                 reads, min_agree=self.min_agree, scattered=False) is None:
             return cur, None  # decided by the scattered tie-break only: one frame more
+        if look is not None and self._doubted(cur, result.plate, look):
+            cur.doubted = True  # its second look decides it at its end, or an officer
+            return cur, None
         cur.decided = result
         self.passes_decided += 1
         _drop_images(cur.frames)
         return cur, Decided(cur, result, cur.evidence_of(result.best))
+
+    def _doubted(self, vp: VehiclePass, plate: str, look: LookFn) -> bool:
+        """Whether a thin decision for ``plate`` (in ``feed`` or at the pass's ``end``) is
+        doubted by its agreeing frames read again at the second look's first scales
+        (``edge.reader.second_look.thin`` and ``doubts`` say which and why; round 18)."""
+        frames = [vp.frames[i] for i in thin(plate, self._reads(vp.frames),
+                                             min_agree=self.min_agree)]
+        return any(doubts(plate, look(f.image, STAGES[0])) for f in frames
+                   if f.image is not None)
 
     @staticmethod
     def _reads(frames: Sequence[FrameInPass]) -> list[FrameRead]:

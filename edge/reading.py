@@ -77,7 +77,8 @@ class LaneReading:
                 log.error("edge: evidence for %s not kept: %s", item.name, exc)
         vp, decided = self.tracker.feed(read=read, group=item.group, captured_at=item.captured_at,
                                         now=now, crop_sha256=crop_sha, frame_sha256=frame_sha,
-                                        image=item.frame if self._look is not None else None)
+                                        image=item.frame if self._look is not None else None,
+                                        look=self._look)
         if read.plate is not None:
             frame = FrameInPass(read, item.captured_at, crop_sha, frame_sha)
             self._emit(vp.pass_id, frame, grade="frame", frames=1)

@@ -43,9 +43,11 @@ def _row(r: FrameRead) -> list[Any]:
 
 
 def dump(seed: int, n: int, out: Path, scales: Sequence[float] = ()) -> None:
-    """``scales``: a pass the lane's first look does not decide right (undecided or wrong)
-    also logs each frame read again at each scale (``looks[scale][frame]``), so that the
-    second look (``edge.reader.second_look``) can be replayed without Tesseract."""
+    """``scales``: a pass the lane's first look does not decide right (undecided or wrong),
+    or whose decision the lane checks by reading frames again (a thin one, round 18:
+    ``PassTracker._doubted``), also logs each frame read again at each scale
+    (``looks[scale][frame]``), so that the second look (``edge.reader.second_look``) and the
+    check can be replayed without Tesseract."""
     reader = make_reader(engine="resident")
     with out.open("w") as fh:
         for country, layout, s in _specs(n, seed):
@@ -57,11 +59,22 @@ def dump(seed: int, n: int, out: Path, scales: Sequence[float] = ()) -> None:
             row: dict[str, Any] = {"spec": s, "truth": scenes[0].plate,
                                    "reads": [_row(r) for r in reads]}
             first = truck_outcome([d.plate for d in lane_decisions(reads)], row["truth"])
-            if scales and first != "right":
+            if scales and (first != "right" or _checked(reads)):
                 row["looks"] = {str(sc): [_row(r) for im in scenes
                                           for r in rescaled_reads(reader, im.image, (sc,))]
                                 for sc in scales}
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _checked(reads: list[FrameRead]) -> bool:
+    """Whether the lane reads some frame of this pass again while it is under way (a thin
+    decision's check, ``PassTracker._doubted``), asked with a look that reads nothing."""
+    asked: list[Any] = []
+
+    def look(image: Any, scales: Sequence[float]) -> list[FrameRead]:
+        asked.append(image)
+        return []
+    return bool(lane_decisions(reads, images=list(range(len(reads))), look=look)) and bool(asked)
 
 
 def _reads(row: dict[str, Any]) -> list[FrameRead]:

@@ -58,6 +58,43 @@ def rescaled_reads(reader: PlateReader, frame: Frame,
     return out
 
 
+def thin(plate: str, reads: Sequence[FrameRead], *, min_agree: int) -> list[int]:
+    """The frames to read again before a decision for ``plate`` is taken from the frames'
+    reads, as they come or at the pass's end (the lane's ``PassTracker._doubted``): those that
+    read it, when only ``min_agree`` frames did and no fewer frames of the pass read nothing
+    or another plate; else none.
+
+    Why: two frames agreeing is the least the lane acts on, and a pass whose other frames
+    read nothing or something else is one of hard images. Round 18 (docs/reader-journal.md):
+    36V0784 was decided 36V8784 at its fourth frame (0.79, 0.99; two frames blank), and its
+    fifth frame read 36V0784; the 0.99 frame read at 0.7 and 1.5 said 36V0784 (``doubts``);
+    12M47586 was decided 12H47586 at its end (two frames against 12G and 12M once each).
+    On the 1,000 tuning passes about 90 were such: 0.36 reads a pass more (two scales of each
+    agreeing frame, until one doubts).
+    """
+    agree = [i for i, r in enumerate(reads) if r.plate == plate]
+    return agree if len(agree) <= min_agree and len(reads) - len(agree) >= len(agree) else []
+
+
+def doubts(plate: str, looks: Sequence[FrameRead]) -> bool:
+    """Whether a frame's second ``looks`` (two or more that read a plate) all name one plate
+    one character away from ``plate``, none with ``plate`` as its rival: the same image read
+    at both other scales read that glyph otherwise, so the frame's own read of it was a coin
+    flip (not only the matcher's look-alikes, ``domain.lookalikes``: a barred zero read 8 is
+    none).
+
+    Why all of them: one look naming a neighbour plate is common in right passes (round 18: of
+    56 checked tuning passes, 6 right ones had such a look, 21B75671 read at 0.99 by two frames
+    among them, and lost their decision at ACT to a second look under the band); the two wrong
+    ones (36V8784, 12H47586) had every look of a frame name the truth.
+    """
+    named = [r for r in looks if r.plate]
+    other = named[0].plate if named else None
+    return (other is not None and len(named) >= 2 and len(other) == len(plate)
+            and sum(a != b for a, b in zip(other, plate, strict=True)) == 1
+            and all(r.plate == other and r.rival != plate for r in named))
+
+
 def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
            min_agree: int = 2, scattered: bool = True) -> PassRead | None:
     """The plate of an undecided pass from its frames' ``reads`` and each frame's second
@@ -69,12 +106,14 @@ def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
     or second look names it, no plate with more support among the frames' own reads, no
     character of it outvoted or tied among them (``consensus.outvoted``), no look-alike of it
     that ``min_agree`` frames read (``_lookalike_split``), and claims at most ``UNCONFIRMED``
-    (the module's docstring says why).
+    (the module's docstring says why). Where the consensus or the frames' own reads refuse,
+    ``min_agree`` frames sure of one plate at ``ACT`` may still decide it (``_sure_frames``,
+    round 18).
     """
     every = [*reads, *(r for rs in looks for r in rs)]
     got = consensus(every, min_agree=min_agree, scattered=scattered)
     if got is None:
-        return None
+        return _sure_frames(reads, looks, min_agree=min_agree)
     plate = got.plate
     frames = sum(1 for i, r in enumerate(reads) if r.plate == plate or any(
         look.plate == plate for look in (looks[i] if i < len(looks) else ())))
@@ -88,10 +127,9 @@ def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
             if half and r.rival:
                 support[r.rival] += r.confidence / 2
     if not any(r.plate == plate for r in reads) or any(
-            s > support[plate] for p, s in support.items() if p != plate):
-        return None
-    if outvoted(plate, reads) or _lookalike_split(plate, reads, min_agree=min_agree):
-        return None
+            s > support[plate] for p, s in support.items() if p != plate) or outvoted(
+            plate, reads) or _lookalike_split(plate, reads, min_agree=min_agree):
+        return _sure_frames(reads, looks, min_agree=min_agree)
     seen = sum(1 for i, r in enumerate(reads) if r.plate or any(
         look.plate for look in (looks[i] if i < len(looks) else ())))
     best = max((r for r in reads if r.plate == plate), key=lambda r: r.confidence)
@@ -111,6 +149,7 @@ def _lookalike_split(plate: str, reads: Sequence[FrameRead], *, min_agree: int) 
     two frames of it against three of 粤P25353 at 0.70-0.75, was decided 粤P25353 by its
     second looks (wrong); 桂A451ZL (three frames, one at 0.96, against two of 桂A4512L) and
     12B75828 (round 13: three, one at 0.88, against two of 12B15828) were decided right.
+    Round 18: one look of 粤P25353 at 0.85 (frame 1 at 0.85) is no such frame either.
     """
     if any(r.plate == plate and r.confidence >= ACT for r in reads):
         return False
@@ -119,3 +158,49 @@ def _lookalike_split(plate: str, reads: Sequence[FrameRead], *, min_agree: int) 
         if r.plate and r.plate != plate:
             count[r.plate] += 1
     return any(n >= min_agree and skeleton(p) == skeleton(plate) for p, n in count.items())
+
+
+def _sure_frames(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
+                 min_agree: int) -> PassRead | None:
+    """The plate ``min_agree`` frames read at ``ACT`` (each in its own read or a second look,
+    with no rival), when some frame's own read named it and no read or look of the pass named
+    another plate at ``ACT``; else ``None``.
+
+    Why: the frames' own reads outvoting a plate (``decide``'s guards) are capped reads, each
+    in doubt at some glyph; a read at ``ACT`` is one that may act alone, and two frames that
+    each gave one at some scale are two images read plainly, which the frames' doubtful
+    majority is not (a frame counts only where most of its looks agree: ``_sure_of``). Round
+    18 (docs/reader-journal.md): 粤JG5TKC, three frames of 粤GG5TKC at 0.45-0.75 against two
+    of it at 0.79 and 0.65; read again, frame 1 said it at 0.91 and frame 0 at 0.99, and no
+    look said 粤GG5TKC at ``ACT``. A sure read of another plate leaves the pass undecided.
+    """
+    every = [*reads, *(r for rs in looks for r in rs)]
+    sure = {r.plate for r in every if r.plate and r.confidence >= ACT}
+    if len(sure) != 1:
+        return None
+    plate = next(iter(sure))
+    if not any(r.plate == plate for r in reads):
+        return None
+    frames = [i for i, r in enumerate(reads) if _sure_of(
+        plate, r, looks[i] if i < len(looks) else ())]
+    if len(frames) < min_agree:
+        return None
+    best = max((r for r in reads if r.plate == plate), key=lambda r: r.confidence)
+    seen = sum(1 for i, r in enumerate(reads) if r.plate or any(
+        look.plate for look in (looks[i] if i < len(looks) else ())))
+    return PassRead(plate, UNCONFIRMED, len(frames), seen, best.layout, best.country, best)
+
+
+def _sure_of(plate: str, read: FrameRead, looks: Sequence[FrameRead]) -> bool:
+    """Whether a frame is sure of ``plate``: its read or a second look named it at ``ACT``
+    with no rival, and most of its second looks that read a plate name it.
+
+    Why the majority: a frame read at ``ACT`` whose image, read again at other scales, says
+    another plate is in doubt at some glyph after all (round 18: 36V0784's fourth frame read
+    36V8784 at 0.99 and 36V0784 at each of four other scales).
+    """
+    if not any(x.plate == plate and x.confidence >= ACT and x.rival in (None, plate)
+               for x in (read, *looks)):
+        return False
+    plated = [x.plate for x in looks if x.plate]
+    return 2 * plated.count(plate) > len(plated)
