@@ -61,8 +61,7 @@ def refilled(got: LineRead, binary: Frame, row: Frame,
     its grey row) with its series letter filled in where eng skipped it and read the
     province's part in its place (see the module), else ``got`` itself.
     ``classify``: the Latin classifier's ``classify`` (tests), else the shared one's."""
-    edge = province_edge(row)
-    if edge is None or not got.chars:
+    if not got.chars:
         return got
     every = columns(binary, 0, binary.shape[1])
     mids = [x + w / 2 for x, _, w, _ in every]
@@ -72,6 +71,12 @@ def refilled(got: LineRead, binary: Frame, row: Frame,
     def nearest(x: float) -> int:
         return min(range(len(mids)), key=lambda j: abs(mids[j] - x))
 
+    hit = {nearest(x) for ch, _, x in got.chars if ch.isalnum()}
+    if not any(k not in hit and any(j < k for j in hit) for k in range(len(mids))):
+        return got  # no glyph unread right of a read one: the cut is not worth finding
+    edge = province_edge(row)
+    if edge is None:
+        return got
     # A character belongs to the glyph it sits nearest: the province's (left of the edge)
     # or one of the tail's. Tesseract places a character only roughly, so a letter read a
     # little left of the edge is still the letter's (no junk).
