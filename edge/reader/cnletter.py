@@ -8,15 +8,18 @@ at all), the junk becomes the plate's letter: the easy 桂J0388V read '7E0388V' 
 lost the J too (docs/reader-journal.md, round 18).
 
 The segmentation's mask says where the glyphs are, and the province cutter
-(``glyphcut.province_edge``) where the province glyph ends: a character eng placed left of
-that edge belongs to the province, and a glyph column right after it that no character of
-eng's sits on is a glyph eng skipped. Named a letter by the Latin classifier (``latin.py``,
-at ``latin.TRUST``), it is the plate's letter, and the province's junk is dropped.
+(``glyphcut.province_edge``) where the province glyph ends: a character of eng's whose
+nearest glyph column lies left of that edge belongs to the province (Tesseract places a
+character only roughly: a letter read a little left of the edge is still the letter's), and
+the first column right of it, with no character of eng's on it, is a glyph eng skipped.
+Named a letter by the Latin classifier (``latin.py``, at ``latin.TRUST``), it is the plate's
+letter, and the province's junk is dropped.
 
-Only then: the province classifier names the row's province (the cut is a province glyph's),
-exactly one column between the edge and eng's first character there is unread, and the rest
-of eng's characters each sit on a glyph. The filled letter has no LSTM lead (margin 0), so
-a read holding it is never sure alone.
+Only then: the province classifier names the crop's province (the cut is a province
+glyph's), something eng read inside the province could pass for the letter, every later
+column holds exactly one of eng's characters, and the classifier's letter is not the one eng
+read inside the province (that is the letter, placed roughly). The filled letter has no LSTM
+lead (margin 0) and the read counts as relabelled, so it is never sure alone.
 """
 
 from __future__ import annotations
