@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import dropped, latin, recut, rules, toprow
+from edge.reader import cnletter, dropped, latin, recut, rules, toprow
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
@@ -241,6 +241,8 @@ class CropReader:
         # characters are; ``named``: the places the classifier named (round 16, ``cn_tail``).
         tail, guessed, named = cn_tail(got, plain, eng, mask, starts, lines.layout == "2-line")
         relabelled = relabelled or guessed
+        letter = cnletter.filled(tail, mask, lines, cache)  # a skipped letter (round 18)
+        tail, relabelled = letter, relabelled or letter is not tail
         if tail is not got:
             texts, rows = split_rows(tail, starts, len(images))
         # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).

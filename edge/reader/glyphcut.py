@@ -72,6 +72,11 @@ def top_row(gray: np.ndarray, layout: str) -> np.ndarray | None:
                       np.uint8)
 
 
+#: A blob narrower than this share of its own height is a line, not a stroke of a glyph (a
+#: plate-edge line cut with the row: 3 x 50 px; a bold 川's left stroke is ~0.12 or more).
+THIN = 0.1
+
+
 def cut_candidates(row: np.ndarray) -> list[np.ndarray]:
     """Possible cuts of the province glyph at the left of a plate row (:func:`top_row`),
     most likely first; empty when the row holds no ink.
@@ -84,37 +89,10 @@ def cut_candidates(row: np.ndarray) -> list[np.ndarray]:
     the row's characters (the plate border, a frame bar) are ignored.
     """
     g = check_image(row)
-    _, mask = cv2.threshold(cv2.GaussianBlur(g, (3, 3), 0), 0, 255,
-                            cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    min_area = max(3, int(0.0005 * g.size))
-    blobs = [i for i in range(1, n) if stats[i][4] >= min_area]
-    if not blobs:
+    found = _cuts(g)
+    if found is None:
         return []
-    # A blob much taller than the row's characters that is thin (a frame bar) or sparse (a
-    # corner of the plate's border, cut with the row: measured on a blue 桂J plate, where
-    # it started the window and the glyph was rejected) is no character.
-    typical = float(np.median([stats[i][3] for i in blobs]))
-    blobs = [i for i in blobs
-             if not (stats[i][3] > 1.2 * typical and (
-                 stats[i][2] < 0.3 * stats[i][3]
-                 or stats[i][4] < 0.15 * stats[i][2] * stats[i][3]))]
-    clean = np.isin(labels, blobs)
-    ys = np.flatnonzero(clean.any(axis=1))
-    xs = np.flatnonzero(clean.any(axis=0))
-    if len(ys) < 4 or len(xs) < 4:
-        return []
-    height = int(ys[-1] - ys[0] + 1)  # the province glyph is the row's tallest
-    x0 = int(xs[0])
-    lo, hi = x0 + int(0.6 * height), min(g.shape[1], x0 + int(1.3 * height))
-    if hi <= lo:
-        return []
-    proj = clean[:, lo:hi].sum(axis=0)
-    empty = np.concatenate([[0], (proj == 0).astype(np.int8), [0]])
-    edges = np.flatnonzero(np.diff(empty))  # starts and stops of the empty runs
-    cuts = [lo + (a + b) // 2 for a, b in zip(edges[::2], edges[1::2], strict=True)][:3]
-    if not cuts:
-        cuts = [lo + int(np.argmin(proj))]
+    clean, x0, height, cuts = found
     m = max(2, height // 12)
     out = []
     for cut in cuts:
@@ -124,6 +102,69 @@ def cut_candidates(row: np.ndarray) -> list[np.ndarray]:
             y_hi = min(g.shape[0], int(ink_rows[-1]) + m + 1)
             out.append(np.asarray(g[y_lo:y_hi, max(0, x0 - m):cut], np.uint8))
     return out
+
+
+def province_edge(row: np.ndarray) -> int | None:
+    """The x of the likeliest cut after the province glyph (:func:`cut_candidates`' first),
+    in ``row``'s own pixels, or None when the row holds no ink."""
+    found = _cuts(check_image(row))
+    return found[3][0] if found is not None else None
+
+
+def _cuts(g: np.ndarray) -> tuple[np.ndarray, int, int, list[int]] | None:
+    """The row's clean ink mask, its first ink x, its ink height and the province's cuts."""
+    _, mask = cv2.threshold(cv2.GaussianBlur(g, (3, 3), 0), 0, 255,
+                            cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    min_area = max(3, int(0.0005 * g.size))
+    blobs = [i for i in range(1, n) if stats[i][4] >= min_area]
+    if not blobs:
+        return None
+    # A blob much taller than the row's characters that is thin (a frame bar) or sparse (a
+    # corner of the plate's border, cut with the row: measured on a blue 桂J plate, where
+    # it started the window and the glyph was rejected) is no character.
+    typical = float(np.median([stats[i][3] for i in blobs]))
+    blobs = [i for i in blobs
+             if not (stats[i][3] > 1.2 * typical and (
+                 stats[i][2] < 0.3 * stats[i][3]
+                 or stats[i][4] < 0.15 * stats[i][2] * stats[i][3]))]
+    blobs = _without_specks(blobs, stats, typical)
+    clean = np.isin(labels, blobs)
+    ys = np.flatnonzero(clean.any(axis=1))
+    xs = np.flatnonzero(clean.any(axis=0))
+    if len(ys) < 4 or len(xs) < 4:
+        return None
+    height = int(ys[-1] - ys[0] + 1)  # the province glyph is the row's tallest
+    x0 = int(xs[0])
+    lo, hi = x0 + int(0.6 * height), min(g.shape[1], x0 + int(1.3 * height))
+    if hi <= lo:
+        return None
+    proj = clean[:, lo:hi].sum(axis=0)
+    empty = np.concatenate([[0], (proj == 0).astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(empty))  # starts and stops of the empty runs
+    cuts = [lo + (a + b) // 2 for a, b in zip(edges[::2], edges[1::2], strict=True)][:3]
+    if not cuts:
+        cuts = [lo + int(np.argmin(proj))]
+    return clean, x0, height, cuts
+
+
+def _without_specks(blobs: list[int], stats: np.ndarray, typical: float) -> list[int]:
+    """``blobs`` without the specks and stripes before the row's first glyph: a blob under
+    half the characters' height, or thinner than ``THIN`` of its own height, whose right end
+    lies more than a quarter of the characters' height left of every other blob (the plate's
+    texture or dust; a line of the plate's edge the row's cut kept). Such a blob started the
+    province's cut, which the classifier then cropped to it and the glyph together: an easy
+    frame's clean 桂 rejected at 1.0, a clean 粤 named at margin 0.33 where chi_sim's row read
+    named 吉 (docs/reader-journal.md, round 18). The strokes of 氵 (沪) touch or nearly touch
+    the rest of their glyph, and 川's left stroke is thicker and nearer its middle one."""
+    order = sorted(blobs, key=lambda i: stats[i][0])
+    while len(order) > 1:
+        x, _, w, h, _ = stats[order[0]]
+        if (h >= 0.5 * typical and w >= THIN * h) or (
+                min(stats[i][0] for i in order[1:]) - (x + w) <= 0.25 * typical):
+            break
+        order.pop(0)
+    return order
 
 
 def cut_province(row: np.ndarray) -> np.ndarray | None:
