@@ -39,7 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 
 from domain.plate_candidates import vn_candidates
-from edge.passes import LookFn, PassReadLike, PassTracker
+from edge.passes import PassTracker
+from edge.passtypes import LookFn, PassReadLike
 from edge.reader import make_reader
 from edge.reader.base import FrameRead, PlateReader
 from edge.reader.consensus import consensus

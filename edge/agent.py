@@ -42,7 +42,8 @@ from edge.evidence import EvidenceServer, EvidenceStore
 from edge.liveness import Liveness
 from edge.offline import CentreWatch, OfflineLane, PreclearanceStore
 from edge.outbox import Outbox
-from edge.passes import ConsensusFn, PassTracker, new_id
+from edge.passes import PassTracker
+from edge.passtypes import ConsensusFn, new_id
 from edge.reader.base import PlateReader
 from edge.reading import LaneReading
 from edge.settings import EdgeSettings

@@ -40,7 +40,7 @@ from domain.preclearance import PreclearanceError, check_list, decide_offline
 from domain.signing import new_nonce
 from edge.barrier import Barrier
 from edge.outbox import connect
-from edge.passes import new_id
+from edge.passtypes import new_id
 from mqttio import Received
 
 log = logging.getLogger(__name__)

@@ -57,30 +57,22 @@ the agent gives it a way to read frames (``second_look``), the pass's last
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import cast
 
 from domain.lookalikes import skeleton
+from edge.passtypes import (
+    ConsensusFn,
+    Decided,
+    FrameInPass,
+    LookFn,
+    PassReadLike,
+    VehiclePass,
+    new_id,
+)
 from edge.reader.base import ACT, Frame, FrameRead
 from edge.reader.second_look import STAGES, decide, doubts, thin
-
-
-class PassReadLike(Protocol):
-    """What ``edge.reader.consensus.consensus`` returns (``PassRead``)."""
-
-    plate: str
-    confidence: float
-    frames: int
-    total_frames: int
-    layout: Any
-    country: Any
-    best: FrameRead
-
-
-ConsensusFn = Callable[..., PassReadLike | None]
 
 #: A read of another plate this confident ends a decided pass: the reader's ``ACT`` band,
 #: where one frame may be acted on alone. Below it a frame is a capped read (two
@@ -90,58 +82,6 @@ CHANGE_CONFIDENCE = ACT
 #: Frames whose image an undecided pass keeps for its second look (the newest): a pass
 #: of the benchmark has five, and a truck standing at the barrier must not fill the memory.
 KEPT_IMAGES = 5
-
-#: Reads a frame again at the given scales (``edge.reader.second_look.rescaled_reads``).
-LookFn = Callable[[Frame, Sequence[float]], Sequence[FrameRead]]
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
-
-
-@dataclass
-class FrameInPass:
-    read: FrameRead
-    captured_at: datetime
-    crop_sha256: str | None
-    frame_sha256: str | None
-    #: The frame itself, kept while its pass is undecided for the pass's second look
-    #: (``PassTracker.second_look``); dropped once the pass is decided or looked at.
-    image: Frame | None = None
-
-
-@dataclass
-class VehiclePass:
-    pass_id: str
-    group: str | None
-    started: float
-    last_plate_at: float
-    frames: list[FrameInPass] = field(default_factory=list)
-    decided: PassReadLike | None = None
-    #: Started by a plate change after a decided pass (``feed``): its first frames may be the
-    #: last truck's, so it is decided by the strict rule only (``_ask``).
-    split: bool = False
-    #: A thin decision whose frames, read again, named a plate one glyph apart (``_doubted``):
-    #: the pass is not decided by its frames' reads, only by its second look at its end.
-    doubted: bool = False
-
-    def evidence_of(self, read: FrameRead) -> FrameInPass | None:
-        """The frame (and its evidence hashes) that ``read`` came from."""
-        for f in self.frames:
-            if f.read is read:
-                return f
-        same = [f for f in self.frames if f.read.plate == read.plate]
-        return max(same, key=lambda f: f.read.confidence) if same else None
-
-
-@dataclass(frozen=True, slots=True)
-class Decided:
-    """The pass's decision-grade read, emitted once."""
-
-    vehicle_pass: VehiclePass
-    result: PassReadLike
-    best: FrameInPass | None
-
 
 class PassTracker:
     """Feeds frames into passes; returns a :class:`Decided` when a pass first reaches consensus."""

@@ -19,7 +19,8 @@ from domain.messages import LocalDecisionV1, PlateReadV1
 from domain.signing import new_nonce
 from edge.evidence import EvidenceStore
 from edge.offline import OfflineLane
-from edge.passes import Decided, FrameInPass, LookFn, PassReadLike, PassTracker, new_id
+from edge.passes import PassTracker
+from edge.passtypes import Decided, FrameInPass, LookFn, PassReadLike, new_id
 from edge.reader.base import FrameRead, ImageError, PlateReader
 from edge.reader.second_look import rescaled_reads
 from edge.sources import Captured
