@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import cnletter, dropped, latin, recut, rules, toprow
+from edge.reader import cnletter, dropped, latin, recut, rules, slotwise, toprow
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
@@ -58,6 +58,7 @@ class CropReader:
         #: search clears it for each frame.
         self._heard: list[tuple[CropRead, Lines]] = []
         self._dropped: CropRead | None = None  # the read ``_judged`` dropped last
+        self._slotwise: list[tuple[CropRead, Lines]] = []  # slotwise.majority's reads, a frame
 
     def _read_lines_all(self, lines: Lines) -> CropRead | None:
         """``_judged``, its read (or the one it dropped) heard for ``choose.plurality``."""
@@ -139,6 +140,8 @@ class CropReader:
                     # plate's quad was read.
                     return replace(top, conf=conf, agreed=True, rival=rival, kept=kept,
                                    contested=cap < 0.99)
+        if (voted := slotwise.majority(reads)) is not None:  # the frame's last word (round 18b)
+            self._slotwise.append((voted, lines))
         # A glyph only the classifier named (dropped.fill) is no read alone (round 15).
         reads = [r for r in reads if not r.filled]
         if not reads:

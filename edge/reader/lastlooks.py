@@ -14,6 +14,7 @@ from itertools import islice
 
 import numpy as np
 
+from edge.reader import slotwise
 from edge.reader.base import ACT, Frame
 from edge.reader.choose import better, capped, ceiling, look_kept, plurality
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -106,7 +107,20 @@ class LastLooks(CropReader):
                     break
         if best is None or best[0].conf <= LONE:
             best = self._plurality(best)
+        if best is None or best[0].conf < slotwise.FLOOR:
+            # The frame reads nothing (no read, or none a plate): a crop's three reads,
+            # character by character (round 18b).
+            best = self._slot_majority() or best
         return best
+
+    def _slot_majority(self) -> tuple[CropRead, np.ndarray, Frame] | None:
+        """The plate a crop's three preprocessings read slot by slot (``slotwise``), at LONE,
+        where the frame reads nothing (round 18b): its read, quad and crop."""
+        got = slotwise.chosen(self._slotwise)
+        where = self._where.get(id(got[1])) if got is not None else None
+        if got is None or where is None or where[2] is not got[1]:
+            return None
+        return got[0], where[0], where[1]
 
     def _plurality(self, best: tuple[CropRead, np.ndarray, Frame] | None
                    ) -> tuple[CropRead, np.ndarray, Frame] | None:
