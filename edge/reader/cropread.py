@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import cnletter, dropped, latin, recut, rules, slotwise, toprow
+from edge.reader import cnletter, cnlook, dropped, latin, recut, rules, slotwise, toprow
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
@@ -34,9 +34,7 @@ from edge.reader.engines import LineEngine, split_rows
 from edge.reader.lookalikes import (
     cn_tail,
     hesitations,
-    line_judge,
     reread_lookalikes,
-    tail_judge,
     tail_of,
 )
 from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_fit, words
@@ -242,15 +240,15 @@ class CropReader:
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row). A T/7 slot
         # with no LSTM choice, judged so, is one judge's guess: capped as the classifier's
         # characters are; ``named``: the places the classifier named (round 16, ``cn_tail``).
-        tail, guessed, named = cn_tail(got, plain, eng, mask, starts, lines.layout == "2-line")
-        relabelled = relabelled or guessed
+        once = cnlook.single(got, mask)  # a glyph eng read twice, read once (round 18b)
+        tail, guessed, named = cn_tail(once, plain, eng, mask, starts, lines.layout == "2-line")
+        relabelled = relabelled or guessed or once is not got
         letter = cnletter.filled(tail, mask, lines, cache)  # a skipped letter (round 18)
         tail, relabelled = letter, relabelled or letter is not tail
         if tail is not got:
             texts, rows = split_rows(tail, starts, len(images))
         # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
-        judge = (tail_judge(tail, mask, starts) if lines.layout == "2-line"
-                 else line_judge(tail, mask))
+        judge = cnlook.judge(tail, mask, starts, lines.layout == "2-line")  # round 18b
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache,
                      latin_first=tail is not zeroed, judge=judge, named=named)
         by_classifier = bool(cache.get("classifier_only"))

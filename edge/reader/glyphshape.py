@@ -174,6 +174,8 @@ def shape_says(blob: np.ndarray, pair: str = "G6") -> str | None:
     """Which of ``pair`` (one of ``PAIRS``) one glyph's binary blob (1 = ink, its bounding
     box) plainly is, else None (too small, too wide, or neither shape)."""
     h, w = blob.shape
+    if pair not in SHAPES:  # a pair only the Latin classifier judges (``cnlook.py``)
+        return None
     if h < TALL * TEXT_HEIGHT or w > (WIDE_Q if pair == "Q0" else NARROW) * h:
         return None
     return SHAPES[pair](blob)

@@ -53,6 +53,9 @@ UNKNOWN = 0.05
 #: The pairs judged on such a slot: T/7 and A/4 (round 16; Q/0 and J/3 on unknown slots took
 #: a right 0 to Q and a top-row J to 3 on the tuning and check seeds).
 UNKNOWN_PAIRS = ("T7", "A4")
+#: Pairs no shape judge separates, judged between two models' tails by the Latin classifier
+#: alone (``cnlook.py``, round 18b): S/5 (round 13 found no shape), B/8, Z/2, D/0, Q/D.
+CLASSIFIED_PAIRS = ("S5", "B8", "Z2", "D0", "QD")
 
 
 def reread_lookalikes(got: LineRead, binary: Frame, among: str = "G6T7", *,
@@ -187,8 +190,9 @@ def line_judge(got: LineRead, binary: Frame) -> Judge:
 
 
 def pair_of(a: str, b: str) -> str | None:
-    """The look-alike pair ``a`` and ``b`` make, if any."""
-    return next((p for p in PAIRS if a != b and a in p and b in p), None)
+    """The look-alike pair ``a`` and ``b`` make, if any (a shape's or only the Latin
+    classifier's, ``CLASSIFIED_PAIRS``)."""
+    return next((p for p in PAIRS + CLASSIFIED_PAIRS if a != b and a in p and b in p), None)
 
 
 def judged(pool: list[Candidate], best: Candidate, judge: Judge, tail: int = 5) -> Candidate:

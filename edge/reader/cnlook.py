@@ -1,0 +1,109 @@
+"""A Chinese tail's look-alike dispute between the two models, arbitrated by the Latin
+classifier at the one disputed glyph; and a glyph eng read twice, read once.
+
+Why: where chi_sim's and eng's tails tie at one cost and differ only in look-alikes
+(``lookalikes.judged``), the glyph's shape chooses (round 13), but the shape judges cover a
+few pairs, say nothing on a blurred glyph, and misjudge some (check 1234's easy 粤QR0D6F:
+eng's third slot a Q with no LSTM choice at all, the Q/0 shape judge calling the plain narrow
+0 a Q, while chi_sim's row and the classifier both read 0, the classifier at 1.0); then the
+pool's character-code order or the shape's error decides. The Latin classifier (``latin.py``,
+trained on fonts the generator does not draw with) is a third look at exactly the one
+disputed glyph: where it names one of the pair clearly (``latin.TRUST`` and a lead of
+``CLEAR`` over its runner-up) it sides with the model that read that character; where it is
+not clear the shape judges as before. Pairs no shape separates (S/5, B/8, Z/2, D/0, Q/D:
+``lookalikes.CLASSIFIED_PAIRS``) are judged by the classifier alone.
+
+What it does not do: it never turns a read into an agreement. The plate it picks is still
+one model's tail against the other's, so a 2-row read stays at chi_sim's confidence x 0.8
+and a 1-row one at x 0.7 (``cntails``), under the band; the other model's plate stays the
+frame's rival on 2 rows (docs/reader-journal.md, round 18b).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from edge.reader import latin
+from edge.reader.base import Frame
+from edge.reader.engines import LineRead
+from edge.reader.lookalikes import Judge, line_judge, pair_of, tail_judge
+from edge.reader.rowcut import glyphs_at
+
+#: Least lead of the classifier's character over its runner-up share: a clear verdict.
+CLEAR = 0.6
+#: Widest single glyph (width over its height): two touching glyphs are ~1.5 and wider.
+GLYPH_WIDE = 1.0
+
+
+def judge(got: LineRead, binary: Frame, starts: list[float], two_rows: bool) -> Judge:
+    """A judge of ``got``'s tail (as ``lookalikes.tail_judge`` counts it on two rows,
+    ``line_judge`` on one): the Latin classifier's character where it clearly names one of
+    the pair, else the glyph's shape. ``binary``: the read's line as the segmentation's mask."""
+    shape = tail_judge(got, binary, starts) if two_rows else line_judge(got, binary)
+    xs = [x for ch, _, x in got.chars if not two_rows or (starts and x >= starts[0])
+          for _ in range(sum(c.isalnum() for c in ch.upper()))]
+    if two_rows:
+        xs = xs[-5:]
+    seen: dict[float, latin.LatinGuess | None] = {}
+
+    def arbitrated(k: int, pair: str) -> str | None:
+        if 0 <= k < len(xs) if two_rows else -len(xs) <= k < 0:
+            guess = classified(binary, xs[k], seen)
+            if (guess is not None and guess.char is not None and guess.char in pair
+                    and guess.confidence >= latin.TRUST and guess.margin >= CLEAR):
+                return guess.char
+        return shape(k, pair)
+
+    return arbitrated
+
+
+def classified(binary: Frame, x: float, seen: dict[float, latin.LatinGuess | None]
+               ) -> latin.LatinGuess | None:
+    """The Latin classifier's guess for the tallest whole blob under ``x`` (None where there
+    is none, or no training fonts), asked once per glyph."""
+    if x not in seen:
+        blob = max(glyphs_at(binary, x), key=lambda b: b.shape[0], default=None)
+        guess = None
+        if blob is not None:
+            try:
+                guess = latin.shared().classify([latin.blob_image(blob)])[0]
+            except RuntimeError:  # no training fonts installed: the shape's word only
+                guess = None
+        seen[x] = guess
+    return seen[x]
+
+
+def single(got: LineRead, binary: Frame) -> LineRead:
+    """``got`` with a glyph eng read twice (two neighbouring characters of a look-alike pair,
+    or the same character twice once ``latin.reread`` named the runner-up,
+    whose centres sit on one whole blob no wider than a glyph) read once, as the character
+    the Latin classifier clearly names, with no lead over its runner-up (never sure alone).
+
+    Why: eng's LSTM sometimes emits both of its top choices for one glyph (fresh 5150's
+    easy 桂V72G05: 'V-72G605', a G and a 6 15 px apart on one 35 px glyph, every crop), and
+    the tail one character too long loses to chi_sim's 6 at no repair. Where the classifier
+    names neither clearly, the read stays as it was.
+    """
+    seen: dict[float, latin.LatinGuess | None] = {}
+    for i in range(len(got.chars) - 1):
+        (a, _, xa), (b, _, xb) = got.chars[i], got.chars[i + 1]
+        if pair_of(a, b) is None and not (a == b and a.isalnum()):  # or both named one
+            continue
+        one = max(glyphs_at(binary, xa), key=lambda g: g.shape[0], default=None)
+        two = max(glyphs_at(binary, xb), key=lambda g: g.shape[0], default=None)
+        if (one is None or two is None or one.shape != two.shape or not (one == two).all()
+                or one.shape[1] > GLYPH_WIDE * one.shape[0]):
+            continue
+        guess = classified(binary, xa, seen)
+        if (guess is None or guess.char not in (a, b) or guess.confidence < latin.TRUST
+                or guess.margin < CLEAR):
+            continue
+        drop = i + 1 if guess.char == a else i
+        keep = [j for j in range(len(got.chars)) if j != drop]
+        kept = i if drop == i + 1 else i + 1
+        return replace(got, text="".join(got.chars[j][0] for j in keep),
+                       chars=tuple(got.chars[j] for j in keep),
+                       margins=tuple(0.0 if j == kept else got.margins[j] for j in keep
+                                     if j < len(got.margins)),
+                       alts=tuple(got.alts[j] for j in keep if j < len(got.alts)))
+    return got
