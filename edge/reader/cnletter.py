@@ -24,10 +24,7 @@ lead (margin 0) and the read counts as relabelled, so it is never sure alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-
-import numpy as np
 
 from edge.reader import latin
 from edge.reader.base import Frame
@@ -58,7 +55,7 @@ def filled(tail: LineRead, binary: Frame, lines: Lines, cache: dict[str, object]
 
 
 def refilled(got: LineRead, binary: Frame, row: Frame,
-             classify: Callable[[list[np.ndarray]], list[latin.LatinGuess]] | None = None
+             classify: latin.Classify | None = None
              ) -> LineRead:
     """``got`` (eng's read of a 1-row plate's line, ``binary`` its segmentation mask, ``row``
     its grey row) with its series letter filled in where eng skipped it and read the
@@ -98,12 +95,11 @@ def refilled(got: LineRead, binary: Frame, row: Frame,
         on.append(k - first)
     if not cols or on != list(range(1, len(cols))):
         return got  # not one skipped column before one character a column
-    x, y, w, h = cols[0]
-    blob = latin.blob_image(np.asarray(binary[y:y + h, x:x + w] < 128, np.uint8))
-    try:
-        guess = (classify or latin.shared().classify)([blob])[0]
-    except RuntimeError:  # no training fonts: eng's read as it is
+    x, _, w, _ = cols[0]
+    named = latin.guesses([latin.box_image(binary, cols[0])], classify)
+    if named is None:
         return got
+    guess = named[0]
     if (guess.char not in LETTERS or guess.confidence < latin.TRUST
             or guess.char == [got.chars[i][0] for i in junk][-1]):
         return got  # unsure, no letter, or the letter eng read (placed inside the province)

@@ -63,13 +63,8 @@ def classified(binary: Frame, x: float, seen: dict[float, latin.LatinGuess | Non
     is none, or no training fonts), asked once per glyph."""
     if x not in seen:
         blob = max(glyphs_at(binary, x), key=lambda b: b.shape[0], default=None)
-        guess = None
-        if blob is not None:
-            try:
-                guess = latin.shared().classify([latin.blob_image(blob)])[0]
-            except RuntimeError:  # no training fonts installed: the shape's word only
-                guess = None
-        seen[x] = guess
+        named = None if blob is None else latin.guesses([latin.blob_image(blob)])
+        seen[x] = None if named is None else named[0]  # None: the shape's word only
     return seen[x]
 
 

@@ -17,7 +17,6 @@ letter at the series), at ``SHARE`` or more; the filled character has no lead ov
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 import cv2
@@ -100,7 +99,7 @@ def named(shares: dict[str, float], kind: str) -> tuple[str, float] | None:
 
 
 def fill(got: LineRead, binary: Frame, starts: list[float], row_chars: tuple[int, ...],
-         layout: str, classify: Callable[[list[np.ndarray]], list[latin.LatinGuess]] | None
+         layout: str, classify: latin.Classify | None
          = None) -> LineRead:
     """``got`` with the one glyph a row's read skipped filled in (see the module), or ``got``.
 
@@ -132,11 +131,8 @@ def fill(got: LineRead, binary: Frame, starts: list[float], row_chars: tuple[int
     cols = columns(binary, bounds[r], bounds[r + 1])
     if len(cols) != row_chars[r]:
         return got
-    blobs = [latin.blob_image(np.asarray(binary[y:y + h, x:x + w] < 128, np.uint8))
-             for x, y, w, h in cols]
-    try:
-        guesses = (classify or latin.shared().classify)(blobs)
-    except RuntimeError:  # no training fonts installed: eng's read as it is
+    guesses = latin.guesses([latin.box_image(binary, box) for box in cols], classify)
+    if guesses is None:
         return got
     options: list[tuple[float, float, str, int, float]] = []  # score, -dist, text, k, share
     for k in range(len(cols)):

@@ -24,6 +24,7 @@ import logging
 import os
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +75,10 @@ class LatinGuess:
     shares: dict[str, float]  # every character with a vote, its share
 
 
+#: A batch classifier (``LatinClassifier.classify``); tests script one.
+Classify = Callable[[list[np.ndarray]], list[LatinGuess]]
+
+
 def available_fonts() -> list[str]:
     return [f for f in FONT_FILES if os.path.exists(f)]
 
@@ -106,6 +111,23 @@ def blob_image(blob: np.ndarray) -> np.ndarray:
     img = np.where(np.asarray(blob) > 0, 0, 255).astype(np.uint8)
     return np.asarray(cv2.copyMakeBorder(img, 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=255),
                       np.uint8)
+
+
+def box_image(binary: Frame, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The ink in ``box`` (x, y, w, h) of a dark-on-light row image, as ``blob_image``."""
+    x, y, w, h = box
+    return blob_image(np.asarray(binary[y:y + h, x:x + w] < 128, np.uint8))
+
+
+def guesses(images: list[np.ndarray], classify: Classify | None = None
+            ) -> list[LatinGuess] | None:
+    """The classifier's guesses for ``images`` (``classify``: a scripted one in tests);
+    ``None`` where there is no classifier (no training fonts installed, said once by
+    ``shared``), so the caller keeps eng's read as it is."""
+    try:
+        return (classify or shared().classify)(images)
+    except RuntimeError:
+        return None
 
 
 def training_set(fonts: list[str], per_font: int, seed: int

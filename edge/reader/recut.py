@@ -20,10 +20,6 @@ read's word and the classifier's, not the segmentation's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import numpy as np
-
 from domain.plate_candidates import Candidate
 from edge.reader import dropped, latin
 from edge.reader.base import Frame
@@ -41,7 +37,6 @@ SHARE = 0.5
 #: opposes the read (blur's twins, 8 and 6, 8 and S, split their votes above it).
 OPPOSED = 0.1
 
-Classify = Callable[[list[np.ndarray]], list[latin.LatinGuess]]
 
 
 def parts(binary: Frame) -> list[tuple[tuple[int, int, int, int], bool]]:
@@ -61,7 +56,7 @@ def parts(binary: Frame) -> list[tuple[tuple[int, int, int, int], bool]]:
     return out
 
 
-def fits(got: LineRead, binary: Frame, plate: str, classify: Classify | None = None) -> bool:
+def fits(got: LineRead, binary: Frame, plate: str, classify: latin.Classify | None = None) -> bool:
     """Whether the read ``got`` of a 1-line row (``binary``: the row's mask, dark ink on white)
     holds ``plate`` (its repair-free VN plate) one character a re-cut glyph, each named so by
     the Latin classifier (see the module)."""
@@ -74,8 +69,7 @@ def fits(got: LineRead, binary: Frame, plate: str, classify: Classify | None = N
     if any(abs(x - (g[0] + g[2] / 2)) > REACH * TEXT_HEIGHT
            for (_, x), (g, _) in zip(chars, glyphs, strict=True)):
         return False
-    images = [latin.blob_image(np.asarray(binary[y:y + h, x:x + w] < 128, np.uint8))
-              for (x, y, w, h), _ in glyphs]
+    images = [latin.box_image(binary, box) for box, _ in glyphs]
     try:
         guesses = (classify or latin.shared().classify)(images)
     except (RuntimeError, ValueError):  # no fonts installed, or an empty part: unexplained
