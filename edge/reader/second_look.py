@@ -130,8 +130,7 @@ def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
             s > support[plate] for p, s in support.items() if p != plate) or outvoted(
             plate, reads) or _lookalike_split(plate, reads, min_agree=min_agree):
         return _sure_frames(reads, looks, min_agree=min_agree)
-    seen = sum(1 for i, r in enumerate(reads) if r.plate or any(
-        look.plate for look in (looks[i] if i < len(looks) else ())))
+    seen = _seen(reads, looks)
     best = max((r for r in reads if r.plate == plate), key=lambda r: r.confidence)
     return replace(got, confidence=min(got.confidence, UNCONFIRMED), frames=frames,
                    total_frames=seen, best=best, layout=best.layout, country=best.country)
@@ -186,8 +185,7 @@ def _sure_frames(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]
     if len(frames) < min_agree:
         return None
     best = max((r for r in reads if r.plate == plate), key=lambda r: r.confidence)
-    seen = sum(1 for i, r in enumerate(reads) if r.plate or any(
-        look.plate for look in (looks[i] if i < len(looks) else ())))
+    seen = _seen(reads, looks)
     return PassRead(plate, UNCONFIRMED, len(frames), seen, best.layout, best.country, best)
 
 
@@ -204,3 +202,10 @@ def _sure_of(plate: str, read: FrameRead, looks: Sequence[FrameRead]) -> bool:
         return False
     plated = [x.plate for x in looks if x.plate]
     return 2 * plated.count(plate) > len(plated)
+
+
+def _seen(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]]) -> int:
+    """The frames with a plate in their own read or in a second look: a pass read's
+    ``total_frames``."""
+    return sum(1 for i, r in enumerate(reads) if r.plate or any(
+        look.plate for look in (looks[i] if i < len(looks) else ())))
