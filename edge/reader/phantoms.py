@@ -10,11 +10,12 @@ row, which then reads six characters for five glyphs; ``cntails.two_row_pool`` t
 repair, and chi_sim's tail (its 0s read 6: 26560) won at no repair, in both preprocessings:
 two reads agreeing on chi_sim's one shared row read, 桂W2656D at 0.75.
 
-Only where a row reads more characters than the segmentation counted blobs in it
-(``Lines.row_chars``), only unknown slots, only at least ``INK_NEAR`` from any ink of the
-row's mask, and no more of them than the row's excess: the LSTM places a row's first
-character roughly too, up to ~30 px into the gap (tuning 777's 桂H04BX4: its 0 read J at x
-284, ink from 316), but that row read as many characters as it has glyphs.
+Only on the bottom row, where it reads more characters than the segmentation counted blobs
+in it (``Lines.row_chars``) and than the five it holds, only unknown slots, only at least
+``INK_NEAR`` from any ink of the row's mask, and no more of them than the row's excess: the
+LSTM places a row's first character roughly too, up to ~30 px into the gap (tuning 777's
+桂H04BX4: its 0 read J at x 284, ink from 316), but that row read as many characters as it
+has glyphs; the top row's junk (the province read as letters) is never judged.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ from edge.reader.segment import TEXT_HEIGHT
 
 #: Least distance (px, at the rows' ~60 px character height) from a phantom's x to ink.
 INK_NEAR = TEXT_HEIGHT // 4
+#: A 2-row plate's bottom row holds five characters: a row the segmentation counted short
+#: (two glyphs merged) reads five, none of them phantoms (check 31337's hard 川A86505: its 8
+#: placed 30 px into the gap, the row counted 4 blobs).
+BOTTOM = 5
 
 
 def dropped(got: LineRead, binary: Frame, starts: list[float], counts: tuple[int, ...]
@@ -47,8 +52,8 @@ def dropped(got: LineRead, binary: Frame, starts: list[float], counts: tuple[int
         if clean(ch):
             rows[sum(x >= s for s in starts)].append(i)
     drop: set[int] = set()
-    for found, count in zip(rows, counts, strict=True):
-        excess = sum(len(clean(got.chars[i][0])) for i in found) - count
+    for found, count in zip(rows[1:], counts[1:], strict=True):  # never the province's row
+        excess = sum(len(clean(got.chars[i][0])) for i in found) - max(count, BOTTOM)
         if excess <= 0:
             continue
         blank = sorted((_distance(ink, got.chars[i][2]), i) for i in found

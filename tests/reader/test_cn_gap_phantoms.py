@@ -1,13 +1,15 @@
-"""Round 19: a character eng read on the blank gap between a 2-row plate's pasted rows,
-with no LSTM choice, in a row read longer than its glyphs, is dropped
-(``edge/reader/phantoms.py``: check 31337's hard 桂W2050D, binary 'W82056D')."""
+"""Round 19, 2-row Chinese reads: a character eng read on the blank gap between the pasted
+rows, with no LSTM choice, in a row read longer than its glyphs, is dropped
+(``edge/reader/phantoms.py``: check 31337's hard 桂W2050D, binary 'W82056D'); eng's top-row
+letter the Latin classifier clearly names stands against chi_sim's (``cntails.two_row_pool``)."""
 
 from __future__ import annotations
 
 import numpy as np
+from glyphrow import bold_glyph, glyph_row
 
-from edge.reader import phantoms
-from edge.reader.cntails import two_row
+from edge.reader import cnlook, phantoms
+from edge.reader.cntails import TOP, two_row
 from edge.reader.engines import LineRead
 
 
@@ -53,3 +55,28 @@ def test_a_known_character_or_one_near_ink_stays() -> None:
     assert phantoms.dropped(near, line, [250.0], (2, 5)) is near
     one_row = _read("W82056D", [92, 272, *BOTTOM], {1})
     assert phantoms.dropped(one_row, line, [], (7,)) is one_row
+    # check 31337's 川A86505: its 8 placed in the gap, the bottom row counted 4 (merged)
+    short = _read("SA86505", [60, 100, 272, *BOTTOM[1:]], {2})
+    assert phantoms.dropped(short, line, [250.0], (2, 4)) is short
+    # the top row (the province's junk, its letter) is never touched
+    top = _read("H8Q8U28LA", [60, 100, 171, 240, *BOTTOM], {3})
+    assert phantoms.dropped(top, line, [250.0], (2, 5)) is top
+
+
+def test_the_classifiers_clear_top_letter_stands_for_engs_against_chi_sims() -> None:
+    # check 31337's hard 湘QU28LA: chi_sim's top row '湘C' in every preprocessing, eng's Q
+    q_named = lambda k, pair: "Q" if (k, pair) == (TOP, "CQ") else None  # noqa: E731
+    got = two_row("湘", "湘C/U28LA", ["HQ", "U28LA"], 0.9, 1.0, judge=q_named)
+    assert got is not None and got[0].plate == "湘QU28LA"
+    assert two_row("湘", "湘C/U28LA", ["HQ", "U28LA"], 0.9, 1.0,
+                   judge=lambda k, pair: None)[0].plate == "湘CU28LA"  # unclear: chi_sim's
+    # the judge asks the classifier about eng's top-row letter, the last glyph left of the gap
+    row, xs = glyph_row([bold_glyph(ch) for ch in "HQ28LA"])
+    judge = cnlook.judge(_read_plain("HQ28LA", xs), row, [xs[2] - 23], two_rows=True)
+    assert judge(TOP, "CQ") == "Q" and judge(TOP, "CG") is None
+    assert cnlook.judge(_read_plain("HQ28LA", xs), row, [], two_rows=False)(TOP, "CQ") is None
+
+
+def _read_plain(text: str, xs: list[float]) -> LineRead:
+    return LineRead(text, 0.9, tuple((ch, 0.9, x) for ch, x in zip(text, xs, strict=True)),
+                    (0.5,) * len(text), tuple(((ch, 0.9),) for ch in text))
