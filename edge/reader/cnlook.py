@@ -25,6 +25,7 @@ from dataclasses import replace
 
 from edge.reader import latin
 from edge.reader.base import Frame
+from edge.reader.cntails import TOP
 from edge.reader.engines import LineRead
 from edge.reader.lookalikes import Judge, line_judge, pair_of, tail_judge
 from edge.reader.rowcut import glyphs_at
@@ -44,9 +45,16 @@ def judge(got: LineRead, binary: Frame, starts: list[float], two_rows: bool) -> 
           for _ in range(sum(c.isalnum() for c in ch.upper()))]
     if two_rows:
         xs = xs[-5:]
+    # A 2-row plate's top-row letter (``TOP``): eng's last letter or digit left of the gap.
+    top = [x for ch, _, x in got.chars if ch.isalnum() and starts and x < starts[0]][-1:]
     seen: dict[float, latin.LatinGuess | None] = {}
 
     def arbitrated(k: int, pair: str) -> str | None:
+        if two_rows and k == TOP:  # two letters, no shape judge: the classifier alone
+            guess = classified(binary, top[0], seen) if top else None
+            return (guess.char if guess is not None and guess.char is not None
+                    and guess.char in pair and guess.confidence >= latin.TRUST
+                    and guess.margin >= CLEAR else None)
         if 0 <= k < len(xs) if two_rows else -len(xs) <= k < 0:
             guess = classified(binary, xs[k], seen)
             if (guess is not None and guess.char is not None and guess.char in pair

@@ -13,6 +13,9 @@ from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
 from edge.reader.engines import line_conf
 from edge.reader.lookalikes import Judge, judged, names
 
+#: The place a 2-row judge (``cnlook.judge``) is asked about the top-row letter.
+TOP = -1
+
 #: The most repairs a Chinese tail may need (a corrected or trimmed character each).
 MAX_COST = 2
 
@@ -78,7 +81,7 @@ def two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
     chi_sim, and eng's unnamed Q at another place took the plate).
     ``judge``: otherwise, where the two models' tails tie and differ only in look-alikes,
     the glyphs' shapes choose between them (``lookalikes.judged``, round 13)."""
-    pool = [c for c in two_row_pool(province, cjk, texts) if c.cost <= MAX_COST]
+    pool = [c for c in two_row_pool(province, cjk, texts, judge) if c.cost <= MAX_COST]
     if not pool:
         return None
     best = pool[0]
@@ -105,12 +108,14 @@ def two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
     return best, max(conf, cjk_conf * 0.8), f"{cjk}|{'/'.join(texts)}", agree, rival
 
 
-def two_row_pool(province: str, cjk: str, texts: list[str]) -> list[Candidate]:
+def two_row_pool(province: str, cjk: str, texts: list[str], judge: Judge | None = None
+                 ) -> list[Candidate]:
     """A 2-row Chinese truck plate: province + letter on top, exactly 5 characters below.
 
     Only ordinary plates come in two rows, so the bottom row is cut to its last five
     characters (extra ones counted as trimmed) instead of letting a stray glyph turn the
-    plate into an 8-character new-energy one.
+    plate into an 8-character new-energy one. ``judge`` (``cnlook.judge``) is asked about
+    the top-row letter (``TOP``) where the two models read two letters there.
     """
     rows = cjk.split("/")
     # The CJK model's letter leads (it knows J, Q, W); the Latin one stands in when the CJK
@@ -119,6 +124,12 @@ def two_row_pool(province: str, cjk: str, texts: list[str]) -> list[Candidate]:
     # read as "ES", and S taken for the letter at 0.99).
     cjk_letter, latin_letter = clean(rows[0])[-1:], clean(texts[0])[-1:]
     cjk_row = cjk_letter.isalpha() and province_of(rows[0]) is not None
+    if (cjk_row and judge is not None and latin_letter.isalpha() and latin_letter != cjk_letter
+            and judge(TOP, cjk_letter + latin_letter) == latin_letter):
+        # eng's letter, its glyph clearly the Latin classifier's too: two models against
+        # chi_sim's one row read, which every preprocessing shares (round 19: 湘QU28LA read
+        # 湘CU28LA at 0.75, chi_sim's C in two preprocessings whose eng read G and Q).
+        cjk_row = False
     letters = [cjk_letter] if cjk_row else [latin_letter]
     pool: list[Candidate] = []
     for bottom in (clean(rows[1]) if len(rows) > 1 else "", clean("".join(texts[1:]))):

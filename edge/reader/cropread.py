@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import cnletter, cnlook, dropped, latin, recut, rules, slotwise, toprow
+from edge.reader import cnletter, cnlook, dropped, latin, phantoms, recut, rules, slotwise, toprow
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
@@ -239,18 +239,18 @@ class CropReader:
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row). A T/7 slot
         # with no LSTM choice, judged so, is one judge's guess: capped as the classifier's
-        # characters are; ``named``: the places the classifier named (round 16, ``cn_tail``).
-        once = cnlook.single(got, mask)  # a glyph eng read twice, read once (round 18b)
+        # characters are; ``named``: the places the classifier named (round 16, ``cn_tail``);
+        bare = phantoms.dropped(got, mask, starts, lines.row_chars)  # the rows' gap: round 19
+        once = cnlook.single(bare, mask)  # a glyph eng read twice, read once (round 18b)
         tail, guessed, named = cn_tail(once, plain, eng, mask, starts, lines.layout == "2-line")
-        relabelled = relabelled or guessed or once is not got
+        relabelled = relabelled or guessed or once is not bare
         letter = cnletter.filled(tail, mask, lines, cache)  # a skipped letter (round 18)
         tail, relabelled = letter, relabelled or letter is not tail
         if tail is not got:
             texts, rows = split_rows(tail, starts, len(images))
-        # 1.0: the Latin side's confidence is that of the letters the plate uses (tail_stats).
         judge = cnlook.judge(tail, mask, starts, lines.layout == "2-line")  # round 18b
-        cn = read_cn(self._engine, lines, images, texts, 1.0, cache,
-                     latin_first=tail is not zeroed, judge=judge, named=named)
+        cn = read_cn(self._engine, lines, images, texts, 1.0, cache,  # 1.0: see tail_stats
+                     latin_first=tail is not bare or got is not zeroed, judge=judge, named=named)
         by_classifier = bool(cache.get("classifier_only"))
         if cn is not None and (vn is None or (cn[0].cost <= vn.cost and not by_classifier)):
             cand, cn_conf, cn_raw, agree, rival = cn
