@@ -24,6 +24,10 @@ LOOKS: tuple[tuple[float, float, float, float], ...] = (
     (0.08, 0, 0, 1.0), (0.04, 0, -2, 1.0), (0.04, 0, 2, 1.0), (0.04, -2, 0, 1.0),
     (0.04, 0, 0, 1.04), (0.12, 0, 0, 1.0), (0.04, 0, 0, 0.96), (0.04, 2, 0, 1.0),
 )
+#: Looks read before giving up where none read a plate: the looks that read the plate read it
+#: from the first or second look on (round 19); a frame whose first three read nothing (a
+#: plate-free frame, a quad off the plate) reads nothing from the rest either.
+FIRST = 3
 #: A plate needs this many looks' repair-free reads, and twice the other plates' together.
 VOTES = 3
 
@@ -57,6 +61,7 @@ def winner(votes: Counter[str], left: int) -> str | bool | None:
     rest = sum(n for _, n in ranked[1:])
     if top >= VOTES and top >= 2 * rest:
         return ranked[0][0]
-    if left == 0 or top + left < max(VOTES, 2 * rest):
+    if left == 0 or top + left < max(VOTES, 2 * rest) or (
+            not top and len(LOOKS) - left >= FIRST):
         return None
     return False

@@ -50,6 +50,8 @@ def test_a_plate_needs_three_votes_and_twice_the_others_together() -> None:
     assert jitter.winner(Counter({"12DA885": 2}), 1) is False
     assert jitter.winner(Counter({"12DA885": 1}), 1) is None  # three can no longer be reached
     assert jitter.winner(Counter(), 2) is None
+    assert jitter.winner(Counter(), len(jitter.LOOKS) - 2) is False
+    assert jitter.winner(Counter(), len(jitter.LOOKS) - jitter.FIRST) is None  # none voted
 
 
 def test_a_repaired_or_classifier_province_look_votes_not() -> None:
@@ -94,6 +96,14 @@ def test_a_frame_that_reads_nothing_reads_the_plate_its_looks_vote_for_at_lone()
     got = reader.read(FRAME)
     assert got.plate == "12DA885" and got.confidence == LONE
     assert reader.calls == 1 + 5  # stops at the third vote
+
+
+@pytest.mark.usefixtures("sized")
+def test_three_looks_reading_nothing_end_the_looks() -> None:
+    right = scripted_read("12DA885", 0.45)
+    reader = _Jittered(None, [None, None, None, right, right, right])
+    assert reader.read(FRAME).plate is None
+    assert reader.calls == 1 + jitter.FIRST
 
 
 @pytest.mark.usefixtures("sized")
