@@ -9,12 +9,13 @@ and what one may claim is ``choose.look_kept``'s rule, always under the band.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from itertools import islice
 
 import numpy as np
 
-from edge.reader import slotwise
+from edge.reader import jitter, slotwise
 from edge.reader.base import ACT, Frame
 from edge.reader.choose import better, capped, ceiling, look_kept, plurality
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -111,7 +112,37 @@ class LastLooks(CropReader):
             # The frame reads nothing (no read, or none a plate): a crop's three reads,
             # character by character (round 18b).
             best = self._slot_majority() or best
+        if best is None or best[0].conf < slotwise.FLOOR:
+            best = self._jittered(frame) or best
         return best
+
+    def _jittered(self, frame: Frame) -> tuple[CropRead, np.ndarray, Frame] | None:
+        """The plate most looks at the likeliest plate-sized candidate's quad moved a pixel
+        or two read (``jitter``), at LONE, where the frame reads nothing else (round 19)."""
+        lo, hi = TEXT_CHARS
+        sized = [t for t in self._segmented if lo <= t[2].chars <= hi]
+        if not sized:
+            return None
+        quad = max(sized, key=lambda t: t[0])[1]
+        votes: Counter[str] = Counter()
+        first: dict[str, tuple[CropRead, np.ndarray, Frame]] = {}
+        for n, (moved, pad) in enumerate(jitter.looks(quad), 1):
+            crop = rectify(frame, moved, pad=pad)
+            lines = segment(crop)
+            got = self._read_lines_all(lines) if lines is not None else None
+            if got is not None and lines is not None:
+                got = capped(got, lines)
+                plate = jitter.counted(got)
+                if plate is not None:
+                    votes[plate] += 1
+                    first.setdefault(plate, (got, moved, crop))
+            won = jitter.winner(votes, len(jitter.LOOKS) - n)
+            if won is None:
+                return None
+            if won:
+                read, moved, crop = first[str(won)]
+                return replace(read, conf=LONE, sure=False), moved, crop
+        return None
 
     def _slot_majority(self) -> tuple[CropRead, np.ndarray, Frame] | None:
         """The plate a crop's three preprocessings read slot by slot (``slotwise``), at LONE,

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scriptedreader import FRAME, ScriptedReader, scripted_read
 
-from edge.reader import lastlooks
+from edge.reader import jitter, lastlooks
 from edge.reader.base import ACT, Frame
 from edge.reader.claims import CropRead
 from edge.reader.localise import rectify
@@ -118,7 +118,10 @@ def test_a_looks_lone_doubted_read_is_dropped(monkeypatch: pytest.MonkeyPatch) -
     # 11V76298 and 桂S936X5 for 桂F930XD; a plate-free frame's look read 川NTUYEN.
     _looked(monkeypatch)
     none: CropRead | None = None
-    got = _Segmented([none, scripted_read("11V76258", 0.45)]).read(FRAME)  # type: ignore[list-item]
+    # ... then, the frame reading nothing, its candidate's jittered looks (round 19) read
+    # nothing either: the frame still reads nothing.
+    looks = [none] * jitter.FIRST
+    got = _Segmented([none, scripted_read("11V76258", 0.45), *looks]).read(FRAME)  # type: ignore[list-item]
     assert got.plate is None
 
 
