@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -208,12 +209,12 @@ class LatinClassifier:
         return out
 
 
-_shared: LatinClassifier | None = None
+_shared: Any = None  # a LatinClassifier, or glyphnet's CNN with its classify
 _missing = ""  # why the classifier could not be trained, once known
 _lock = threading.Lock()
 
 
-def shared(cache: str | Path | None = None) -> LatinClassifier:
+def shared(cache: str | Path | None = None) -> LatinClassifier:  # or its CNN twin
     """The process's classifier, trained (or loaded from ``cache``) on first use and kept."""
     global _shared, _missing
     with _lock:
@@ -221,7 +222,8 @@ def shared(cache: str | Path | None = None) -> LatinClassifier:
             if _missing:
                 raise RuntimeError(_missing)
             try:
-                _shared = LatinClassifier(cache=cache)
+                from edge.reader import glyphnet  # imports this module
+                _shared = glyphnet.latin_classifier(lambda: LatinClassifier(cache=cache))
             except RuntimeError as exc:  # said once: the lane reads on, with eng's reads
                 _missing = str(exc)
                 log.warning("Latin glyph classifier off: %s", exc)
