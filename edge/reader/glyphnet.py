@@ -129,20 +129,25 @@ class Vetoed:
     (check seeds: 20 of 51).
     """
 
-    def __init__(self, knn: latin.LatinClassifier, cnn: CnnLatin) -> None:
-        self._knn, self._cnn = knn, cnn
+    def __init__(self, knn: latin.LatinClassifier, cnn: CnnLatin, *, fill: bool = False) -> None:
+        self._knn, self._cnn, self._fill = knn, cnn, fill
 
     def classify(self, glyphs: list[np.ndarray]) -> list[LatinGuess]:
         out = self._knn.classify(glyphs)
-        sure = [i for i, g in enumerate(out) if g.char is not None and g.confidence >= latin.TRUST]
-        if not sure:
+        asked = [i for i, g in enumerate(out) if g.char is not None
+                 and (self._fill or g.confidence >= latin.TRUST)]
+        if not asked:
             return out
-        second = self._cnn.classify([glyphs[i] for i in sure])
-        for i, c in zip(sure, second, strict=True):
+        second = self._cnn.classify([glyphs[i] for i in asked])
+        for i, c in zip(asked, second, strict=True):
             g = out[i]
-            if c.char is not None and c.char != g.char and c.confidence >= VETO:
+            if c.char is None or c.char == g.char or c.confidence < VETO:
+                continue
+            if g.confidence >= latin.TRUST:
                 conf = round((g.confidence + c.shares.get(g.char or "", 0.0)) / 2, 4)
                 out[i] = LatinGuess(g.char, conf, min(g.margin, conf), g.shares)
+            else:  # fill: the k-NN unsure, the CNN sure of another character
+                out[i] = c
         return out
 
 
@@ -150,5 +155,5 @@ def latin_classifier(fallback: Callable[[], latin.LatinClassifier]) -> Any:
     """The Latin classifier the reader uses: the CNN where its model is installed, else
     ``fallback()`` (the k-NN, trained from fonts)."""
     if LATIN_ONNX.exists():
-        return Vetoed(fallback(), CnnLatin())
+        return Vetoed(fallback(), CnnLatin(), fill=True)
     return fallback()
