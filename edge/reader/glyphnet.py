@@ -141,13 +141,13 @@ class Vetoed:
         second = self._cnn.classify([glyphs[i] for i in asked])
         for i, c in zip(asked, second, strict=True):
             g = out[i]
-            if c.char is None or c.char == g.char or c.confidence < VETO:
+            if c.char is None or c.confidence < VETO:
                 continue
-            if g.confidence >= latin.TRUST:
+            if g.confidence < latin.TRUST:  # fill: the k-NN unsure, the CNN sure
+                out[i] = c
+            elif c.char != g.char:
                 conf = round((g.confidence + c.shares.get(g.char or "", 0.0)) / 2, 4)
                 out[i] = LatinGuess(g.char, conf, min(g.margin, conf), g.shares)
-            else:  # fill: the k-NN unsure, the CNN sure of another character
-                out[i] = c
         return out
 
 
