@@ -72,7 +72,8 @@ def test_only_a_sure_contrary_cnn_vetoes_and_the_char_stays() -> None:
     out = glyphnet.Vetoed(knn, cnn).classify(g)
     assert out[0].char == "J" and out[0].confidence == 0.46 < latin.TRUST
     assert out[0].margin <= out[0].confidence
-    assert out[1:] == knn.guesses[1:]  # an unsure CNN vetoes nothing; an unsure k-NN is asked nothing
+    # An unsure CNN vetoes nothing; an unsure k-NN is asked nothing (no fill).
+    assert out[1:] == knn.guesses[1:]
     knn.guesses = knn.guesses[2:]
     assert glyphnet.Vetoed(knn, cnn).classify(g[:1]) == knn.guesses and cnn.calls == 1
 
