@@ -27,7 +27,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -209,12 +208,12 @@ class LatinClassifier:
         return out
 
 
-_shared: Any = None  # a LatinClassifier, or glyphnet's CNN with its classify
+_shared: LatinClassifier | None = None
 _missing = ""  # why the classifier could not be trained, once known
 _lock = threading.Lock()
 
 
-def shared(cache: str | Path | None = None) -> LatinClassifier:  # or its CNN twin
+def shared(cache: str | Path | None = None) -> LatinClassifier:
     """The process's classifier, trained (or loaded from ``cache``) on first use and kept."""
     global _shared, _missing
     with _lock:
@@ -222,8 +221,7 @@ def shared(cache: str | Path | None = None) -> LatinClassifier:  # or its CNN tw
             if _missing:
                 raise RuntimeError(_missing)
             try:
-                from edge.reader import glyphnet  # imports this module
-                _shared = glyphnet.latin_classifier(lambda: LatinClassifier(cache=cache))
+                _shared = LatinClassifier(cache=cache)
             except RuntimeError as exc:  # said once: the lane reads on, with eng's reads
                 _missing = str(exc)
                 log.warning("Latin glyph classifier off: %s", exc)
