@@ -156,8 +156,7 @@ class PassTracker:
         got = None
         for scales in STAGES:
             for i, f in enumerate(vp.frames):
-                if f.image is not None:
-                    looks[i] += look(f.image, scales)
+                looks[i] += _look_at(f, scales, look)
             if any(looks):
                 got = decide(self._reads(vp.frames), looks, min_agree=self.min_agree)
             if got is not None:
@@ -250,7 +249,7 @@ class PassTracker:
         (``edge.reader.second_look.thin`` and ``doubts`` say which and why; round 18)."""
         frames = [vp.frames[i] for i in thin(plate, self._reads(vp.frames),
                                              min_agree=self.min_agree)]
-        return any(doubts(plate, look(f.image, STAGES[0])) for f in frames
+        return any(doubts(plate, _look_at(f, STAGES[0], look)) for f in frames
                    if f.image is not None)
 
     @staticmethod
@@ -258,6 +257,21 @@ class PassTracker:
         return [f.read for f in frames]
 
 
+def _look_at(frame: FrameInPass, scales: tuple[float, ...], look: LookFn) -> list[FrameRead]:
+    """``frame`` read at ``scales`` (none once its image was dropped, as before: a pass's
+    oldest frames lose theirs past ``KEPT_IMAGES``), each stage once.
+
+    Why: a doubted thin decision (``PassTracker._doubted``) read its agreeing frames at
+    ``STAGES[0]``, and the second look at the pass's end asked the same frames at the same
+    scales again: two Tesseract reads a frame for reads already known (round 19)."""
+    if frame.image is None:
+        return []
+    if scales not in frame.looked:
+        frame.looked[scales] = list(look(frame.image, scales))
+    return frame.looked[scales]
+
+
 def _drop_images(frames: Sequence[FrameInPass]) -> None:
     for f in frames:
         f.image = None
+        f.looked.clear()
