@@ -71,6 +71,7 @@ from edge.passtypes import (
     VehiclePass,
     new_id,
 )
+from edge.reader import rivalglyph
 from edge.reader.base import ACT, Frame, FrameRead
 from edge.reader.second_look import STAGES, decide, doubts, thin
 
@@ -146,7 +147,9 @@ class PassTracker:
         ``edge.reader.second_look.decide``'s (a plate of ``min_agree`` frames, not against
         the frames' own reads, under the band), asked after each of the scale ``STAGES``
         over every look so far: the next stage's reads are paid only by a pass the stages
-        before left undecided (round 17). The images are dropped either way. Costs reads only
+        before left undecided (round 17). A pass they all leave undecided has its frames'
+        rival coin flip judged by the Latin classifier on their crops
+        (``edge.reader.rivalglyph``; round 19). The images are dropped either way. Costs reads only
         here: measured on the tuning seeds' undecided passes (rounds 13 and 17).
         """
         if vp.decided is not None or vp.split or not any(f.read.plate for f in vp.frames):
@@ -161,6 +164,8 @@ class PassTracker:
                 got = decide(self._reads(vp.frames), looks, min_agree=self.min_agree)
             if got is not None:
                 break
+        if got is None and any(looks):  # the frames' rival coin flip, judged across them
+            got = rivalglyph.decided(self._reads(vp.frames), looks, min_agree=self.min_agree)
         _drop_images(vp.frames)
         if got is None:
             return None
