@@ -34,7 +34,7 @@ import numpy as np
 
 from domain.lookalikes import skeleton
 from edge.reader.base import ACT, Frame, FrameRead, PlateReader
-from edge.reader.consensus import UNCONFIRMED, PassRead, consensus, outvoted
+from edge.reader.consensus import SCATTERED, UNCONFIRMED, PassRead, consensus, outvoted
 
 #: The scales a frame of an undecided pass is read again at (two reads a frame).
 SCALES: tuple[float, ...] = (0.7, 1.5)
@@ -43,6 +43,12 @@ SCALES: tuple[float, ...] = (0.7, 1.5)
 #: 98U76003, one frame read, was read by two more frames at 0.85 and 1.25 and by none at 0.7
 #: or 1.5; on 400 tuning passes 2 more decided right, none wrong; 16 of 600 passes read them).
 MORE_SCALES: tuple[float, ...] = (0.85, 1.25)
+#: What the decided plate needs over any other plate among the frames' own reads (a frame
+#: with a rival half for each): the second look's reads are the same images again, so a
+#: plate the frames themselves hardly prefer is a coin flip they repeat (round 19: 桂N6C9LL,
+#: two frames at 0.45 and 0.37 against one of 桂N6C91L at 0.69, was decided by its looks'
+#: position vote, wrong). ``consensus.SCATTERED``, the frames' own tie-break.
+OWN_LEAD = SCATTERED
 #: The second look's stages, in order: each is asked only when the ones before decided nothing.
 STAGES: tuple[tuple[float, ...], ...] = (SCALES, MORE_SCALES)
 
@@ -127,7 +133,7 @@ def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
             if half and r.rival:
                 support[r.rival] += r.confidence / 2
     if not any(r.plate == plate for r in reads) or any(
-            s > support[plate] for p, s in support.items() if p != plate) or outvoted(
+            OWN_LEAD * s > support[plate] for p, s in support.items() if p != plate) or outvoted(
             plate, reads) or _lookalike_split(plate, reads, min_agree=min_agree):
         return _sure_frames(reads, looks, min_agree=min_agree)
     seen = _seen(reads, looks)
