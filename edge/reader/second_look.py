@@ -34,7 +34,7 @@ import numpy as np
 
 from domain.lookalikes import skeleton
 from edge.reader.base import ACT, Frame, FrameRead, PlateReader
-from edge.reader.consensus import SCATTERED, UNCONFIRMED, PassRead, consensus, outvoted
+from edge.reader.consensus import UNCONFIRMED, PassRead, consensus, outvoted
 
 #: The scales a frame of an undecided pass is read again at (two reads a frame).
 SCALES: tuple[float, ...] = (0.7, 1.5)
@@ -43,12 +43,6 @@ SCALES: tuple[float, ...] = (0.7, 1.5)
 #: 98U76003, one frame read, was read by two more frames at 0.85 and 1.25 and by none at 0.7
 #: or 1.5; on 400 tuning passes 2 more decided right, none wrong; 16 of 600 passes read them).
 MORE_SCALES: tuple[float, ...] = (0.85, 1.25)
-#: What the decided plate needs over any other plate among the frames' own reads (a frame
-#: with a rival half for each): the second look's reads are the same images again, so a
-#: plate the frames themselves hardly prefer is a coin flip they repeat (round 19: 桂N6C9LL,
-#: two frames at 0.45 and 0.37 against one of 桂N6C91L at 0.69, was decided by its looks'
-#: position vote, wrong). ``consensus.SCATTERED``, the frames' own tie-break.
-OWN_LEAD = SCATTERED
 #: The second look's stages, in order: each is asked only when the ones before decided nothing.
 STAGES: tuple[tuple[float, ...], ...] = (SCALES, MORE_SCALES)
 
@@ -133,13 +127,29 @@ def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
             if half and r.rival:
                 support[r.rival] += r.confidence / 2
     if not any(r.plate == plate for r in reads) or any(
-            OWN_LEAD * s > support[plate] for p, s in support.items() if p != plate) or outvoted(
-            plate, reads) or _lookalike_split(plate, reads, min_agree=min_agree):
+            s > support[plate] for p, s in support.items() if p != plate) or outvoted(
+            plate, reads) or _lookalike_split(plate, reads, min_agree=min_agree) or _outread(
+            plate, reads):
         return _sure_frames(reads, looks, min_agree=min_agree)
     seen = _seen(reads, looks)
     best = max((r for r in reads if r.plate == plate), key=lambda r: r.confidence)
     return replace(got, confidence=min(got.confidence, UNCONFIRMED), frames=frames,
                    total_frames=seen, best=best, layout=best.layout, country=best.country)
+
+
+def _outread(plate: str, reads: Sequence[FrameRead]) -> bool:
+    """Whether some frame's own read of another plate is surer than every frame's of ``plate``.
+
+    Why: the second look's reads are the same images again, and its consensus (a position
+    vote over every look, where no whole plate wins) can gather looks that each misread some
+    other glyph into a plate the frames read only weakly. The pass's surest read names what
+    its clearest image showed; a second look does not overturn it (``_sure_frames`` may, with
+    two frames sure of their plate at ``ACT``). Round 19 (docs/reader-journal.md): 桂N6C9LL,
+    two frames at 0.45 and 0.37 against one of 桂N6C91L at 0.69, was decided by such a vote
+    over looks of 桂S6C9LL, 吉N6GGLL, 桂N6C9AL and 桂N6C9LE (wrong).
+    """
+    mine = max((r.confidence for r in reads if r.plate == plate), default=0.0)
+    return any(r.plate and r.plate != plate and r.confidence > mine for r in reads)
 
 
 def _lookalike_split(plate: str, reads: Sequence[FrameRead], *, min_agree: int) -> bool:
