@@ -71,6 +71,7 @@ from edge.passtypes import (
     VehiclePass,
     new_id,
 )
+from edge.reader import rivalglyph
 from edge.reader.base import ACT, Frame, FrameRead
 from edge.reader.second_look import STAGES, decide, doubts, thin
 
@@ -146,7 +147,9 @@ class PassTracker:
         ``edge.reader.second_look.decide``'s (a plate of ``min_agree`` frames, not against
         the frames' own reads, under the band), asked after each of the scale ``STAGES``
         over every look so far: the next stage's reads are paid only by a pass the stages
-        before left undecided (round 17). The images are dropped either way. Costs reads only
+        before left undecided (round 17). A pass they all leave undecided has its frames'
+        rival coin flip judged by the Latin classifier on their crops
+        (``edge.reader.rivalglyph``; round 19). The images are dropped either way. Costs reads only
         here: measured on the tuning seeds' undecided passes (rounds 13 and 17).
         """
         if vp.decided is not None or vp.split or not any(f.read.plate for f in vp.frames):
@@ -156,12 +159,13 @@ class PassTracker:
         got = None
         for scales in STAGES:
             for i, f in enumerate(vp.frames):
-                if f.image is not None:
-                    looks[i] += look(f.image, scales)
+                looks[i] += _look_at(f, scales, look)
             if any(looks):
                 got = decide(self._reads(vp.frames), looks, min_agree=self.min_agree)
             if got is not None:
                 break
+        if got is None and any(looks):  # the frames' rival coin flip, judged across them
+            got = rivalglyph.decided(self._reads(vp.frames), looks, min_agree=self.min_agree)
         _drop_images(vp.frames)
         if got is None:
             return None
@@ -250,7 +254,7 @@ class PassTracker:
         (``edge.reader.second_look.thin`` and ``doubts`` say which and why; round 18)."""
         frames = [vp.frames[i] for i in thin(plate, self._reads(vp.frames),
                                              min_agree=self.min_agree)]
-        return any(doubts(plate, look(f.image, STAGES[0])) for f in frames
+        return any(doubts(plate, _look_at(f, STAGES[0], look)) for f in frames
                    if f.image is not None)
 
     @staticmethod
@@ -258,6 +262,21 @@ class PassTracker:
         return [f.read for f in frames]
 
 
+def _look_at(frame: FrameInPass, scales: tuple[float, ...], look: LookFn) -> list[FrameRead]:
+    """``frame`` read at ``scales`` (none once its image was dropped, as before: a pass's
+    oldest frames lose theirs past ``KEPT_IMAGES``), each stage once.
+
+    Why: a doubted thin decision (``PassTracker._doubted``) read its agreeing frames at
+    ``STAGES[0]``, and the second look at the pass's end asked the same frames at the same
+    scales again: two Tesseract reads a frame for reads already known (round 19)."""
+    if frame.image is None:
+        return []
+    if scales not in frame.looked:
+        frame.looked[scales] = list(look(frame.image, scales))
+    return frame.looked[scales]
+
+
 def _drop_images(frames: Sequence[FrameInPass]) -> None:
     for f in frames:
         f.image = None
+        f.looked.clear()

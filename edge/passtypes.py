@@ -46,6 +46,11 @@ class FrameInPass:
     #: The frame itself, kept while its pass is undecided for the pass's second look
     #: (``PassTracker.second_look``); dropped once the pass is decided or looked at.
     image: Frame | None = None
+    #: The frame's reads at other scales so far (``PassTracker._look_at``), by scale stage:
+    #: a thin decision's check (``PassTracker._doubted``) reads a frame at the second look's
+    #: first stage, and the second look at the pass's end would read it there again (the
+    #: same image at the same scales: the same reads). Dropped with the image.
+    looked: dict[tuple[float, ...], list[FrameRead]] = field(default_factory=dict)
 
 
 @dataclass

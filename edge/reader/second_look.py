@@ -128,12 +128,28 @@ def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
                 support[r.rival] += r.confidence / 2
     if not any(r.plate == plate for r in reads) or any(
             s > support[plate] for p, s in support.items() if p != plate) or outvoted(
-            plate, reads) or _lookalike_split(plate, reads, min_agree=min_agree):
+            plate, reads) or _lookalike_split(plate, reads, min_agree=min_agree) or _outread(
+            plate, reads):
         return _sure_frames(reads, looks, min_agree=min_agree)
     seen = _seen(reads, looks)
     best = max((r for r in reads if r.plate == plate), key=lambda r: r.confidence)
     return replace(got, confidence=min(got.confidence, UNCONFIRMED), frames=frames,
                    total_frames=seen, best=best, layout=best.layout, country=best.country)
+
+
+def _outread(plate: str, reads: Sequence[FrameRead]) -> bool:
+    """Whether some frame's own read of another plate is surer than every frame's of ``plate``.
+
+    Why: the second look's reads are the same images again, and its consensus (a position
+    vote over every look, where no whole plate wins) can gather looks that each misread some
+    other glyph into a plate the frames read only weakly. The pass's surest read names what
+    its clearest image showed; a second look does not overturn it (``_sure_frames`` may, with
+    two frames sure of their plate at ``ACT``). Round 19 (docs/reader-journal.md): 桂N6C9LL,
+    two frames at 0.45 and 0.37 against one of 桂N6C91L at 0.69, was decided by such a vote
+    over looks of 桂S6C9LL, 吉N6GGLL, 桂N6C9AL and 桂N6C9LE (wrong).
+    """
+    mine = max((r.confidence for r in reads if r.plate == plate), default=0.0)
+    return any(r.plate and r.plate != plate and r.confidence > mine for r in reads)
 
 
 def _lookalike_split(plate: str, reads: Sequence[FrameRead], *, min_agree: int) -> bool:
