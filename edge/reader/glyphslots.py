@@ -9,8 +9,9 @@ alone, never a vote) and trims the second at the plate's ends, where the surplus
 segmentation has counted the glyphs, and each character's x says which glyph it sits on: a
 character whose nearest glyph holds a nearer character has no glyph of its own and is no
 character of the plate; a slot whose character the grammar must repair, or cannot read at
-all (a 9 in the series slot), is read as the classifier, a second model, names its glyph at
-``latin.TRUST`` or more; a slot the classifier opposes (gives eng's character under
+all (a 9 in the series slot), is read as the classifier, a second model, names its glyph as
+the slot's kind at ``latin.TRUST`` or more (eng's character being no such kind as read, the
+grammar's look-alike is a guess too); a slot the classifier opposes (gives eng's character under
 ``recut.OPPOSED``) leaves the read unchecked. No Tesseract call: one classifier batch.
 
 Such a read names glyphs eng did not name as read, so it is graded as the classifier's
@@ -118,7 +119,7 @@ def checked(got: LineRead, binary: Frame, starts: list[float], lines: Lines,
             opposed = opposed or recut._share(guess.shares, kind, ch) < recut.OPPOSED
             continue
         pick = dropped.named(guess.shares, kind)
-        if pick is None or pick[1] < latin.TRUST or (want is not None and pick[0] != want):
+        if pick is None or pick[1] < latin.TRUST:
             return None  # a repair, or a misfit, the classifier does not name
         out[i] = (pick[0], pick[1], got.chars[i][2])
         margins[i] = 0.0
