@@ -91,7 +91,7 @@ def test_two_strays_or_a_strays_own_glyph_leave_the_read() -> None:
 
 
 def test_a_checked_read_is_capped_under_the_band() -> None:
-    row, _, lines = _row("36Z7526")
+    _, _, lines = _row("36Z7526")
     read = CropRead(Candidate("36Z7526", "VN", 0, 0), 0.9, "36Z-7526", "1-line",
                     checked=True)
     assert choose.capped(read, lines).conf == UNFIT
@@ -106,3 +106,21 @@ def test_the_reader_reads_a_series_eng_misread_as_a_digit() -> None:
     assert scene.plate == "51QT71636"
     got = make_reader(engine="resident").read(scene.image)
     assert got.plate == "51QT71636" and got.confidence <= UNFIT
+
+
+def test_two_characters_inside_one_glyph_are_no_stray() -> None:
+    """Fresh seed 5150's 12R-454.06 (round 19 v1): '12R454.06' on 7 blobs, its 06 one merged
+    blob; the 0 dropped as a stray made the wrong 12R4546."""
+    row, xs, lines = _row("12R4546")
+    got = _read([("1", xs[0]), ("2", xs[1]), ("R", xs[2]), ("4", xs[3]), ("5", xs[4]),
+                 ("4", xs[5]), (".", xs[5] + 23), ("0", xs[6] - 8), ("6", xs[6] + 4)])
+    assert glyphslots.checked(got, row, [], lines, _naming("12R4546")) is None
+
+
+def test_a_character_between_two_glyphs_is_no_stray() -> None:
+    """The same plate's local look: 7 blobs, its 0 lost from the mask, read '12R454.06'."""
+    row, xs, _ = _row("12R454 6")
+    lines = Lines("1-line", [row], [row], 7, (7,))
+    got = _read([("1", xs[0]), ("2", xs[1]), ("R", xs[2]), ("4", xs[3]), ("5", xs[4]),
+                 ("4", xs[5]), (".", xs[5] + 23), ("0", xs[6]), ("6", xs[7])])
+    assert glyphslots.checked(got, row, [], lines, _naming("12R4546")) is None
