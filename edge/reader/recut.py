@@ -36,10 +36,6 @@ SHARE = 0.5
 #: Least share a glyph found whole gives the read's character: under it the classifier
 #: opposes the read (blur's twins, 8 and 6, 8 and S, split their votes above it).
 OPPOSED = 0.1
-#: A row's end glyph narrower than this share of the row's median glyph is a glyph's piece
-#: the row's cut left (round 19: 98Z-554.33's 9 kept as its right stroke, 12 px of a 30 px
-#: pitch, read 1 and named T / L: 18Z55433 at 0.7). A generator 1 is 0.95 of the pitch.
-PIECE = 0.5
 
 
 
@@ -70,9 +66,6 @@ def fits(got: LineRead, binary: Frame, plate: str, classify: latin.Classify | No
     glyphs = parts(binary)
     if len(glyphs) != len(chars):
         return False
-    pitch = median([g[2] for g, _ in glyphs])
-    if any(g[2] < PIECE * pitch for g, _ in (glyphs[0], glyphs[-1])):
-        return False  # a piece of a glyph at the row's end (``PIECE``)
     if any(abs(x - (g[0] + g[2] / 2)) > REACH * TEXT_HEIGHT
            for (_, x), (g, _) in zip(chars, glyphs, strict=True)):
         return False
