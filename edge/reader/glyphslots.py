@@ -162,6 +162,12 @@ def vn_read(vn: Candidate | None, got: LineRead, texts: list[str], binary: Frame
         return (*filled, False)
     if vn is not None and vn.cost == 0 and len(vn.plate) == lines.chars:
         return vn, got, texts, False
+    if clean("".join(texts)).isdigit() and not (lines.layout == "2-line"
+                                                and rules.vn_rows_fit(lines, texts)):
+        # A row of digits only is a painted number unless the LSTM offered the series letter
+        # (``rules.series_from_choices``): the classifier naming one is no such offer (v3 read
+        # a plate-free frame's digits as 19D06868 at 0.70, two checked reads agreeing).
+        return vn, got, texts, False
     slotted = checked(got, binary, starts, lines)
     if slotted is not None and (vn is None or slotted[0].plate != vn.plate):
         # The grammar's own repair naming the same plate stays the grammar's: its agreements
