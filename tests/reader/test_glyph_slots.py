@@ -124,3 +124,12 @@ def test_a_character_between_two_glyphs_is_no_stray() -> None:
     got = _read([("1", xs[0]), ("2", xs[1]), ("R", xs[2]), ("4", xs[3]), ("5", xs[4]),
                  ("4", xs[5]), (".", xs[5] + 23), ("0", xs[6]), ("6", xs[7])])
     assert glyphslots.checked(got, row, [], lines, _naming("12R4546")) is None
+
+
+def test_a_row_of_digits_only_is_not_checked() -> None:
+    """A painted number: the classifier naming its third glyph a letter is no series letter
+    the LSTM offered (v3 read a plate-free frame's digits as 19D06868 at 0.70)."""
+    row, xs, lines = _row("19D06868")
+    got = _read([(ch, x) for ch, x in zip("19006868", xs, strict=True)])
+    vn, new, _, checked = glyphslots.vn_read(None, got, ["19006868"], row, [], lines)
+    assert vn is None and new is got and not checked
