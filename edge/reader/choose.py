@@ -28,7 +28,9 @@ def capped(read: CropRead, lines: Lines) -> CropRead:
     """
     if lines.rejoined or lines.local or lines.recounted or read.kept:
         read = replace(read, conf=min(read.conf, REJOINED))
-    if read.recut:  # its count only the row cut again makes (recut.explains, round 18)
+    # Its count only the row cut again makes (recut.explains, round 18), or its repairs or
+    # surplus only the glyphs explain (glyphslots.checked, round 19).
+    if read.recut or read.checked:
         read = replace(read, conf=min(read.conf, UNFIT))
     if lines.cut:  # the crop cut a character: its read is a shorter plate's (round 12)
         read = replace(read, conf=min(read.conf, CUT), contested=True)

@@ -63,6 +63,7 @@ class CropRead:
     filled: bool = False  # a glyph eng skipped, named by the Latin classifier (dropped.fill)
     settled: bool = False  # VN: eng's hesitant characters the Latin classifier named (round 15)
     recut: bool = False  # VN: fits only the row cut again by pitch (recut.explains, round 18)
+    checked: bool = False  # VN: read slot by slot on its glyphs (glyphslots.py, round 19)
     weak: bool = False  # the classifier named the province under CLASSIFIER_ONLY (chinese.py)
     #: Two preprocessings read this plate, its province the classifier's alone: capped at
     #: CLASSIFIED and not ``agreed`` (the search goes on), but no lone read either; a last

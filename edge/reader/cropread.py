@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import cnletter, cnlook, dropped, latin, phantoms, recut, rules, slotwise, toprow
+from edge.reader import cnletter, cnlook, glyphslots, latin, recut, rules, slotwise, toprow
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
@@ -37,6 +37,7 @@ from edge.reader.lookalikes import (
     reread_lookalikes,
     tail_of,
 )
+from edge.reader.phantoms import dropped as gap_phantoms_dropped
 from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_fit, words
 from edge.reader.segment import Lines, joined
 from edge.reader.zeros import reread_zeros
@@ -137,7 +138,7 @@ class CropReader:
                     # (11B731.4 for 11B731.40) ended it at CONTESTED before the whole
                     # plate's quad was read.
                     return replace(top, conf=conf, agreed=True, rival=rival, kept=kept,
-                                   contested=cap < 0.99)
+                                   contested=cap < 0.99, checked=a.checked or b.checked)
         if (voted := slotwise.majority(reads)) is not None:  # the frame's last word (round 18b)
             self._slotwise.append((voted, lines))
         # A glyph only the classifier named (dropped.fill) is no read alone (round 15).
@@ -217,10 +218,8 @@ class CropReader:
         vn = cands[0] if cands else None
         # A row read one glyph short, the skipped blob named by the Latin classifier
         # (dropped.py, round 15): the VN read only; Chinese tails read as eng read them.
-        vn_got, vn_texts = got, texts
-        filled = dropped.vn_filled(got, mask, starts, lines)
-        if filled is not None:
-            vn, vn_got, vn_texts = filled
+        # Or a repaired or surplus read checked glyph by glyph (glyphslots.py, round 19).
+        vn, vn_got, vn_texts, checked = glyphslots.vn_read(vn, got, texts, mask, starts, lines)
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, vn_texts):
             vn_raw = "/".join(vn_texts)
             # eng's hesitant characters named as read by the Latin classifier: the hesitation
@@ -231,16 +230,15 @@ class CropReader:
             settled = (vn_got is plain and got.margin < MARGIN and not got.kept and got.conf >= SURE
                        and rules.glyphs_named(vn, vn_raw) <= (len(vn.plate) if cut else lines.chars)
                        and latin.confirmed(got, mask, MARGIN))
-            read = self._graded(lines, vn, vn_got.conf, vn_raw,
-                                MARGIN if settled else vn_got.margin, trusted=not got.kept,
-                                recut=cut)
-            return replace(read, kept=got.kept, relabelled=relabelled,
-                           filled=vn_got is not got, settled=settled)
+            read = self._graded(lines, vn, vn_got.conf, vn_raw, MARGIN if settled else
+                                vn_got.margin, trusted=not (got.kept or checked), recut=cut)
+            return replace(read, kept=got.kept, relabelled=relabelled, checked=checked,
+                           filled=vn_got is not got and not checked, settled=settled)
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row). A T/7 slot
         # with no LSTM choice, judged so, is one judge's guess: capped as the classifier's
         # characters are; ``named``: the places the classifier named (round 16, ``cn_tail``);
-        bare = phantoms.dropped(got, mask, starts, lines.row_chars)  # the rows' gap: round 19
+        bare = gap_phantoms_dropped(got, mask, starts, lines.row_chars)  # the rows' gap: round 19
         once = cnlook.single(bare, mask)  # a glyph eng read twice, read once (round 18b)
         tail, guessed, named = cn_tail(once, plain, eng, mask, starts, lines.layout == "2-line")
         relabelled = relabelled or guessed or once is not bare
