@@ -121,7 +121,7 @@ def checked(got: LineRead, binary: Frame, starts: list[float], lines: Lines,
         if k < 2 and r == 0 and ch not in _DIGITS:
             return None  # a VN plate's province code is eng's own two digits (not a 桂's junk)
         if want == ch:
-            opposed = opposed or recut._share(guess.shares, kind, ch) < recut.OPPOSED
+            opposed = opposed or recut.share_of(guess.shares, kind, ch) < recut.OPPOSED
             continue
         pick = dropped.named(guess.shares, kind)
         if pick is None or pick[1] < latin.TRUST:

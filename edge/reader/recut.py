@@ -79,12 +79,12 @@ def fits(got: LineRead, binary: Frame, plate: str, classify: latin.Classify | No
         pick = dropped.named(guess.shares, kind)
         if split and (pick is None or pick[0] != ch or pick[1] < SHARE):
             return False  # a glyph only the re-cut made: the classifier must name it
-        if _share(guess.shares, kind, ch) < OPPOSED:
+        if share_of(guess.shares, kind, ch) < OPPOSED:
             return False
     return True
 
 
-def _share(shares: dict[str, float], kind: str, ch: str) -> float:
+def share_of(shares: dict[str, float], kind: str, ch: str) -> float:
     """The classifier's share for ``ch`` in a slot of ``kind``, its look-alikes mapped in."""
     return sum(s for c, s in shares.items()
                if c == ch or dropped.named({c: s}, kind) == (ch, s))
