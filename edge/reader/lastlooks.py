@@ -15,13 +15,14 @@ from itertools import islice
 
 import numpy as np
 
-from edge.reader import jitter, slotwise
+from edge.reader import jitter, slotwise, widesplit
 from edge.reader.base import ACT, Frame
 from edge.reader.choose import better, capped, ceiling, look_kept, plurality
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
 from edge.reader.cropread import CropReader
 from edge.reader.engines import LineEngine
 from edge.reader.localise import rectify
+from edge.reader.lookcount import recounted
 from edge.reader.outline import PAD
 from edge.reader.segment import Lines, segment, unrowed
 from edge.reader.textquad import Blobs, blob_looks, quad_looks, text_quad
@@ -38,6 +39,10 @@ SECOND_LOOKS = 2
 #: ... and, when nothing read at all, this many of its candidates with no rows whose local
 #: look (``segment.unrowed``) finds TEXT_CHARS characters; an agreed read counts (round 16).
 UNROWED_LOOKS = 2
+#: ... and, when still nothing reads, this many of its likeliest candidates of SPLIT_CHARS
+#: blobs with their merged blobs split by pitch (``widesplit``, round 20).
+SPLIT_LOOKS = 2
+SPLIT_CHARS = (4, 9)
 
 
 class LastLooks(CropReader):
@@ -114,7 +119,27 @@ class LastLooks(CropReader):
             best = self._slot_majority() or best
         if best is None or best[0].conf < slotwise.FLOOR:
             best = self._jittered(frame) or best
+        if best is None or best[0].conf < slotwise.FLOOR:
+            best = self._split(frame) or best
         return best
+
+    def _split(self, frame: Frame) -> tuple[CropRead, np.ndarray, Frame] | None:
+        """The likeliest candidates' crops with their merged blobs split by pitch
+        (``widesplit``), read where the frame reads nothing, believed at LONE (round 20)."""
+        lo, hi = SPLIT_CHARS
+        sized = sorted((t for t in self._segmented if lo <= t[2].chars <= hi), key=lambda t: -t[0])
+        for _, quad, _ in sized[:SPLIT_LOOKS]:
+            crop = rectify(frame, quad, pad=PAD)
+            looked = widesplit.looked(crop)
+            if looked is None:
+                continue
+            lines, mask, glyphs, made = looked
+            got = self._read_lines_all(lines)
+            got = capped(got, lines) if got is not None else None
+            if got is not None and widesplit.believed(got, lines, got.agreed or widesplit.confirmed(
+                    got, mask, glyphs, made)):
+                return replace(got, conf=LONE, sure=False), quad, crop
+        return None
 
     def _jittered(self, frame: Frame) -> tuple[CropRead, np.ndarray, Frame] | None:
         """The plate most looks at the likeliest plate-sized candidate's quad moved a pixel
@@ -177,6 +202,8 @@ class LastLooks(CropReader):
         if got is None or again is None:
             return best
         got = capped(got, again)
+        got, again = recounted(self._read_lines_all, crop, again, got)  # round 20
+        self._where[id(again)] = (quad, crop, again)
         if ceiling(again) == REJOINED:
             # Its crop's rows are capped at REJOINED (the local-contrast look, rows rejoined,
             # a recount): an agreed read there can never reach SURE, so it is asked to reach
