@@ -3,8 +3,9 @@
 Why apart from the search (:mod:`edge.reader.tesseract`): the looks run only on frames whose
 candidates read nothing, or nothing over a lone read, so a frame that reads pays nothing; each
 look is a crop the search did not read (a quad fitted to its text, an outline dropped behind a
-text box, a plate-yellow quad, a text blob as it is, a crop with no rows by local contrast),
-and what one may claim is ``choose.look_kept``'s rule, always under the band.
+text box, a plate-yellow quad, a bright blob parted at its neck, a text blob as it is, a crop
+with no rows by local contrast), and what one may claim is ``choose.look_kept``'s rule,
+always under the band.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from itertools import islice
 
 import numpy as np
 
-from edge.reader import jitter, slotwise, widesplit
+from edge.reader import jitter, necks, slotwise, widesplit
 from edge.reader.base import ACT, Frame
 from edge.reader.choose import better, capped, ceiling, look_kept, plurality
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -76,9 +77,10 @@ class LastLooks(CropReader):
         ``textquad``). Asked only when the frame has read nothing over a lone read, so a
         frame that reads pays nothing. A look's read counts only as ``choose.look_kept``
         says, and stays under the band. Then, still with nothing trusted, the outlines
-        never read and a yellow plate parted from an orange truck (round 16), then the
-        frame's text blobs as they are (round 14); then, with nothing read at all, its
-        crops with no rows by local contrast (round 16).
+        never read and a yellow plate parted from an orange truck (round 16), a white one
+        parted from a light body (round 20, only a sure read), then the frame's text blobs as
+        they are (round 14); then, with nothing read at all, its crops with no rows by local
+        contrast (round 16).
         """
         lo, hi = TEXT_CHARS
         self._looked = []
@@ -97,6 +99,18 @@ class LastLooks(CropReader):
             for quad, crop, lines in quad_looks(frame, outlines, TEXT_CHARS):
                 best = self._look(quad, crop, lines, best, found)
                 if best is not None and best[0].conf > LONE:
+                    break
+        if best is None or best[0].conf <= LONE:
+            # A white plate the bright mask joined to a light body it touches: its part of
+            # the mask eroded (``necks``; round 20), believed only when sure over LONE.
+            parts = necks.necked(self._blobs.small, *self._blobs.args)
+            for quad, crop, lines in quad_looks(frame, parts, TEXT_CHARS):
+                marks = len(self._heard), len(self._slotwise), len(self._looked)
+                was = best
+                best = self._look(quad, crop, lines, best, found, only_sure=True)
+                if best is was:  # not believed: it leaves no vote behind (14K84294, 12R5750)
+                    del self._heard[marks[0]:], self._slotwise[marks[1]:], self._looked[marks[2]:]
+                elif best is not None and best[0].conf > LONE:
                     break
         if best is None or best[0].conf <= LONE:
             # A tilted plate's text blob fills its rectangle too little to be a candidate, or
@@ -191,11 +205,12 @@ class LastLooks(CropReader):
 
     def _look(self, quad: np.ndarray, crop: Frame, again: Lines | None,
               best: tuple[CropRead, np.ndarray, Frame] | None, found: list[CropRead], *,
-              sure: bool = False, least: float = SURE
+              sure: bool = False, least: float = SURE, only_sure: bool = False
               ) -> tuple[CropRead, np.ndarray, Frame] | None:
         """One look's read, kept only when trusted (``choose.look_kept``; ``sure``: a blob's,
         believed only when sure or seconded; ``least``: an agreed read's least confidence, at
-        most the crop's cap, ``choose.ceiling``), under the band."""
+        most the crop's cap, ``choose.ceiling``; ``only_sure``: only a sure read over LONE,
+        ``necks``' parts), under the band."""
         if again is not None:
             self._where[id(again)] = (quad, crop, again)  # its votes' crop (_plurality)
         got = self._read_lines_all(again) if again is not None else None
@@ -212,6 +227,8 @@ class LastLooks(CropReader):
             least = min(least, REJOINED)
         kept = look_kept(got, best[0] if best is not None else None, [*found, *self._looked],
                          blob=sure, least=least)
+        if only_sure and not (got.sure and got.conf > LONE):
+            kept = False  # a look at a crop no mask found: its own sure read, or nothing
         self._looked.append(got)
         if not kept:
             return best
