@@ -37,6 +37,21 @@ def capped(read: CropRead, lines: Lines) -> CropRead:
     return read
 
 
+def unfit_lone(read: CropRead) -> bool:
+    """Whether a VN read is a lone read (one preprocessing, nothing seconding it: at most
+    ``LONE``) whose plate does not fit its crop's blobs; the search's best read so is not
+    the frame's read where the last looks found nothing better (``TesseractPlateReader``).
+
+    Why: the plate and the segmentation disagree and nothing confirms either; such a read
+    never votes (``votes``), and as the frame's last word it was the wrong lone reads of
+    the tuning, check and fresh groups' hard frames (round 20: 21N0499 for 21H89493, 7
+    characters from 8 blobs, its 1 and 8 lost; 29S2995 for 20H29906; 14D35582; 24P69822
+    from 7 blobs), where every right read at ``LONE`` fitted its blobs.
+    """
+    return (read.cand.country == "VN" and not read.fits and not read.agreed
+            and not read.sure and read.conf <= LONE)
+
+
 def short_plate(read: CropRead) -> CropRead:
     """A VN read whose dot names a glyph its plate lacks (a four-digit number printed with a
     five-digit number's dot, ``rules.glyphs_named``) capped at ``UNFIT`` and contested, as an

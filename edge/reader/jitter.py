@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from edge.reader.claims import CropRead
+from edge.reader.segment import Lines
 
 #: The looks, in the order read: (margin, dx, dy, scale) of the quad, in frame pixels.
 LOOKS: tuple[tuple[float, float, float, float], ...] = (
@@ -47,6 +48,22 @@ def counted(read: CropRead | None) -> str | None:
     if read is None or read.cand.cost or read.classified or read.weak:
         return None
     return read.cand.plate
+
+
+def dropped_vote(dropped: CropRead | None, lines: Lines) -> CropRead | None:
+    """The read a look that read nothing votes with: its crop's lone read, where the crop's
+    characters showed only once its light was evened out and ``CropReader._judged`` dropped
+    that read (``None`` else; ``counted`` still asks it to be repair-free).
+
+    Why: an evened crop's lone read is dropped because alone it was wrong as often as right
+    (round 13), but a look's vote is not believed alone either: three looks must read the
+    plate, twice the others together. On hard frames whose likeliest candidate is a blurred
+    plate every look evens out (11V76298: the looks' binary rows read '11V-762.98' at 0.66
+    and 0.92, each dropped), the looks never voted at all (round 20).
+    """
+    if dropped is None or dropped.kept or not lines.evened:
+        return None  # a row Tesseract took for noise (``kept``) is no look's read
+    return dropped
 
 
 def winner(votes: Counter[str], left: int) -> str | bool | None:

@@ -169,6 +169,8 @@ class LastLooks(CropReader):
             crop = rectify(frame, moved, pad=pad)
             lines = segment(crop)
             got = self._read_lines_all(lines) if lines is not None else None
+            if got is None and lines is not None:
+                got = jitter.dropped_vote(self._dropped, lines)
             if got is not None and lines is not None:
                 got = capped(got, lines)
                 plate = jitter.counted(got)

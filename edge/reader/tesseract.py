@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
-from edge.reader.choose import better, capped, ceiling, short_plate
+from edge.reader.choose import better, capped, ceiling, short_plate, unfit_lone
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
 from edge.reader.engines import (
     DEFAULT_TESSDATA,
@@ -120,7 +120,9 @@ class TesseractPlateReader(LastLooks):
                     best = self._seconded_by_source(got, best, source[0], source[1])
                 break
         if best is None or best[0].conf <= LONE:
-            best = self._text_looks(frame, best, found)
+            searched, best = best, self._text_looks(frame, best, found)
+            if best is not None and best is searched and unfit_lone(best[0]):
+                best = None  # the search's lone read, unfit, is no last word (round 20)
         ms = (time.perf_counter() - started) * 1000
         if best is None or best[0].conf < MIN_CONFIDENCE:
             return FrameRead(None, 0.0, best[0].raw if best else "", ms=ms)

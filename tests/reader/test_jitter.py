@@ -118,3 +118,39 @@ def test_a_frame_that_read_a_plate_looks_not_again() -> None:
     reader = _Jittered(scripted_read("12DA886", LONE), [right] * 8)
     assert reader.read(FRAME).plate == "12DA886"
     assert reader.calls == 1
+
+
+class _Dropped(_Jittered):
+    """As ``_Jittered``, but each look's read is dropped (an evened crop's lone read)."""
+
+    def _read_lines_all(self, lines: Lines) -> CropRead | None:
+        got = super()._read_lines_all(lines)
+        if self.calls == 1:
+            return got
+        self._dropped = got
+        return None
+
+
+def test_an_evened_looks_dropped_lone_read_votes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 11V76298 (round 20): each look's crop evened out, its lone binary read dropped.
+    monkeypatch.setattr(lastlooks, "segment",
+                        lambda crop: Lines("1-line", [], [], 8, evened=True))
+    monkeypatch.setattr(lastlooks, "text_quad", lambda quad, lines, pad: None)
+    right = scripted_read("11V76298", 0.66)
+    got = _Dropped(None, [right, None, right, right]).read(FRAME)
+    assert got.plate == "11V76298" and got.confidence == LONE
+
+
+def test_a_dropped_read_of_a_crop_not_evened_or_of_a_noise_row_votes_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = Lines("1-line", [], [], 8)
+    evened = Lines("1-line", [], [], 8, evened=True)
+    read = scripted_read("11V76298", 0.66)
+    assert jitter.dropped_vote(read, evened) is read
+    assert jitter.dropped_vote(read, plain) is None
+    assert jitter.dropped_vote(replace(read, kept=True), evened) is None
+    assert jitter.dropped_vote(None, evened) is None
+    monkeypatch.setattr(lastlooks, "segment", lambda crop: plain)
+    monkeypatch.setattr(lastlooks, "text_quad", lambda quad, lines, pad: None)
+    assert _Dropped(None, [read] * 8).read(FRAME).plate is None
+
