@@ -71,7 +71,7 @@ from edge.passtypes import (
     VehiclePass,
     new_id,
 )
-from edge.reader import rivalglyph
+from edge.reader import rivalglyph, tailvote
 from edge.reader.base import ACT, Frame, FrameRead
 from edge.reader.second_look import STAGES, decide, doubts, thin
 
@@ -166,6 +166,8 @@ class PassTracker:
                 break
         if got is None and any(looks):  # the frames' rival coin flip, judged across them
             got = rivalglyph.decided(self._reads(vp.frames), looks, min_agree=self.min_agree)
+        if got is None and any(looks):  # the frames' split glyphs, named on their crops
+            got = tailvote.decided(self._reads(vp.frames), min_agree=self.min_agree)
         _drop_images(vp.frames)
         if got is None:
             return None
