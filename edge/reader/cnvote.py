@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from domain.plate_candidates import Candidate, clean, cn_candidates, vn_candidates
+from edge.reader.rules import words
 from edge.reader.segment import Lines
 
 #: The crops whose texts must vote for the plate (a crop votes once).
@@ -44,10 +45,12 @@ def heard(cache: dict[str, object], text: str, kept: bool) -> None:
 
 def tail_read(text: str, province: str) -> Candidate | None:
     """The one Chinese plate ``text`` reads as 1-``PREFIX`` junk characters (the province
-    glyph) and a repair-free tail ending the text; ``None`` where a VN plate fits it as is."""
+    glyph) and a repair-free tail ending the text; ``None`` where a VN plate fits it as is,
+    or for painted words (``rules.words``: replay seed 1001's 桂CCL5FY, 'PECCLSFY' on ten
+    crops, each read once as a sign's, the classifier leaning to 川: 川CCLSFY)."""
     text = clean(text)
-    if any(c.cost == 0 for c in vn_candidates(text)):
-        return None
+    if words(text) or any(c.cost == 0 for c in vn_candidates(text)):
+        return None  # painted words (the crop is not read again), or a VN plate as it is
     plates = {c.plate for c in cn_candidates(text, province, max_trim=0)
               if c.cost == 0 and 1 <= len(text) - (len(c.plate) - 1) <= PREFIX}
     if len(plates) != 1:

@@ -41,6 +41,7 @@ def test_a_tail_behind_junk_reads_as_a_chinese_plate() -> None:
     assert cnvote.tail_read("M0Y0X2", "桂") is None  # ... or the letter lost
     assert cnvote.tail_read("29A12345", "桂") is None  # a VN plate as it is: no junk
     assert cnvote.tail_read("MPO9347F", "桂") is None  # a repair (O in a digit slot)
+    assert cnvote.tail_read("PECCLSFY", "川") is None  # painted words: a sign's read
 
 
 def test_three_crops_vote_for_the_plate() -> None:
