@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import cnletter, cnlook, glyphslots, latin, recut, rules, slotwise, toprow
+from edge.reader import cnletter, cnlook, cnvote, glyphslots, latin, recut, rules, slotwise, toprow
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
@@ -202,8 +202,7 @@ class CropReader:
         got = reread_lookalikes(zeroed, mask, "G6")
         texts, rows = split_rows(got, starts, len(images))
         text = clean("".join(texts))
-        if not got.kept:  # painted words are judged on a row Tesseract took for text
-            cache.setdefault("text", text)
+        cnvote.heard(cache, text, got.kept)  # painted words; the crops' votes (cnvote.py)
         # A row of digits only (a painted phone number, a hotline) becomes a "plate" only by
         # inventing its series letter: on one line that is refused unless the LSTM itself
         # offered a letter for the series slot (rules.series_from_choices); a wrong plate is

@@ -16,7 +16,7 @@ from itertools import islice
 
 import numpy as np
 
-from edge.reader import jitter, necks, slotwise, widesplit
+from edge.reader import cnvote, jitter, necks, slotwise, widesplit
 from edge.reader.base import ACT, Frame
 from edge.reader.choose import better, capped, ceiling, look_kept, plurality
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -63,6 +63,9 @@ class LastLooks(CropReader):
         self._looked: list[CropRead] = []
         #: This frame's candidates the segmentation found no rows in: quad, crop.
         self._unrowed: list[tuple[np.ndarray, Frame]] = []
+        #: Every crop read this frame: its chi_sim cache (texts, province guess) and lines,
+        #: by the cache's ``id`` (``cnvote``, round 20).
+        self._crops: dict[int, tuple[dict[str, object], Lines]] = {}
         #: The quad and crop of the lines read this frame, by the lines' ``id`` (the lines
         #: kept too, so no id is reused): where a plurality's plate was read (``_plurality``).
         self._where: dict[int, tuple[np.ndarray, Frame, Lines]] = {}
@@ -135,6 +138,11 @@ class LastLooks(CropReader):
             best = self._jittered(frame) or best
         if best is None or best[0].conf < slotwise.FLOOR:
             best = self._split(frame) or best
+        if best is None or best[0].conf < slotwise.FLOOR or (
+                best[0].cand.country == "VN" and best[0].cand.cost and best[0].conf <= LONE):
+            # Nothing read, or a repaired VN lone read (桂P09347F read 44P09347 from
+            # '44P09347F', its F trimmed): the Chinese plate the crops vote for (round 20).
+            best = self._province_voted() or best
         return best
 
     def _split(self, frame: Frame) -> tuple[CropRead, np.ndarray, Frame] | None:
@@ -154,6 +162,27 @@ class LastLooks(CropReader):
                     got, mask, glyphs, made)):
                 return replace(got, conf=LONE, sure=False), quad, crop
         return None
+
+    def _read_lines(self, lines: Lines, variant: str, cache: dict[str, object]
+                    ) -> CropRead | None:
+        self._crops.setdefault(id(cache), (cache, lines))  # the crops' votes (cnvote)
+        return super()._read_lines(lines, variant, cache)
+
+    def _province_voted(self) -> tuple[CropRead, np.ndarray, Frame] | None:
+        """The Chinese plate the frame's crops vote for (``cnvote.voted``) where no crop read
+        another Chinese plate at FLOOR (believed or dropped: ``_heard``; under it a read is no
+        plate), at LONE, its province the classifier's (``weak``): its first voter's read,
+        quad and crop."""
+        got = cnvote.voted(list(self._crops.values()))
+        where = self._where.get(id(got[2])) if got is not None else None
+        if got is None or where is None or where[2] is not got[2]:
+            return None
+        cand, text, lines = got
+        if any(r.cand.country == "CN" and r.cand.plate != cand.plate
+               and r.conf >= slotwise.FLOOR for r, _ in self._heard):
+            return None  # check 桂X7S602: voted 桂X75602, its crops read both at 0.7
+        return (CropRead(cand, LONE, text, lines.layout, classified=True, weak=True),
+                where[0], where[1])
 
     def _jittered(self, frame: Frame) -> tuple[CropRead, np.ndarray, Frame] | None:
         """The plate most looks at the likeliest plate-sized candidate's quad moved a pixel

@@ -85,6 +85,7 @@ class TesseractPlateReader(LastLooks):
         found: list[CropRead] = []  # what the candidates read so far (see _ranked)
         self._sources, self._second_crops, self._segmented = {}, {}, []
         self._unrowed, self._heard, self._where, self._slotwise = [], [], {}, []
+        self._crops = {}
         for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000, found=found):
             if best is not None and best[0].conf > ceiling(lines):
                 # Its read is capped under the best already found (a crop that cut a

@@ -1,0 +1,93 @@
+"""A Chinese plate no model named the province of, voted by the frame's crops (round 20).
+
+Why: on a blurred or night 桂 chi_sim's row read names no province, its glyph read nothing,
+and the province classifier leans to the right glyph on every crop but under its weak margin
+(``chinese.CLASSIFIER_WEAK``: 0.01-0.35 on hard 桂P09347F, 桂M39X4V), so every crop's read
+dies for want of a province although eng read the tail whole, the province glyph as one or
+two junk characters before it ('MP09347F', '44P09347F', 'MM39X4V'). Round 15 measured the
+weak margin lowered on every crop (0.3): a guess per crop names wrong provinces. Here the
+crops vote instead, where the frame read nothing else: the province is the one the classifier
+leans to on its crops and no crop names another, and the plate is the tail eng read behind a
+junk prefix (the province glyph seen, the letter beside it kept) on three crops or more, twice
+any other such plate's crops.
+
+Guards: a text a VN plate fits as it is votes for nothing (a VN plate's two digits are no
+province junk: 29A12345 would read 桂A12345); the tail needs no repair and no trim at its end;
+the read stays at ``LONE`` with its province the classifier's (``weak``), never in the band.
+No Tesseract call: the texts and guesses are those the crops' reads already paid for.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from domain.plate_candidates import Candidate, clean, cn_candidates, vn_candidates
+from edge.reader.rules import words
+from edge.reader.segment import Lines
+
+#: The crops whose texts must vote for the plate (a crop votes once).
+CROPS = 3
+#: ... and the most junk characters eng makes of the province glyph.
+PREFIX = 3
+
+
+def heard(cache: dict[str, object], text: str, kept: bool) -> None:
+    """Note a preprocessing's Latin text on its crop's ``cache`` (not a noise-row retry's):
+    the first as the crop's text (painted words, ``CropReader._judged``), all as its votes."""
+    if kept:
+        return
+    cache.setdefault("text", text)
+    texts = cache.setdefault("texts", [])
+    assert isinstance(texts, list)
+    texts.append(text)
+
+
+def tail_read(text: str, province: str) -> Candidate | None:
+    """The one Chinese plate ``text`` reads as 1-``PREFIX`` junk characters (the province
+    glyph) and a repair-free tail ending the text; ``None`` where a VN plate fits it as is,
+    or for painted words (``rules.words``: replay seed 1001's 桂CCL5FY, 'PECCLSFY' on ten
+    crops, each read once as a sign's, the classifier leaning to 川: 川CCLSFY)."""
+    text = clean(text)
+    if words(text) or any(c.cost == 0 for c in vn_candidates(text)):
+        return None  # painted words (the crop is not read again), or a VN plate as it is
+    plates = {c.plate for c in cn_candidates(text, province, max_trim=0)
+              if c.cost == 0 and 1 <= len(text) - (len(c.plate) - 1) <= PREFIX}
+    if len(plates) != 1:
+        return None
+    (plate,) = plates
+    return Candidate(plate, "CN", 0, 0)
+
+
+def voted(crops: Sequence[tuple[dict[str, object], Lines]]
+          ) -> tuple[Candidate, str, Lines] | None:
+    """The frame's plate by its crops' province guesses and prefixed tails (see the module):
+    the plate, the first voting text, its crop's lines; ``None`` when the crops do not say."""
+    named: dict[int, str] = {}
+    for cache, _ in crops:
+        guess = cache.get("class")
+        char = getattr(guess, "char", None)
+        if char is not None:
+            named[id(cache)] = char
+    if len(set(named.values())) != 1:
+        return None  # no province, or two: 桂RG8AH0's crops leaned 新, 豫, 浙 and 川
+    province = next(iter(named.values()))
+    votes: Counter[str] = Counter()
+    first: dict[str, tuple[str, Lines]] = {}
+    for cache, lines in crops:
+        if id(cache) not in named:
+            continue
+        mine: set[str] = set()
+        for text in cache.get("texts", []):  # type: ignore[attr-defined]
+            cand = tail_read(text, province)
+            if cand is not None and -1 <= lines.chars - len(cand.plate) <= 2:
+                mine.add(cand.plate)
+                first.setdefault(cand.plate, (text, lines))
+        votes.update(mine)
+    if not votes:
+        return None
+    (plate, n), *rest = votes.most_common()
+    if n < CROPS or n < 2 * sum(m for _, m in rest):
+        return None
+    text, lines = first[plate]
+    return Candidate(plate, "CN", 0, 0), text, lines
