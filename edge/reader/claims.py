@@ -59,7 +59,7 @@ class CropRead:
     seconded: bool = False  # Chinese: chi_sim's tail is eng's (see _seconded)
     kept: bool = False  # read (or agreed with a read) of a row Tesseract dropped as noise
     contested: bool = False  # an agreement capped (CONTESTED, UNFIT): it never ends the search
-    relabelled: bool = False  # a character is the Latin classifier's, not eng's (latin.reread)
+    relabelled: bool = False  # a character is the Latin classifier's, not eng's (vouch.reread)
     filled: bool = False  # a glyph eng skipped, named by the Latin classifier (dropped.fill)
     settled: bool = False  # VN: eng's hesitant characters the Latin classifier named (round 15)
     recut: bool = False  # VN: fits only the row cut again by pitch (recut.explains, round 18)

@@ -78,7 +78,7 @@ def classified(binary: Frame, x: float, seen: dict[float, latin.LatinGuess | Non
 
 def single(got: LineRead, binary: Frame) -> LineRead:
     """``got`` with a glyph eng read twice (two neighbouring characters of a look-alike pair,
-    or the same character twice once ``latin.reread`` named the runner-up,
+    or the same character twice once ``vouch.reread`` named the runner-up,
     whose centres sit on one whole blob no wider than a glyph) read once, as the character
     the Latin classifier clearly names, with no lead over its runner-up (never sure alone).
 

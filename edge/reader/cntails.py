@@ -75,7 +75,7 @@ def two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
     """``latin_first``: eng's tail holds a look-alike judged by its glyph's shape
     (``lookalikes.py``), which outweighs the character-code order of two equal tails.
     ``named``: the places (0-4 of the last five) where eng's character is the Latin
-    classifier's (``latin.reread``): eng's tail leads a tie that differs only there (round
+    classifier's (``vouch.reread``): eng's tail leads a tie that differs only there (round
     16: 贵V66S44, eng's 5 named S, chi_sim's 66544 first by the code; where the two differ
     elsewhere too, the classifier settled nothing: 桂Q0E0MC's classifier 0 agreed with
     chi_sim, and eng's unnamed Q at another place took the plate).

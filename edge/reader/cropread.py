@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import cnletter, cnlook, cnvote, glyphslots, latin, recut, rules, slotwise, toprow
+from edge.reader import cnletter, cnlook, cnvote, glyphslots, recut, rules, slotwise, toprow, vouch
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
@@ -196,7 +196,7 @@ class CropReader:
         # And any character whose glyph the Latin classifier names as eng's own runner-up
         # (latin.py; docs/reader-journal.md, round 14), before the shape judges.
         plain = self._engine.read(line, script="latin")
-        eng = latin.reread(plain, mask)
+        eng = vouch.reread(plain, mask)
         relabelled = eng is not plain
         zeroed = reread_zeros(eng, mask)
         got = reread_lookalikes(zeroed, mask, "G6")
@@ -222,13 +222,13 @@ class CropReader:
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, vn_texts):
             vn_raw = "/".join(vn_texts)
             # eng's hesitant characters named as read by the Latin classifier: the hesitation
-            # is settled (round 15, speed; ``latin.confirmed``), unless the read names a glyph
+            # is settled (round 15, speed; ``vouch.confirmed``), unless the read names a glyph
             # its crop lost (36C/658.6 for 36C-658.66: ``rules.glyphs_named``) or was filled.
             # A count the row cut again by pitch makes (recut.py, round 18) is the crop's too.
             cut = vn_got is got and recut.explains(lines, got, mask, vn)
             settled = (vn_got is plain and got.margin < MARGIN and not got.kept and got.conf >= SURE
                        and rules.glyphs_named(vn, vn_raw) <= (len(vn.plate) if cut else lines.chars)
-                       and latin.confirmed(got, mask, MARGIN))
+                       and vouch.confirmed(got, mask, MARGIN))
             read = self._graded(lines, vn, vn_got.conf, vn_raw, MARGIN if settled else
                                 vn_got.margin, trusted=not (got.kept or checked), recut=cut)
             return replace(read, kept=got.kept, relabelled=relabelled, checked=checked,
@@ -275,10 +275,10 @@ class CropReader:
             # chi_sim's tail as the second look (_seconded): on the first read only, repair-free,
             # fitting, no hesitation, the province chi_sim's own. A hesitant tail character the
             # Latin classifier names as eng's own is none, as on a VN read (round 16; not on a
-            # read any judge reshaped, nor a slot with no LSTM choice: ``latin.confirmed``).
+            # read any judge reshaped, nor a slot with no LSTM choice: ``vouch.confirmed``).
             seconded = (agree and variant == "gray" and cand.cost == 0 and read.fits
                         and not by_classifier and not got.kept and (tail_margin >= MARGIN or (
-                            tail is plain and latin.confirmed(tail_of(
+                            tail is plain and vouch.confirmed(tail_of(
                                 tail, starts, lines.layout == "2-line", len(cand.plate) - 1,
                                 cand.trimmed), mask, MARGIN))))
             # Vouched slots (toprow.py) second a read only where that grade reaches SURE: under

@@ -142,7 +142,7 @@ def hesitations(got: LineRead) -> LineRead:
 def named_places(plain: LineRead, final: LineRead, starts: list[float]) -> frozenset[int]:
     """The places (0-4, as ``tail_judge`` counts a 2-row plate's last five bottom
     characters) where ``final`` holds another character than eng's ``plain`` read at the
-    same slot (the Latin classifier's, ``latin.reread``)."""
+    same slot (the Latin classifier's, ``vouch.reread``)."""
     xs = [x for ch, _, x in final.chars if starts and x >= starts[0]
           for _ in range(sum(c.isalnum() for c in ch.upper()))][-5:]
     return frozenset(xs.index(x) for (a, _, x), (b, _, _) in zip(plain.chars, final.chars,

@@ -9,7 +9,7 @@ where its ink is. Cut again, a blob as wide as two or three glyphs (the row's me
 width) is that many glyphs, side by side; pieces of one glyph overlapping in x are one
 (``dropped.columns``). Where the re-cut row holds the read's characters one a glyph, in
 order, each within reach of its glyph, and the Latin classifier (a second model, as
-``latin.confirmed``) names each glyph the re-cut split from a wider blob as the read does and
+``vouch.confirmed``) names each glyph the re-cut split from a wider blob as the read does and
 opposes none of the others (gives the read's character ``OPPOSED`` of its votes or more:
 blur makes twins of 8 and 6, 8 and S, and 12Z-878.08's frame had two 8s named otherwise at
 0.57 and 0.58, the 8 at 0.43 and 0.42), the read fits its crop. A read the re-cut does not

@@ -66,7 +66,7 @@ def test_a_glyph_read_twice_is_read_once_as_the_classifier_names_it() -> None:
     once = cnlook.single(twice, row)
     assert once.text == "V72G05" and len(once.chars) == len(once.margins) == 6
     assert once.margins[3] == 0.0  # the classifier's character: never sure alone
-    # latin.reread had named the 6 as its runner-up G: the same character twice
+    # vouch.reread had named the 6 as its runner-up G: the same character twice
     assert cnlook.single(_read("V72GG05", [x for _, _, x in twice.chars]), row).text == "V72G05"
 
 

@@ -1,6 +1,6 @@
 """A hesitant eng character (its lead over the runner-up under the reader's MARGIN) whose
 glyph the Latin classifier names as eng's own character settles the hesitation (round 15,
-speed): ``latin.confirmed`` says so only when every hesitant letter or digit is named so; a
+speed): ``vouch.confirmed`` says so only when every hesitant letter or digit is named so; a
 generated frame main read at 0.75 over 7 calls ends at its first candidate's grey read."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from edge.reader import latin
 from edge.reader.base import Frame
 from edge.reader.claims import MARGIN
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
-from edge.reader.latin import LatinClassifier, confirmed
+from edge.reader.latin import LatinClassifier
 from edge.reader.tesseract import TesseractPlateReader
+from edge.reader.vouch import confirmed
 from smartgate.scenes import random_plate, render_frame
 
 

@@ -17,8 +17,9 @@ from domain.plate_candidates import Candidate
 from edge.reader import latin, make_reader
 from edge.reader.claims import CONTESTED, CropRead
 from edge.reader.engines import LineRead
-from edge.reader.latin import LatinClassifier, reread
+from edge.reader.latin import LatinClassifier
 from edge.reader.segment import Lines
+from edge.reader.vouch import reread
 from smartgate.scenes import random_plate, render_frame
 
 
