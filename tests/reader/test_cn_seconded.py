@@ -87,7 +87,7 @@ def test_a_hesitating_tail_the_latin_classifier_names_as_eng_s_needs_no_binary_r
         asked.append(got.text)
         return named
 
-    monkeypatch.setattr(cropread.latin, "confirmed", confirmed)
+    monkeypatch.setattr(cropread.vouch, "confirmed", confirmed)
     engine = _Scripted({0: ("XA12345", 0.1), 1: ("XA12345", 0.9)}, ("桂A12345", 0.8))
     plate, conf = _read(engine)
     assert plate == "桂A12345" and engine.calls["latin"] == latin_calls
