@@ -20,7 +20,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from edge.reader.localise import _LEVELS, Box, _box_iou, scored_quad
+from edge.reader.localise import _LEVELS, Box, scored_quad
+from edge.reader.textquad import distinct
 
 #: The erosion's radius in work-image pixels (``localise.WORK_WIDTH``): the joins of the round's
 #: three plates part at 2, 3 and 5 (29Z54090's, across a glare, needs 5); a plate's own height
@@ -63,12 +64,5 @@ def necked(small: np.ndarray, boxes: list[Box], strong: np.ndarray, k: float, *,
         got = scored_quad(box.reshape(-1, 1, 2), strong, hull=False)
         if got is not None:
             found.append((got[0], got[1] / k))
-    out: list[np.ndarray] = []
-    seen = list(boxes)
-    for _, quad in sorted(found, key=lambda t: -t[0]):
-        box_ = cv2.boundingRect(quad.astype(np.int32))
-        if len(out) < limit and all(_box_iou(box_, b) < 0.9 for b in seen):
-            out.append(quad)
-            seen.append(box_)
-    return out
+    return distinct(found, boxes, limit)
 

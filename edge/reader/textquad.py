@@ -223,11 +223,19 @@ def blob_quads(raw: list[np.ndarray], boxes: list[Box], strong: np.ndarray, k: f
         texture = _texture(strong, quad)
         if texture >= MIN_TEXTURE:
             found.append((_score(texture, rw / rh, area / (rw * rh)), quad / k))
+    return distinct(found, boxes, BLOBS)
+
+
+def distinct(found: list[tuple[float, np.ndarray]], boxes: list[Box], limit: int
+             ) -> list[np.ndarray]:
+    """Up to ``limit`` of the scored quads ``found``, likeliest first, each overlapping
+    neither a box already read (``boxes``) nor a quad taken before it (IoU 0.9): a look
+    reads a place once (the text blobs here, the bright mask's parted pieces in ``necks``)."""
     out: list[np.ndarray] = []
     seen = list(boxes)
     for _, quad in sorted(found, key=lambda t: -t[0]):
         box = cv2.boundingRect(quad.astype(np.int32))
-        if len(out) < BLOBS and all(_box_iou(box, b) < 0.9 for b in seen):
+        if len(out) < limit and all(_box_iou(box, b) < 0.9 for b in seen):
             out.append(quad)
             seen.append(box)
     return out
