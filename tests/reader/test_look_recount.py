@@ -4,17 +4,15 @@ recount's read replaces it only where it fits, as confident up to ``REJOINED``."
 
 from __future__ import annotations
 
-import random
-
 import numpy as np
 import pytest
+from hardscene import hard_vn_scene
 
 from domain.plate_candidates import Candidate
 from edge.reader import lookcount, make_reader
 from edge.reader.base import Frame
 from edge.reader.claims import REJOINED, CropRead
 from edge.reader.segment import Lines
-from smartgate.scenes import random_plate, render_frame
 
 SEVEN = Lines("1-line", [], [], 7, (7,))
 EIGHT = Lines("1-line", [], [], 8, (8,), evened=True, recounted=True)
@@ -62,9 +60,7 @@ def test_the_reader_reads_a_looks_recount() -> None:
     """Check seed 31337's hard 98Z-554.33 (main read 18Z55433 at 0.70): its candidates read
     nothing; a text-fitted look read '18Z554.33' from 7 blobs (the 9 and 8 merged), agreed;
     its crop counted again by the evened threshold finds 8 and reads 98Z55433 agreed."""
-    rng = random.Random(3133894021)
-    plate = random_plate(rng, country="VN", layout="1-line")
-    scene = render_frame(plate=plate, layout="1-line", difficulty="hard", rng=rng)
-    assert scene.plate == "98Z55433"
-    got = make_reader(engine="resident").read(scene.image)
+    image, _, truth = hard_vn_scene(3133894021, "1-line")
+    assert truth == "98Z55433"
+    got = make_reader(engine="resident").read(image)
     assert got.plate == "98Z55433" and got.confidence <= REJOINED

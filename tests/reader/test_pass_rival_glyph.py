@@ -4,12 +4,9 @@ crops (``edge.reader.rivalglyph``), at the end of the second look."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-import cv2
 import numpy as np
 import pytest
+from passglyphs import SameLook, classifier, tail_crop
 
 from bench.ocr import lane_decisions
 from edge.reader import latin, rivalglyph
@@ -21,12 +18,7 @@ PLATE, RIVAL = "川Q7ET84", "川QTET84"
 
 
 def _crop() -> np.ndarray:
-    """A clean 2-row plate crop: two glyphs above, five below (the tail)."""
-    img = np.full((140, 220, 3), 235, np.uint8)
-    cv2.rectangle(img, (3, 3), (216, 136), (20, 20, 20), 2)
-    cv2.putText(img, "GA", (75, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (15, 15, 15), 4)
-    cv2.putText(img, "Q7ET8", (18, 122), cv2.FONT_HERSHEY_SIMPLEX, 1.9, (15, 15, 15), 5)
-    return img
+    return tail_crop("Q7ET8")
 
 
 def _cn(plate: str | None, conf: float = 0.0, rival: str | None = None) -> FrameRead:
@@ -34,27 +26,11 @@ def _cn(plate: str | None, conf: float = 0.0, rival: str | None = None) -> Frame
                      "CN" if plate else None, crop=_crop() if plate else None, rival=rival)
 
 
-def _classifier(char: str, share: float = 1.0) -> Any:
-    def guesses(images: list[np.ndarray], classify: Any = None) -> list[latin.LatinGuess]:
-        return [latin.LatinGuess(char, share, 2 * share - 1, {char: share}) for _ in images]
-    return guesses
-
-
 def _reads() -> list[FrameRead]:
     """Seed 1002's 川Q7ET84: three frames of it (0.69-0.75) and one of 川QPET84, each with the
     other model's 川QTET84 as its rival; the fifth frame read nothing."""
     return [_cn(PLATE, 0.75, RIVAL), _cn(PLATE, 0.69, RIVAL), _cn("川QPET84", 0.75, RIVAL),
             _cn(PLATE, 0.70, RIVAL), _cn(None)]
-
-
-class _Same:
-    """A scripted look: each frame read again says what the frame said."""
-
-    def __init__(self, reads: list[FrameRead]) -> None:
-        self.reads = reads
-
-    def __call__(self, image: Any, scales: Sequence[float]) -> list[FrameRead]:
-        return [self.reads[int(image)] for _ in scales]
 
 
 def test_the_crop_tail_is_five_glyphs() -> None:
@@ -66,7 +42,7 @@ def test_a_shared_coin_flip_the_classifier_settles_is_decided(
     reads = _reads()
     looks = [[r, r] for r in reads]
     assert decide(reads, looks) is None, "the rival halves every frame"
-    monkeypatch.setattr(latin, "guesses", _classifier("7"))
+    monkeypatch.setattr(latin, "guesses", classifier("7"))
     got = rivalglyph.decided(reads, looks, min_agree=2)
     assert got is not None and got.plate == PLATE and got.confidence <= UNCONFIRMED
 
@@ -74,9 +50,9 @@ def test_a_shared_coin_flip_the_classifier_settles_is_decided(
 def test_the_lane_decides_it_at_the_second_look_end(monkeypatch: pytest.MonkeyPatch) -> None:
     reads = _reads()
     images = list(range(len(reads)))
-    assert lane_decisions(reads, images=images, look=_Same(reads)) == []
-    monkeypatch.setattr(latin, "guesses", _classifier("7"))
-    got = lane_decisions(reads, images=images, look=_Same(reads))
+    assert lane_decisions(reads, images=images, look=SameLook(reads)) == []
+    monkeypatch.setattr(latin, "guesses", classifier("7"))
+    got = lane_decisions(reads, images=images, look=SameLook(reads))
     assert [d.plate for d in got] == [PLATE] and got[0].confidence <= UNCONFIRMED
 
 
@@ -84,14 +60,14 @@ def test_a_hesitant_or_opposing_classifier_decides_nothing(
         monkeypatch: pytest.MonkeyPatch) -> None:
     reads = _reads()
     looks = [[r, r] for r in reads]
-    monkeypatch.setattr(latin, "guesses", _classifier("7", 0.7))
+    monkeypatch.setattr(latin, "guesses", classifier("7", 0.7))
     assert rivalglyph.decided(reads, looks, min_agree=2) is None, "under latin.TRUST"
-    monkeypatch.setattr(latin, "guesses", _classifier("T"))
+    monkeypatch.setattr(latin, "guesses", classifier("T"))
     assert rivalglyph.judged(reads) is None, "the rival's character: a coin flip after all"
 
 
 def test_one_judged_frame_is_not_enough(monkeypatch: pytest.MonkeyPatch) -> None:
     reads = [_cn(PLATE, 0.75, RIVAL), _cn(PLATE, 0.75), _cn(RIVAL, 0.75), _cn(None),
              _cn(None)]
-    monkeypatch.setattr(latin, "guesses", _classifier("7"))
+    monkeypatch.setattr(latin, "guesses", classifier("7"))
     assert rivalglyph.judged(reads) is None

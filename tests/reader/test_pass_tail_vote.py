@@ -4,12 +4,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-import cv2
 import numpy as np
 import pytest
+from passglyphs import SameLook, classifier, tail_crop
 
 from bench.ocr import lane_decisions
 from edge.reader import latin, rivalglyph, tailvote
@@ -20,12 +17,7 @@ PLATE = "川GNB0F0"
 
 
 def _crop() -> np.ndarray:
-    """A clean 2-row plate crop: two glyphs above, five below (the tail)."""
-    img = np.full((140, 220, 3), 235, np.uint8)
-    cv2.rectangle(img, (3, 3), (216, 136), (20, 20, 20), 2)
-    cv2.putText(img, "GA", (75, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (15, 15, 15), 4)
-    cv2.putText(img, "NB0F0", (18, 122), cv2.FONT_HERSHEY_SIMPLEX, 1.9, (15, 15, 15), 5)
-    return img
+    return tail_crop("NB0F0")
 
 
 def _cn(plate: str | None, conf: float = 0.75) -> FrameRead:
@@ -33,25 +25,9 @@ def _cn(plate: str | None, conf: float = 0.75) -> FrameRead:
                      "CN" if plate else None, crop=_crop() if plate else None)
 
 
-def _classifier(char: str, share: float = 1.0) -> Any:
-    def guesses(images: list[np.ndarray], classify: Any = None) -> list[latin.LatinGuess]:
-        return [latin.LatinGuess(char, share, 2 * share - 1, {char: share}) for _ in images]
-    return guesses
-
-
 def _reads() -> list[FrameRead]:
     """Seed 1003's 川GNB0F0 (round 20): each frame at 0.75, the fourth glyph a coin."""
     return [_cn("川GNB6F0"), _cn("川GNB9F0"), _cn("川GNB9F0"), _cn("川GNB6F0"), _cn(PLATE)]
-
-
-class _Same:
-    """A scripted look: each frame read again says what the frame said."""
-
-    def __init__(self, reads: list[FrameRead]) -> None:
-        self.reads = reads
-
-    def __call__(self, image: Any, scales: Sequence[float]) -> list[FrameRead]:
-        return [self.reads[int(image)] for _ in scales]
 
 
 def test_the_crop_tail_is_five_glyphs() -> None:
@@ -62,36 +38,36 @@ def test_the_lane_decides_the_split_glyph_the_classifier_names(
         monkeypatch: pytest.MonkeyPatch) -> None:
     reads = _reads()
     images = list(range(len(reads)))
-    monkeypatch.setattr(latin, "guesses", _classifier("0", 0.7))
-    assert lane_decisions(reads, images=images, look=_Same(reads)) == [], "under latin.TRUST"
-    monkeypatch.setattr(latin, "guesses", _classifier("0"))
-    got = lane_decisions(reads, images=images, look=_Same(reads))
+    monkeypatch.setattr(latin, "guesses", classifier("0", 0.7))
+    assert lane_decisions(reads, images=images, look=SameLook(reads)) == [], "under latin.TRUST"
+    monkeypatch.setattr(latin, "guesses", classifier("0"))
+    got = lane_decisions(reads, images=images, look=SameLook(reads))
     assert [d.plate for d in got] == [PLATE] and got[0].confidence <= UNCONFIRMED
 
 
 def test_a_character_no_frame_read_there_decides_nothing(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(latin, "guesses", _classifier("8"))
+    monkeypatch.setattr(latin, "guesses", classifier("8"))
     assert tailvote.voted(_reads(), min_agree=2) is None
 
 
 def test_a_plate_no_frame_read_whole_decides_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     reads = [_cn("川GNB6F0"), _cn("川GNB0F8"), _cn("川GNB6F8"), _cn(None), _cn(None)]
-    monkeypatch.setattr(latin, "guesses", _classifier("0"))
+    monkeypatch.setattr(latin, "guesses", classifier("0"))
     assert tailvote.voted(reads, min_agree=2) is None
 
 
 def test_a_sure_read_of_another_plate_stands(monkeypatch: pytest.MonkeyPatch) -> None:
     reads = _reads()
     reads[0] = _cn("川GNB6F0", 0.9)
-    monkeypatch.setattr(latin, "guesses", _classifier("0"))
+    monkeypatch.setattr(latin, "guesses", classifier("0"))
     assert tailvote.voted(reads, min_agree=2) == PLATE
     assert tailvote.decided(reads, min_agree=2) is None
 
 
 def test_frames_of_other_rows_or_lengths_decide_nothing(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(latin, "guesses", _classifier("0"))
+    monkeypatch.setattr(latin, "guesses", classifier("0"))
     one_row = FrameRead("川GNB6F0", 0.75, "", "1-line", "CN", crop=_crop())
     assert tailvote.voted([*_reads()[:4], one_row], min_agree=2) is None
     assert tailvote.voted([_cn("川GNB6F0"), _cn("川GNB0F0"), _cn("川GNB0F00")],

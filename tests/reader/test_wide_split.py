@@ -4,16 +4,14 @@ plate of the split count, agreed or named by the Latin classifier, at ``LONE`` (
 
 from __future__ import annotations
 
-import random
-
 import numpy as np
+from hardscene import hard_vn_scene
 
 from domain.plate_candidates import Candidate
 from edge.reader import make_reader, widesplit
 from edge.reader.claims import LONE, CropRead
 from edge.reader.latin import LatinGuess
 from edge.reader.segment import Lines
-from smartgate.scenes import random_plate, render_frame
 
 EIGHT = Lines("1-line", [], [], 8, (8,))
 
@@ -83,9 +81,7 @@ def test_only_a_repair_free_vn_plate_of_the_split_count_is_believed() -> None:
 def test_the_reader_reads_a_split_row_where_the_frame_read_nothing() -> None:
     """Fresh seed 8080's hard 29K-705.70 (main read nothing): blur merged "29K" and "70"
     (6 blobs for 8), every crop read '226-705.70'; split by pitch its row reads 29K70570."""
-    rng = random.Random(808124278)
-    plate = random_plate(rng, country="VN", layout="1-line")
-    scene = render_frame(plate=plate, layout="1-line", difficulty="hard", rng=rng)
-    assert scene.plate == "29K70570"
-    got = make_reader(engine="resident").read(scene.image)
+    image, _, truth = hard_vn_scene(808124278, "1-line")
+    assert truth == "29K70570"
+    got = make_reader(engine="resident").read(image)
     assert got.plate == "29K70570" and got.confidence == LONE
