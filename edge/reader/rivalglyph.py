@@ -59,22 +59,32 @@ def tail_glyphs(crop: Frame) -> list[np.ndarray]:
             for k in keep for x, y, w, h in [[int(v) for v in stats[k][:4]]]]
 
 
+def clear_names(crop: Frame, places: int) -> list[str | None] | None:
+    """The classifier's clear name (``latin.TRUST`` share, ``CLEAR`` lead) of each glyph of a
+    2-row crop's tail, ``None`` where it hesitates; ``None`` in all where the tail does not
+    hold ``places`` glyphs or there is no classifier (no training fonts). Shared by this
+    module's verdict on one place and ``tailvote``'s on every place the frames read apart."""
+    glyphs = tail_glyphs(crop)
+    if len(glyphs) != places:
+        return None
+    named = latin.guesses([latin.blob_image(g) for g in glyphs])
+    if named is None or len(named) != places:
+        return None
+    return [g.char if g.confidence >= latin.TRUST and g.margin >= CLEAR else None
+            for g in named]
+
+
 def verdict(read: FrameRead) -> str | None:
     """The character the classifier clearly names at ``read``'s disputed place on its crop
-    (``latin.TRUST`` share, ``CLEAR`` lead), when it is the plate's or the rival's there;
-    ``None`` where the crop's tail does not hold one glyph a place or the classifier hesitates."""
+    (``clear_names``), when it is the plate's or the rival's there; ``None`` where the crop's
+    tail does not hold one glyph a place or the classifier hesitates."""
     k = disputed(read)
     if k is None or read.crop is None or read.plate is None:
         return None
-    glyphs = tail_glyphs(read.crop)
-    if len(glyphs) != len(read.plate) - 2:
-        return None
-    named = latin.guesses([latin.blob_image(glyphs[k - 2])])
-    guess = named[0] if named else None
-    if guess is None or guess.confidence < latin.TRUST or guess.margin < CLEAR:
-        return None
+    names = clear_names(read.crop, len(read.plate) - 2)
+    char = names[k - 2] if names is not None else None
     pair = (read.plate[k], (read.rival or "")[k])
-    return guess.char if guess.char in pair else None
+    return char if char in pair else None
 
 
 def judged(reads: Sequence[FrameRead]) -> tuple[str, list[FrameRead]] | None:

@@ -18,27 +18,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from edge.reader import latin
 from edge.reader.base import ACT, FrameRead
-from edge.reader.cnlook import CLEAR
 from edge.reader.consensus import UNCONFIRMED, PassRead
-from edge.reader.rivalglyph import tail_glyphs
+from edge.reader.rivalglyph import clear_names
 
 
 def _tails(reads: Sequence[FrameRead]) -> list[tuple[FrameRead, list[str | None]]]:
     """Each 2-row Chinese frame read with the classifier's clear name of each tail glyph on its
     crop (``None`` where it hesitates); frames whose crop's tail does not hold one glyph a
-    place are left out."""
+    place (or, with no classifier, every frame) are left out."""
     out = []
     for r in reads:
         if r.plate is None or r.crop is None or r.layout != "2-line" or r.country != "CN":
             continue
-        glyphs = tail_glyphs(r.crop)
-        if len(glyphs) != len(r.plate) - 2:
-            continue
-        named = latin.guesses([latin.blob_image(g) for g in glyphs]) or []
-        out.append((r, [g.char if g.confidence >= latin.TRUST and g.margin >= CLEAR else None
-                        for g in named]))
+        names = clear_names(r.crop, len(r.plate) - 2)
+        if names is not None:
+            out.append((r, names))
     return out
 
 

@@ -72,3 +72,12 @@ def test_frames_of_other_rows_or_lengths_decide_nothing(
     assert tailvote.voted([*_reads()[:4], one_row], min_agree=2) is None
     assert tailvote.voted([_cn("川GNB6F0"), _cn("川GNB0F0"), _cn("川GNB0F00")],
                           min_agree=2) is None
+
+
+def test_no_classifier_decides_nothing_and_raises_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A lane with no training fonts has no Latin classifier (``latin.guesses`` is None): the
+    # split pass stays with the officer (it once indexed an empty list of names).
+    monkeypatch.setattr(latin, "guesses", lambda images, classify=None: None)
+    assert tailvote.voted(_reads(), min_agree=2) is None
+    assert tailvote.decided(_reads(), min_agree=2) is None
