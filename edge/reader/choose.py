@@ -214,7 +214,12 @@ def plurality(heard: list[tuple[CropRead, Lines]], best: CropRead | None
     (plate, n), *rest = tally.most_common()
     if n < 2 or (rest and rest[0][1] == n):
         return []
-    if best is not None and (best.cand.plate == plate or tally[best.cand.plate] >= n):
+    if best is not None and best.cand.plate == plate:
+        # The frame's best read, under LONE, is the plate the crops vote for: lifted to LONE,
+        # as any other plate would be (round 21: 湘VRJ71R's best at 0.26, its plurality,
+        # declined, then lost to a jittered look's 湘VRJ7AR).
+        return voters[plate] if best.conf < LONE else []
+    if best is not None and tally[best.cand.plate] >= n:
         return []
     if (best is not None and plate in chinese and tally[best.cand.plate]
             and crops[plate] <= crops[best.cand.plate]):

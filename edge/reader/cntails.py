@@ -72,13 +72,14 @@ def one_row(province: str, cjk: str, latin: str, conf: float, *, judge: Judge | 
 def two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
             conf_latin: float, *, latin_first: bool = False, judge: Judge | None = None,
             named: frozenset[int] = frozenset()) -> CnRead | None:
-    """``latin_first``: eng's tail holds a look-alike judged by its glyph's shape
-    (``lookalikes.py``), which outweighs the character-code order of two equal tails.
+    """eng's tail leads a tie with chi_sim's at equal cost, as on one row (round 21: the
+    pool's character-code order gave the tie to chi_sim's 24653, 00GV8 and DH53L over eng's
+    right 24G33, 10GV8 and JM53L; on the three groups no tie went wrong by it).
+    ``latin_first``: eng's tail holds a look-alike judged by its glyph's shape
+    (``lookalikes.py``): no judge asked again.
     ``named``: the places (0-4 of the last five) where eng's character is the Latin
-    classifier's (``vouch.reread``): eng's tail leads a tie that differs only there (round
-    16: 贵V66S44, eng's 5 named S, chi_sim's 66544 first by the code; where the two differ
-    elsewhere too, the classifier settled nothing: 桂Q0E0MC's classifier 0 agreed with
-    chi_sim, and eng's unnamed Q at another place took the plate).
+    classifier's (``vouch.reread``): round 16 let eng's tail lead a tie that differs only
+    there (贵V66S44); eng leading every tie since round 21, it settles nothing more.
     ``judge``: otherwise, where the two models' tails tie and differ only in look-alikes,
     the glyphs' shapes choose between them (``lookalikes.judged``, round 13)."""
     pool = [c for c in two_row_pool(province, cjk, texts, judge) if c.cost <= MAX_COST]
@@ -86,6 +87,10 @@ def two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
         return None
     best = pool[0]
     latin = clean("".join(texts[1:]))[-5:]
+    # eng's tail leads a tie at equal cost, as on one row (round 21: the character code gave
+    # chi_sim's 24653, 00GV8 and DH53L the tie over eng's right 24G33, 10GV8 and JM53L).
+    best = next((c for c in pool if c.cost == best.cost and len(latin) == 5
+                 and c.plate.endswith(latin)), best)
     if latin_first and not best.plate.endswith(latin):
         best = next((c for c in pool if c.cost == best.cost and c.plate.endswith(latin)), best)
     elif judge is not None or named:

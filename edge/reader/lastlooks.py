@@ -16,7 +16,7 @@ from itertools import islice
 
 import numpy as np
 
-from edge.reader import cnvote, jitter, necks, slotwise, widesplit
+from edge.reader import cntailvote, cnvote, jitter, necks, slotwise, widesplit
 from edge.reader.base import ACT, Frame
 from edge.reader.choose import better, capped, ceiling, look_kept, plurality
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -143,6 +143,10 @@ class LastLooks(CropReader):
             # Nothing read, or a repaired VN lone read (桂P09347F read 44P09347 from
             # '44P09347F', its F trimmed): the Chinese plate the crops vote for (round 20).
             best = self._province_voted() or best
+        if best is not None:  # a lone Chinese read's tail, outvoted by the crops (round 21)
+            tail = cntailvote.revoted(best[0], list(self._crops.values()))
+            if tail is not None:
+                best = replace(best[0], cand=tail, conf=LONE, sure=False, rival=None), *best[1:]
         return best
 
     def _split(self, frame: Frame) -> tuple[CropRead, np.ndarray, Frame] | None:

@@ -99,13 +99,14 @@ def test_the_places_the_classifier_named_are_counted_in_the_bottom_tail() -> Non
 @pytest.mark.parametrize(("cjk", "latin", "named", "plate", "rival"), [
     # 贵V66S44: eng's 5 named S by the classifier, chi_sim's 5 first by the character code
     ("贵V/66544", "66S44", {2}, "贵V66S44", "贵V66544"),
-    ("贵V/66544", "66S44", set(), "贵V66544", "贵V66S44"),  # nothing named: the code
-    ("贵V/66544", "66S44", {1}, "贵V66544", "贵V66S44"),  # named elsewhere: nothing settled
-    # 桂Q0E0MC: the classifier's 0 (place 0) agreed with chi_sim; eng's unnamed Q at place 2
-    # is the dispute, and chi_sim's tail stays
-    ("桂Q/0E0MC", "0EQMC", {0}, "桂Q0E0MC", "桂Q0EQMC"),
+    # round 21: eng's tail leads every tie, named or not (the code gave chi_sim's 24653,
+    # 00GV8, DH53L the tie over eng's right tails); easy 桂Q0E0MC still reads right as a
+    # frame (its Q/0 judged by the glyph's shape, ``lookalikes.judged``), not in this table
+    ("贵V/66544", "66S44", set(), "贵V66S44", "贵V66544"),
+    ("贵V/66544", "66S44", {1}, "贵V66S44", "贵V66544"),
+    ("桂Q/0E0MC", "0EQMC", {0}, "桂Q0EQMC", "桂Q0E0MC"),
 ])
-def test_eng_s_tail_leads_a_tie_only_where_the_classifier_named_every_difference(
+def test_eng_s_tail_leads_a_tie(
         cjk: str, latin: str, named: set[int], plate: str, rival: str) -> None:
     got = two_row(cjk[0], cjk, [cjk[1], latin], 0.9, 0.9, named=frozenset(named))
     assert got is not None and got[0].plate == plate and got[4] == rival and not got[3]

@@ -51,7 +51,7 @@ def _two_rows() -> tuple[Lines, list[np.ndarray]]:
 
 @pytest.mark.parametrize(("cjk_bottom", "latin_bottom", "plate", "rival"), [
     ("Z9783", "29783", "云T29783", "云TZ9783"),  # the models differ: the other one is the rival
-    ("29783", "Z9783", "云T29783", "云TZ9783"),  # whichever model read which
+    ("29783", "Z9783", "云TZ9783", "云T29783"),  # eng's leads the tie (round 21)
     ("8G060", "86060", "云T86060", "云T8G060"),
     ("29783", "29783", "云T29783", None),  # they agree: no rival
 ])

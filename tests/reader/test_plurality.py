@@ -110,6 +110,20 @@ def test_two_votes_for_one_plate_outvote_a_lone_read() -> None:
     assert plurality([*two, *_heard(lone, replace(lone))], lone) is None
 
 
+def test_the_best_read_under_lone_of_the_plate_voted_for_is_lifted_to_lone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Round 21, fresh hard 湘VRJ71R: its best read, 湘VRJ71R at 0.26 (no plate), was the
+    # plate two crops voted for; the plurality declined it as "the frame's best already",
+    # and a jittered look's 湘VRJ7AR (0.45) took the frame.
+    monkeypatch.setattr("edge.reader.choose.classified",
+                        lambda lines, cache: ProvinceGuess("湘", 1.0, 1.0))
+    two = _heard(_read("湘VRJ71R", LONE, country="CN"), _read("湘VRJ71R", LONE, country="CN"))
+    low = _read("湘VRJ71R", 0.26, country="CN")
+    assert plurality([*_heard(low), *two], low) == "湘VRJ71R"
+    assert plurality(two, _read("湘VRJ71R", LONE, country="CN")) is None  # at LONE already
+    assert plurality(two[:1], low) is None  # one vote is no plurality
+
+
 def test_a_chinese_crop_alone_does_not_outvote_a_crop_the_frame_believed(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("edge.reader.choose.classified",
@@ -177,3 +191,10 @@ def test_the_hard_chinese_frames_read_right_under_the_band(seed: int, plate: str
     assert truth == plate
     got = make_reader(engine="resident").read(image)
     assert got.plate == plate and got.confidence == LONE
+
+
+def test_a_hard_frame_whose_best_under_lone_is_the_plurality_reads_it_at_lone() -> None:
+    image, _, truth = hard_vn_scene(515115503, "2-line", "CN")  # fresh (round 21)
+    assert truth == "湘VRJ71R"
+    got = make_reader(engine="resident").read(image)
+    assert got.plate == truth and got.confidence == LONE
