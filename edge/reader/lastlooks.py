@@ -158,7 +158,7 @@ class LastLooks(CropReader):
             if looked is None:
                 continue
             lines, mask, glyphs, made = looked
-            got = self._read_lines_all(lines) or self._dropped
+            got = self._read_lines_all(lines) or jitter.dropped_vote(self._dropped, lines)
             got = capped(got, lines) if got is not None else None
             top = lines.row_chars[0] if lines.layout == "2-line" else 0
             named = got is not None and widesplit.confirmed(got, mask, glyphs, made, top=top)
