@@ -151,7 +151,9 @@ class LastLooks(CropReader):
 
     def _split(self, frame: Frame) -> tuple[CropRead, np.ndarray, Frame] | None:
         """The likeliest candidates' crops with their merged blobs split by pitch
-        (``widesplit``), read where the frame reads nothing, believed at LONE (round 20)."""
+        (``widesplit``), read where the frame reads nothing, believed at LONE (round 20); a
+        2-row plate's rows too, and an evened split crop's dropped lone read is judged as
+        its read (round 21: 12G42157's only read of the plate, '126/421.57')."""
         lo, hi = SPLIT_CHARS
         sized = sorted((t for t in self._segmented if lo <= t[2].chars <= hi), key=lambda t: -t[0])
         for _, quad, _ in sized[:SPLIT_LOOKS]:
@@ -160,10 +162,11 @@ class LastLooks(CropReader):
             if looked is None:
                 continue
             lines, mask, glyphs, made = looked
-            got = self._read_lines_all(lines)
+            got = self._read_lines_all(lines) or jitter.dropped_vote(self._dropped, lines)
             got = capped(got, lines) if got is not None else None
-            if got is not None and widesplit.believed(got, lines, got.agreed or widesplit.confirmed(
-                    got, mask, glyphs, made)):
+            top = lines.row_chars[0] if lines.layout == "2-line" else 0
+            named = got is not None and widesplit.confirmed(got, mask, glyphs, made, top=top)
+            if got is not None and widesplit.believed(got, lines, named, glyphs=glyphs, made=made):
                 return replace(got, conf=LONE, sure=False), quad, crop
         return None
 

@@ -12,6 +12,12 @@ A split is a guess about the image, so its read is believed only where the frame
 nothing at all, only as a repair-free VN plate fitting the split count, and only when a
 second model agrees: the Latin classifier names every split glyph as the read does and opposes
 none of the others (as ``recut.fits``), or two preprocessings agreed; at ``LONE``.
+
+Round 21: a 2-row plate's rows are split too (12G-421.57's top row "12G" one blob 2.3
+heights wide, dropped, every crop read the bottom row alone), on the evened masks as well as
+the plain ones (its plain mask joined "57" and the dot: 3 rows' worth), and an evened split
+crop's dropped lone read is judged like a read; one grammar repair is allowed where it stands
+on a split glyph the classifier named ('126/421.57': the G of "12G").
 """
 
 from __future__ import annotations
@@ -35,6 +41,10 @@ WIDEST = 4.5
 UNNAMED = 1
 #: The counts a split row may reach: a VN plate's.
 COUNTS = (7, 9)
+#: A split 2-row crop's rows: a VN 2-row plate's top (series: "29V", "20QT") and bottom
+#: (number: "922.95", "2362") counts (round 21: "12G" one blob, 12G42157's top row lost).
+TOP = (3, 4)
+BOTTOM = (4, 5)
 
 Box = tuple[int, int, int, int]
 
@@ -80,29 +90,38 @@ def split(blobs: list[tuple[Box, bool]]) -> tuple[list[Box], list[Box]]:
 
 
 def looked(crop: Frame) -> tuple[Lines, np.ndarray, list[Box], set[Box]] | None:
-    """The crop's 1-line segmentation with its merged blobs split (plain threshold, the
-    polarity whose split row counts a VN plate's characters), its mask (ink white) and the
-    row's glyphs and the split ones (in the mask's pixels); ``None`` where no blob splits
-    or no count fits."""
+    """The crop's segmentation with its merged blobs split (plain threshold, then evened,
+    the first polarity whose split rows count a VN plate's: one row, or two, ``_plate_rows``),
+    its mask (ink white) and the rows' glyphs, top row first, and the split ones (in the
+    mask's pixels); ``None`` where no blob splits or no count fits."""
     gray, k, spread = _prepared(crop)
     if spread < 12:
         return None
-    for g, mask, found in _masks(gray, flat=False):
+    for g, mask, found in [*_masks(gray, flat=False), *_masks(gray, flat=True)]:
         boxes, made = split(_blobs(mask, found))
         if not made:
             continue
         rows = rowcut.remnants_dropped(grouped(boxes), mask.shape[1])
         n = sum(len(r) for r in rows)
-        if len(rows) != 1 or not COUNTS[0] <= n <= COUNTS[1]:
+        if not COUNTS[0] <= n <= COUNTS[1] or not _plate_rows([len(r) for r in rows]):
             continue
         lines = _built((n, rows, g, mask, found), k, 0.18, evened=True, local=False)
-        if lines.layout == "1-line" and lines.chars == n:
-            return lines.done(), mask, sorted(rows[0]), set(made)
+        if len(lines.row_chars) == len(rows) and lines.chars == n:
+            return lines.done(), mask, [b for r in rows for b in sorted(r)], set(made)
     return None
 
 
+def _plate_rows(counts: list[int]) -> bool:
+    """Whether split rows of these counts are a VN plate's: one row (``COUNTS``), or a top row
+    of ``TOP`` over a bottom row of ``BOTTOM`` (round 21)."""
+    if len(counts) == 1:
+        return True
+    return (len(counts) == 2 and TOP[0] <= counts[0] <= TOP[1]
+            and BOTTOM[0] <= counts[1] <= BOTTOM[1])
+
+
 def confirmed(read: CropRead, mask: np.ndarray, glyphs: list[Box], made: set[Box], *,
-              classify: latin.Classify | None = None) -> bool:
+              classify: latin.Classify | None = None, top: int = 0) -> bool:
     """Whether the Latin classifier names each split glyph (``made``) of the row ``glyphs``
     as ``read``'s plate does, all but ``UNNAMED``, and gives no glyph's read character under
     ``recut.OPPOSED``."""
@@ -115,7 +134,8 @@ def confirmed(read: CropRead, mask: np.ndarray, glyphs: list[Box], made: set[Box
         return False
     unnamed = 0
     for i, (ch, guess, box) in enumerate(zip(plate, guesses, glyphs, strict=True)):
-        kind = dropped.slot_kind("1-line", 0, i)
+        kind = (dropped.slot_kind("2-line", int(i >= top), i if i < top else i - top) if top
+                else dropped.slot_kind("1-line", 0, i))
         pick = dropped.named(guess.shares, kind)
         if box in made and (pick is None or pick[0] != ch or pick[1] < recut.SHARE):
             unnamed += 1
@@ -124,9 +144,26 @@ def confirmed(read: CropRead, mask: np.ndarray, glyphs: list[Box], made: set[Box
     return unnamed <= UNNAMED
 
 
-def believed(read: CropRead | None, lines: Lines, confirm: bool) -> bool:
-    """A split look's read the frame may take (see the module): a repair-free VN plate of the
-    split count, agreed by two preprocessings or confirmed by the classifier."""
-    return (read is not None and read.cand.country == "VN" and read.cand.cost == 0
-            and read.fits and len(read.cand.plate) == lines.chars
-            and (read.agreed or confirm))
+def believed(read: CropRead | None, lines: Lines, confirm: bool, *,
+             glyphs: list[Box] | None = None, made: set[Box] | None = None) -> bool:
+    """A split look's read the frame may take (see the module): a VN plate of the split
+    count, repair-free and agreed by two preprocessings or confirmed by the classifier
+    (``confirm``); or with one repair where the classifier confirms it and the repaired
+    character is a split glyph's, which the classifier named (round 21: 12G42157's top row
+    "12G", one blob, split and read '126', its G named by the classifier)."""
+    if (read is None or read.cand.country != "VN" or not read.fits
+            or len(read.cand.plate) != lines.chars):
+        return False
+    if read.cand.cost == 0:
+        return read.agreed or confirm
+    return read.cand.cost == 1 and confirm and _repairs_split(read, glyphs or [], made or set())
+
+
+def _repairs_split(read: CropRead, glyphs: list[Box], made: set[Box]) -> bool:
+    """Whether every character the grammar repaired in ``read`` stands on a split glyph (one
+    character a glyph: eng's raw read, its dash and dots aside, as long as the plate)."""
+    raw = [ch for ch in read.raw if ch not in "/.-"]
+    plate = read.cand.plate
+    if len(raw) != len(plate) or len(glyphs) != len(plate):
+        return False
+    return all(glyphs[i] in made for i, (a, b) in enumerate(zip(raw, plate, strict=True)) if a != b)

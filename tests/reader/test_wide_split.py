@@ -46,9 +46,10 @@ def _naming(text: str, odd: dict[int, dict[str, float]] | None = None):  # type:
     return classify
 
 
-def _read(plate: str, *, agreed: bool = False, cost: int = 0, country: str = "VN"
-          ) -> CropRead:
-    return CropRead(Candidate(plate, country, cost, 0), 0.45, plate, "1-line", agreed=agreed)
+def _read(plate: str, *, agreed: bool = False, cost: int = 0, country: str = "VN",
+          raw: str | None = None) -> CropRead:
+    return CropRead(Candidate(plate, country, cost, 0), 0.45, raw or plate, "1-line",
+                    agreed=agreed)
 
 
 def test_the_classifier_names_the_split_glyphs_all_but_one_and_opposes_none() -> None:
@@ -85,3 +86,42 @@ def test_the_reader_reads_a_split_row_where_the_frame_read_nothing() -> None:
     assert truth == "29K70570"
     got = make_reader(engine="resident").read(image)
     assert got.plate == "29K70570" and got.confidence == LONE
+
+
+def test_two_rows_of_a_vn_plate_split_and_named_by_their_slots() -> None:
+    """Round 21: a 2-row plate's split rows count a VN plate's top (3-4) over bottom (4-5),
+    and the classifier judges each glyph as its row's slot (the top row's third a letter)."""
+    assert widesplit._plate_rows([8]) and widesplit._plate_rows([3, 5])
+    assert widesplit._plate_rows([4, 4]) and not widesplit._plate_rows([2, 5])
+    assert not widesplit._plate_rows([3, 6]) and not widesplit._plate_rows([3, 3, 2])
+    mask, glyphs = _ink(8)
+    made = set(glyphs[:3])  # "12G" one blob, split in three
+    read = _read("12G42157", cost=1, raw="126/421.57")
+    naming = _naming("12G42157")
+    assert widesplit.confirmed(read, mask, glyphs, made, classify=naming, top=3)
+    # a bottom-row glyph the classifier names 7 opposes the read's 1
+    assert not widesplit.confirmed(read, mask, glyphs, made, classify=_naming("12G42757"),
+                                   top=3)
+
+
+def test_one_repair_is_believed_only_on_a_split_glyph_the_classifier_named() -> None:
+    _, glyphs = _ink(8)
+    two = Lines("2-line", [], [], 8, (3, 5))
+    read = _read("12G42157", cost=1, raw="126/421.57")
+    assert widesplit.believed(read, two, True, glyphs=glyphs, made=set(glyphs[:3]))
+    assert not widesplit.believed(read, two, False, glyphs=glyphs, made=set(glyphs[:3]))
+    # the repaired character on a glyph no split made: the grammar's guess alone
+    assert not widesplit.believed(read, two, True, glyphs=glyphs, made=set(glyphs[3:5]))
+    twice = _read("12G42157", cost=2, raw="126/42I.57")
+    assert not widesplit.believed(twice, two, True, glyphs=glyphs, made=set(glyphs))
+    assert not widesplit.believed(read, two, True)  # no glyphs: nothing to place the repair
+
+
+def test_the_reader_reads_a_split_top_row_where_the_frame_read_nothing() -> None:
+    """Tuning seed 4242's hard 12G-421.57 (main read nothing): blur merged the top row "12G"
+    into one blob, dropped as too wide, and every crop read the bottom row alone; its evened
+    crop split by pitch reads '126/421.57', the classifier naming the split G."""
+    image, _, truth = hard_vn_scene(424312776, "2-line")
+    assert truth == "12G42157"
+    got = make_reader(engine="resident").read(image)
+    assert got.plate == "12G42157" and got.confidence == LONE
