@@ -151,8 +151,9 @@ class PassTracker:
         rival coin flip judged by the Latin classifier on their crops
         (``edge.reader.rivalglyph``; round 19), its split tail likewise (``tailvote``; round
         20), and its frames that named no plate are read in the region where another frame
-        found it (``edge.reader.regionlook``; round 21). The images are dropped either way. Costs reads only
-        here: measured on the tuning seeds' undecided passes (rounds 13 and 17).
+        found it (``edge.reader.regionlook``; round 21). The images are dropped either way.
+        Costs reads only here: measured on the tuning seeds' undecided passes (rounds 13, 17
+        and 21).
         """
         if vp.decided is not None or vp.split or not any(f.read.plate for f in vp.frames):
             _drop_images(vp.frames)  # the rule needs a plate some frame read: no reads
