@@ -60,8 +60,8 @@ def region_looks(reads: Sequence[FrameRead], images: Sequence[Frame | None],
     if not boxed:
         return out
     for i, (r, image) in enumerate(zip(reads, images, strict=True)):
-        if image is None or not blank(r, looks[i] if i < len(looks) else ()):
-            continue
+        if not isinstance(image, np.ndarray) or not blank(r, looks[i] if i < len(looks) else ()):
+            continue  # no image kept, or a replay's stand-in for one (an index): no region
         near = min(boxed, key=lambda j: (abs(j - i), -reads[j].confidence))
         box = reads[near].bbox
         part = region(image, box) if box is not None else None

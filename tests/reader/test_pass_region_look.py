@@ -98,3 +98,10 @@ def test_the_region_is_clipped_to_the_image_and_never_all_of_it() -> None:
     part = regionlook.region(image, (250, 150, 40, 20))
     assert part is not None and part.shape[:2] == (200 - 94, 300 - 176)
     assert regionlook.region(image, (0, 0, 300, 200)) is None
+
+
+def test_a_replays_stand_in_image_is_no_region() -> None:
+    # ``scripts/pass_replay.py`` and the other pass tests hand the lane frame indexes.
+    reads = [_read(None), _read(PLATE)]
+    assert regionlook.region_looks(reads, [0, 1], [[], []], RegionLook(reads, _read(PLATE))
+                                   ) == [[], []]
