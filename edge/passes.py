@@ -71,7 +71,7 @@ from edge.passtypes import (
     VehiclePass,
     new_id,
 )
-from edge.reader import rivalglyph, tailvote
+from edge.reader import regionlook, rivalglyph, tailvote
 from edge.reader.base import ACT, Frame, FrameRead
 from edge.reader.second_look import STAGES, decide, doubts, thin
 
@@ -149,8 +149,11 @@ class PassTracker:
         over every look so far: the next stage's reads are paid only by a pass the stages
         before left undecided (round 17). A pass they all leave undecided has its frames'
         rival coin flip judged by the Latin classifier on their crops
-        (``edge.reader.rivalglyph``; round 19). The images are dropped either way. Costs reads only
-        here: measured on the tuning seeds' undecided passes (rounds 13 and 17).
+        (``edge.reader.rivalglyph``; round 19), its split tail likewise (``tailvote``; round
+        20), and its frames that named no plate are read in the region where another frame
+        found it (``edge.reader.regionlook``; round 21). The images are dropped either way.
+        Costs reads only here: measured on the tuning seeds' undecided passes (rounds 13, 17
+        and 21).
         """
         if vp.decided is not None or vp.split or not any(f.read.plate for f in vp.frames):
             _drop_images(vp.frames)  # the rule needs a plate some frame read: no reads
@@ -168,6 +171,12 @@ class PassTracker:
             got = rivalglyph.decided(self._reads(vp.frames), looks, min_agree=self.min_agree)
         if got is None and any(looks):  # the frames' split glyphs, named on their crops
             got = tailvote.decided(self._reads(vp.frames), min_agree=self.min_agree)
+        if got is None and any(looks):  # blank frames read where another found the plate
+            more = regionlook.region_looks(self._reads(vp.frames),
+                                           [f.image for f in vp.frames], looks, look)
+            if any(more):
+                got = decide(self._reads(vp.frames), [[*a, *b] for a, b in zip(
+                    looks, more, strict=True)], min_agree=self.min_agree)
         _drop_images(vp.frames)
         if got is None:
             return None
