@@ -108,7 +108,8 @@ class LastLooks(CropReader):
         if best is None or best[0].conf <= LONE:
             # A white plate the bright mask joined to a light body it touches: its part of
             # the mask eroded (``necks``; round 20), believed only when sure over LONE.
-            parts = necks.necked(self._blobs.small, *self._blobs.args)
+            parts = [*necks.necked(self._blobs.small, *self._blobs.args),
+                     *necks.yellow(self._blobs.small, *self._blobs.args[1:])]  # round 21
             for quad, crop, lines in quad_looks(frame, parts, TEXT_CHARS):
                 marks = len(self._heard), len(self._slotwise), len(self._looked)
                 was = best
