@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from itertools import islice
+from itertools import chain, islice
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from edge.reader.localise import rectify
 from edge.reader.lookcount import recounted
 from edge.reader.outline import PAD
 from edge.reader.segment import Lines, segment, unrowed
-from edge.reader.textquad import Blobs, blob_looks, quad_looks, text_quad
+from edge.reader.textquad import YELLOWS, Blobs, blob_looks, quad_looks, text_quad
 
 #: A frame whose candidates read nothing (or nothing over a lone read) has this many of its
 #: plate-sized candidates (TEXT_CHARS characters) read again from their text-fitted quads.
@@ -98,15 +98,18 @@ class LastLooks(CropReader):
             # An outline dropped behind a text box never read (no rows, ranked out): its
             # second look never came (``_second_look``; 36Y37046). A yellow plate touching an
             # orange truck, whose body the yellow mask takes in (12X29880).
-            outlines = [*self._seconds.values()][:SECOND_LOOKS] + self._blobs.yellow()
-            for quad, crop, lines in quad_looks(frame, outlines, TEXT_CHARS):
+            outlines = chain(
+                quad_looks(frame, [*self._seconds.values()][:SECOND_LOOKS], TEXT_CHARS),
+                islice(quad_looks(frame, self._blobs.yellow(), TEXT_CHARS), YELLOWS))
+            for quad, crop, lines in outlines:
                 best = self._look(quad, crop, lines, best, found)
                 if best is not None and best[0].conf > LONE:
                     break
         if best is None or best[0].conf <= LONE:
             # A white plate the bright mask joined to a light body it touches: its part of
             # the mask eroded (``necks``; round 20), believed only when sure over LONE.
-            parts = necks.necked(self._blobs.small, *self._blobs.args)
+            parts = [*necks.necked(self._blobs.small, *self._blobs.args),
+                     *necks.yellow(self._blobs.small, *self._blobs.args[1:])]  # round 21
             for quad, crop, lines in quad_looks(frame, parts, TEXT_CHARS):
                 marks = len(self._heard), len(self._slotwise), len(self._looked)
                 was = best

@@ -53,7 +53,11 @@ BLOB_ASPECT = (1.2, 8.0)
 #: 14 and so takes in an orange truck's body (hue ~17) too; a plate touching the body merges
 #: into its blob. The plates' yellow lies at hue 19-30.
 PLATE_YELLOW = ((19, 70, 50), (40, 255, 255))
-#: Yellow quads kept (``Blobs.yellow``), best scored first.
+#: Yellow quads read as last looks (``LastLooks._text_looks``): the first this many, best
+#: scored first, whose crops segment a plate's count. Not the first this many quads: an orange
+#: truck's grille shows pieces of plate yellow between its bars that score over the plate
+#: (texture 0.65 against the plate's 0.26) and segment no row (round 21: 11R19385's plate
+#: third, never read).
 YELLOWS = 2
 
 
@@ -182,7 +186,8 @@ class Blobs:
 
     def yellow(self) -> list[np.ndarray]:
         """Quads of the plate-yellow mask (``PLATE_YELLOW``), best scored first, none a chosen
-        quad's box: a yellow plate parted from an orange truck it touches (round 16)."""
+        quad's box: a yellow plate parted from an orange truck it touches (round 16); all of
+        them, the looks read the first ``YELLOWS`` of a plate's count (round 21)."""
         if self.small.ndim != 3:
             return []
         boxes, strong, k = self.args
@@ -198,7 +203,7 @@ class Blobs:
         out: list[np.ndarray] = []
         for _, quad in sorted(found, key=lambda t: -t[0]):
             box = cv2.boundingRect(quad.astype(np.int32))
-            if len(out) < YELLOWS and all(_box_iou(box, b) < 0.9 for b in boxes):
+            if all(_box_iou(box, b) < 0.9 for b in boxes):
                 out.append(quad)
         return out
 
