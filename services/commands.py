@@ -85,17 +85,20 @@ def draft_command(
     )
 
 
-def command_row(signed: LaneCommandV1) -> dict[str, Any]:
+def command_row(signed: LaneCommandV1, payload: bytes | None = None) -> dict[str, Any]:
     """The ``lane_commands`` row of a signed command, as column values.
 
     Why a dict: the central worker inserts a whole batch's commands with one bulk
     ``INSERT`` (:class:`services.db.bulk.RowBuffer`) instead of one ORM object each; the
-    console stores its single command through :func:`create_command`.
+    console stores its single command through :func:`create_command`. ``payload``: the
+    signed bytes when the caller has them (the worker signs a batch straight to bytes,
+    :func:`domain.signing.signed_command_payloads`; ``signed`` is then the unsigned draft).
     """
     return {"id": signed.command_id, "decision_id": signed.decision_id,
             "lane_id": signed.lane_id, "action": signed.action, "plate": signed.plate,
             "trip_id": signed.trip_id, "issued_at": signed.issued_at,
-            "expires_at": signed.expires_at, "payload": signed.to_json().decode(),
+            "expires_at": signed.expires_at,
+            "payload": (signed.to_json() if payload is None else payload).decode(),
             "state": "sent", "attempts": 1, "acked_at": None, "last_sent_at": signed.issued_at,
             "ack_detail": None}
 

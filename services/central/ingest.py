@@ -47,7 +47,7 @@ from domain.messages import (
     parse_message,
 )
 from domain.reference import LaneKind
-from domain.signing import SignatureError, hmac_verify, sign_commands
+from domain.signing import SignatureError, hmac_verify, signed_command_payloads
 from services.audit import Entry, record_many
 from services.central.barrier import apply_barrier_state
 from services.central.candidates import TripCache
@@ -251,10 +251,11 @@ class Batch:
         read) is stored but never published.
         """
         if self._drafts:
-            signed = sign_commands([c for c, _ in self._drafts], self.config.signing_key,
-                                   batch=self.config.command_batch)
-            for command, (_, handled) in zip(signed, self._drafts, strict=True):
-                row = command_row(command)
+            payloads = signed_command_payloads([c for c, _ in self._drafts],
+                                               self.config.signing_key,
+                                               batch=self.config.command_batch)
+            for payload, (command, handled) in zip(payloads, self._drafts, strict=True):
+                row = command_row(command, payload)  # the draft's fields, the signed bytes
                 self.rows.add(LaneCommand, row)
                 if command.expires_at > self.now:
                     handled.publications.insert(0, Publication(

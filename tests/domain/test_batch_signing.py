@@ -7,9 +7,11 @@ proof of every leaf of trees of 1-40 leaves must rebuild the root, and no altere
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain import merkle
 from domain.messages import LaneCommandV1, parse_message
@@ -18,6 +20,7 @@ from domain.signing import (
     generate_signing_key,
     sign_command,
     sign_commands,
+    signed_command_payloads,
     verify_command,
 )
 
@@ -122,3 +125,31 @@ def test_a_proof_moved_to_another_command_or_key_is_refused() -> None:
     alone = sign_command(_commands(5)[0], private)
     with pytest.raises(SignatureError, match="bad_signature"):
         verify_command(alone.model_copy(update={"proof": a.proof}), {"centre-1": public})
+
+
+_PLATES = st.none() | st.text(max_size=16)  # any text: escapes, non-ASCII, controls
+_TIMES = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1),
+                      timezones=st.sampled_from([UTC, timezone(timedelta(hours=7)),
+                                                 timezone(timedelta(hours=-3, minutes=-30))]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(plates=st.lists(_PLATES, min_size=1, max_size=70), issued=_TIMES,
+       codes=st.lists(st.sampled_from(["MATCHED", "NO_TRIP", "LOW_CONFIDENCE"]), max_size=3),
+       batch=st.sampled_from([1, 2, 3, 64]))
+def test_signed_payloads_are_the_signed_commands_json_byte_for_byte(
+        plates: list[str | None], issued: datetime, codes: list[str], batch: int) -> None:
+    """What the central publishes and stores (signed_command_payloads) is exactly what the
+    models' path (sign_commands, then to_json) gives, proof or none, for any plate text."""
+    private, public = generate_signing_key()
+    commands = [LaneCommandV1(
+        command_id=f"cmd{i:08d}", lane_id="hn-in-1", action="hold" if i % 3 else "open",
+        plate=p, trip_id=None if i % 4 else f"trip-{i}", decision_id=f"dec{i:08d}",
+        issued_at=issued, expires_at=issued + timedelta(seconds=30 + i),
+        reason_codes=tuple(codes), key_id="centre-1") for i, p in enumerate(plates)]
+    payloads = signed_command_payloads(commands, private, batch=batch)
+    assert payloads == [c.to_json() for c in sign_commands(commands, private, batch=batch)]
+    for payload in payloads[:3]:
+        parsed = parse_message(payload)
+        assert isinstance(parsed, LaneCommandV1)
+        verify_command(parsed, {"centre-1": public})
