@@ -7,6 +7,8 @@ import random
 
 import numpy as np
 
+from edge.reader.localise import _iou, candidates
+from edge.reader.textquad import Blobs
 from smartgate.scenes import random_plate, render_frame
 
 
@@ -19,3 +21,14 @@ def hard_vn_scene(seed: int, layout: str, country: str = "VN"
     scene = render_frame(plate=plate, layout=layout, difficulty="hard",  # type: ignore[arg-type]
                          rng=rng)
     return scene.image, np.array(scene.quad, np.float32), scene.plate
+
+
+def unfound_scene(seed: int, layout: str) -> tuple[np.ndarray, np.ndarray, Blobs]:
+    """A hard VN frame whose found quads all miss the plate (best IoU under 0.5: the premise
+    of the last looks' tests, test_necks.py and test_yellow_looks.py), with the masks' blobs
+    the localiser kept for those looks."""
+    image, truth, _ = hard_vn_scene(seed, layout)
+    blobs = Blobs()
+    chosen = candidates(image, limit=12, blobs=blobs)
+    assert max(_iou(q, truth) for q in chosen) < 0.5
+    return image, truth, blobs
