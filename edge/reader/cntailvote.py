@@ -8,8 +8,9 @@ for want of a province (chi_sim's row read names none, the classifier rejects th
 their texts are votes the frame never weighed. Here they vote for the tail, under the lone
 read's own province: no province is guessed, only the tail is the crops' majority.
 
-Guards (``cnvote``'s): a text votes only as 1-``cnvote.PREFIX`` junk characters and a
-repair-free tail, no VN plate fitting it as is, no painted words; a crop votes once per plate,
+Guards (``cnvote``'s, its ``crop_votes`` and ``outvoted``): a text votes only as
+1-``cnvote.PREFIX`` junk characters and a repair-free tail, no VN plate fitting it as is
+(painted words read, the tail then holding a digit); a crop votes once per plate,
 for a plate of a length its blobs fit; the plate needs ``cnvote.CROPS`` crops and twice the
 other plates' crops together (the lone read's own crops among them). It stays at ``LONE``.
 No Tesseract call: the texts are those the crops' reads already paid for.
@@ -17,47 +18,23 @@ No Tesseract call: the texts are those the crops' reads already paid for.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
-from domain.plate_candidates import Candidate, clean, cn_candidates, vn_candidates
+from domain.plate_candidates import Candidate
 from edge.reader.claims import LONE, CropRead
-from edge.reader.cnvote import CROPS, PREFIX
+from edge.reader.cnvote import crop_votes, outvoted
 from edge.reader.segment import Lines
-
-
-def tail_read(text: str, province: str) -> str | None:
-    """The one plate ``text`` reads as under ``province``: 1-``PREFIX`` junk characters and
-    a repair-free tail holding a digit, ending the text; ``None`` where a VN plate fits it as
-    is. Unlike ``cnvote.tail_read`` painted words are not refused: a 1-row tail of one digit
-    ('ERYL8GV') reads as words there; the digit and the lone read's province stand in."""
-    text = clean(text)
-    if any(c.cost == 0 for c in vn_candidates(text)):
-        return None
-    plates = {c.plate for c in cn_candidates(text, province, max_trim=0)
-              if c.cost == 0 and 1 <= len(text) - (len(c.plate) - 1) <= PREFIX
-              and any(ch.isdigit() for ch in c.plate)}
-    return next(iter(plates)) if len(plates) == 1 else None
 
 
 def revoted(read: CropRead, crops: Sequence[tuple[dict[str, object], Lines]]
             ) -> Candidate | None:
     """The plate the crops' texts vote for in place of ``read`` (a Chinese read at most
-    ``LONE``), under its province; ``None`` where they do not outvote it."""
+    ``LONE``), under its province (``cnvote.tail_read`` with painted words read, the tail
+    holding a digit); ``None`` where they do not outvote it."""
     if read.cand.country != "CN" or read.conf > LONE:
         return None
-    province = read.cand.plate[0]
-    votes: Counter[str] = Counter()
-    for cache, lines in crops:
-        mine: set[str] = set()
-        for text in cache.get("texts", []):  # type: ignore[attr-defined]
-            plate = tail_read(text, province)
-            if plate is not None and -1 <= lines.chars - len(plate) <= 2:
-                mine.add(plate)
-        votes.update(mine)
-    if not votes:
-        return None
-    (plate, n), *rest = votes.most_common()
-    if plate == read.cand.plate or n < CROPS or n < 2 * sum(m for _, m in rest):
+    votes, _ = crop_votes(crops, read.cand.plate[0], painted=True)
+    plate = outvoted(votes)
+    if plate is None or plate == read.cand.plate:
         return None
     return Candidate(plate, "CN", 0, 0)

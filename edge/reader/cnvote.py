@@ -43,20 +43,48 @@ def heard(cache: dict[str, object], text: str, kept: bool) -> None:
     texts.append(text)
 
 
-def tail_read(text: str, province: str) -> Candidate | None:
+def tail_read(text: str, province: str, *, painted: bool = False) -> Candidate | None:
     """The one Chinese plate ``text`` reads as 1-``PREFIX`` junk characters (the province
     glyph) and a repair-free tail ending the text; ``None`` where a VN plate fits it as is,
     or for painted words (``rules.words``: replay seed 1001's 桂CCL5FY, 'PECCLSFY' on ten
-    crops, each read once as a sign's, the classifier leaning to 川: 川CCLSFY)."""
+    crops, each read once as a sign's, the classifier leaning to 川: 川CCLSFY).
+    ``painted``: painted words read too, the tail then holding a digit (``cntailvote``,
+    round 21: a 1-row tail of one digit, 'ERYL8GV', reads as words)."""
     text = clean(text)
-    if words(text) or any(c.cost == 0 for c in vn_candidates(text)):
+    if (not painted and words(text)) or any(c.cost == 0 for c in vn_candidates(text)):
         return None  # painted words (the crop is not read again), or a VN plate as it is
     plates = {c.plate for c in cn_candidates(text, province, max_trim=0)
-              if c.cost == 0 and 1 <= len(text) - (len(c.plate) - 1) <= PREFIX}
+              if c.cost == 0 and 1 <= len(text) - (len(c.plate) - 1) <= PREFIX
+              and (not painted or any(ch.isdigit() for ch in c.plate))}
     if len(plates) != 1:
         return None
     (plate,) = plates
     return Candidate(plate, "CN", 0, 0)
+
+
+def crop_votes(crops: Sequence[tuple[dict[str, object], Lines]], province: str, *,
+               painted: bool = False) -> tuple[Counter[str], dict[str, tuple[str, Lines]]]:
+    """The plates the crops' texts read (``tail_read``) under ``province``, a crop voting
+    once for each plate of a length its blobs fit; with each plate's first text and lines."""
+    votes: Counter[str] = Counter()
+    first: dict[str, tuple[str, Lines]] = {}
+    for cache, lines in crops:
+        mine: set[str] = set()
+        for text in cache.get("texts", []):  # type: ignore[attr-defined]
+            cand = tail_read(text, province, painted=painted)
+            if cand is not None and -1 <= lines.chars - len(cand.plate) <= 2:
+                mine.add(cand.plate)
+                first.setdefault(cand.plate, (text, lines))
+        votes.update(mine)
+    return votes, first
+
+
+def outvoted(votes: Counter[str]) -> str | None:
+    """The plate ``CROPS`` crops or more vote for, twice the other plates' crops together."""
+    if not votes:
+        return None
+    (plate, n), *rest = votes.most_common()
+    return None if n < CROPS or n < 2 * sum(m for _, m in rest) else plate
 
 
 def voted(crops: Sequence[tuple[dict[str, object], Lines]]
@@ -72,22 +100,9 @@ def voted(crops: Sequence[tuple[dict[str, object], Lines]]
     if len(set(named.values())) != 1:
         return None  # no province, or two: 桂RG8AH0's crops leaned 新, 豫, 浙 and 川
     province = next(iter(named.values()))
-    votes: Counter[str] = Counter()
-    first: dict[str, tuple[str, Lines]] = {}
-    for cache, lines in crops:
-        if id(cache) not in named:
-            continue
-        mine: set[str] = set()
-        for text in cache.get("texts", []):  # type: ignore[attr-defined]
-            cand = tail_read(text, province)
-            if cand is not None and -1 <= lines.chars - len(cand.plate) <= 2:
-                mine.add(cand.plate)
-                first.setdefault(cand.plate, (text, lines))
-        votes.update(mine)
-    if not votes:
-        return None
-    (plate, n), *rest = votes.most_common()
-    if n < CROPS or n < 2 * sum(m for _, m in rest):
+    votes, first = crop_votes([(c, lines) for c, lines in crops if id(c) in named], province)
+    plate = outvoted(votes)
+    if plate is None:
         return None
     text, lines = first[plate]
     return Candidate(plate, "CN", 0, 0), text, lines

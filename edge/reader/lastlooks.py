@@ -109,7 +109,7 @@ class LastLooks(CropReader):
             # A white plate the bright mask joined to a light body it touches: its part of
             # the mask eroded (``necks``; round 20), believed only when sure over LONE.
             parts = [*necks.necked(self._blobs.small, *self._blobs.args),
-                     *necks.yellow(self._blobs.small, *self._blobs.args[1:])]  # round 21
+                     *necks.yellow(self._blobs.plate_yellow(), *self._blobs.args[1:])]  # round 21
             for quad, crop, lines in quad_looks(frame, parts, TEXT_CHARS):
                 marks = len(self._heard), len(self._slotwise), len(self._looked)
                 was = best

@@ -20,8 +20,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from edge.reader.localise import _LEVELS, Box, colour_mask, scored_quad
-from edge.reader.textquad import PLATE_YELLOW, distinct
+from edge.reader.localise import _LEVELS, Box, scored_quad
+from edge.reader.textquad import distinct
 
 #: The erosion's radius in work-image pixels (``localise.WORK_WIDTH``): the joins of the round's
 #: three plates part at 2, 3 and 5 (29Z54090's, across a glare, needs 5); a plate's own height
@@ -50,10 +50,10 @@ def necked(small: np.ndarray, boxes: list[Box], strong: np.ndarray, k: float, *,
     return parted(bright(small), boxes, strong, k, radius=radius, limit=limit)
 
 
-def yellow(small: np.ndarray, strong: np.ndarray, k: float, *, radius: int = RADIUS,
+def yellow(mask: np.ndarray | None, strong: np.ndarray, k: float, *, radius: int = RADIUS,
            limit: int = NECKS) -> list[np.ndarray]:
-    """The plate-yellow mask's parts (``parted``; ``textquad.PLATE_YELLOW``), a chosen quad's
-    box included.
+    """The plate-yellow mask's parts (``parted``; ``textquad.Blobs.plate_yellow``, ``None``
+    for a grey work image), a chosen quad's box included.
 
     Why: a yellow plate touching an orange truck's lettering, a stripe or a glare of the
     plate's own hue is joined to it in the plate-yellow mask too (21R53502's plate to the
@@ -62,9 +62,8 @@ def yellow(small: np.ndarray, strong: np.ndarray, k: float, *, radius: int = RAD
     Tesseract may read (12DA885: the chosen quad, IoU 0.92, read nothing, its part, IoU 0.95,
     sure at 0.99; round 21).
     """
-    if small.ndim != 3:
+    if mask is None:
         return []
-    mask = colour_mask(cv2.cvtColor(small, cv2.COLOR_BGR2HSV), *PLATE_YELLOW)
     return parted(mask, [], strong, k, radius=radius, limit=limit)
 
 

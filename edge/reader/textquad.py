@@ -180,18 +180,30 @@ class Blobs:
         self.raw: list[np.ndarray] = []  # contours of a plate's area in the text masks
         self.args: tuple[list[Box], np.ndarray, float] = ([], np.zeros((1, 1), np.uint8), 1.0)
         self.small: Frame = np.zeros((1, 1), np.uint8)  # the localiser's work image
+        self._yellow: tuple[Frame, np.ndarray] | None = None  # (``small``, its mask)
 
     def quads(self) -> list[np.ndarray]:
         return blob_quads(self.raw, *self.args)
+
+    def plate_yellow(self) -> np.ndarray | None:
+        """The work image's plate-yellow mask (``PLATE_YELLOW``), made once a frame: its
+        quads (``yellow``) and its parts at their necks (``necks.yellow``) both need it;
+        ``None`` for a grey work image."""
+        if self.small.ndim != 3:
+            return None
+        if self._yellow is None or self._yellow[0] is not self.small:
+            hsv = cv2.cvtColor(self.small, cv2.COLOR_BGR2HSV)
+            self._yellow = self.small, colour_mask(hsv, *PLATE_YELLOW)
+        return self._yellow[1]
 
     def yellow(self) -> list[np.ndarray]:
         """Quads of the plate-yellow mask (``PLATE_YELLOW``), best scored first, none a chosen
         quad's box: a yellow plate parted from an orange truck it touches (round 16); all of
         them, the looks read the first ``YELLOWS`` of a plate's count (round 21)."""
-        if self.small.ndim != 3:
+        mask = self.plate_yellow()
+        if mask is None:
             return []
         boxes, strong, k = self.args
-        mask = colour_mask(cv2.cvtColor(self.small, cv2.COLOR_BGR2HSV), *PLATE_YELLOW)
         size = mask.shape[0] * mask.shape[1]
         found: list[tuple[float, np.ndarray]] = []
         for c in cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]:

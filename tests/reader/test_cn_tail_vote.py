@@ -14,7 +14,8 @@ from hardscene import hard_vn_scene
 from domain.plate_candidates import Candidate
 from edge.reader import cnvote, make_reader
 from edge.reader.claims import LONE, CropRead
-from edge.reader.cntailvote import revoted, tail_read
+from edge.reader.cntailvote import revoted
+from edge.reader.cnvote import tail_read
 from edge.reader.segment import Lines
 
 ONE = Lines("1-line", [], [], 7, (7,))
@@ -32,11 +33,12 @@ def _lone(plate: str, conf: float = LONE, country: str = "CN") -> CropRead:
 
 
 def test_a_tail_behind_junk_with_a_digit_is_read_under_the_province() -> None:
-    assert tail_read("ERYL8GV", "桂") == "桂RYL8GV"  # painted words to cnvote: one digit
-    assert tail_read("LRERYL8GV", "桂") == "桂RYL8GV"
-    assert tail_read("HERYLEGV", "桂") is None  # no digit: a sign's letters, no vote
-    assert tail_read("RYL8GV", "桂") is None  # no junk: the province glyph unseen
-    assert tail_read("29A12345", "桂") is None  # a VN plate as it is
+    # painted words to cnvote (one digit): read here
+    assert tail_read("ERYL8GV", "桂", painted=True).plate == "桂RYL8GV"  # type: ignore[union-attr]
+    assert tail_read("LRERYL8GV", "桂", painted=True).plate == "桂RYL8GV"  # type: ignore[union-attr]
+    assert tail_read("HERYLEGV", "桂", painted=True) is None  # no digit: a sign's letters, no vote
+    assert tail_read("RYL8GV", "桂", painted=True) is None  # no junk: the province glyph unseen
+    assert tail_read("29A12345", "桂", painted=True) is None  # a VN plate as it is
 
 
 def test_the_crops_outvote_the_lone_read_s_tail() -> None:

@@ -54,7 +54,7 @@ def test_the_yellow_mask_is_parted_near_a_chosen_quad_too() -> None:
     chosen = candidates(image, limit=12, blobs=blobs)
     assert max(_iou(q, truth) for q in chosen) >= 0.9  # found, and read nothing
     boxes, strong, k = blobs.args
-    parts = necks.yellow(blobs.small, strong, k)
+    parts = necks.yellow(blobs.plate_yellow(), strong, k)
     assert parts and len(parts) <= necks.NECKS
     assert max(_iou(q, truth) for q in parts) >= 0.93
     # The bright mask's parts leave out a chosen quad's box; the yellow ones do not.
