@@ -125,21 +125,41 @@ def sign_commands(commands: Sequence[LaneCommandV1], private_b64: str, *, batch:
     refuse a command with a ``proof`` field). Bigger groups mean fewer signatures but longer
     proofs (⌈log2 batch⌉ hashes of 43 characters); 64 keeps a command under 1 KiB.
     """
-    key = _private_key(private_b64)
     out: list[LaneCommandV1] = []
-    for start in range(0, len(commands), max(batch, 1)):
-        group = commands[start:start + max(batch, 1)]
+    signed = [c.signing_bytes() for c in commands]
+    for c, (sig, proof) in zip(commands, _batch_signed(signed, private_b64, batch),
+                               strict=True):
+        # Built from our own hashes, so not validated again (parsing on the lane does).
+        update: dict[str, object] = {"sig": sig}
+        if proof is not None:
+            index, size, path = proof
+            update["proof"] = BatchProof.model_construct(index=index, size=size, path=path)
+        out.append(c.model_copy(update=update))
+    return out
+
+
+Proof = tuple[int, int, tuple[str, ...]]  # a batch proof: index, size, path (base64 hashes)
+
+
+def _batch_signed(signed: Sequence[bytes], private_b64: str, batch: int
+                  ) -> list[tuple[str, Proof | None]]:
+    """Each signing bytes' signature and batch proof (``None`` for a group of one, signed
+    alone), one Ed25519 signature per ``batch`` over the group's Merkle root: the one
+    batching both :func:`sign_commands` and :func:`signed_command_payloads` do."""
+    key = _private_key(private_b64)
+    step = max(batch, 1)
+    out: list[tuple[str, Proof | None]] = []
+    for start in range(0, len(signed), step):
+        group = signed[start:start + step]
         if len(group) == 1:
-            out.append(sign_centre(group[0], private_b64))
+            out.append((_b64(key.sign(group[0])), None))
             continue
-        root, paths = merkle.tree([merkle.leaf_hash(c.signing_bytes()) for c in group])
+        root, paths = merkle.tree([merkle.leaf_hash(b) for b in group])
         sig = _b64(key.sign(_batch_bytes(len(group), root)))
         text: dict[bytes, str] = {}  # a subtree's hash is in many proofs: encode it once
-        for i, (c, path) in enumerate(zip(group, paths, strict=True)):
-            # Built from our own hashes, so not validated again (parsing on the lane does).
-            proof = BatchProof.model_construct(index=i, size=len(group), path=tuple(
-                text.get(h) or text.setdefault(h, _b64(h)) for h in path))
-            out.append(c.model_copy(update={"sig": sig, "proof": proof}))
+        for i, path in enumerate(paths):
+            out.append((sig, (i, len(group), tuple(
+                text.get(h) or text.setdefault(h, _b64(h)) for h in path))))
     return out
 
 
@@ -153,25 +173,14 @@ def signed_command_payloads(commands: Sequence[LaneCommandV1], private_b64: str,
     dump is the one ``signing_bytes`` covers, in field order, so ``sig`` and ``proof``
     appended last give what pydantic writes (``tests/domain/test_batch_signing.py``).
     """
-    key = _private_key(private_b64)
-    step = max(batch, 1)
+    dumps = [c.model_dump(mode="json", exclude={"sig", "proof"}) for c in commands]
     out: list[bytes] = []
-    for start in range(0, len(commands), step):
-        dumps = [c.model_dump(mode="json", exclude={"sig", "proof"})
-                 for c in commands[start:start + step]]
-        signed = [canonical_json(d) for d in dumps]
-        if len(dumps) == 1:
-            dumps[0]["sig"] = _b64(key.sign(signed[0]))
-            out.append(orjson.dumps(dumps[0]))
-            continue
-        root, paths = merkle.tree([merkle.leaf_hash(b) for b in signed])
-        sig = _b64(key.sign(_batch_bytes(len(dumps), root)))
-        text: dict[bytes, str] = {}
-        for i, (d, path) in enumerate(zip(dumps, paths, strict=True)):
-            d["sig"] = sig
-            d["proof"] = {"index": i, "size": len(dumps), "path": [
-                text.get(h) or text.setdefault(h, _b64(h)) for h in path]}
-            out.append(orjson.dumps(d))
+    signed = [canonical_json(d) for d in dumps]
+    for d, (sig, proof) in zip(dumps, _batch_signed(signed, private_b64, batch), strict=True):
+        d["sig"] = sig
+        if proof is not None:
+            d["proof"] = {"index": proof[0], "size": proof[1], "path": proof[2]}
+        out.append(orjson.dumps(d))
     return out
 
 
