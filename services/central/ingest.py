@@ -39,13 +39,13 @@ from domain import topics
 from domain.clearance import PassEvidence, decide
 from domain.messages import (
     BarrierStateV1,
-    DecisionV1,
     LaneCommandV1,
     LocalDecisionV1,
     MessageError,
     PlateReadV1,
     parse_message,
 )
+from domain.notices import decision_notice_json
 from domain.reference import LaneKind
 from domain.signing import SignatureError, hmac_verify, signed_command_payloads
 from services.audit import Entry, record_many
@@ -232,7 +232,7 @@ class Batch:
             "outcome": result.outcome, "trip_id": result.trip_id, "codes": list(result.codes),
             "rules_version": result.rules_version, "command_id": command.command_id,
             "action": command.action, "expires_at": command.expires_at.isoformat()})
-        notice = DecisionV1(
+        notice = lane.id, decision_notice_json(  # DecisionV1's JSON, without the model
             decision_id=decision_id, event_id=msg.event_id, lane_id=lane.id, gate_id=gate.id,
             plate=plate, trip_id=result.trip_id, outcome=result.outcome, reasons=result.reasons,
             command_id=command.command_id, decided_at=now, crop_sha256=msg.crop_sha256,

@@ -17,7 +17,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from domain import topics
-from domain.messages import MAX_BATCH_DECISIONS, MAX_PAYLOAD_BYTES, DecisionV1, EventAckV1
+from domain.messages import MAX_BATCH_DECISIONS, MAX_PAYLOAD_BYTES, EventAckV1
 from domain.reference import Reference
 from domain.signing import sign_centre
 from services.audit import record
@@ -59,9 +59,9 @@ class Handled:
     #: time, so they need not parse the payload again.
     lane_id: str | None = None
     captured_at: datetime | None = None
-    #: The decision notice for consoles, published after the commit with the batch's others
-    #: of the same lane (:func:`notice_publications`).
-    notice: DecisionV1 | None = None
+    #: The decision notice for consoles, (its lane, its ``DecisionV1`` JSON), published after
+    #: the commit with the batch's others of the same lane (:func:`notice_publications`).
+    notice: tuple[str, bytes] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,18 +95,20 @@ def ack_publications(acks: Iterable[tuple[str, str]], *, now: datetime, config: 
     return pubs
 
 
-def notice_publications(notices: Iterable[DecisionV1], *, max_bytes: int = MAX_PAYLOAD_BYTES
-                        ) -> list[Publication]:
+def notice_publications(notices: Iterable[tuple[str, bytes]], *,
+                        max_bytes: int = MAX_PAYLOAD_BYTES) -> list[Publication]:
     """A committed batch's decision notices: per lane, as few messages as fit in ``max_bytes``.
 
     A lane's lone decision goes as a plain ``DecisionV1``, several as one
     ``DecisionBatchV1`` (lanes in the order of their first decision, decisions in
-    order). Each notice is serialised once; a batch joins those bytes, which is
-    byte for byte the batch model's own JSON (``tests/services/test_notices.py``).
+    order). ``notices``: each notice's lane and ``DecisionV1`` JSON (the worker writes it
+    straight to bytes, :func:`domain.notices.decision_notice_json`); a batch joins those
+    bytes, which is byte for byte the batch model's own JSON
+    (``tests/services/test_notices.py``).
     """
     by_lane: dict[str, list[bytes]] = {}
-    for notice in notices:
-        by_lane.setdefault(notice.lane_id, []).append(notice.to_json())
+    for lane_id, payload in notices:
+        by_lane.setdefault(lane_id, []).append(payload)
     pubs: list[Publication] = []
     for lane_id, items in by_lane.items():
         topic = topics.decisions(lane_id)

@@ -23,9 +23,15 @@ from domain.messages import (
     parse_message,
 )
 from domain.reasons import reason
-from services.central.outcomes import notice_publications
+from services.central.outcomes import Publication
+from services.central.outcomes import notice_publications as publications
 
 NOW = datetime(2026, 11, 22, 3, 15, 42, 125000, tzinfo=UTC)
+
+
+def notice_publications(notices: list[DecisionV1], **kw: int) -> list[Publication]:
+    """The worker hands over each notice's lane and JSON."""
+    return publications([(n.lane_id, n.to_json()) for n in notices], **kw)
 
 
 def notice(lane: str, n: int, codes: tuple[str, ...] = ("MATCHED", "CLEARED_CONTACTLESS")
