@@ -39,21 +39,20 @@ from domain import topics
 from domain.clearance import PassEvidence, decide
 from domain.messages import (
     BarrierStateV1,
-    LaneCommandV1,
     LocalDecisionV1,
     MessageError,
     PlateReadV1,
     parse_message,
 )
-from domain.notices import decision_notice_json
 from domain.reference import LaneKind
-from domain.signing import SignatureError, hmac_verify, signed_command_payloads
+from domain.signing import SignatureError, hmac_verify, signed_dump_payloads
+from domain.wirejson import decision_notice_json
 from services.audit import Entry, record_many
 from services.central.barrier import apply_barrier_state
 from services.central.candidates import TripCache
 from services.central.lookups import DeviceMessage, Lookups, kind_of
 from services.central.outcomes import ACTOR, Handled, IngestConfig, Publication, Refused
-from services.commands import ACTION_FOR_OUTCOME, command_row, draft_command
+from services.commands import ACTION_FOR_OUTCOME, CommandDraft, command_row, draft_command_dump
 from services.db.bulk import RowBuffer
 from services.db.models import (
     Decision,
@@ -110,7 +109,7 @@ class Batch:
         self.rows = RowBuffer()  # the hot rows, bulk-inserted at finish (or before a query)
         #: Decided reads' commands, signed together at the next flush (one Ed25519 signature
         #: per ``config.command_batch``), each with the result whose publications it joins.
-        self._drafts: list[tuple[LaneCommandV1, Handled]] = []
+        self._drafts: list[tuple[CommandDraft, Handled]] = []
 
     def prefetch(self, msgs: Sequence[DeviceMessage], *, look_first: bool = True) -> None:
         self.seen.prefetch(msgs, look_first=look_first)
@@ -222,7 +221,7 @@ class Batch:
         # is never published, the retry loop expires it and flags the decision for an officer.
         late = now - msg.captured_at > config.command_ttl
         expires_at = (msg.captured_at if late else now) + config.command_ttl
-        command = draft_command(
+        command = draft_command_dump(  # the command's JSON dump, without a model
             lane_id=lane.id, action=ACTION_FOR_OUTCOME[result.outcome], plate=plate,
             trip_id=result.trip_id, decision_id=decision_id, now=now, ttl=config.command_ttl,
             key_id=config.key_id, reason_codes=result.codes, expires_at=expires_at,
@@ -251,9 +250,9 @@ class Batch:
         read) is stored but never published.
         """
         if self._drafts:
-            payloads = signed_command_payloads([c for c, _ in self._drafts],
-                                               self.config.signing_key,
-                                               batch=self.config.command_batch)
+            payloads = signed_dump_payloads([c.dump for c, _ in self._drafts],
+                                            self.config.signing_key,
+                                            batch=self.config.command_batch)
             for payload, (command, handled) in zip(payloads, self._drafts, strict=True):
                 row = command_row(command, payload)  # the draft's fields, the signed bytes
                 self.rows.add(LaneCommand, row)

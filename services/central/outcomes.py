@@ -102,7 +102,7 @@ def notice_publications(notices: Iterable[tuple[str, bytes]], *,
     A lane's lone decision goes as a plain ``DecisionV1``, several as one
     ``DecisionBatchV1`` (lanes in the order of their first decision, decisions in
     order). ``notices``: each notice's lane and ``DecisionV1`` JSON (the worker writes it
-    straight to bytes, :func:`domain.notices.decision_notice_json`); a batch joins those
+    straight to bytes, :func:`domain.wirejson.decision_notice_json`); a batch joins those
     bytes, which is byte for byte the batch model's own JSON
     (``tests/services/test_notices.py``).
     """

@@ -1,4 +1,4 @@
-"""A decision notice written straight to bytes (domain.notices) is the model's JSON.
+"""Centre messages written straight to JSON (domain.wirejson) are the models' JSON.
 
 The central worker publishes ``decision_notice_json``'s bytes instead of building and
 dumping a ``DecisionV1``; consoles, the decision log and the golden examples see pydantic's
@@ -11,14 +11,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from domain.messages import DecisionV1, Reason, parse_message
-from domain.notices import decision_notice_json
+from domain.messages import DecisionV1, LaneCommandV1, Reason, parse_message
 from domain.reasons import reason
+from domain.signing import generate_signing_key, sign_commands, signed_dump_payloads
+from domain.wirejson import command_draft_dump, decision_notice_json
 
 _TEXT = st.text(max_size=20)  # any text: escapes, controls, non-ASCII, whitespace at the ends
 _GOOD_ID = st.from_regex(r"[A-Za-z0-9_-]{8,64}", fullmatch=True)
@@ -95,3 +97,63 @@ def test_what_the_model_refuses_is_still_refused() -> None:
     with pytest.raises(ValidationError):
         decision_notice_json(**{**fields, "lane_id": "HN1119"},  # type: ignore[arg-type]
                              decided_at=datetime(2026, 11, 1, tzinfo=UTC))
+
+
+_CMD_TEXT = st.text(min_size=14, max_size=18) | st.text(max_size=6)  # about the 16 allowed
+_CODES = st.lists(st.sampled_from(["MATCHED", "NO_TRIP", " LOW_CONFIDENCE", "X\n"]), max_size=3)
+
+
+def _cmd_both(**fields: object) -> tuple[dict[str, object] | None, dict[str, object] | None]:
+    """(the model's dump or None if it refuses, the direct dump or None if refused)."""
+    try:
+        model: dict[str, object] | None = LaneCommandV1(
+            **{**fields, "reason_codes": tuple(fields["reason_codes"])}  # type: ignore[arg-type,call-overload]
+        ).model_dump(mode="json", exclude={"sig", "proof"})
+    except ValidationError:
+        model = None
+    try:
+        direct: dict[str, object] | None = command_draft_dump(**fields)  # type: ignore[arg-type]
+    except ValidationError:
+        direct = None
+    return model, direct
+
+
+@settings(max_examples=300, deadline=None)
+@given(command_id=_GOOD_ID, lane_id=_GOOD_LANE,
+       action=st.sampled_from(["open", "hold", "inspect"]), plate=st.none() | _CMD_TEXT,
+       trip_id=st.none() | st.text(min_size=62, max_size=66, alphabet="ab c"),
+       decision_id=st.none() | _GOOD_ID, issued_at=_AWARE, expires_at=_AWARE,
+       reason_codes=st.lists(st.sampled_from(["MATCHED", "NO_TRIP"]), max_size=3),
+       key_id=st.sampled_from(["centre-1", "k" * 64, "k" * 65, " centre-1"]))
+def test_command_dumps_of_valid_ids_are_the_models_for_any_text(**fields: object) -> None:
+    """The worker's case, and the payloads signed from those dumps are the models' JSON."""
+    model, direct = _cmd_both(**fields)
+    assert direct == model
+    if model is None:
+        return
+    assert orjson.dumps(direct) == orjson.dumps(model)  # the same key order too
+    private, _ = generate_signing_key()
+    commands = [LaneCommandV1(**{**fields, "reason_codes": tuple(fields["reason_codes"])})  # type: ignore[arg-type,call-overload]
+                for _ in range(3)]
+    drafts = [command_draft_dump(**fields) for _ in range(3)]  # type: ignore[arg-type]
+    assert signed_dump_payloads(drafts, private, batch=2) == [
+        c.to_json() for c in sign_commands(commands, private, batch=2)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(command_id=_ID, lane_id=_LANE, action=st.sampled_from(["open", "hold", "opened"]),
+       plate=st.none() | _CMD_TEXT, trip_id=st.none() | _TEXT, decision_id=st.none() | _ID,
+       issued_at=_TIMES, expires_at=_TIMES, reason_codes=_CODES, key_id=_TEXT)
+def test_command_dumps_are_the_models_or_refused_as_the_model_is(**fields: object) -> None:
+    assert _cmd_both(**fields)[1] == _cmd_both(**fields)[0]
+
+
+def test_command_bounds_are_the_models() -> None:
+    at = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
+    base = dict(command_id="c" * 12, lane_id="hn1119-x1", action="open", plate=None,
+                trip_id=None, decision_id=None, issued_at=at, expires_at=at, reason_codes=[],
+                key_id="centre-1")
+    for field, size in (("plate", 16), ("trip_id", 64), ("key_id", 64)):
+        model, direct = _cmd_both(**{**base, field: "Á" * size})
+        assert direct == model and direct is not None
+        assert _cmd_both(**{**base, field: "Á" * (size + 1)}) == (None, None)
