@@ -216,7 +216,8 @@ def judged(pool: list[Candidate], best: Candidate, judge: Judge, tail: int = 5) 
 
 def names(judge: Judge, one: Candidate, other: Candidate, tail: int) -> bool:
     """Whether the glyphs name ``one``'s character at every place of the last ``tail`` where
-    it differs from ``other`` (each such place a look-alike pair)."""
+    it differs from ``other`` (a look-alike pair's shape or the Latin classifier; any other
+    pair the classifier's alone, round 22)."""
     diffs = [(k, a, b) for k, (a, b) in enumerate(zip(one.plate[-tail:], other.plate[-tail:],
                                                        strict=True)) if a != b]
     # A pair of no shape judge nor ``CLASSIFIED_PAIRS`` (9/S, 9/Q) is the Latin classifier's
