@@ -216,8 +216,10 @@ def judged(pool: list[Candidate], best: Candidate, judge: Judge, tail: int = 5) 
 
 def names(judge: Judge, one: Candidate, other: Candidate, tail: int) -> bool:
     """Whether the glyphs name ``one``'s character at every place of the last ``tail`` where
-    it differs from ``other`` (each such place a look-alike pair)."""
+    it differs from ``other`` (a look-alike pair's shape or the Latin classifier; any other
+    pair the classifier's alone, round 22)."""
     diffs = [(k, a, b) for k, (a, b) in enumerate(zip(one.plate[-tail:], other.plate[-tail:],
                                                        strict=True)) if a != b]
-    return bool(diffs) and all((p := pair_of(a, b)) is not None and judge(k, p) == a
-                               for k, a, b in diffs)
+    # A pair of no shape judge nor ``CLASSIFIED_PAIRS`` (9/S, 9/Q) is the Latin classifier's
+    # alone (``cnlook.judge``; a shape judge names none of it): round 22.
+    return bool(diffs) and all(judge(k, pair_of(a, b) or a + b) == a for k, a, b in diffs)
