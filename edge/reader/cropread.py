@@ -18,6 +18,7 @@ import numpy as np
 
 from domain.plate_candidates import Candidate, clean
 from edge.reader import cnletter, cnlook, cnvote, glyphslots, recut, rules, slotwise, toprow, vouch
+from edge.reader.doubts import sure_alone, twice_repaired
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
@@ -80,7 +81,7 @@ class CropReader:
         """
         cache: dict[str, object] = {}  # chi_sim reads of this candidate
         first = self._read_lines(lines, "gray", cache)
-        if first is not None and first.sure:
+        if first is not None and sure_alone(first):  # round 22: a clear lead alone
             if first.settled:  # the classifier as the second look: graded as two agreeing
                 return replace(first, conf=min(0.99, 1 - (1 - first.conf) ** 2), agreed=True)
             return first
@@ -99,7 +100,7 @@ class CropReader:
             reads += [third] if third is not None else []
         for i, a in enumerate(reads):
             for b in reads[i + 1:]:
-                if a.cand.plate == b.cand.plate:
+                if a.cand.plate == b.cand.plate and not twice_repaired(a):  # doubts.py
                     # Two preprocessings agreeing is independent evidence for one string.
                     top = max(a, b, key=lambda r: r.conf)
                     doubt = (1 - a.conf) * (1 - b.conf)
@@ -151,7 +152,8 @@ class CropReader:
             # no second preprocessing reads the same plate: a guess on a guess (round 15:
             # 桂P3605C's lone binary read, 桂PB505F at 0.45, beat the frame's right read).
             return None
-        if (top.cand.cost and top.conf < LONE) or (lines.evened and not top.sure) or top.kept:
+        if (top.cand.cost and top.conf < LONE) or (lines.evened and not top.sure) or top.kept \
+                or twice_repaired(top):
             # Repaired, doubtful and unconfirmed: more likely wrong than right. A crop whose
             # characters only showed once the light was evened out is a poor image: what
             # one preprocessing alone reads there was wrong as often as right (measured);
