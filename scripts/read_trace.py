@@ -23,7 +23,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from edge.reader import lastlooks
 from edge.reader.claims import CropRead
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.tesseract import TesseractPlateReader

@@ -15,6 +15,7 @@ from dataclasses import replace
 from edge.reader.base import ACT
 from edge.reader.chinese import CLASSIFIER_MARGIN, classified
 from edge.reader.claims import CUT, LONE, REJOINED, SURE, UNFIT, CropRead
+from edge.reader.doubts import province_as_letter
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines
 
@@ -34,6 +35,8 @@ def capped(read: CropRead, lines: Lines) -> CropRead:
         read = replace(read, conf=min(read.conf, UNFIT))
     if lines.cut:  # the crop cut a character: its read is a shorter plate's (round 12)
         read = replace(read, conf=min(read.conf, CUT), contested=True)
+    if province_as_letter(read, lines.chars):  # the models' tails of two lengths (round 22)
+        read = replace(read, conf=min(read.conf, ACT - 0.01), contested=True)
     return read
 
 
@@ -46,9 +49,11 @@ def unfit_lone(read: CropRead) -> bool:
     never votes (``votes``), and as the frame's last word it was the wrong lone reads of
     the tuning, check and fresh groups' hard frames (round 20: 21N0499 for 21H89493, 7
     characters from 8 blobs, its 1 and 8 lost; 29S2995 for 20H29906; 14D35582; 24P69822
-    from 7 blobs), where every right read at ``LONE`` fitted its blobs.
+    from 7 blobs), where every right read at ``LONE`` fitted its blobs. A Chinese read too
+    (round 22: a 2-row VN plate's crop of 17 blobs read 川UUUTUL from 'HU|UTUUUUTULH'; a
+    Chinese read fits from one blob fewer than its plate to two more).
     """
-    return (read.cand.country == "VN" and not read.fits and not read.agreed
+    return (not read.fits and not read.agreed and not read.paired
             and not read.sure and read.conf <= LONE)
 
 

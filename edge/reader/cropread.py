@@ -18,7 +18,6 @@ import numpy as np
 
 from domain.plate_candidates import Candidate, clean
 from edge.reader import cnletter, cnlook, cnvote, glyphslots, recut, rules, slotwise, toprow, vouch
-from edge.reader.doubts import sure_alone, twice_repaired
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
@@ -31,6 +30,7 @@ from edge.reader.claims import (
     CropRead,
 )
 from edge.reader.cntails import tail_stats
+from edge.reader.doubts import sure_alone, twice_repaired
 from edge.reader.engines import LineEngine, split_rows
 from edge.reader.lookalikes import (
     cn_tail,

@@ -17,10 +17,13 @@ for the wrong truck).
   lead of 0.22; 20G42376 for 20G48976 at 0.95, 0.25) stood on one Tesseract call; a read
   under ``ALONE_MARGIN`` is asked of the binary image as any other (a settled read, its
   hesitation named by the Latin classifier, is graded so already).
+- ``province_as_letter``: a Chinese read whose eng tail is one letter longer than chi_sim's
+  row read, that letter where chi_sim saw the province glyph, kept under the band.
 """
 
 from __future__ import annotations
 
+from domain.plate_candidates import clean
 from edge.reader.claims import CropRead
 
 #: A grey read stands alone, unchecked by a second preprocessing, only with this lead of
@@ -38,3 +41,17 @@ def twice_repaired(read: CropRead) -> bool:
 def sure_alone(read: CropRead) -> bool:
     """Whether a sure grey read may stand with no second preprocessing (``ALONE_MARGIN``)."""
     return read.sure and (read.settled or read.margin >= ALONE_MARGIN)
+
+
+def province_as_letter(read: CropRead, blobs: int) -> bool:
+    """A Chinese read of eight characters from seven blobs whose chi_sim row read holds the
+    province and, behind it, the plate's tail less its first letter: eng read the province
+    glyph as that letter (云DV6321's row read '云DV6321', eng's 'ADV6321', the plate
+    云ADV6321 at 0.87 on an easy frame of the pool). The two models disagree on the tail's
+    length, and their preprocessings share chi_sim's one row read: no agreement for the band.
+    """
+    plate = read.cand.plate
+    if read.cand.country != "CN" or len(plate) != 8 or blobs != len(plate) - 1:
+        return False
+    row = read.raw.split("|")[0]
+    return row[:1] == plate[0] and clean(row[1:]) == plate[2:]
