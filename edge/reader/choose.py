@@ -49,11 +49,9 @@ def unfit_lone(read: CropRead) -> bool:
     never votes (``votes``), and as the frame's last word it was the wrong lone reads of
     the tuning, check and fresh groups' hard frames (round 20: 21N0499 for 21H89493, 7
     characters from 8 blobs, its 1 and 8 lost; 29S2995 for 20H29906; 14D35582; 24P69822
-    from 7 blobs), where every right read at ``LONE`` fitted its blobs. A Chinese read too
-    (round 22: a 2-row VN plate's crop of 17 blobs read 川UUUTUL from 'HU|UTUUUUTULH'; a
-    Chinese read fits from one blob fewer than its plate to two more).
+    from 7 blobs), where every right read at ``LONE`` fitted its blobs.
     """
-    return (not read.fits and not read.agreed and not read.paired
+    return (read.cand.country == "VN" and not read.fits and not read.agreed
             and not read.sure and read.conf <= LONE)
 
 
