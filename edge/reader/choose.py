@@ -15,6 +15,7 @@ from dataclasses import replace
 from edge.reader.base import ACT
 from edge.reader.chinese import CLASSIFIER_MARGIN, classified
 from edge.reader.claims import CUT, LONE, REJOINED, SURE, UNFIT, CropRead
+from edge.reader.doubts import province_as_letter
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines
 
@@ -34,6 +35,8 @@ def capped(read: CropRead, lines: Lines) -> CropRead:
         read = replace(read, conf=min(read.conf, UNFIT))
     if lines.cut:  # the crop cut a character: its read is a shorter plate's (round 12)
         read = replace(read, conf=min(read.conf, CUT), contested=True)
+    if province_as_letter(read, lines.chars):  # the models' tails of two lengths (round 22)
+        read = replace(read, conf=min(read.conf, ACT - 0.01), contested=True)
     return read
 
 

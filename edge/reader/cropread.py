@@ -30,6 +30,7 @@ from edge.reader.claims import (
     CropRead,
 )
 from edge.reader.cntails import tail_stats
+from edge.reader.doubts import sure_alone, twice_repaired
 from edge.reader.engines import LineEngine, split_rows
 from edge.reader.lookalikes import (
     cn_tail,
@@ -80,7 +81,7 @@ class CropReader:
         """
         cache: dict[str, object] = {}  # chi_sim reads of this candidate
         first = self._read_lines(lines, "gray", cache)
-        if first is not None and first.sure:
+        if first is not None and sure_alone(first):  # round 22: a clear lead alone
             if first.settled:  # the classifier as the second look: graded as two agreeing
                 return replace(first, conf=min(0.99, 1 - (1 - first.conf) ** 2), agreed=True)
             return first
@@ -99,7 +100,7 @@ class CropReader:
             reads += [third] if third is not None else []
         for i, a in enumerate(reads):
             for b in reads[i + 1:]:
-                if a.cand.plate == b.cand.plate:
+                if a.cand.plate == b.cand.plate and not twice_repaired(a):  # doubts.py
                     # Two preprocessings agreeing is independent evidence for one string.
                     top = max(a, b, key=lambda r: r.conf)
                     doubt = (1 - a.conf) * (1 - b.conf)
@@ -147,15 +148,14 @@ class CropReader:
             return None
         top = max(reads, key=lambda r: r.conf)
         if top.weak:
-            # Its province from the classifier at a weak margin (chinese.CLASSIFIER_WEAK) and
-            # no second preprocessing reads the same plate: a guess on a guess (round 15:
-            # 桂P3605C's lone binary read, 桂PB505F at 0.45, beat the frame's right read).
+            # A weak classifier province (chinese.CLASSIFIER_WEAK) no second preprocessing
+            # reads: a guess on a guess (round 15: 桂P3605C's lone 桂PB505F beat the right read).
             return None
-        if (top.cand.cost and top.conf < LONE) or (lines.evened and not top.sure) or top.kept:
-            # Repaired, doubtful and unconfirmed: more likely wrong than right. A crop whose
-            # characters only showed once the light was evened out is a poor image: what
-            # one preprocessing alone reads there was wrong as often as right (measured);
-            # so is a row Tesseract took for noise (round 11: 14K41103 read 16K41103).
+        if (top.cand.cost and top.conf < LONE) or (lines.evened and not top.sure) or top.kept \
+                or twice_repaired(top):
+            # Repaired, doubtful and unconfirmed, or repaired twice (doubts.py): more likely
+            # wrong than right. So is one read of a crop evened out (measured), or of a row
+            # Tesseract took for noise (round 11: 14K41103 read 16K41103).
             # But a lone read there that is sure by itself (repair-free, as many characters
             # as blobs, confident, no close runner-up) stands at LONE (round 13: the binary
             # rows of 98H-1174 and 12KT-662 read right at 0.98 and 0.89, their grey rows

@@ -69,6 +69,8 @@ class TesseractPlateReader(LastLooks):
         self._sources: dict[int, tuple[np.ndarray, Frame, Frame]] = {}
         #: The crops read as a second look at an outline behind a text box (by ``id``).
         self._second_crops: dict[int, Frame] = {}
+        #: The last frame's chosen read, before the report (``scripts/read_trace.py``).
+        self.chosen: CropRead | None = None
 
     def read(self, frame: Frame) -> FrameRead:
         started = time.perf_counter()
@@ -99,7 +101,8 @@ class TesseractPlateReader(LastLooks):
                 continue
             got = capped(got, lines)
             want = glyphs_named(got.cand, got.raw)
-            if want > lines.chars and not _ends(got):
+            if want > lines.chars and (not _ends(got) or want > len(got.cand.plate)):
+                # A dotted four-digit VN read doubted even where it ends (round 22: 29L-900.7)
                 got = self._recounted(crop, lines, got, want)
             if self._second_crops.get(id(crop)) is crop and not (
                     got.conf >= SURE and (got.sure or got.agreed)):
@@ -125,6 +128,7 @@ class TesseractPlateReader(LastLooks):
             if best is not None and best is searched and unfit_lone(best[0]):
                 best = None  # the search's lone read, unfit, is no last word (round 20)
         ms = (time.perf_counter() - started) * 1000
+        self.chosen = best[0] if best is not None else None  # the frame's read (read_trace)
         if best is None or best[0].conf < MIN_CONFIDENCE:
             return FrameRead(None, 0.0, best[0].raw if best else "", ms=ms)
         read, quad, crop = best

@@ -1,0 +1,57 @@
+"""Reads whose own evidence says they may be wrong, however confident (round 22, issue 3).
+
+Why apart from :mod:`edge.reader.cropread` (at its size limit) and the caps of
+:mod:`edge.reader.claims`: these are the reader's doubts about the rules that made the wide
+pool's wrong reads (seeds 3101-3404, traced stage by stage with ``scripts/read_trace.py``):
+a confidence must mean something, and a wrong read is worse than none (it may open a lane
+for the wrong truck).
+
+- ``twice_repaired``: a VN plate the grammar reached only by two corrections or more. Two
+  preprocessings agreeing on it agree on eng's same misread ('AQR753.50' for 12R-753.50 in
+  grey and adaptive), and the grammar repairs both alike (A -> 4, Q -> 0: 40R75350), so
+  their agreement is one read, not two; alone, it is a guess on a guess. On the pool, every
+  such read a frame reported was wrong (40R75350, 41Y86765, 21B1403, a Chinese 粤L68286 read
+  21G8286 from '2L/68286').
+- ``sure_alone``: a single grey read trusted alone needs a clearer lead over its runner-up
+  than ``MARGIN``: the pool's two wrong reads sure alone (36R6269 for 36R0209 at 0.97, a
+  lead of 0.22; 20G42376 for 20G48976 at 0.95, 0.25) stood on one Tesseract call; a read
+  under ``ALONE_MARGIN`` is asked of the binary image as any other (a settled read, its
+  hesitation named by the Latin classifier, is graded so already).
+- ``province_as_letter``: a Chinese read whose eng tail is one letter longer than chi_sim's
+  row read, that letter where chi_sim saw the province glyph, kept under the band.
+"""
+
+from __future__ import annotations
+
+from domain.plate_candidates import clean
+from edge.reader.claims import CropRead
+
+#: A grey read stands alone, unchecked by a second preprocessing, only with this lead of
+#: every character over its LSTM runner-up (``claims.MARGIN`` for the rest).
+ALONE_MARGIN = 0.3
+#: A VN plate reached by this many grammar corrections is no read (``twice_repaired``).
+REPAIRS = 2
+
+
+def twice_repaired(read: CropRead) -> bool:
+    """A VN read the grammar repaired at ``REPAIRS`` characters or more."""
+    return read.cand.country == "VN" and read.cand.corrections >= REPAIRS
+
+
+def sure_alone(read: CropRead) -> bool:
+    """Whether a sure grey read may stand with no second preprocessing (``ALONE_MARGIN``)."""
+    return read.sure and (read.settled or read.margin >= ALONE_MARGIN)
+
+
+def province_as_letter(read: CropRead, blobs: int) -> bool:
+    """A Chinese read of eight characters from seven blobs whose chi_sim row read holds the
+    province and, behind it, the plate's tail less its first letter: eng read the province
+    glyph as that letter (云DV6321's row read '云DV6321', eng's 'ADV6321', the plate
+    云ADV6321 at 0.87 on an easy frame of the pool). The two models disagree on the tail's
+    length, and their preprocessings share chi_sim's one row read: no agreement for the band.
+    """
+    plate = read.cand.plate
+    if read.cand.country != "CN" or len(plate) != 8 or blobs != len(plate) - 1:
+        return False
+    row = read.raw.split("|")[0]
+    return row[:1] == plate[0] and clean(row[1:]) == plate[2:]
