@@ -7,9 +7,10 @@ wide pool's 218 hard VN frames, the 73 motion-blurred ones missed 27 times, the 
 strokes across the blur. No threshold or split re-separates glyphs the blur has averaged;
 deconvolving the frame by the blur's kernel does (the generator's own kernel read 19 of the
 27 right; the kernel across the blur read none of them). The blur's direction and length
-are not known, so each kernel of :data:`KERNELS` is tried, and only a plate that two of
-them read is believed: a kernel off the blur leaves ringing and junk that reads as
-nothing, or as a different plate each time.
+are not known, so each kernel of :data:`KERNELS` is tried, and a plate is believed where
+one kernel's read stands above ``LONE`` (agreed or sure in the reader's own terms) or two
+kernels read it: a kernel off the blur leaves ringing and junk that reads as nothing, or
+as a lone read (the 27 frames' wrong kernels: 2 junk reads, both lone 0.45).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ KERNELS = (("H", 5), ("H", 7), ("H", 9), ("V", 5), ("V", 7), ("V", 9))
 #: Noise-to-signal ratio of the Wiener filter: the regularisation that keeps the box's
 #: spectral zeros (and JPEG's and the sensor's noise) from blowing up (0.01 rang more).
 NSR = 0.03
-#: Kernels that must read the same plate for it to be believed.
+#: Kernels that must read the same plate for it to be believed, where none read it above
+#: :data:`CAP`.
 AGREE = 2
 #: A deblurred read's confidence is capped here (``claims.LONE``): the plate stands as the
 #: frame's last word, never in the band on its own.
@@ -67,8 +69,8 @@ def reads(frame: Frame, read: Callable[[Frame], FrameRead]) -> Iterator[FrameRea
 
 
 def agreed(frame: Frame, read: Callable[[Frame], FrameRead]) -> FrameRead | None:
-    """The plate :data:`AGREE` kernels read, its surest read, capped at :data:`CAP`; or
-    ``None``. Stops as soon as a plate has its votes."""
+    """The first plate one kernel reads above :data:`CAP` or :data:`AGREE` kernels read, its
+    surest read, capped at :data:`CAP`; or ``None``. Stops as soon as a plate is believed."""
     votes: Counter[str] = Counter()
     best: dict[str, FrameRead] = {}
     for got in reads(frame, read):
@@ -77,7 +79,7 @@ def agreed(frame: Frame, read: Callable[[Frame], FrameRead]) -> FrameRead | None
         votes[got.plate] += 1
         if got.plate not in best or got.confidence > best[got.plate].confidence:
             best[got.plate] = got
-        if votes[got.plate] >= AGREE:
+        if votes[got.plate] >= AGREE or got.confidence > CAP:
             top = best[got.plate]
             return replace(top, confidence=min(top.confidence, CAP))
     return None
