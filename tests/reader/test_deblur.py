@@ -3,6 +3,8 @@ kernels read is believed at ``LONE`` (round 22, ``edge/reader/deblur.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 from hardscene import hard_vn_scene
@@ -23,18 +25,19 @@ def test_a_box_blur_is_undone_along_its_direction_only() -> None:
     sharp = _bars()
     kernel = np.zeros((7, 7), np.float32)
     kernel[3, :] = 1 / 7  # a horizontal box of 7 px (a truck moving across the image)
-    blurred = cv2.filter2D(sharp, -1, kernel)
+    blurred = np.asarray(cv2.filter2D(sharp, -1, kernel), np.uint8)
     err = np.abs(blurred.astype(int) - sharp).mean()
     along = np.abs(deblur.deconvolved(blurred, "H", 7).astype(int) - sharp).mean()
     across = np.abs(deblur.deconvolved(blurred, "V", 7).astype(int) - sharp).mean()
     assert along < 0.85 * err < across  # the other way it only adds ringing
-    colour = deblur.deconvolved(cv2.cvtColor(blurred, cv2.COLOR_GRAY2BGR), "H", 7)
+    colour = deblur.deconvolved(np.asarray(cv2.cvtColor(blurred, cv2.COLOR_GRAY2BGR), np.uint8),
+                                "H", 7)
     assert colour.shape == (120, 200, 3)
     assert np.array_equal(colour[:, :, 1], deblur.deconvolved(blurred, "H", 7))
 
 
 def test_a_lone_read_is_believed_only_when_two_kernels_read_it() -> None:
-    def reading(*plates: str | None, conf: float = LONE):  # type: ignore[no-untyped-def]
+    def reading(*plates: str | None, conf: float = LONE) -> Callable[[object], FrameRead]:
         out = iter(plates)
         return lambda _frame: FrameRead(next(out), conf)
     frame = _bars()
