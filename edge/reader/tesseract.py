@@ -26,7 +26,6 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from edge.reader import deblur
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
 from edge.reader.choose import better, capped, ceiling, short_plate, unfit_lone
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -58,8 +57,6 @@ EAGER_READS = 3
 #: once, only as the likeness ranking comes to them: a sticker, a painted phone number, a
 #: grille's pattern (seeds 555/556: none of 20 such candidates read as anything).
 SMALL_TEXT_PX = 14
-#: A frame that reads nothing is read again through motion-blur deconvolutions (round 22).
-DEBLUR = True
 
 
 class TesseractPlateReader(LastLooks):
@@ -74,24 +71,8 @@ class TesseractPlateReader(LastLooks):
         self._second_crops: dict[int, Frame] = {}
         #: The last frame's chosen read, before the report (``scripts/read_trace.py``).
         self.chosen: CropRead | None = None
-        self._deblurring = False
 
     def read(self, frame: Frame) -> FrameRead:
-        started = time.perf_counter()
-        got = self._read(frame)
-        if got.plate is None and DEBLUR and not self._deblurring:
-            # Nothing read: motion blur may have merged or smeared the glyphs; read the
-            # frame through each blur kernel's deconvolution (round 22, ``deblur.py``).
-            self._deblurring = True
-            try:
-                again = deblur.agreed(frame, self._read)
-            finally:
-                self._deblurring = False
-            if again is not None:
-                return replace(again, ms=(time.perf_counter() - started) * 1000)
-        return got
-
-    def _read(self, frame: Frame) -> FrameRead:
         started = time.perf_counter()
         check_frame(frame)
         if frame.ndim == 3 and frame.shape[2] == 4:
