@@ -18,6 +18,11 @@ this one answers "which class is largest" on other seeds, and its per-frame log 
 lets two variants of the reader be compared frame by frame. Accuracy only: no lock needed.
 
     .venv/bin/python scripts/reader_misses.py --seeds 999 777 4242 [--n 80] [--log out.jsonl]
+
+Seed groups (docs/reader-journal.md, round 22): tuning 999 777 4242, check 555 1234 31337 and
+fresh 8080 5150 were fitted by rounds 7-21 and are regression checks now; the wide pool
+3101 3202 3303 3404 is where rules are tuned; 6161 7373 9090 4444 are held out (run by the
+lead before and after a round's merges, never tuned on), as 2026-2029 are the benchmark's.
 """
 
 from __future__ import annotations
