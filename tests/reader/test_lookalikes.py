@@ -5,6 +5,8 @@ the runner-up; without that runner-up, or on a glyph of neither shape, nothing c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 import pytest
@@ -184,6 +186,15 @@ def test_a_1_over_an_l_is_not_reread_by_its_runner_up() -> None:
     assert reread_lookalikes(_read("11", xs, "L"), row, CN_TAILS).text == "11"
 
 
+def _recording(verdict: str | None, asked: list[tuple[int, str]]
+               ) -> Callable[[int, str], str | None]:
+    """A glyph judge that answers ``verdict`` to every question and records it in ``asked``."""
+    def judge(k: int, pair: str) -> str | None:
+        asked.append((k, pair))
+        return verdict
+    return judge
+
+
 @pytest.mark.parametrize(("verdict", "plate"), [("J", "桂J9320J"), ("3", "桂J93203"),
                                                 (None, "桂J9320J")])
 def test_the_glyphs_shape_breaks_a_two_row_tie_between_the_models(
@@ -193,13 +204,9 @@ def test_the_glyphs_shape_breaks_a_two_row_tie_between_the_models(
     # stem) names J: eng's tail leads, chi_sim's is its rival, at the same confidence; a 3
     # takes chi_sim's; no verdict leaves eng's (round 21: eng's tail leads a tie).
     asked: list[tuple[int, str]] = []
-
-    def judge(k: int, pair: str) -> str | None:
-        asked.append((k, pair))
-        return verdict
-
     plain = _two_row("桂", "桂J/93203", ["J", "9320J"], 0.9, 0.9)
-    got = _two_row("桂", "桂J/93203", ["J", "9320J"], 0.9, 0.9, judge=judge)
+    got = _two_row("桂", "桂J/93203", ["J", "9320J"], 0.9, 0.9,
+                   judge=_recording(verdict, asked))
     assert plain is not None and got is not None and asked == [(4, "J3")]
     assert got[0].plate == plate and got[1] == plain[1] and not got[3]
     assert got[4] == ({"桂J9320J", "桂J93203"} - {plate}).pop()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_lookalikes import _read, _row
+from test_lookalikes import _read, _recording, _row
 
 from domain.plate_candidates import Candidate
 from edge.reader import make_reader
@@ -80,12 +80,7 @@ def test_eng_glyphs_settle_a_one_row_1_against_chi_sims_l(
     # Check seed 31337's hard 湘AT1PMR (frame 2): chi_sim read 'ATLPMR', eng 'HA-T1PMR'. The
     # rival vetoed a right pass (round 13) until a 1/L judge looked at eng's 4th from last.
     asked: list[tuple[int, str]] = []
-
-    def judge(k: int, pair: str) -> str | None:
-        asked.append((k, pair))
-        return verdict
-
-    got = _one_row("湘", "ATLPMR", "HA-T1PMR", 0.9, judge=judge)
+    got = _one_row("湘", "ATLPMR", "HA-T1PMR", 0.9, judge=_recording(verdict, asked))
     assert got is not None and set(asked) == {(-4, "1L")}
     assert (got[0].plate, got[3]) == (plate, rival)
 
@@ -101,12 +96,7 @@ def test_a_one_row_tie_in_characters_of_no_pair_is_the_classifiers_alone(
     # verdict on the disputed glyph decides such a tie too (docs/reader-journal.md, round 22,
     # Chinese hard frames); until then it was never asked.
     asked: list[tuple[int, str]] = []
-
-    def judge(k: int, pair: str) -> str | None:
-        asked.append((k, pair))
-        return verdict
-
-    got = _one_row("桂", "桂N29WR6", "HEN29WRE", 0.9, judge=judge)
+    got = _one_row("桂", "桂N29WR6", "HEN29WRE", 0.9, judge=_recording(verdict, asked))
     assert got is not None and got[0].plate == plate
     assert asked and all(pair in ("6E", "E6") for _, pair in asked)
 
