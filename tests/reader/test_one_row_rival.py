@@ -60,12 +60,7 @@ def test_eng_glyphs_choose_a_one_row_tie_of_look_alikes(
     # the Q's choices, so round 13's runner-up rule never looked at it). The judge is asked
     # for eng's Q counted from the line's end: the tail's 2nd of 6 characters.
     asked: list[tuple[int, str]] = []
-
-    def judge(k: int, pair: str) -> str | None:
-        asked.append((k, pair))
-        return verdict
-
-    got = _one_row("桂", "桂E0WL4U", "FEE-QWL4U", 0.9, judge=judge)
+    got = _one_row("桂", "桂E0WL4U", "FEE-QWL4U", 0.9, judge=_recording(verdict, asked))
     assert got is not None and set(asked) == {(-5, "Q0")}
     assert (got[0].plate, got[2], got[3]) == (plate, False, rival)
 
