@@ -145,7 +145,7 @@ def _batch_signed(signed: Sequence[bytes], private_b64: str, batch: int
                   ) -> list[tuple[str, Proof | None]]:
     """Each signing bytes' signature and batch proof (``None`` for a group of one, signed
     alone), one Ed25519 signature per ``batch`` over the group's Merkle root: the one
-    batching both :func:`sign_commands` and :func:`signed_command_payloads` do."""
+    batching both :func:`sign_commands` and :func:`signed_dump_payloads` do."""
     key = _private_key(private_b64)
     step = max(batch, 1)
     out: list[tuple[str, Proof | None]] = []
@@ -163,25 +163,17 @@ def _batch_signed(signed: Sequence[bytes], private_b64: str, batch: int
     return out
 
 
-def signed_command_payloads(commands: Sequence[LaneCommandV1], private_b64: str, *,
-                            batch: int = 64) -> list[bytes]:
-    """``[c.to_json() for c in sign_commands(commands, private_b64, batch=batch)]``, built
-    from one JSON dump per command instead of a signed copy of each model and its dump.
-
-    Why: the central worker publishes and stores only these bytes; the model copy and the
-    second dump were ~7 % of its CPU per read (docs/messaging-journal.md, round 16). The
-    dump is the one ``signing_bytes`` covers, in field order, so ``sig`` and ``proof``
-    appended last give what pydantic writes (``tests/domain/test_batch_signing.py``).
-    """
-    return signed_dump_payloads([c.model_dump(mode="json", exclude={"sig", "proof"})
-                                 for c in commands], private_b64, batch=batch)
-
-
 def signed_dump_payloads(dumps: Sequence[dict[str, Any]], private_b64: str, *,
                          batch: int = 64) -> list[bytes]:
     """The signed payloads of commands given as their JSON dumps without ``sig`` and
-    ``proof`` (each dict gets both): the central worker drafts its commands straight to
-    such dumps (:func:`domain.wirejson.command_draft_dump`, round 17)."""
+    ``proof`` (each dict gets both): ``[c.to_json() for c in sign_commands(...)]`` byte for
+    byte, with no signed copy of a model nor a second dump.
+
+    Why: the central worker publishes and stores only these bytes, and drafts its commands
+    straight to such dumps (:func:`domain.wirejson.command_draft_dump`); the models' copies
+    and dumps were ~7 % of its CPU per read (docs/messaging-journal.md, rounds 16-17). A dump
+    is the one ``signing_bytes`` covers, in field order, so ``sig`` and ``proof`` appended
+    last give what pydantic writes (``tests/domain/test_batch_signing.py``)."""
     out: list[bytes] = []
     signed = [canonical_json(d) for d in dumps]
     for d, (sig, proof) in zip(dumps, _batch_signed(signed, private_b64, batch), strict=True):

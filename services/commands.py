@@ -77,8 +77,8 @@ def draft_command(
     decision_id: str | None, now: datetime, ttl: timedelta, key_id: str,
     reason_codes: Sequence[str] = (), expires_at: datetime | None = None,
 ) -> LaneCommandV1:
-    """A new command, not yet signed: the central worker signs a whole batch's at once
-    (:func:`domain.signing.sign_commands`), then stores each with :func:`command_row`."""
+    """A new command, not yet signed, as a model (:func:`new_command`; the central worker
+    drafts its commands as :class:`CommandDraft` instead, :func:`draft_command_dump`)."""
     return LaneCommandV1(
         command_id=new_id(), lane_id=lane_id, action=action, plate=plate, trip_id=trip_id,
         decision_id=decision_id, issued_at=now, expires_at=expires_at or now + ttl,
@@ -146,15 +146,18 @@ def command_row(signed: LaneCommandV1 | CommandDraft, payload: bytes | None = No
     Why a dict: the central worker inserts a whole batch's commands with one bulk
     ``INSERT`` (:class:`services.db.bulk.RowBuffer`) instead of one ORM object each; the
     console stores its single command through :func:`create_command`. ``payload``: the
-    signed bytes when the caller has them (the worker signs a batch straight to bytes,
-    :func:`domain.signing.signed_command_payloads`; ``signed`` is then the unsigned draft).
+    signed bytes, which a :class:`CommandDraft` needs (the worker signs a batch straight to
+    bytes, :func:`domain.signing.signed_dump_payloads`); a signed model gives its own.
     """
+    if payload is None:
+        if not isinstance(signed, LaneCommandV1):
+            raise TypeError("a command draft's row needs its signed payload")
+        payload = signed.to_json()
     return {"id": signed.command_id, "decision_id": signed.decision_id,
             "lane_id": signed.lane_id, "action": signed.action, "plate": signed.plate,
             "trip_id": signed.trip_id, "issued_at": signed.issued_at,
             "expires_at": signed.expires_at,
-            "payload": (payload if payload is not None else signed.to_json()  # type: ignore[union-attr]
-                        ).decode(),
+            "payload": payload.decode(),
             "state": "sent", "attempts": 1, "acked_at": None, "last_sent_at": signed.issued_at,
             "ack_detail": None}
 

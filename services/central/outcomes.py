@@ -72,7 +72,7 @@ class IngestConfig:
     command_ttl: timedelta = timedelta(seconds=30)
     replay_window: timedelta = timedelta(minutes=5)
     candidate_window: timedelta = timedelta(hours=48)
-    command_batch: int = 64  # commands signed together (domain.signing.sign_commands)
+    command_batch: int = 64  # commands signed together (domain.signing.signed_dump_payloads)
 
 
 def ack_publications(acks: Iterable[tuple[str, str]], *, now: datetime, config: IngestConfig

@@ -20,7 +20,7 @@ from domain.signing import (
     generate_signing_key,
     sign_command,
     sign_commands,
-    signed_command_payloads,
+    signed_dump_payloads,
     verify_command,
 )
 
@@ -139,7 +139,7 @@ _TIMES = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1
        batch=st.sampled_from([1, 2, 3, 64]))
 def test_signed_payloads_are_the_signed_commands_json_byte_for_byte(
         plates: list[str | None], issued: datetime, codes: list[str], batch: int) -> None:
-    """What the central publishes and stores (signed_command_payloads) is exactly what the
+    """What the central publishes and stores (signed_dump_payloads) is exactly what the
     models' path (sign_commands, then to_json) gives, proof or none, for any plate text."""
     private, public = generate_signing_key()
     commands = [LaneCommandV1(
@@ -147,7 +147,9 @@ def test_signed_payloads_are_the_signed_commands_json_byte_for_byte(
         plate=p, trip_id=None if i % 4 else f"trip-{i}", decision_id=f"dec{i:08d}",
         issued_at=issued, expires_at=issued + timedelta(seconds=30 + i),
         reason_codes=tuple(codes), key_id="centre-1") for i, p in enumerate(plates)]
-    payloads = signed_command_payloads(commands, private, batch=batch)
+    payloads = signed_dump_payloads(
+        [c.model_dump(mode="json", exclude={"sig", "proof"}) for c in commands], private,
+        batch=batch)
     assert payloads == [c.to_json() for c in sign_commands(commands, private, batch=batch)]
     for payload in payloads[:3]:
         parsed = parse_message(payload)
