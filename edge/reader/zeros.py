@@ -12,6 +12,16 @@ quads, the barred zeros' at least 0.88); a 6 or 9 has one hole. So a digit read 
 9 whose blob in the row's binary image is such an oval is read as 0, with no lead over a
 runner-up (the LSTM's own answer was overruled): such a read is never sure alone and two of
 them agreeing stay under the band (``CONTESTED``), as for any two reads that hesitated.
+
+A glyph read as 6 needs less (round 23): a 6 has one hole, its lower bowl (its top at least
+0.42 of the glyph down, ``glyphshape.LOW_HOLE``), and an open upper right. A barred zero the
+reader's crops hold is often no longer symmetric (tilt, perspective and motion blur skew the
+bar and the oval: 0.66-0.88 on the rendered frames' zeros read 6, where ``SYMMETRIC`` asks
+0.8 of both mirrors), yet keeps its two tall holes stacked, the upper one high in the glyph,
+in a solid outline with no waist (``stacked_zero``). Of 689 glyphs read 6 in the reader's
+crops of 300 rendered VN frames (seeds 20000-20149, 21000-21149) that were 6s, none has that
+shape with its upper hole in the glyph's top quarter; of the 31 read 6 that were 0s, 16 have
+it (36X-008.06 was read 36X60866 at 0.97, sure alone).
 """
 
 from __future__ import annotations
@@ -43,40 +53,64 @@ TALL = 0.6
 NARROW = 0.75
 #: Least hole area (px, at ~60 px characters): specks inside a stroke are no holes.
 HOLE_AREA = 6
+#: A 6 read so (``stacked_zero``): the upper hole starts within this share of the glyph's
+#: height from its top (a barred zero's: 0.12-0.18; a 6's one hole starts at >= 0.42).
+HIGH_HOLE = 0.25
 
 
-def barred_zero(blob: np.ndarray) -> bool:
-    """Whether one glyph's binary blob (1 = ink, its bounding box) is a barred zero."""
+def _oval_halves(blob: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, int]]] | None:
+    """The glyph's filled outline (in ``blob``'s box, padded by 2) and its two holes' boxes
+    (relative to the outline's top), when it is a tall, narrow, solid oval holding two holes
+    each at least ``HOLE_HEIGHT`` of it tall with no waist; else None."""
     h, w = blob.shape
     if h < TALL * TEXT_HEIGHT or w > NARROW * h:
-        return False
+        return None
     m = np.asarray(cv2.copyMakeBorder(blob, 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=0), np.uint8)
     contours, hierarchy = cv2.findContours(m, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
     if hierarchy is None:
-        return False
+        return None
     links = hierarchy[0]
     outer = [c for c, link in zip(contours, links, strict=True) if link[3] < 0]
     holes = [c for c, link in zip(contours, links, strict=True)
              if link[3] >= 0 and cv2.contourArea(c) > HOLE_AREA]
     if len(holes) != 2 or not outer:
-        return False
+        return None
     rim = max(outer, key=cv2.contourArea)
     if cv2.contourArea(rim) < SOLID * max(cv2.contourArea(cv2.convexHull(rim)), 1.0):
-        return False
+        return None
     _, y, _, bh = cv2.boundingRect(rim)
-    if min(cv2.boundingRect(c)[3] for c in holes) < HOLE_HEIGHT * bh:
-        return False  # small holes: an 8 whose blur filled its waist, not a bar's halves
+    boxes = [cv2.boundingRect(c) for c in holes]
+    if min(b[3] for b in boxes) < HOLE_HEIGHT * bh:
+        return None  # small holes: an 8 whose blur filled its waist, not a bar's halves
     filled = np.zeros_like(m)
     cv2.drawContours(filled, [rim], -1, 1, -1)
     widths = filled[y:y + bh].sum(axis=1).astype(np.float64)
     middle = widths[int(0.3 * bh):int(0.7 * bh)]
     if middle.size == 0 or middle.min() < NO_WAIST * widths.max():
+        return None
+    return filled[y:y + bh], [(bx, by - y, bw, hh) for bx, by, bw, hh in boxes]
+
+
+def barred_zero(blob: np.ndarray) -> bool:
+    """Whether one glyph's binary blob (1 = ink, its bounding box) is a barred zero."""
+    if _oval_halves(blob) is None:
         return False
     ink = blob.astype(bool)
     for mirrored in (ink[:, ::-1], ink[::-1, :]):
         if (ink & mirrored).sum() < SYMMETRIC * max(int((ink | mirrored).sum()), 1):
             return False
     return True
+
+
+def stacked_zero(blob: np.ndarray) -> bool:
+    """Whether a glyph read as 6 is a barred zero skewed out of symmetry: the oval halves of
+    ``barred_zero`` with the upper hole high in the glyph (``HIGH_HOLE``), where a 6 has
+    one hole, low (see the module's docstring, round 23)."""
+    got = _oval_halves(blob)
+    if got is None:
+        return False
+    outline, holes = got
+    return min(by for _, by, _, _ in holes) <= HIGH_HOLE * outline.shape[0]
 
 
 def reread_zeros(got: LineRead, binary: Frame) -> LineRead:
@@ -88,4 +122,5 @@ def reread_zeros(got: LineRead, binary: Frame) -> LineRead:
     """
     return reshaped(got, {i: "0" for i, (ch, _, cx) in enumerate(got.chars)
                           if ch in READ_AS
-                          and any(barred_zero(blob) for blob in glyphs_at(binary, cx))})
+                          and any(barred_zero(blob) or (ch == "6" and stacked_zero(blob))
+                                  for blob in glyphs_at(binary, cx))})
