@@ -58,9 +58,8 @@ HOLE_AREA = 6
 HIGH_HOLE = 0.25
 
 
-def _oval_halves(blob: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, int]]] | None:
-    """The glyph's filled outline (in ``blob``'s box, padded by 2) and its two holes' boxes
-    (relative to the outline's top), when it is a tall, narrow, solid oval holding two holes
+def _oval_halves(blob: np.ndarray) -> tuple[int, list[int]] | None:
+    """The glyph's outline's height and its two holes' tops (from the outline's top), when it is a tall, narrow, solid oval holding two holes
     each at least ``HOLE_HEIGHT`` of it tall with no waist; else None."""
     h, w = blob.shape
     if h < TALL * TEXT_HEIGHT or w > NARROW * h:
@@ -88,7 +87,7 @@ def _oval_halves(blob: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int
     middle = widths[int(0.3 * bh):int(0.7 * bh)]
     if middle.size == 0 or middle.min() < NO_WAIST * widths.max():
         return None
-    return filled[y:y + bh], [(bx, by - y, bw, hh) for bx, by, bw, hh in boxes]
+    return bh, [b[1] - y for b in boxes]
 
 
 def barred_zero(blob: np.ndarray) -> bool:
@@ -109,8 +108,8 @@ def stacked_zero(blob: np.ndarray) -> bool:
     got = _oval_halves(blob)
     if got is None:
         return False
-    outline, holes = got
-    return min(by for _, by, _, _ in holes) <= HIGH_HOLE * outline.shape[0]
+    height, tops = got
+    return min(tops) <= HIGH_HOLE * height
 
 
 def reread_zeros(got: LineRead, binary: Frame) -> LineRead:
