@@ -59,8 +59,9 @@ HIGH_HOLE = 0.25
 
 
 def _oval_halves(blob: np.ndarray) -> tuple[int, list[int]] | None:
-    """The glyph's outline's height and its two holes' tops (from the outline's top), when it is a tall, narrow, solid oval holding two holes
-    each at least ``HOLE_HEIGHT`` of it tall with no waist; else None."""
+    """The glyph's outline's height and its two holes' tops (from the outline's top), when
+    it is a tall, narrow, solid oval holding two holes each at least ``HOLE_HEIGHT`` of it
+    tall, with no waist; else None."""
     h, w = blob.shape
     if h < TALL * TEXT_HEIGHT or w > NARROW * h:
         return None
