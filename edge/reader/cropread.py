@@ -30,7 +30,7 @@ from edge.reader.claims import (
     CropRead,
 )
 from edge.reader.cntails import tail_stats
-from edge.reader.doubts import sure_alone, twice_repaired
+from edge.reader.doubts import lost_to_dot, sure_alone, twice_repaired
 from edge.reader.engines import LineEngine, split_rows
 from edge.reader.lookalikes import (
     cn_tail,
@@ -307,7 +307,7 @@ class CropReader:
         """The read with its confidence; ``sure`` when one read alone may be trusted.
         ``recut``: a VN read the row cut again by pitch explains (``recut.explains``) fits."""
         conf = discount(conf, cand)
-        blobs = lines.chars - len(cand.plate)  # CN: the province may be 0-3 blobs
+        blobs = lines.chars + lost_to_dot(lines, cand) - len(cand.plate)  # CN: 0-3 province blobs
         fits = (blobs == 0 or recut) if cand.country == "VN" else -1 <= blobs <= 2
         sure = trusted and cand.cost == 0 and fits and conf >= SURE and margin >= MARGIN
         return CropRead(cand, conf, raw, lines.layout, sure, fits, margin, classified=classified,

@@ -4,7 +4,8 @@ docs/reader-journal.md, round 22: the wide pool's wrong reads, each traced to it
 Why these tests: a wrong read at >= 0.8 may open a lane for the wrong truck. Each test is a
 wrong read of the pool, scripted as the trace showed it: a crop's preprocessings agreeing on
 a plate the grammar repaired twice, a sure grey read with a thin lead, a dotted four-digit read
-that ended the search, a Chinese read whose eng tail took the province glyph for a letter.
+that ended the search, a Chinese read whose eng tail took the province glyph for a letter;
+and (round 23) a four-digit VN read from a row whose blobs are spaced round a lost glyph's dot.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from domain.plate_candidates import Candidate
 from edge.reader import choose
 from edge.reader.base import ACT
 from edge.reader.claims import UNFIT, CropRead
+from edge.reader.doubts import lost_to_dot
+from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.segment import Lines
+from edge.reader.tesseract import TesseractPlateReader
 
 ROW = Lines("1-line", [], [], 7)
 
@@ -80,3 +84,37 @@ def test_a_chinese_read_whose_eng_tail_took_the_province_for_a_letter_stays_unde
     assert choose.capped(read, Lines("1-line", [], [], 8)).conf == 0.87
     right = replace(read, raw="贵L19968F|L19968F", cand=Candidate("贵L19968F", "CN", 0, 0))
     assert choose.capped(right, ROW).conf == 0.87
+
+
+def _boxes(xs: list[float], y: float = 10.0) -> tuple[tuple[float, float, float, float], ...]:
+    return tuple((x, y, 30.0, 60.0) for x in xs)
+
+
+#: 12H-650.3 as a crop that lost its last 3 holds it: the number's blobs step 40 px, and 70
+#: px over the dot; 12H-6503, a four-digit number, steps 40 px throughout.
+DOTTED = Lines("1-line", [], [], 7, boxes=(_boxes([0, 40, 80, 140, 180, 220, 290]),))
+EVEN = Lines("1-line", [], [], 7, boxes=(_boxes([0, 40, 80, 140, 180, 220, 260]),))
+
+
+def test_a_four_digit_vn_read_whose_blobs_are_spaced_round_a_dot_lost_a_glyph() -> None:
+    # 12H65033 read 12H6503 at 0.99 (unseen seeds): the crop ended at its last 3 but one and
+    # eng read no dot; the blobs' spacing still shows the five-digit number's dot.
+    four = Candidate("12H6503", "VN", 0, 0)
+    assert lost_to_dot(DOTTED, four)
+    assert not lost_to_dot(EVEN, four)
+    assert not lost_to_dot(DOTTED, Candidate("12H65033", "VN", 0, 0))  # not a 4-digit read
+    # A 2-row plate: its number is the lower row's four blobs.
+    top = _boxes([30, 70, 110])
+    two = Lines("2-line", [], [], 7, boxes=(top, _boxes([0, 40, 80, 150], y=80)))
+    assert lost_to_dot(two, Candidate("36R0209", "VN", 0, 0))
+    assert not lost_to_dot(replace(two, boxes=(top, _boxes([0, 40, 80, 120], y=80))),
+                           Candidate("36R0209", "VN", 0, 0))
+
+
+def test_a_read_from_a_row_that_lost_a_glyph_to_its_dot_is_not_sure() -> None:
+    reader = TesseractPlateReader(ResidentEngine(DEFAULT_TESSDATA))
+    four = Candidate("12H6503", "VN", 0, 0)
+    even = reader._graded(EVEN, four, 0.99, "12H-6503", 0.6)
+    assert even.fits and even.sure
+    dotted = reader._graded(DOTTED, four, 0.99, "12H-6503", 0.6)
+    assert not dotted.fits and not dotted.sure  # two agreeing on it stay at UNFIT
