@@ -12,7 +12,7 @@ the kernel across the blur read none of them). Round 22 tried all six kernels of
 read nothing, reverted. Here (round 23) the blur is estimated on each candidate quad's own
 pixels (:func:`estimate`: a plate crop is mostly text, the scene and JPEG's blocks do not
 swamp it as they did the whole frame's cepstrum), and only that quad's region is deconvolved
-by the one kernel and its crop read (:data:`QUADS` quads at most, no last looks).
+by the one kernel and its crop read (the likeliest few crops, no last looks).
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ import numpy as np
 
 from edge.reader.base import Frame
 from edge.reader.claims import CropRead
+from edge.reader.likeness import likeness
 from edge.reader.localise import rectify
 from edge.reader.outline import PAD
+from edge.reader.segment import Lines, segment
 
 #: Box kernels (direction, length in frame pixels): the blur a moving truck leaves at lane
 #: shutter speeds, along the image's rows (H) or columns (V).
@@ -41,8 +43,12 @@ AGREE = 2
 #: A deblurred read's confidence is capped here (``claims.LONE``): the plate stands as the
 #: frame's last word, never in the band on its own.
 CAP = 0.45
-#: The candidate quads (the localiser's order) whose blur is estimated, at most.
-QUADS = 3
+#: The frame's blur is voted by its first VOTERS quads (the localiser's order); VOTES of
+#: them must name its direction.
+VOTERS = 6
+VOTES = 3
+#: Deblurred crops read, the likeliest first.
+READS = 3
 #: The lag (px) at which the derivative's autocorrelation tells a blur: a box of L px keeps
 #: a derivative correlated up to L px along it; a sharp edge's (JPEG, the generator's small
 #: Gaussian) has fallen to nothing by 3 px (wide pool 3101-3404, true quads: unblurred crops
@@ -124,40 +130,72 @@ def _box(frame: Frame, quad: np.ndarray, margin: int) -> tuple[int, int, int, in
     return max(x - margin, 0), max(y - margin, 0), min(x + bw + margin, w), min(y + bh + margin, h)
 
 
-def crop_of(frame: Frame, quad: np.ndarray) -> tuple[Frame, tuple[str, int]] | None:
-    """The quad's crop rectified from its region deconvolved by its own estimated blur."""
-    x0, y0, x1, y1 = _box(frame, quad, MARGIN)
-    if x1 - x0 < 4 * MAX_LAG or y1 - y0 < 2 * MAX_LAG:
+def kernel_of(frame: Frame, quads: list[np.ndarray]) -> tuple[str, int] | None:
+    """The frame's blur, voted by its first :data:`VOTERS` quads' regions: a direction
+    :data:`VOTES` of them name, the median length they name for it; or ``None``.
+
+    Why a vote: the whole frame is blurred alike, so every quad's region (plate, lettering,
+    grille) shows the same box, while a sharp region names a blur only by chance (its
+    strokes): on the wide pool's hard frames (the localiser's first 6 quads) the vote named
+    the true kernel on 94 of 119 blurred frames (the direction on 116), and fired on 33 of
+    201 sharp ones and 2 of 60 plate-free frames (seed 5555).
+    """
+    named: list[tuple[str, int]] = []
+    for quad in quads[:VOTERS]:
+        x0, y0, x1, y1 = _box(frame, quad, MARGIN)
+        if x1 - x0 >= 4 * MAX_LAG and y1 - y0 >= 2 * MAX_LAG:
+            got = estimate(frame[y0:y1, x0:x1])
+            if got is not None:
+                named.append(got)
+    ways = Counter(d for d, _ in named)
+    if not ways:
         return None
-    kernel = estimate(frame[y0:y1, x0:x1])
-    if kernel is None:
+    direction, n = ways.most_common(1)[0]
+    if n < VOTES:
         return None
+    lengths = sorted(length for d, length in named if d == direction)
+    return direction, lengths[(len(lengths) - 1) // 2]
+
+
+def crop_of(frame: Frame, quad: np.ndarray, kernel: tuple[str, int]) -> Frame:
+    """The quad's crop rectified from its region deconvolved by ``kernel``."""
     x0, y0, x1, y1 = _box(frame, quad, 3 * MARGIN)
     sharp = deconvolved(np.ascontiguousarray(frame[y0:y1, x0:x1]), *kernel)
     shifted = quad.astype(np.float32) - np.array([x0, y0], np.float32)
-    return rectify(sharp, shifted, pad=PAD), kernel
+    return rectify(sharp, shifted, pad=PAD)
 
 
-def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Frame], CropRead | None]
+def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRead | None]
            ) -> tuple[CropRead, np.ndarray, Frame] | None:
     """The first plate one deblurred crop reads above :data:`CAP`, or :data:`AGREE` read,
-    its surest read capped at :data:`CAP`; or ``None``. Only the first :data:`QUADS` quads
-    are looked at; one whose region shows no blur costs its estimate only."""
+    its surest read capped at :data:`CAP`; or ``None``.
+
+    The frame's kernel (:func:`kernel_of`) undoes each quad's region, the crops that
+    segment are ranked by likeness (as the search ranks them: the localiser's order says
+    little) and the first :data:`READS` are read. A frame that shows no blur costs the
+    vote's few autocorrelations only.
+    """
+    kernel = kernel_of(frame, quads)
+    if kernel is None:
+        return None
+    ranked: list[tuple[float, int, np.ndarray, Frame, Lines]] = []
+    for i, quad in enumerate(quads):
+        crop = crop_of(frame, quad, kernel)
+        lines = segment(crop, defer=True)
+        if lines is not None:
+            ranked.append((-likeness(lines, crop, i), i, quad, crop, lines))
+    ranked.sort(key=lambda t: (t[0], t[1]))
     votes: Counter[str] = Counter()
     best: dict[str, tuple[CropRead, np.ndarray, Frame]] = {}
-    for quad in quads[:QUADS]:
-        got = crop_of(frame, quad)
+    for _, _, quad, crop, lines in ranked[:READS]:
+        got = read(lines.done())
         if got is None:
             continue
-        crop = got[0]
-        read_ = read(crop)
-        if read_ is None:
-            continue
-        plate = read_.cand.plate
+        plate = got.cand.plate
         votes[plate] += 1
-        if plate not in best or read_.conf > best[plate][0].conf:
-            best[plate] = (read_, quad, crop)
-        if votes[plate] >= AGREE or read_.conf > CAP:
+        if plate not in best or got.conf > best[plate][0].conf:
+            best[plate] = (got, quad, crop)
+        if votes[plate] >= AGREE or got.conf > CAP:
             top, q, c = best[plate]
             return replace(top, conf=min(top.conf, CAP)), q, c
     return None

@@ -205,11 +205,10 @@ class TesseractPlateReader(LastLooks):
             yield second, crop, lines
 
 
-    def _deblurred(self, crop: Frame) -> CropRead | None:
+    def _deblurred(self, lines: Lines) -> CropRead | None:
         """A deblurred crop's read (:mod:`edge.reader.deblur`), capped as the search caps."""
-        lines = segment(crop)
-        got = self._read_lines_all(lines) if lines is not None else None
-        return capped(got, lines) if got is not None and lines is not None else None
+        got = self._read_lines_all(lines)
+        return capped(got, lines) if got is not None else None
 
     def _recounted(self, crop: Frame, lines: Lines, got: CropRead, want: int) -> CropRead:
         """A read naming more characters than its crop's blobs, against the crop counted again.
