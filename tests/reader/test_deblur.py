@@ -74,7 +74,7 @@ def _reads(*plates: str | None, conf: float = LONE) -> Callable[[Lines], CropRea
     out = iter(plates)
 
     def read(_lines: Lines) -> CropRead | None:
-        plate = next(out)
+        plate = next(out, None)
         return None if plate is None else CropRead(Candidate(plate, "VN", 0, 0), conf, plate,
                                                    "1-line")
     return read
@@ -85,6 +85,9 @@ def test_a_lone_read_is_believed_only_when_two_crops_read_it(
     image, _, _ = hard_vn_scene(310209307, "2-line")
     quads = candidates(image, limit=12)
     assert deblur.reread(image, quads, _reads("12A34567", "12A34561", None)) is None
+    # where the voted length's crops read nothing believed, the other lengths' are read
+    got = deblur.reread(image, quads, _reads(None, None, None, "12A34561", conf=0.79))
+    assert got is not None and got[0].cand.plate == "12A34561"
     got = deblur.reread(image, quads, _reads("12A34567", None, "12A34567"))
     assert got is not None and got[0].cand.plate == "12A34567" and got[0].conf == deblur.CAP
     # one crop's read above a lone read's (agreed, sure) stands, capped
