@@ -9,10 +9,11 @@ strokes across the blur. No threshold or split re-separates glyphs the blur has 
 deconvolving by the blur's kernel does (the generator's own kernel read 19 of the 27 right;
 the kernel across the blur read none of them). Round 22 tried all six kernels of
 :data:`KERNELS` on the whole frame, each read by the whole pipeline: ~5 s a frame that still
-read nothing, reverted. Here (round 23) the blur is estimated on each candidate quad's own
-pixels (:func:`estimate`: a plate crop is mostly text, the scene and JPEG's blocks do not
-swamp it as they did the whole frame's cepstrum), and only that quad's region is deconvolved
-by the one kernel and its crop read (the likeliest few crops, no last looks).
+read nothing, reverted. Here (round 23) the blur is estimated on the candidate quads' own
+pixels (:func:`estimate`: a quad's region is mostly text or edges, the scene and JPEG's
+blocks do not swamp it as they did the whole frame's cepstrum) and the first quads vote one
+kernel (:func:`kernel_of`); only the quads' regions are deconvolved by it, and only the
+likeliest few crops read, by the search's crop read (no last looks).
 """
 
 from __future__ import annotations
@@ -65,8 +66,8 @@ LAG = 3
 #: The blur's direction must correlate this much more at :data:`LAG` than the other one
 #: (unblurred plates: median 0.07, 90th percentile 0.17; blurred: 10th percentile 0.08-0.36).
 GATE = 0.12
-#: Pixels around a quad's box: its blur is estimated on the box and this margin, and the
-#: region deconvolved is grown by twice it (the FFT's wrap-around rings at its borders).
+#: Pixels around a quad's box: its blur is estimated on the box and this margin; the region
+#: deconvolved has three times it (the FFT's wrap-around rings at its borders).
 MARGIN = 10
 MAX_LAG = 14
 
