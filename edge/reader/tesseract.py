@@ -26,6 +26,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from edge.reader import deblur
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
 from edge.reader.choose import better, capped, ceiling, short_plate, unfit_lone
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -57,6 +58,9 @@ EAGER_READS = 3
 #: once, only as the likeness ranking comes to them: a sticker, a painted phone number, a
 #: grille's pattern (seeds 555/556: none of 20 such candidates read as anything).
 SMALL_TEXT_PX = 14
+#: A frame that reads nothing has its likeliest quads read again through their own motion
+#: blur's deconvolution (round 23, :mod:`edge.reader.deblur`).
+DEBLUR = True
 
 
 class TesseractPlateReader(LastLooks):
@@ -127,6 +131,8 @@ class TesseractPlateReader(LastLooks):
             searched, best = best, self._text_looks(frame, best, found)
             if best is not None and best is searched and unfit_lone(best[0]):
                 best = None  # the search's lone read, unfit, is no last word (round 20)
+        if DEBLUR and (best is None or best[0].conf < MIN_CONFIDENCE):
+            best = deblur.reread(frame, quads, self._deblurred) or best
         ms = (time.perf_counter() - started) * 1000
         self.chosen = best[0] if best is not None else None  # the frame's read (read_trace)
         if best is None or best[0].conf < MIN_CONFIDENCE:
@@ -198,6 +204,11 @@ class TesseractPlateReader(LastLooks):
             self._second_crops[id(crop)] = crop
             yield second, crop, lines
 
+
+    def _deblurred(self, lines: Lines) -> CropRead | None:
+        """A deblurred crop's read (:mod:`edge.reader.deblur`), capped as the search caps."""
+        got = self._read_lines_all(lines)
+        return capped(got, lines) if got is not None else None
 
     def _recounted(self, crop: Frame, lines: Lines, got: CropRead, want: int) -> CropRead:
         """A read naming more characters than its crop's blobs, against the crop counted again.
