@@ -57,8 +57,10 @@ def content_hash(*, prev_hash: str, at: datetime, actor: str, action: str, subje
 
 
 def _lock_chain(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_LOCK, {"k": _PG_LOCK_KEY})
+    """The chain's lock, on the session's connection (its callers flush right after it)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK, {"k": _PG_LOCK_KEY})
 
 
 def record(session: Session, *, actor: str, action: str, subject_type: str, subject_id: str,
