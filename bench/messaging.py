@@ -193,6 +193,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         if args.at_step:
             wait_for_step(args.seconds)
         sent_at: dict[str, float] = {}
+        paced_cpu = CpuWatch({"central": pids}, pg_admin=pg_admin, db_name=db_name)
         paced_from = time.time()
         start = time.perf_counter()
         for i, (event_id, payload) in enumerate(paced):
@@ -203,6 +204,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             lane.publish(topics.reads(LANE), payload, qos=1)
         paced_until = time.time()
         collect(args.warmup + total, timeout=60)
+        # At a lane's pace each batch holds one or two reads: what a batch costs whatever its
+        # size shows here, not in the throughput run's batches of hundreds (idle loops included).
+        at_pace = paced_cpu.per_event(total - args.events)
         time.sleep(1.0)  # anything late or doubled arrives now
         while (item := lane.get(timeout=0.2)) is not None:
             arrivals.take(item)
@@ -231,6 +235,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "unverified_commands": result.unverified,
             "unacked": sum(1 for e in event_ids if e not in acked),
             **cpu_per_event,
+            "paced_central_cpu_ms_per_event": at_pace["central_cpu_ms_per_event"],
+            "paced_postgres_cpu_ms_per_event": at_pace.get("postgres_cpu_ms_per_event"),
             "events": args.events, "paced_events": total - args.events,
             "warmup_events": args.warmup, "idle_after_s": round(idle_after_s, 1),
             "instances": args.instances, "database": "postgresql",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from domain.lookalikes import _bigrams, cached_skeleton, rank, skeleton
 from domain.trips import TripFacts
@@ -27,8 +28,8 @@ from domain.trips import TripFacts
 class CandidateIndex:
     """Trips of one gate by look-alike skeleton, by plate, and plates by skeleton bigram."""
 
-    __slots__ = ("_by_plate", "_by_skeleton", "_deleted", "_grams", "_plates", "_uses",
-                 "trips")
+    __slots__ = ("_by_plate", "_by_skeleton", "_deleted", "_grams", "_plates", "_span",
+                 "_uses", "trips")
 
     def __init__(self, trips: Iterable[TripFacts]) -> None:
         self.trips: tuple[TripFacts, ...] = tuple(trips)
@@ -40,6 +41,7 @@ class CandidateIndex:
         self._plates: tuple[str, ...] | None = None
         self._grams: dict[tuple[str, int], list[str]] | None = None
         self._deleted: dict[int, dict[str, list[str]]] = {}
+        self._span: tuple[datetime, datetime] | None = None
 
     def _reused(self, what: str) -> bool:
         self._uses[what] += 1
@@ -51,6 +53,17 @@ class CandidateIndex:
         if self._plates is None:
             self._plates = tuple(sorted({t.plate for t in self.trips}))
         return self._plates
+
+    def window_span(self, *, default: datetime) -> tuple[datetime, datetime]:
+        """(earliest ``window_end``, latest ``window_start``) of the trips; ``default`` twice
+        when there are none. Computed once: the central asks it for every batch, and the
+        walk over a day's trips cost more than the batch's other uses of the index."""
+        if not self.trips:
+            return default, default
+        if self._span is None:
+            self._span = (min(t.window_end for t in self.trips),
+                          max(t.window_start for t in self.trips))
+        return self._span
 
     def by_plate_for(self, reads: Iterable[str]) -> dict[str, list[TripFacts]]:
         """Plate -> trips (caller's order) for trips sharing a skeleton with one of ``reads``.

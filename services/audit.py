@@ -28,6 +28,10 @@ from services.db.models import AuditEvent
 GENESIS = "0" * 64
 #: Arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
 _PG_LOCK_KEY = 0x5347_4155  # "SGAU"
+#: Built once: :func:`record_many` runs in every central batch, and building a statement
+#: costs more than running it (see ``services.central.lookups._statements``).
+_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_TAIL = select(AuditEvent.__table__.c.hash).order_by(AuditEvent.__table__.c.id.desc()).limit(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +57,10 @@ def content_hash(*, prev_hash: str, at: datetime, actor: str, action: str, subje
 
 
 def _lock_chain(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    """The chain's lock, on the session's connection (its callers flush right after it)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK, {"k": _PG_LOCK_KEY})
 
 
 def record(session: Session, *, actor: str, action: str, subject_type: str, subject_id: str,
@@ -101,10 +107,7 @@ def record_many(session: Session, entries: list[Entry]) -> None:
         return
     _lock_chain(session)
     session.flush()
-    a = AuditEvent.__table__.c
-    prev = session.connection().execute(
-        select(a.hash).order_by(a.id.desc()).limit(1)
-    ).scalar_one_or_none() or GENESIS
+    prev = session.connection().execute(_TAIL).scalar_one_or_none() or GENESIS
     rows = []
     for e in entries:
         # Plain JSON data hashes and stores exactly as its copy would (a tuple as a list):

@@ -58,11 +58,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     if connection.dialect.name != "postgresql" or not isinstance(raw, psycopg.Connection):
         connection.execute(insert(table), rows)
         return
-    names = list(rows[0])
-    json_columns = {n for n in names if isinstance(table.c[n].type, JSON)}
-    columns = sql.SQL(", ").join(sql.Identifier(n) for n in names)
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), columns)
-    json_at = [i for i, n in enumerate(names) if n in json_columns]
+    names = tuple(rows[0])
+    statement, json_at = _copy_statement(table, names, raw)
     try:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:  # per row: no per-column Python beyond the JSON columns
@@ -74,4 +71,26 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     except psycopg.Error as exc:
         # As SQLAlchemy would raise it: callers tell a concurrent duplicate (IntegrityError)
         # from a database outage (OperationalError) exactly as for any other statement.
-        raise DBAPIError.instance(statement.as_string(raw), None, exc, psycopg.Error) from exc
+        raise DBAPIError.instance(statement.decode(), None, exc, psycopg.Error) from exc
+
+
+#: (table, columns) -> the ``COPY`` statement's text and the positions of its JSON columns.
+_COPY: dict[tuple[str, tuple[str, ...]], tuple[bytes, tuple[int, ...]]] = {}
+
+
+def _copy_statement(table: Table, names: tuple[str, ...], raw: psycopg.Connection[Any]
+                    ) -> tuple[bytes, tuple[int, ...]]:
+    """The ``COPY`` text for these columns, composed (and quoted) once per process.
+
+    Why: composing it with ``psycopg.sql`` each time cost more than writing a small
+    batch's rows; a central batch writes five tables. Identifiers are quoted as
+    ``sql.Identifier`` quotes them, which depends on nothing but the names.
+    """
+    key = (table.name, names)
+    found = _COPY.get(key)
+    if found is None:
+        columns = sql.SQL(", ").join(sql.Identifier(n) for n in names)
+        text = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), columns)
+        json_at = tuple(i for i, n in enumerate(names) if isinstance(table.c[n].type, JSON))
+        found = _COPY[key] = (text.as_bytes(raw), json_at)
+    return found
