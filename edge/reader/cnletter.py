@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from edge.reader import latin
+from edge.reader import cnskip, latin
 from edge.reader.base import Frame
 from edge.reader.chinese import CLASSIFIER_MARGIN, classified
 from edge.reader.dropped import REACH, columns
@@ -47,6 +47,8 @@ def filled(tail: LineRead, binary: Frame, lines: Lines, cache: dict[str, object]
     if lines.layout != "1-line":
         return tail
     letter = refilled(tail, binary, lines.gray[0])
+    if letter is tail:  # no letter to fill: any other one glyph skipped (cnskip, round 23)
+        letter = cnskip.refilled(tail, binary, lines.gray[0])
     if letter is tail:
         return tail
     guess = classified(lines, cache)
