@@ -46,20 +46,26 @@ def refilled(got: LineRead, binary: Frame, row: Frame, classify: latin.Classify 
     edge = province_edge(row)
     if edge is None:
         return got
-    cols = [c for c in columns(binary, 0, binary.shape[1]) if c[0] + c[2] / 2 > edge]
+    every = columns(binary, 0, binary.shape[1])
+    cols = [c for c in every if c[0] + c[2] / 2 > edge]
     if len(cols) not in TAILS:
         return got
-    mids = [x + w / 2 for x, _, w, _ in cols]
+    mids = [x + w / 2 for x, _, w, _ in every]
+    first = len(every) - len(cols)  # the first tail column's index in ``every``
     reach = REACH * TEXT_HEIGHT
-    on: list[int] = []  # the tail column each of eng's characters right of the edge sits on
+    on: list[int] = []  # the tail column each of eng's characters right of the province sits on
     keep: list[int] = []
     for i, (ch, _, x) in enumerate(got.chars):
-        if not ch.isalnum() or x <= edge:
-            continue  # a separator, or the province's junk
+        if not ch.isalnum():
+            continue
+        # A character belongs to the glyph it sits nearest, as in ``cnletter``: a letter
+        # Tesseract placed a little left of the edge is still the letter's, not junk.
         k = min(range(len(mids)), key=lambda j: abs(mids[j] - x))
+        if k < first:
+            continue  # the province's junk
         if abs(mids[k] - x) > reach:
             return got
-        on.append(k)
+        on.append(k - first)
         keep.append(i)
     if len(on) != len(cols) - 1 or len(set(on)) != len(on) or on != sorted(on):
         return got  # not one skipped column with one character on each other
@@ -71,13 +77,16 @@ def refilled(got: LineRead, binary: Frame, row: Frame, classify: latin.Classify 
     if guess.char is None or guess.confidence < latin.TRUST or (gap == 0
                                                                and guess.char not in LETTERS):
         return got
-    filled = (guess.char, guess.confidence, mids[gap])
+    filled = (guess.char, guess.confidence, mids[first + gap])
     chars = [got.chars[i] for i in keep[:gap]] + [filled] + [got.chars[i] for i in keep[gap:]]
     margins = ([got.margins[i] for i in keep[:gap] if i < len(got.margins)] + [0.0]
                + [got.margins[i] for i in keep[gap:] if i < len(got.margins)])
     alts = ([got.alts[i] for i in keep[:gap] if i < len(got.alts)]
             + [((guess.char, guess.confidence),)]
             + [got.alts[i] for i in keep[gap:] if i < len(got.alts)])
-    return replace(got, text="".join(c for c, _, _ in chars), chars=tuple(chars),
+    text = "".join(c for c, _, _ in chars)
+    if "".join(ch for ch, _, _ in got.chars if ch.isalnum()).endswith(text):
+        return got  # eng's own read holds that tail: nothing to fill
+    return replace(got, text=text, chars=tuple(chars),
                    margins=tuple(margins), alts=tuple(alts),
                    conf=line_conf([c for _, c, _ in chars]))
