@@ -42,7 +42,7 @@ def _read(chars: list[tuple[str, float]]) -> LineRead:
                     tuple(0.5 for _ in chars), tuple(((c, 0.9),) for c, _ in chars))
 
 
-def _says(ch: str, share: float = 1.0):  # type: ignore[no-untyped-def]
+def _says(ch: str, share: float = 1.0):
     return lambda glyphs: [LatinGuess(ch, share, share, {ch: share}) for _ in glyphs]
 
 
@@ -101,3 +101,13 @@ def test_a_letter_placed_on_the_province_and_named_so_is_no_fill() -> None:
     row, mid, xs = _row("S43962D")
     read = _read([("S", mid + 20), *_skipping("S43962D", xs, 0)])
     assert cnskip.refilled(read, row, row, _says("S")) is read
+
+
+def test_a_filled_read_on_a_weak_classifier_province_is_none() -> None:
+    # Check seed 1234's easy 粤RH0CTN: a crop's eng 'RHCTN' filled to 'RH0CTN' on the
+    # classifier's weak 闽 (chi_sim named none) outread chi_sim's right 粤RH0CTN elsewhere.
+    rng = random.Random(123403756)
+    truth = random_plate(rng, country="CN", layout="1-line")
+    scene = render_frame(plate=truth, layout="1-line", difficulty="easy", rng=rng)
+    assert scene.plate == "粤RH0CTN"
+    assert make_reader(engine="resident").read(scene.image).plate == "粤RH0CTN"
