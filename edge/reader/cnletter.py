@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from edge.reader import latin
+from edge.reader import cnskip, latin
 from edge.reader.base import Frame
 from edge.reader.chinese import CLASSIFIER_MARGIN, classified
 from edge.reader.dropped import REACH, columns
@@ -43,10 +43,18 @@ def filled(tail: LineRead, binary: Frame, lines: Lines, cache: dict[str, object]
     """``refilled`` on a 1-row crop whose first glyph the province classifier names a province
     (margin >= ``chinese.CLASSIFIER_MARGIN``: the cut is a province glyph's, so what eng
     read left of it is junk), else ``tail`` itself. ``cache``: the crop's chi_sim cache,
-    where the classifier's guess is kept (asked only when a letter would be filled)."""
+    where the classifier's guess is kept (asked only when a letter would be filled), and
+    ``"skipfill"``, whether ``cnskip`` filled this read: such a read on a weak classifier
+    province (``CLASSIFIER_WEAK``: chi_sim named none) is no read (round 23, check 1234's easy
+    粤RH0CTN: eng's 'RHCTN' filled, the classifier's weak 闽 outread chi_sim's right 粤).
+    """
     if lines.layout != "1-line":
         return tail
     letter = refilled(tail, binary, lines.gray[0])
+    cache["skipfill"] = False
+    if letter is tail:  # no letter to fill: any other one glyph skipped (cnskip, round 23)
+        letter = cnskip.refilled(tail, binary, lines.gray[0])
+        cache["skipfill"] = letter is not tail  # never on a weak classifier province (cropread)
     if letter is tail:
         return tail
     guess = classified(lines, cache)

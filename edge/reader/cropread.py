@@ -288,7 +288,7 @@ class CropReader:
             seconded = seconded and (eng_margin >= MARGIN or tail_margin < MARGIN
                                      or 1 - (1 - read.conf) ** 2 >= SURE)
             weak = bool(cache.get("classifier_weak"))
-            if weak and (not read.fits or text.isdigit()):
+            if weak and (not read.fits or text.isdigit() or cache.get("skipfill")):
                 # A weak classifier province on a crop of more or fewer glyphs than the plate
                 # (round 15: a painted CHUYEN TUYEN, 10 blobs, read 川ENTUYE on a plate-free
                 # frame, its C called 川 at margin 0.56), or on a row eng read as digits only,
