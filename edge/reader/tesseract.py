@@ -204,7 +204,6 @@ class TesseractPlateReader(LastLooks):
             self._second_crops[id(crop)] = crop
             yield second, crop, lines
 
-
     def _deblurred(self, lines: Lines) -> CropRead | None:
         """A deblurred crop's read (:mod:`edge.reader.deblur`), capped as the search caps."""
         got = self._read_lines_all(lines)
