@@ -34,6 +34,7 @@ lint: setup
 
 bench: setup
 	$(PY) bench/matching.py
+	$(PY) bench/ocr.py
 	$(PY) bench/messaging.py
 	$(PY) bench/preclearance.py
 	$(PY) bench/scale.py
