@@ -25,16 +25,17 @@ from smartgate.scenes.plates import CJK_FONTS
 TAIL = "J0388V"
 
 
-def _row(dirt: str = "", province: str = "桂") -> tuple[np.ndarray, float, list[float]]:
-    """``province`` then ``TAIL`` in one grey row (dark on white): the row, the province
+def _row(dirt: str = "", province: str = "桂", tail: str = TAIL
+         ) -> tuple[np.ndarray, float, list[float]]:
+    """``province`` then ``tail`` in one grey row (dark on white): the row, the province
     glyph's middle x and the tail glyphs' x centres; ``dirt``: "speck" (dust) or "stripe" (a
     line of the plate's edge) left of the province."""
     font = ImageFont.truetype(CJK_FONTS[0], 64)
-    img = Image.new("L", (30 + 80 + 46 * len(TAIL) + 30, 88), 255)
+    img = Image.new("L", (30 + 80 + 46 * len(tail) + 30, 88), 255)
     ImageDraw.Draw(img).text((30, 6), province, font=font, fill=0)
     row = np.asarray(img, np.uint8).copy()
     xs = []
-    for i, ch in enumerate(TAIL):
+    for i, ch in enumerate(tail):
         x = 30 + 80 + 46 * i
         g = bold_glyph(ch)
         row[12:12 + g.shape[0], x:x + g.shape[1]][g == 1] = 0

@@ -11,39 +11,16 @@ import random
 
 import numpy as np
 import pytest
-from glyphrow import bold_glyph
-from PIL import Image, ImageDraw, ImageFont
+from test_cn_letter import _read, _says
+from test_cn_letter import _row as _letter_row
 
 from edge.reader import cnskip, make_reader
-from edge.reader.engines import LineRead
-from edge.reader.latin import LatinGuess
 from smartgate.scenes import random_plate, render_frame
-from smartgate.scenes.plates import CJK_FONTS
 
 
 def _row(tail: str, province: str = "云") -> tuple[np.ndarray, float, list[float]]:
-    """``province`` then ``tail`` in one grey row (dark on white): the row, the province
-    glyph's middle x and the tail glyphs' x centres."""
-    font = ImageFont.truetype(CJK_FONTS[0], 64)
-    img = Image.new("L", (30 + 80 + 46 * len(tail) + 30, 88), 255)
-    ImageDraw.Draw(img).text((30, 6), province, font=font, fill=0)
-    row = np.asarray(img, np.uint8).copy()
-    xs = []
-    for i, ch in enumerate(tail):
-        x = 30 + 80 + 46 * i
-        g = bold_glyph(ch)
-        row[12:12 + g.shape[0], x:x + g.shape[1]][g == 1] = 0
-        xs.append(x + g.shape[1] / 2)
-    return row, 30 + 32, xs
-
-
-def _read(chars: list[tuple[str, float]]) -> LineRead:
-    return LineRead("".join(c for c, _ in chars), 0.9, tuple((c, 0.9, x) for c, x in chars),
-                    tuple(0.5 for _ in chars), tuple(((c, 0.9),) for c, _ in chars))
-
-
-def _says(ch: str, share: float = 1.0):
-    return lambda glyphs: [LatinGuess(ch, share, share, {ch: share}) for _ in glyphs]
+    """``province`` then ``tail`` in one grey row: test_cn_letter's row, another tail."""
+    return _letter_row(province=province, tail=tail)
 
 
 def _skipping(tail: str, xs: list[float], *gaps: int) -> list[tuple[str, float]]:
