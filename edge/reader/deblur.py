@@ -200,8 +200,7 @@ def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRe
     :data:`OTHER_READS` of the first ranking's :data:`OTHER_QUADS` each): the vote names
     the direction on 116 of 119 blurred frames but the length on 94 (round 23: six of the
     wide pool's blurred frames that read nothing had their length missed by one step). A
-    frame that shows no blur costs the
-    vote's few autocorrelations only.
+    frame that shows no blur costs the vote's few autocorrelations only.
     """
     kernel = kernel_of(frame, quads)
     if kernel is None:
