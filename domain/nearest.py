@@ -55,18 +55,23 @@ class _Floor(dict[str, float]):
         return cost
 
 
-Table = tuple[tuple[tuple[_Floor, ...], tuple[_Costs, ...]], ...]
+Table = tuple[tuple[int, tuple[_Floor, ...], tuple[_Costs, ...]], ...]
 _TABLES: dict[tuple[int, bool], Table] = {}
 
 
 def _table(length: int, trusted: bool) -> Table:
-    """Per template of ``length`` (in ``_BY_LENGTH`` order): its floors and its costs."""
+    """Per template of ``length`` (in ``_BY_LENGTH`` order): its probe, floors and costs.
+
+    The probe is the position of the template's smallest slot (a special series' letter,
+    a Chinese plate's letter): the one most reads cannot fill cheaply.
+    """
     found = _TABLES.get((length, trusted))
     if found is None:
         rows = []
         for slots in _BY_LENGTH.get(length, ()):
             costs = tuple(_Costs(s, trusted) for s in slots)
-            rows.append((tuple(_Floor(c) for c in costs), costs))
+            probe = min((len(s), i) for i, s in enumerate(slots))[1]
+            rows.append((probe, tuple(_Floor(c) for c in costs), costs))
         found = _TABLES[(length, trusted)] = tuple(rows)
     return found
 
@@ -79,8 +84,15 @@ def nearest_other(read: str, plate: str) -> float:
     """
     best = MISS
     table = _table(len(read), read_is_plate(read))
-    for (floors, costs), plate_fits in zip(table, _fitting(plate, len(read)), strict=True):
+    for (probe, floors, costs), plate_fits in zip(table, _fitting(plate, len(read)),
+                                                  strict=True):
         if not plate_fits:
+            # Costs are >= 0 and a float sum of them never falls below any one of them, so
+            # a position costing ``best`` already makes the template's floor >= ``best``:
+            # the walk below would stop on its way and change nothing. Most templates
+            # (other series, Chinese plates) stop at their probe: one lookup, no walk.
+            if floors[probe][read[probe]] >= best:
+                continue
             floor = 0.0
             for col, r in zip(floors, read, strict=True):
                 floor += col[r]
@@ -91,8 +103,9 @@ def nearest_other(read: str, plate: str) -> float:
             continue
         ranked = [col[r] for col, r in zip(costs, read, strict=True)]
         floor = sum(c[0][0] for c in ranked)
-        for i, c in enumerate(ranked):
-            alt = c[0] if c[0][1] != plate[i] else (c[1] if len(c) > 1 else (MISS * 9, ""))
-            best = min(best, floor - c[0][0] + alt[0])
+        for c, p in zip(ranked, plate, strict=True):
+            head = c[0]
+            alt = head if head[1] != p else (c[1] if len(c) > 1 else (MISS * 9, ""))
+            if (other := floor - head[0] + alt[0]) < best:  # min(best, other), as before
+                best = other
     return best
-
