@@ -32,6 +32,7 @@ from domain.plates import normalise
 from domain.reasons import reason
 from domain.reference import Gate, Lane, LaneMode
 from domain.rules import Context, RuleSet, default_rules
+from domain.single_read import aggregate_one
 from domain.trips import TripFacts
 
 #: Version of the packaged rule table (``domain/data/rules.toml``).
@@ -139,7 +140,8 @@ def decide(
     by_plate = trips.by_plate_for(text for text, _ in reads)
     index = PlateIndex(by_plate, universe=lambda: trips.plates, ranker=trips.ranked)
     claimed = max(evidence.frames, 0) if frame_reads else 0
-    cons: Consensus = aggregate(reads, index, params, claimed)
+    cons: Consensus = (aggregate_one(*reads[0], index, params, claimed) if len(reads) == 1
+                       else aggregate(reads, index, params, claimed))
     grace = params.window_grace
 
     if cons.status != "resolved" or cons.plate is None:

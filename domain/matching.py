@@ -20,14 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from domain.lookalikes import (
-    MISS,
-    cached_skeleton,
-    nearest_other,
-    rank,
-    skeleton,
-    substitution_distance,
-)
+from domain.lookalikes import MISS, cached_skeleton, rank, skeleton, substitution_distance
+from domain.nearest import nearest_other  # lookalikes.nearest_other, by table (exact)
 from domain.plates import is_plate
 from domain.reference import Gate, Lane
 from domain.trips import CLEARABLE_STATUSES, TripFacts, TripStatus

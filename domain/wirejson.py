@@ -84,6 +84,13 @@ def decision_notice_json(*, decision_id: str, event_id: str, lane_id: str, gate_
         command_id=command_id, decided_at=decided_at, crop_sha256=crop_sha256).to_json()
 
 
+def reason_rows(reasons: Sequence[Reason]) -> list[dict[str, Any]]:
+    """``[r.model_dump() for r in reasons]`` (a decision row's reasons), without pydantic's
+    serializer for the exact ``Reason`` (three strings, in field order): ~0.5 us each."""
+    return [{"code": r.code, "vi": r.vi, "en": r.en} if type(r) is Reason else r.model_dump()
+            for r in reasons]
+
+
 def command_draft_dump(*, command_id: str, lane_id: str, action: str, plate: str | None,
                        trip_id: str | None, decision_id: str | None, issued_at: datetime,
                        expires_at: datetime, reason_codes: Sequence[str], key_id: str

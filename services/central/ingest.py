@@ -46,7 +46,7 @@ from domain.messages import (
 )
 from domain.reference import LaneKind
 from domain.signing import SignatureError, hmac_verify, signed_dump_payloads
-from domain.wirejson import decision_notice_json
+from domain.wirejson import decision_notice_json, reason_rows
 from services.audit import Entry, record_many
 from services.central.barrier import apply_barrier_state
 from services.central.candidates import TripCache
@@ -186,14 +186,15 @@ class Batch:
             "frames": msg.frames, "trailer_plate": msg.trailer_plate,
             "crop_sha256": msg.crop_sha256, "frame_sha256": msg.frame_sha256,
         })
-        frames = self.seen.frames[(msg.device_id, msg.pass_id)]
         if msg.grade != "pass":
-            frames.append(PassEvidence(
+            self.seen.frames[(msg.device_id, msg.pass_id)].append(PassEvidence(
                 lane_id=msg.lane_id, plate=msg.plate, confidence=msg.confidence, frames=1,
                 captured_at=msg.captured_at, trailer_plate=msg.trailer_plate,
                 country=msg.country))
             return Handled("stored", event_id=msg.event_id, acks=ack)
 
+        # Read, not created: a pass's list is only made by a frame read that joins it.
+        frames = self.seen.frames.get((msg.device_id, msg.pass_id), ())
         lane = config.reference.lane(msg.lane_id)
         if lane.kind == LaneKind.YARD:  # the staging yard's entrance: check in, no barrier
             self.flush()
@@ -213,7 +214,7 @@ class Batch:
         self.rows.add(Decision, {
             "id": decision_id, "event_id": msg.event_id, "lane_id": lane.id, "gate_id": gate.id,
             "plate": plate, "trip_id": result.trip_id, "outcome": result.outcome,
-            "reasons": [r.model_dump() for r in result.reasons],
+            "reasons": reason_rows(result.reasons),
             "rules_version": result.rules_version, "decided_by": "auto", "decided_at": now,
             "resolved_at": None, "attention": None, "attention_at": None,
         })
@@ -221,14 +222,15 @@ class Batch:
         # is never published, the retry loop expires it and flags the decision for an officer.
         late = now - msg.captured_at > config.command_ttl
         expires_at = (msg.captured_at if late else now) + config.command_ttl
+        codes = result.codes  # a property that builds its tuple on every call
         command = draft_command_dump(  # the command's JSON dump, without a model
             lane_id=lane.id, action=ACTION_FOR_OUTCOME[result.outcome], plate=plate,
             trip_id=result.trip_id, decision_id=decision_id, now=now, ttl=config.command_ttl,
-            key_id=config.key_id, reason_codes=result.codes, expires_at=expires_at,
+            key_id=config.key_id, reason_codes=codes, expires_at=expires_at,
         )
         self.audit("decision.made", "decision", decision_id, {
             "event_id": msg.event_id, "lane_id": lane.id, "plate": plate, "read": msg.plate,
-            "outcome": result.outcome, "trip_id": result.trip_id, "codes": list(result.codes),
+            "outcome": result.outcome, "trip_id": result.trip_id, "codes": list(codes),
             "rules_version": result.rules_version, "command_id": command.command_id,
             "action": command.action, "expires_at": command.expires_at.isoformat()})
         notice = lane.id, decision_notice_json(  # DecisionV1's JSON, without the model

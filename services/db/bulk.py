@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from domain.canonical import json_text
+from services.db.binary_copy import binary_values, copy_binary, plan_for
 from services.db.models import Base
 
 
@@ -51,7 +52,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     On PostgreSQL (psycopg 3) a ``COPY ... FROM STDIN``: rows are sent as one stream
     and checked against every constraint like an ``INSERT``, in list order (a serial id
     follows it, which the audit chain relies on), for a fraction of an ``executemany``'s
-    per-row work. Elsewhere (SQLite) a Core ``executemany``.
+    per-row work; in binary format when every value has an exact binary form
+    (:mod:`services.db.binary_copy`), else in text. Elsewhere (SQLite) a Core ``executemany``.
     """
     connection = session.connection()
     raw = connection.connection.driver_connection
@@ -59,6 +61,14 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         connection.execute(insert(table), rows)
         return
     names = tuple(rows[0])
+    plan = plan_for(raw, table.name, names) if table.schema is None else None
+    binary = binary_values(plan, rows, names) if plan is not None else None
+    if plan is not None and binary is not None:  # every value exact in binary (binary_copy)
+        try:
+            copy_binary(raw, plan, binary)
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(plan.statement.decode(), None, exc, psycopg.Error) from exc
+        return
     statement, json_at = _copy_statement(table, names, raw)
     try:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:

@@ -157,3 +157,19 @@ def test_command_bounds_are_the_models() -> None:
         model, direct = _cmd_both(**{**base, field: "Á" * size})
         assert direct == model and direct is not None
         assert _cmd_both(**{**base, field: "Á" * (size + 1)}) == (None, None)
+
+
+def test_reason_rows_are_the_models_dumps() -> None:
+    """A decision row's reasons (round 24): every catalogue reason, and a subclass, as
+    ``model_dump`` gives them, key order included."""
+    from domain.messages import Reason
+    from domain.reasons import all_codes, reason
+    from domain.wirejson import reason_rows
+
+    class Noted(Reason):
+        note: str = ""
+
+    reasons = [reason(c) for c in all_codes()] + [Noted(code="X_Y", vi="v", en="e", note="n")]
+    rows = reason_rows(reasons)
+    assert rows == [r.model_dump() for r in reasons]
+    assert [list(row) for row in rows] == [list(r.model_dump()) for r in reasons]
