@@ -30,8 +30,9 @@ from edge.reader.segment import Lines
 CROPS = 3
 #: ... and the most junk characters eng makes of the province glyph.
 PREFIX = 3
-#: The plate's own crops the classifier must lean to its province on (``leaned``).
-LEANS = 2
+#: The plate's own crops the classifier must lean to its province on (``leaned``): as many
+#: as the tail's votes (``CROPS``).
+LEANS = CROPS
 #: Any province: the tail a text reads does not depend on it (``cn_candidates``).
 PROBE = "桂"
 
