@@ -102,15 +102,15 @@ def voted(crops: Sequence[tuple[dict[str, object], Lines]]
         char = getattr(guess, "char", None)
         if char is not None:
             named[id(cache)] = char
-    if len(set(named.values())) == 1:
-        province = next(iter(named.values()))
-        votes, first = crop_votes([(c, lines) for c, lines in crops if id(c) in named],
-                                  province)
-        plate = outvoted(votes)
-        if plate is not None:
-            text, lines = first[plate]
-            return Candidate(plate, "CN", 0, 0), text, lines
-    return leaned(crops)  # no province, or two: 桂RG8AH0's crops leaned 新, 豫, 浙 and 川
+    if len(set(named.values())) != 1:
+        return None  # no province, or two: 桂RG8AH0's crops leaned 新, 豫, 浙 and 川
+    province = next(iter(named.values()))
+    votes, first = crop_votes([(c, lines) for c, lines in crops if id(c) in named], province)
+    plate = outvoted(votes)
+    if plate is None:
+        return None
+    text, lines = first[plate]
+    return Candidate(plate, "CN", 0, 0), text, lines
 
 
 def leaned(crops: Sequence[tuple[dict[str, object], Lines]]
@@ -124,7 +124,9 @@ def leaned(crops: Sequence[tuple[dict[str, object], Lines]]
     anywhere (hard 湘EF55FK: 湘 on 13 crops, 浙, 藏 and 川 on three others; 湘GPT605: 湘 on
     five, 川 on a crop of painted words), and the plate's own crops, those whose texts read its
     tail, are the ones that saw its province glyph. The province is still only leaned to (at
-    any margin): the read stays at ``LONE``, ``weak``."""
+    any margin): the read stays at ``LONE``, ``weak``. Asked last, where the frame read
+    nothing even through its blur's deconvolution (``TesseractPlateReader.read``): asked
+    before it, it took 3303's 桂T6EMK2, which the deblurred crops read, as 桂TGEMK2."""
     votes, first = crop_votes(crops, PROBE)
     tail = outvoted(votes)
     if tail is None:
