@@ -30,9 +30,11 @@ from edge.reader.segment import Lines
 CROPS = 3
 #: ... and the most junk characters eng makes of the province glyph.
 PREFIX = 3
-#: The plate's own crops the classifier must lean to its province on (``leaned``): as many
-#: as the tail's votes (``CROPS``).
-LEANS = CROPS
+#: The plate's own crops the classifier must lean to its province on (``leaned``).
+LEANS = 2
+#: A Chinese read whose tail differs from a leaned plate's at this many places or fewer is
+#: a rival read of that plate (``near``); any other is of other text.
+NEAR = 2
 #: Any province: the tail a text reads does not depend on it (``cn_candidates``).
 PROBE = "桂"
 
@@ -146,3 +148,13 @@ def leaned(crops: Sequence[tuple[dict[str, object], Lines]]
         return None
     text, lines = first[tail]
     return Candidate(province + tail[1:], "CN", 0, 0), text, lines
+
+
+def near(read: Candidate, plate: Candidate) -> bool:
+    """Whether ``read`` (another Chinese read of the frame, at ``slotwise.FLOOR`` or more) is
+    a rival read of the leaned ``plate``: a tail of its length differing at ``NEAR`` places or
+    fewer, whatever the province. Only a rival refuses the lean (round 24: hard 湘EF55FK's
+    lean refused for a crop of the truck's lettering read 沪GTSTLC at 0.32; round 20's guard
+    was for 桂X75602 against a crop's 桂X7S602, one place apart)."""
+    a, b = read.plate[1:], plate.plate[1:]
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= NEAR

@@ -190,7 +190,8 @@ class LastLooks(CropReader):
             return None
         cand, text, lines = got
         if any(r.cand.country == "CN" and r.cand.plate != cand.plate
-               and r.conf >= slotwise.FLOOR for r, _ in self._heard):
+               and r.conf >= slotwise.FLOOR and (not lean or cnvote.near(r.cand, cand))
+               for r, _ in self._heard):
             return None  # check 桂X7S602: voted 桂X75602, its crops read both at 0.7
         return (CropRead(cand, LONE, text, lines.layout, classified=True, weak=True),
                 where[0], where[1])

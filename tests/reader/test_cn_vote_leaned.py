@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import random
 
+from scriptedreader import FRAME, QUAD
 from test_cn_vote import _crop
 
+from domain.plate_candidates import Candidate
 from edge.reader import cnvote, make_reader
+from edge.reader.claims import LONE, CropRead
+from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
+from edge.reader.tesseract import TesseractPlateReader
 from smartgate.scenes import random_plate, render_frame
 
 PLATE = ["HEF55FK", "WEF55FK", "HJEF55FK"]
@@ -37,13 +42,33 @@ def test_a_crop_reading_the_tail_with_no_province_votes_for_the_tail_only() -> N
     assert got is not None and got[0].plate == "湘EF55FK"
 
 
-def test_the_plate_s_own_crops_must_lean_three_times_and_twice_any_other() -> None:
+def test_the_plate_s_own_crops_must_lean_twice_and_twice_any_other() -> None:
     three = [_crop([text], "湘") for text in PLATE]
-    assert cnvote.leaned([*three[:2], _crop([PLATE[2]], None)]) is None  # two lean: no vote
+    one = [three[0], _crop([PLATE[1]], None), _crop([PLATE[2]], None)]
+    assert cnvote.leaned(one) is None  # one crop leaning: no province
+    assert cnvote.leaned([*three[:2], _crop([PLATE[2]], None)]) is not None  # two: 湘L99XA4
     assert cnvote.leaned([*three, _crop([PLATE[0]], "川"), _crop([PLATE[1]], "川")]) is None
     assert cnvote.leaned([*three, _crop([PLATE[0]], "川")]) is not None  # 3 against 1
     split = [*three, _crop(["HEF55EK"], "湘"), _crop(["WEF55EK"], "湘")]
     assert cnvote.leaned(split) is None  # the tail itself not outvoted (F/E): no plate
+
+
+def test_only_a_rival_read_of_the_plate_refuses_the_lean() -> None:
+    reader = TesseractPlateReader(ResidentEngine(DEFAULT_TESSDATA))
+    crops = [_crop([text], "湘") for text in PLATE] + [_crop(["LCTSTYES"], "川")]
+    reader._crops = {id(cache): (cache, lines) for cache, lines in crops}
+    reader._where = {id(lines): (QUAD, FRAME, lines) for _, lines in crops}
+    sign = CropRead(Candidate("沪GTSTLC", "CN", 0, 0), 0.32, "", "1-line")
+    reader._heard = [(sign, crops[3][1])]  # the truck's lettering read as a plate
+    assert reader._province_voted() is None  # round 20's vote: two provinces named
+    got = reader._province_voted(lean=True)
+    assert got is not None and got[0].cand.plate == "湘EF55FK" and got[0].conf == LONE
+    assert got[0].weak and got[0].classified and not got[0].sure
+    rival = CropRead(Candidate("湘EF5SFK", "CN", 0, 0), 0.32, "", "1-line")
+    reader._heard = [(rival, crops[0][1])]  # a crop read the plate otherwise: no lean
+    assert reader._province_voted(lean=True) is None
+    assert cnvote.near(Candidate("沪EFS5EK", "CN", 0, 0), Candidate("湘EF55FK", "CN", 0, 0))
+    assert not cnvote.near(Candidate("沪GTSTLC", "CN", 0, 0), Candidate("湘EF55FK", "CN", 0, 0))
 
 
 def test_the_hard_frame_reads_its_plate() -> None:
