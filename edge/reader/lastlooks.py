@@ -178,18 +178,20 @@ class LastLooks(CropReader):
         self._crops.setdefault(id(cache), (cache, lines))  # the crops' votes (cnvote)
         return super()._read_lines(lines, variant, cache)
 
-    def _province_voted(self) -> tuple[CropRead, np.ndarray, Frame] | None:
-        """The Chinese plate the frame's crops vote for (``cnvote.voted``) where no crop read
+    def _province_voted(self, *, lean: bool = False) -> tuple[CropRead, np.ndarray, Frame] | None:
+        """The Chinese plate the frame's crops vote for (``cnvote.voted``; ``lean``: its
+        province leaned to by the plate's own crops, ``cnvote.leaned``) where no crop read
         another Chinese plate at FLOOR (believed or dropped: ``_heard``; under it a read is no
         plate), at LONE, its province the classifier's (``weak``): its first voter's read,
         quad and crop."""
-        got = cnvote.voted(list(self._crops.values()))
+        got = (cnvote.leaned if lean else cnvote.voted)(list(self._crops.values()))
         where = self._where.get(id(got[2])) if got is not None else None
         if got is None or where is None or where[2] is not got[2]:
             return None
         cand, text, lines = got
         if any(r.cand.country == "CN" and r.cand.plate != cand.plate
-               and r.conf >= slotwise.FLOOR for r, _ in self._heard):
+               and r.conf >= slotwise.FLOOR and (not lean or cnvote.near(r.cand, cand))
+               for r, _ in self._heard):
             return None  # check 桂X7S602: voted 桂X75602, its crops read both at 0.7
         return (CropRead(cand, LONE, text, lines.layout, classified=True, weak=True),
                 where[0], where[1])

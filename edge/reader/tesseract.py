@@ -133,6 +133,8 @@ class TesseractPlateReader(LastLooks):
                 best = None  # the search's lone read, unfit, is no last word (round 20)
         if DEBLUR and (best is None or best[0].conf < MIN_CONFIDENCE):
             best = deblur.reread(frame, quads, self._deblurred) or best
+        if best is None or best[0].conf < MIN_CONFIDENCE:  # the crops' lean, last (round 24)
+            best = self._province_voted(lean=True) or best
         ms = (time.perf_counter() - started) * 1000
         self.chosen = best[0] if best is not None else None  # the frame's read (read_trace)
         if best is None or best[0].conf < MIN_CONFIDENCE:
