@@ -26,7 +26,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from edge.reader import deblur
+from edge.reader import blurcheck, deblur
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
 from edge.reader.choose import better, capped, ceiling, short_plate, unfit_lone
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -133,6 +133,8 @@ class TesseractPlateReader(LastLooks):
                 best = None  # the search's lone read, unfit, is no last word (round 20)
         if DEBLUR and (best is None or best[0].conf < MIN_CONFIDENCE):
             best = deblur.reread(frame, quads, self._deblurred) or best
+        elif DEBLUR and best is not None and best[0].conf < ACT:  # under the band: checked
+            best = blurcheck.checked(frame, quads, best, self._deblurred)
         if best is None or best[0].conf < MIN_CONFIDENCE:  # the crops' lean, last (round 24)
             best = self._province_voted(lean=True) or best
         ms = (time.perf_counter() - started) * 1000
