@@ -88,6 +88,8 @@ def graded(read: CropRead) -> CropRead:
 
 
 def refit_alone(read: CropRead) -> bool:
-    """Whether a refit's read stands uncapped, its source unread: one grey read, sure alone."""
+    """Whether a refit's read stands uncapped, its source unread: one grey read, sure alone,
+    in the band by itself (under ``ACT`` the source may lift it: v2 left 24E5364 at 0.78 and
+    24K15452 at 0.77, sure alone, where their sources read them at 0.94 and 0.95)."""
     return ENABLED and read.sure and not read.agreed and not read.contested and (
-        read.cand.country == "VN" and read.cand.cost == 0)
+        read.cand.country == "VN" and read.cand.cost == 0 and read.conf >= ACT)
