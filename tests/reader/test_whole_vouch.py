@@ -85,7 +85,7 @@ def test_a_vouched_grey_read_ends_the_frame_with_no_binary_call(
     monkeypatch.setattr(wholevouch, "ENABLED", enabled)
     image, truth = _frame()
     engine = _Counting(ResidentEngine(DEFAULT_TESSDATA))
-    got = tess.TesseractPlateReader(engine).read(image)  # type: ignore[arg-type]
+    got = tess.TesseractPlateReader(engine).read(image)
     assert got.plate == truth == "51DA133" and got.confidence >= ACT
     assert engine.calls == (1 if enabled else 2)  # main: grey, then binary
 
