@@ -73,9 +73,9 @@ class _Counting:
 
 
 def _frame() -> tuple[Frame, str]:
-    rng = random.Random(310109310)  # wide pool 3101, easy: 51DA-133
-    plate = random_plate(rng, country="VN", layout="1-line")
-    return render_frame(plate=plate, layout="1-line", difficulty="easy", rng=rng).image, plate
+    rng = random.Random(310109310)  # wide pool 3101, easy: 51DA-133 on two rows
+    plate = random_plate(rng, country="VN", layout="2-line")
+    return render_frame(plate=plate, layout="2-line", difficulty="easy", rng=rng).image, plate
 
 
 @pytest.mark.parametrize("enabled", [True, False])
