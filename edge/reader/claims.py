@@ -62,6 +62,7 @@ class CropRead:
     relabelled: bool = False  # a character is the Latin classifier's, not eng's (vouch.reread)
     filled: bool = False  # a glyph eng skipped, named by the Latin classifier (dropped.fill)
     settled: bool = False  # VN: eng's hesitant characters the Latin classifier named (round 15)
+    vouched: bool = False  # VN grey read: every glyph the Latin classifier named (wholevouch.py)
     recut: bool = False  # VN: fits only the row cut again by pitch (recut.explains, round 18)
     checked: bool = False  # VN: read slot by slot on its glyphs (glyphslots.py, round 19)
     weak: bool = False  # the classifier named the province under CLASSIFIER_ONLY (chinese.py)

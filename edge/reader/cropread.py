@@ -18,6 +18,7 @@ import numpy as np
 
 from domain.plate_candidates import Candidate, clean
 from edge.reader import cnletter, cnlook, cnvote, glyphslots, recut, rules, slotwise, toprow, vouch
+from edge.reader import wholevouch as whole
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
@@ -85,6 +86,8 @@ class CropReader:
             if first.settled:  # the classifier as the second look: graded as two agreeing
                 return replace(first, conf=min(0.99, 1 - (1 - first.conf) ** 2), agreed=True)
             return first
+        if first is not None and first.vouched:  # the Latin classifier as the second look
+            return whole.graded(first)
         if first is None and words(str(cache.get("text", ""))):
             return None  # painted words, not a plate misread: other preprocessings won't help
         if first is not None and first.seconded:
@@ -231,8 +234,11 @@ class CropReader:
                        and vouch.confirmed(got, mask, MARGIN))
             read = self._graded(lines, vn, vn_got.conf, vn_raw, MARGIN if settled else
                                 vn_got.margin, trusted=not (got.kept or checked), recut=cut)
+            vouched = (variant == "gray" and not settled and vn_got is plain and not cut  # round 24
+                       and whole.second_look(read, got, mask, lines.chars, vn_raw))
             return replace(read, kept=got.kept, relabelled=relabelled, checked=checked,
-                           filled=vn_got is not got and not checked, settled=settled)
+                           filled=vn_got is not got and not checked, settled=settled,
+                           vouched=vouched)
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row). A T/7 slot
         # with no LSTM choice, judged so, is one judge's guess: capped as the classifier's

@@ -26,7 +26,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from edge.reader import blurcheck, deblur
+from edge.reader import blurcheck, deblur, wholevouch
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
 from edge.reader.choose import better, capped, ceiling, short_plate, unfit_lone
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -112,8 +112,8 @@ class TesseractPlateReader(LastLooks):
                     got.conf >= SURE and (got.sure or got.agreed)):
                 continue  # a second look's read stands only when trusted (_second_look)
             source = self._sources.get(id(crop))
-            if source is not None and source[2] is not crop:
-                source = None  # an id reused by another crop, not a refit
+            if source is not None and (source[2] is not crop or wholevouch.refit_alone(got)):
+                source = None  # an id reused by another crop; a read sure alone (round 24)
             if source is not None:
                 # A refit's read alone stays under the band; only its source crop reading the
                 # same plate lifts it (``_seconded_by_source``). Uncapped, a refit read a hard
