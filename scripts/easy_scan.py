@@ -46,7 +46,7 @@ def main() -> int:
         for country, layout, s in _specs(args.n, seed):
             rng = random.Random(s)
             plate = random_plate(rng, country=country, layout=layout)
-            scene = render_frame(plate=plate, layout=layout, difficulty="easy",  # type: ignore[arg-type]
+            scene = render_frame(plate=plate, layout=layout, difficulty="easy",
                                  rng=rng)
             c = time.process_time()
             read = reader.read(scene.image)
