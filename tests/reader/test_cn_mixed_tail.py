@@ -101,3 +101,15 @@ def test_the_wide_pool_easy_frames_read_right() -> None:
         assert plate == truth
         got = reader.read(image)  # type: ignore[arg-type]
         assert got.plate == truth and got.confidence < 0.8
+
+
+def test_the_province_junk_makes_no_new_energy_plate_of_six_glyphs() -> None:
+    # Real Tesseract: scan seed 5111's easy frames, eng 'HEF-44929' and 'FED-T0702' (the
+    # junk 'E' taken as a new-energy plate's letter: 桂EF44929, 桂EDT0702 at 0.72-0.73 on
+    # main after round 23), chi_sim right; six glyphs right of the province (``cnjunk``).
+    reader = make_reader(engine="resident")
+    for spec, truth in ((511115419, "桂F44929"), (511115458, "桂DT0702")):
+        image, plate = _easy(spec, "CN", "1-line")
+        assert plate == truth
+        got = reader.read(image)  # type: ignore[arg-type]
+        assert got.plate == truth and got.confidence < 0.8
