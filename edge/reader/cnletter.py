@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from edge.reader import cnskip, latin
+from edge.reader import cnjunk, cnskip, latin
 from edge.reader.base import Frame
 from edge.reader.chinese import CLASSIFIER_MARGIN, classified
 from edge.reader.dropped import REACH, columns
@@ -55,6 +55,8 @@ def filled(tail: LineRead, binary: Frame, lines: Lines, cache: dict[str, object]
     if letter is tail:  # no letter to fill: any other one glyph skipped (cnskip, round 23)
         letter = cnskip.refilled(tail, binary, lines.gray[0])
         cache["skipfill"] = letter is not tail  # never on a weak classifier province (cropread)
+    if letter is tail:  # nothing skipped: junk kept from a longer plate (cnjunk, round 24)
+        letter = cnjunk.shed(tail, binary, lines.gray[0])
     if letter is tail:
         return tail
     guess = classified(lines, cache)

@@ -10,6 +10,7 @@ frame's rival (``FrameRead.rival``) are decided, on one row (``one_row``) and on
 from __future__ import annotations
 
 from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
+from edge.reader.cnmix import mixed
 from edge.reader.engines import line_conf
 from edge.reader.lookalikes import Judge, judged, names
 
@@ -58,6 +59,8 @@ def one_row(province: str, cjk: str, latin: str, conf: float, *, judge: Judge | 
         t = best.trimmed
         line = lambda k, pair: judge(k - n - t, pair)  # noqa: E731
         best = judged(own, best, line, tail=n)
+        # each model misread another glyph: the plate the judge names place by place (round 24)
+        best = mixed(own, best, line, tail=n) or best
     mine = any(c.plate == best.plate for c in latin_pool)
     agree = mine and any(c.plate == best.plate for c in own)
     rival = None if agree else next(
@@ -101,6 +104,7 @@ def two_row(province: str, cjk: str, texts: list[str], cjk_conf: float,
             best = eng
         if judge is not None:
             best = judged(pool, best, judge)
+            best = mixed(pool, best, judge) or best  # round 24, as on one row
     agree = sum(c.plate == best.plate for c in pool) > 1
     conf = min(cjk_conf, conf_latin) if agree else cjk_conf * 0.8
     # Two models reading different tails (chi_sim's Z9783, eng's 29783) is a coin flip, not a

@@ -26,14 +26,21 @@ from edge.reader.cnvote import crop_votes, outvoted
 from edge.reader.segment import Lines
 
 
-def revoted(read: CropRead, crops: Sequence[tuple[dict[str, object], Lines]]
-            ) -> Candidate | None:
+def revoted(read: CropRead, crops: Sequence[tuple[dict[str, object], Lines]],
+            heard: Sequence[tuple[CropRead, Lines]] = ()) -> Candidate | None:
     """The plate the crops' texts vote for in place of ``read`` (a Chinese read at most
     ``LONE``), under its province (``cnvote.tail_read`` with painted words read, the tail
-    holding a digit); ``None`` where they do not outvote it."""
+    holding a digit); ``None`` where they do not outvote it.
+
+    ``heard``: the frame's crops' reads (``CropReader._heard``); a crop that read ``read``'s
+    plate votes for it, its texts or not (round 24: 桂HE0L1J read on four crops, each
+    judging eng's Q a 0 against chi_sim's row, ``cnmix``; eng's texts 'EH-EQL1J' on the same
+    four crops then outvoted the plate no text held, for the Q the judges had overruled)."""
     if read.cand.country != "CN" or read.conf > LONE:
         return None
     votes, _ = crop_votes(crops, read.cand.plate[0], painted=True)
+    own = len({id(lines) for got, lines in heard if got.cand.plate == read.cand.plate})
+    votes[read.cand.plate] = max(votes[read.cand.plate], own)
     plate = outvoted(votes)
     if plate is None or plate == read.cand.plate:
         return None

@@ -147,7 +147,7 @@ class LastLooks(CropReader):
             # '44P09347F', its F trimmed): the Chinese plate the crops vote for (round 20).
             best = self._province_voted() or best
         if best is not None:  # a lone Chinese read's tail, outvoted by the crops (round 21)
-            tail = cntailvote.revoted(best[0], list(self._crops.values()))
+            tail = cntailvote.revoted(best[0], list(self._crops.values()), self._heard)
             if tail is not None:
                 best = replace(best[0], cand=tail, conf=LONE, sure=False, rival=None), *best[1:]
         return best
