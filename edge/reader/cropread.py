@@ -30,6 +30,7 @@ from edge.reader.claims import (
     CropRead,
 )
 from edge.reader.cntails import tail_stats
+from edge.reader.disputes import doubted
 from edge.reader.doubts import lost_to_dot, sure_alone, twice_repaired
 from edge.reader.engines import LineEngine, split_rows
 from edge.reader.lookalikes import (
@@ -231,8 +232,9 @@ class CropReader:
                        and vouch.confirmed(got, mask, MARGIN))
             read = self._graded(lines, vn, vn_got.conf, vn_raw, MARGIN if settled else
                                 vn_got.margin, trusted=not (got.kept or checked), recut=cut)
-            return replace(read, kept=got.kept, relabelled=relabelled, checked=checked,
-                           filled=vn_got is not got and not checked, settled=settled)
+            return doubted(replace(read, kept=got.kept, relabelled=relabelled, checked=checked,
+                                   filled=vn_got is not got and not checked, settled=settled),
+                           vn_got, mask)  # a glyph the Latin classifier names otherwise
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row). A T/7 slot
         # with no LSTM choice, judged so, is one judge's guess: capped as the classifier's
@@ -295,8 +297,8 @@ class CropReader:
                 # whose letter would be a repair too (Cao Bang's 11D11076 read '11011076', its
                 # "11" called 川: 川D11076 at 0.70; the painted-number rule above, for CN).
                 return None
-            return replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled,
-                           weak=weak)
+            return doubted(replace(read, seconded=seconded, kept=got.kept,
+                                   relabelled=relabelled, weak=weak), tail, mask)
         return None if vn is None else replace(
             self._graded(lines, vn, vn_got.conf, "/".join(vn_texts)), kept=got.kept,
             relabelled=relabelled)
