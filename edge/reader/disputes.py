@@ -73,6 +73,8 @@ def doubted(read: CropRead, line: LineRead, binary: Frame) -> CropRead:
     it came from; ``binary``: the line as the segmentation's mask) as another."""
     if read.margin < MARGIN and not read.seconded:
         return read  # hesitant already: the doubt would change nothing (its CPU spared)
+    if read.recut:  # eng's characters stand on the row cut again, not on its blobs (recut.py)
+        return read
     chars = read.cand.plate if read.cand.country == "VN" else read.cand.plate[1:]
     if not _disputed(line, binary, chars):
         return read
