@@ -22,6 +22,7 @@ import numpy as np
 from domain.plate_candidates import clean, cn_candidates, province_of
 from edge.reader.base import Frame
 from edge.reader.cntails import CnRead, one_row, province_rival, two_row
+from edge.reader.disputes import province_disputed
 from edge.reader.engines import LineEngine
 from edge.reader.glyphcut import cut_candidates, read_province
 from edge.reader.lookalikes import Judge
@@ -266,9 +267,11 @@ def province_confirmed(engine: LineEngine, lines: Lines, cache: dict[str, object
     Why before a Chinese read may be acted on alone: chi_sim reading the row names a wrong
     province with high confidence now and then (吉 for 粤 at 0.94 on a generated frame), and the
     letters' agreement between preprocessings says nothing about the province (they share
-    one chi_sim read). The glyph alone is a second, different look at it.
+    one chi_sim read). The glyph alone is a second, different look at it; chi_sim's glyph
+    read is not, where the province classifier names another province (``disputes``).
     """
-    return _second_look(engine, lines, cache, province, 0.0) is not None
+    return (_second_look(engine, lines, cache, province, 0.0) is not None  # round 24:
+            and not province_disputed(classified(lines, cache), province))  # another model
 
 
 def _second_look(engine: LineEngine, lines: Lines, cache: dict[str, object], province: str,

@@ -31,6 +31,7 @@ from edge.reader.claims import (
     CropRead,
 )
 from edge.reader.cntails import tail_stats
+from edge.reader.disputes import doubted
 from edge.reader.doubts import lost_to_dot, sure_alone, twice_repaired
 from edge.reader.engines import LineEngine, split_rows
 from edge.reader.lookalikes import (
@@ -236,9 +237,9 @@ class CropReader:
                                 vn_got.margin, trusted=not (got.kept or checked), recut=cut)
             vouched = (variant == "gray" and not settled and vn_got is plain and not cut  # round 24
                        and whole.second_look(read, got, mask, lines.chars, vn_raw))
-            return replace(read, kept=got.kept, relabelled=relabelled, checked=checked,
-                           filled=vn_got is not got and not checked, settled=settled,
-                           vouched=vouched)
+            return doubted(replace(read, kept=got.kept, relabelled=relabelled, checked=checked,
+                                   filled=vn_got is not got and not checked, settled=settled,
+                                   vouched=vouched), vn_got, mask)  # a glyph named otherwise
         # A Chinese tail's T/7, Q/0, A/4, J/3 and S/8 by their glyphs too (lookalikes.py); a
         # tail judged by shape leads a 2-row tie with chi_sim's (cntails.two_row). A T/7 slot
         # with no LSTM choice, judged so, is one judge's guess: capped as the classifier's
@@ -301,8 +302,8 @@ class CropReader:
                 # whose letter would be a repair too (Cao Bang's 11D11076 read '11011076', its
                 # "11" called 川: 川D11076 at 0.70; the painted-number rule above, for CN).
                 return None
-            return replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled,
-                           weak=weak)
+            return doubted(replace(read, seconded=seconded, kept=got.kept,
+                                   relabelled=relabelled, weak=weak), tail, mask)
         return None if vn is None else replace(
             self._graded(lines, vn, vn_got.conf, "/".join(vn_texts)), kept=got.kept,
             relabelled=relabelled)

@@ -68,7 +68,9 @@ class _Fixed(ResidentEngine):
 
     def read(self, img: Frame, *, script: Script = "latin") -> LineRead:
         text = "21A-419.64"
-        chars = tuple((ch, 0.99, 20.0 + 40 * i) for i, ch in enumerate(text))
+        font = _font(LATIN_FONTS[0], TEXT_HEIGHT)  # each character where ``_row`` drew it
+        chars = tuple((ch, 0.99, 20.0 + font.getlength(text[:i]) + font.getlength(ch) / 2)
+                      for i, ch in enumerate(text))
         return LineRead(text, 0.99, chars, (0.95,) * len(text), kept=self.kept)
 
 
