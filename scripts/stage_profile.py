@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from ocr import _specs  # the benchmark's own frame specs
 
-from edge.reader import chinese, cropread, outline, tesseract
+from edge.reader import agreement, chinese, cropread, outline, tesseract
 from edge.reader.base import Frame
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
 from smartgate.scenes import random_plate, render_frame
@@ -108,6 +108,7 @@ def patch() -> None:
     reader._seconded_by_source = purpose(  # type: ignore[method-assign]
         "refit's source", reader._seconded_by_source)
     cropread.province_confirmed = purpose("province check", cropread.province_confirmed)
+    agreement.province_confirmed = purpose("province check", agreement.province_confirmed)
 
 
 def frames(seeds: list[int], n: int) -> list[tuple[dict[str, Any], Frame]]:

@@ -19,15 +19,14 @@ import numpy as np
 from domain.plate_candidates import Candidate, clean
 from edge.reader import cnletter, cnlook, cnvote, glyphslots, recut, rules, slotwise, toprow, vouch
 from edge.reader import wholevouch as whole
+from edge.reader.agreement import agreed
 from edge.reader.base import ACT
 from edge.reader.chinese import province_confirmed, read_cn
 from edge.reader.claims import (
     CLASSIFIED,
-    CONTESTED,
     LONE,
     MARGIN,
     SURE,
-    UNFIT,
     CropRead,
 )
 from edge.reader.cntails import tail_stats
@@ -102,48 +101,8 @@ class CropReader:
             # grey image's mistakes, measured on the regression set).
             third = self._read_lines(lines, "adaptive", cache)
             reads += [third] if third is not None else []
-        for i, a in enumerate(reads):
-            for b in reads[i + 1:]:
-                if a.cand.plate == b.cand.plate and not twice_repaired(a):  # doubts.py
-                    # Two preprocessings agreeing is independent evidence for one string.
-                    top = max(a, b, key=lambda r: r.conf)
-                    doubt = (1 - a.conf) * (1 - b.conf)
-                    # Agreeing on a plate with more or fewer characters than the crop holds
-                    # is agreeing on a dropped or invented one (measured: 11B7314 for
-                    # 11B73140 at 0.88): not enough to act on alone.
-                    # Two of three agreeing is a majority, not a confirmation: the third
-                    # read saw another plate (measured: binary and adaptive agreeing on
-                    # 12R33432 against grey's right 12R34325 at 0.94).
-                    # A third read holding a glyph only the classifier named (dropped.fill)
-                    # is no rival: round 15, 21F22535's grey row skipped its F and misread
-                    # its last 5, and its filled 21F22539 capped the other two reads.
-                    rivals = [r for r in reads if r is not a and r is not b and not r.filled]
-                    cap = (CONTESTED if rivals else 0.99) if top.fits else UNFIT
-                    if max(a.margin, b.margin) < MARGIN or (
-                            top.cand.country == "CN" and (a.relabelled or b.relabelled)):
-                        # Both hesitated between two characters somewhere: agreeing on the
-                        # same guess is weak evidence (measured: 36C65666 for 36C65866). Or,
-                        # Chinese, one read holds the Latin classifier's character (round 14:
-                        # a relabelled tail made a 2-row plate's reads agree on chi_sim's
-                        # shared top-row letter, 湘QU28LA read 湘CU28LA at 0.98; a VN slot's
-                        # letter or digit is the grammar's, and VN reads lost the band).
-                        cap = min(cap, CONTESTED)
-                    conf = min(cap, 1 - doubt)
-                    if (top.cand.country == "CN" and conf >= ACT
-                            and not province_confirmed(self._engine, lines, cache,
-                                                       top.cand.plate[0])):
-                        conf = ACT - 0.01
-                    rival = a.rival or b.rival  # either's models at odds: the frame is
-                    kept = a.kept or b.kept
-                    if a.classified and b.classified:  # one model's province: search on
-                        return replace(top, conf=min(conf, CLASSIFIED), rival=rival, kept=kept,
-                                       paired=True)
-                    # A capped agreement (contested, hesitant or unfit) is the best so far, not
-                    # the end of the search: round 12, a crop cutting the plate's end
-                    # (11B731.4 for 11B731.40) ended it at CONTESTED before the whole
-                    # plate's quad was read.
-                    return replace(top, conf=conf, agreed=True, rival=rival, kept=kept,
-                                   contested=cap < 0.99, checked=a.checked or b.checked)
+        if (pair := agreed(reads, self._engine, lines, cache)) is not None:  # agreement.py
+            return pair
         if (voted := slotwise.majority(reads)) is not None:  # the frame's last word (round 18b)
             self._slotwise.append((voted, lines))
         # A glyph only the classifier named (dropped.fill) is no read alone (round 15).
