@@ -80,11 +80,18 @@ def confirmed(got: LineRead, binary: Frame, below: float,
             return False
         blobs.append(blob_image(blob))
         chars.append(ch)
+    return named_as_read(blobs, chars, clf)
+
+
+def named_as_read(blobs: list[np.ndarray], chars: list[str],
+                  clf: LatinClassifier | None = None) -> bool:
+    """Whether the classifier names every blob as its character in ``chars`` at ``TRUST``
+    (``False`` for no blobs, or with no training fonts installed: the doubt stays)."""
     if not blobs:
         return False
     try:
         guesses = (clf or shared()).classify(blobs)
-    except RuntimeError:  # no training fonts installed: the hesitation stays
+    except RuntimeError:
         return False
     return all(g.char == ch and g.confidence >= TRUST for g, ch in zip(guesses, chars,
                                                                        strict=True))

@@ -33,9 +33,10 @@ from edge.reader.base import ACT, Frame
 from edge.reader.claims import CropRead
 from edge.reader.doubts import sure_alone
 from edge.reader.engines import LineRead
-from edge.reader.latin import TRUST, LatinClassifier, blob_image, shared
+from edge.reader.latin import LatinClassifier, blob_image
 from edge.reader.rowcut import glyphs_at
 from edge.reader.rules import glyphs_named
+from edge.reader.vouch import named_as_read
 
 #: The grey read's least confidence for the classifier's second look: the one whose grade as
 #: two agreeing reads (``graded``) reaches the band. Under it the binary read is asked as
@@ -64,14 +65,7 @@ def vouched(got: LineRead, binary: Frame, clf: LatinClassifier | None = None) ->
             return False
         blobs.append(blob_image(blob))
         chars.append(ch)
-    if not blobs:
-        return False
-    try:
-        guesses = (clf or shared()).classify(blobs)
-    except RuntimeError:  # no training fonts installed: the binary read is asked
-        return False
-    return all(g.char == ch and g.confidence >= TRUST for g, ch in zip(guesses, chars,
-                                                                       strict=True))
+    return named_as_read(blobs, chars, clf)  # no fonts: the binary read is asked
 
 
 def second_look(read: CropRead, got: LineRead, binary: Frame, chars: int, raw: str) -> bool:
