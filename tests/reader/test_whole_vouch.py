@@ -10,11 +10,10 @@ grey read. A refit's scripted read, sure alone, is not capped and its source is 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 
-import numpy as np
 import pytest
 from glyphrow import bold_glyph, glyph_row
+from test_outline_refit import FRAME, _Refitted, _segments  # noqa: F401  (_segments: a fixture)
 
 from domain.plate_candidates import Candidate
 from edge.reader import latin, wholevouch
@@ -23,7 +22,6 @@ from edge.reader.base import ACT, Frame
 from edge.reader.claims import CropRead
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
 from edge.reader.latin import LatinClassifier
-from edge.reader.segment import Lines
 from smartgate.scenes import random_plate, render_frame
 
 
@@ -93,34 +91,6 @@ def test_a_vouched_grey_read_ends_the_frame_with_no_binary_call(
 def _read(plate: str, conf: float, *, sure: bool, agreed: bool) -> CropRead:
     return CropRead(Candidate(plate, "VN", 0, 0), conf, plate, "1-line", sure=sure,
                     agreed=agreed, margin=0.9 if sure else 0.0)
-
-
-class _Refitted(tess.TesseractPlateReader):
-    """One refit crop, read as scripted; its source crop reads the second read."""
-
-    def __init__(self, *script: CropRead) -> None:
-        super().__init__(ResidentEngine(DEFAULT_TESSDATA))
-        self.script, self.read_count = list(script), 0
-
-    def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
-                found: list[CropRead] | None = None
-                ) -> Iterator[tuple[np.ndarray, Frame, Lines]]:
-        quad = np.array([[0, 0], [9, 0], [9, 9], [0, 9]], np.float32)
-        refit, source = frame.copy(), frame.copy()
-        self._sources[id(refit)] = (quad, source, refit)
-        yield quad, refit, Lines("1-line", [], [], 8)
-
-    def _read_lines_all(self, lines: Lines) -> CropRead | None:
-        self.read_count += 1
-        return self.script[self.read_count - 1]
-
-
-FRAME = np.full((64, 64, 3), 128, np.uint8)
-
-
-@pytest.fixture
-def _segments(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tess, "segment", lambda crop, **_: Lines("1-line", [], [], 8))
 
 
 @pytest.mark.usefixtures("_segments")
