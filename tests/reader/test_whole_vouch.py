@@ -13,6 +13,7 @@ import random
 
 import pytest
 from glyphrow import bold_glyph, glyph_row
+from test_latin_confirmed import _Counting
 from test_outline_refit import FRAME, _Refitted, _segments  # noqa: F401  (_segments: a fixture)
 
 from domain.plate_candidates import Candidate
@@ -20,7 +21,7 @@ from edge.reader import latin, wholevouch
 from edge.reader import tesseract as tess
 from edge.reader.base import ACT, Frame
 from edge.reader.claims import CropRead
-from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
+from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
 from edge.reader.latin import LatinClassifier
 from smartgate.scenes import random_plate, render_frame
 
@@ -53,21 +54,6 @@ def test_a_read_under_the_floor_is_not_asked(clf: LatinClassifier) -> None:
 def test_a_glyph_with_no_whole_blob_is_not_vouched(clf: LatinClassifier) -> None:
     row, xs = glyph_row([bold_glyph(c) for c in "K83"])
     assert not wholevouch.vouched(_line("K83", [xs[0], xs[1], 2.0]), row, clf)
-
-
-class _Counting:
-    """The resident engine, its eng calls counted."""
-
-    def __init__(self, inner: ResidentEngine) -> None:
-        self.inner, self.calls = inner, 0
-
-    def read(self, img: Frame, *, script: Script = "latin") -> LineRead:
-        self.calls += 1
-        return self.inner.read(img, script=script)
-
-    def glyph(self, img: Frame) -> tuple[str, float]:
-        self.calls += 1
-        return self.inner.glyph(img)
 
 
 def _frame() -> tuple[Frame, str]:
