@@ -26,6 +26,7 @@ from domain.plate_candidates import TO_DIGIT, TO_LETTER, Candidate, clean
 from edge.reader import latin, rules
 from edge.reader.base import Frame
 from edge.reader.engines import LineRead, line_conf, split_rows
+from edge.reader.inkmemo import Memo
 from edge.reader.rowcut import TEXT_HEIGHT
 from edge.reader.segment import Lines
 
@@ -47,8 +48,16 @@ _DIGITS = "0123456789"
 def columns(binary: Frame, x0: float, x1: float) -> list[tuple[int, int, int, int]]:
     """The glyph-sized ink columns (x, y, w, h) between ``x0`` and ``x1`` of a read's line
     image (the segmentation's mask, dark ink on white): blobs overlapping in x are one glyph
-    (a character broken in two by blur)."""
+    (a character broken in two by blur). Kept for a row asked again (``inkmemo``, round 25)."""
     a, b = max(0, int(x0)), min(binary.shape[1], int(x1))
+    return list(_COLUMNS.get(binary, (a, b), lambda: _columns(binary, a, b)))
+
+
+_COLUMNS = Memo()
+
+
+def _columns(binary: Frame, a: int, b: int) -> tuple[tuple[int, int, int, int], ...]:
+    """``columns`` computed, ``a`` and ``b`` within the row."""
     ink = np.ascontiguousarray(binary[:, a:b] < 128, np.uint8)
     n, _, table, _ = cv2.connectedComponentsWithStats(ink, connectivity=8, ltype=cv2.CV_32S)
     h, w = ink.shape
@@ -66,8 +75,8 @@ def columns(binary: Frame, x0: float, x1: float) -> list[tuple[int, int, int, in
                 m[2], m[3] = x1_ - m[0], y1_ - m[1]
                 continue
         merged.append([x, y, bw, bh])
-    return [(x + a, y, bw, bh) for x, y, bw, bh in merged
-            if LOW * TEXT_HEIGHT <= bh <= HIGH * TEXT_HEIGHT and bw <= HIGH * TEXT_HEIGHT]
+    return tuple((x + a, y, bw, bh) for x, y, bw, bh in merged
+                 if LOW * TEXT_HEIGHT <= bh <= HIGH * TEXT_HEIGHT and bw <= HIGH * TEXT_HEIGHT)
 
 
 def slot_kind(layout: str, row: int, index: int) -> str:

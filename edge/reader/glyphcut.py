@@ -12,6 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from edge.reader.inkmemo import Memo, frozen
 from edge.reader.province import ProvinceClassifier, ProvinceGuess, check_image
 from edge.reader.segment import stretch
 
@@ -111,8 +112,17 @@ def province_edge(row: np.ndarray) -> int | None:
     return found[3][0] if found is not None else None
 
 
-def _cuts(g: np.ndarray) -> tuple[np.ndarray, int, int, list[int]] | None:
-    """The row's clean ink mask, its first ink x, its ink height and the province's cuts."""
+def _cuts(g: np.ndarray) -> tuple[np.ndarray, int, int, tuple[int, ...]] | None:
+    """The row's clean ink mask (read-only), its first ink x, its ink height and the
+    province's cuts; kept for a row asked again (``inkmemo``, round 25: the same top row is
+    cut for ``cnletter``, ``cnskip``, ``cnjunk`` and the classifier)."""
+    return _CUTS.get(g, (), lambda: _cut(g))
+
+
+_CUTS = Memo()
+
+
+def _cut(g: np.ndarray) -> tuple[np.ndarray, int, int, tuple[int, ...]] | None:
     _, mask = cv2.threshold(cv2.GaussianBlur(g, (3, 3), 0), 0, 255,
                             cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -145,7 +155,7 @@ def _cuts(g: np.ndarray) -> tuple[np.ndarray, int, int, list[int]] | None:
     cuts = [lo + (a + b) // 2 for a, b in zip(edges[::2], edges[1::2], strict=True)][:3]
     if not cuts:
         cuts = [lo + int(np.argmin(proj))]
-    return clean, x0, height, cuts
+    return frozen(clean), x0, height, tuple(cuts)
 
 
 def _without_specks(blobs: list[int], stats: np.ndarray, typical: float) -> list[int]:

@@ -35,6 +35,7 @@ from PIL import ImageFont
 from edge.reader import modelcache
 from edge.reader.base import Frame
 from edge.reader.glyphs import LATIN, RENDER_SIZE, augment, render
+from edge.reader.inkmemo import Memo
 from edge.reader.province import check_image, features, ink_box
 
 log = logging.getLogger(__name__)
@@ -177,6 +178,7 @@ class LatinClassifier:
             self._y = np.asarray(labels, np.int64)
             modelcache.save(cache, key, mean=self._mean, axes=self._axes, x=self._x, y=self._y)
         self.size = len(self._y)
+        self._batches = Memo()
 
     def _project(self, f: np.ndarray) -> np.ndarray:
         # einsum, not @: OpenBLAS's threads spin on a pinned core (nearest.py).
@@ -185,7 +187,13 @@ class LatinClassifier:
 
     def classify(self, glyphs: list[np.ndarray]) -> list[LatinGuess]:
         """Each glyph's character (grey or binary crops, dark ink on light), in one batch.
-        Raises ``ValueError`` for a glyph that is not a 2-D uint8 image (``check_image``)."""
+        Raises ``ValueError`` for a glyph that is not a 2-D uint8 image (``check_image``).
+        A batch asked again (the same glyphs in the same order: a frame's rules revisit its
+        reads' glyphs) is answered as before without the neighbours' search (``inkmemo``)."""
+        return list(self._batches.get([check_image(g) for g in glyphs], (),
+                                      lambda: self._classified(glyphs)))
+
+    def _classified(self, glyphs: list[np.ndarray]) -> list[LatinGuess]:
         norms = [normalise(g) for g in glyphs]
         out: list[LatinGuess] = [LatinGuess(None, 0.0, 0.0, {}) for _ in glyphs]
         live = [i for i, n in enumerate(norms) if n is not None]

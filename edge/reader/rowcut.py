@@ -15,6 +15,7 @@ import numpy as np
 
 from edge.reader.base import Frame
 from edge.reader.engines import LineRead
+from edge.reader.inkmemo import Memo, frozen
 
 TEXT_HEIGHT = 60
 #: White margin around each cut row (px, after scaling).
@@ -215,12 +216,22 @@ def glyphs_at(binary: Frame, cx: float) -> Iterator[np.ndarray]:
     """
     x0 = max(0, int(cx) - TEXT_HEIGHT)
     window = np.ascontiguousarray(binary[:, x0:int(cx) + TEXT_HEIGHT] < 128, np.uint8)
-    n, labels, table, _ = cv2.connectedComponentsWithStats(
-        window, connectivity=8, ltype=cv2.CV_16U)
+    # The same window is labelled for zeros, lookalikes, vouch, disputes... (``inkmemo``)
+    n, labels, table = _WINDOWS.get(window, (), lambda: _labelled(window))
     for k in range(1, n):
         x, y, w, h, _ = (int(v) for v in table[k])
         if x > 0 and x + w < window.shape[1] and x <= cx - x0 < x + w:
             yield np.asarray(labels[y:y + h, x:x + w] == k, np.uint8)
+
+
+_WINDOWS = Memo()
+
+
+def _labelled(window: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """A glyph window's components: their count, labels and stats (read-only)."""
+    n, labels, table, _ = cv2.connectedComponentsWithStats(
+        window, connectivity=8, ltype=cv2.CV_16U)
+    return n, frozen(labels), frozen(table)
 
 
 def reshaped(got: LineRead, changes: dict[int, str]) -> LineRead:

@@ -13,6 +13,7 @@ import time
 import numpy as np
 import pytest
 
+from edge.reader import inkmemo
 from edge.reader.glyphs import LATIN
 from edge.reader.latin import LatinClassifier, blob_image, training_set
 from smartgate.scenes.plates import LATIN_FONTS
@@ -33,7 +34,9 @@ def test_glyphs_of_the_generators_fonts_are_read(clf: LatinClassifier) -> None:
     assert sum(sure) / len(sure) >= 0.98
 
 
-def test_a_binary_blob_is_read_and_a_plate_is_one_batch(clf: LatinClassifier) -> None:
+def test_a_binary_blob_is_read_and_a_plate_is_one_batch(clf: LatinClassifier,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inkmemo, "ENABLED", False)  # each batch searched, not recalled
     norms, labels = training_set([LATIN_FONTS[0]], 1, 3)
     blobs = [blob_image((n < 128).astype(np.uint8)) for n in norms[:8]]
     start = time.process_time()
