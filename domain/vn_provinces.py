@@ -1,4 +1,4 @@
-"""Vietnam's issued plate province codes and the province each belongs to (``domain/data/vn_provinces.toml``).
+"""Vietnam's issued plate province codes, each with its province (`domain/data/vn_provinces.toml`).
 
 Why a list and not a range: the Ministry of Public Security issues only some two-digit codes
 (10, 13, 42, 44-46, 87, 91, 96 never), so a read or a declaration such as 91L65235 is no

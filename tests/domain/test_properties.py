@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from domain.lookalikes import CLASSES, edit_distance, substitution_distance
 from domain.plates import CN_LETTERS, CN_PROVINCES, VN_SERIES, is_plate
 from domain.reference import Direction
-from domain.vn_provinces import codes
 from domain.trips import CargoLine, DocumentKind, TripStatus
+from domain.vn_provinces import codes
 
 World = Any  # tests/domain/conftest.py: World
 TODAY = date(2026, 11, 22)
