@@ -123,6 +123,17 @@ def try_parse_plate(text: str | None) -> Plate | None:
         return None
 
 
+def province_shown(text: str) -> str:
+    """A stored plate's province for the console and the audit: "12 Lạng Sơn", "桂"; a VN
+    plate stored before its code was refused: "91 (not issued)"; no plate at all: ""."""
+    try:
+        return parse_plate(text).province_label
+    except UnissuedProvince as exc:
+        return f"{exc.code} (not issued)"
+    except PlateError:
+        return ""
+
+
 def is_plate(text: str) -> bool:
     return try_parse_plate(text) is not None
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from domain.plates import PlateError, UnissuedProvince, parse_plate, try_parse_plate
+from domain.plates import (
+    PlateError,
+    UnissuedProvince,
+    parse_plate,
+    province_shown,
+    try_parse_plate,
+)
 from domain.vn_provinces import ProvinceDataError, codes, labelled, parse_table, province_name
 
 ISSUED = [11, 12, *range(14, 42), 43, *range(47, 87), 88, 89, 90, 92, 93, 94, 95, 97, 98, 99]
@@ -61,3 +67,11 @@ def test_a_code_listed_twice_is_refused() -> None:
         parse_table('[provinces]\n"A" = [12]\n"B" = [12]\n')
     with pytest.raises(ProvinceDataError, match="two-digit"):
         parse_table('[provinces]\n"A" = [123]\n')
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("12C12345", "12 Lạng Sơn"), ("91L65235", "91 (not issued)"), ("桂A12345", "桂"),
+    ("HELLO", ""),
+])
+def test_a_stored_plate_shows_its_province_or_why_not(text: str, shown: str) -> None:
+    assert province_shown(text) == shown
