@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from domain.vn_provinces import is_issued, labelled
+
 Country = Literal["VN", "CN"]
 PlateKind = Literal["ordinary", "trailer", "special", "new_energy"]
 
@@ -28,7 +30,8 @@ CN_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙�
 #: Chinese letters exclude I and O (they look like 1 and 0).
 CN_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
-_VN_PROVINCE = r"(?:1[1-9]|[2-9]\d)"
+#: Two digits by shape; only the codes the Ministry issues are plates (``domain/vn_provinces``).
+_VN_PROVINCE = r"\d{2}"
 _VN_ORDINARY = re.compile(rf"^({_VN_PROVINCE})([{VN_SERIES}])(\d{{4,5}})$")
 _VN_TRAILER = re.compile(rf"^({_VN_PROVINCE})(R)(\d{{4,5}})$")
 _VN_SPECIAL = re.compile(rf"^({_VN_PROVINCE})({'|'.join(VN_SPECIAL_SERIES)})(\d{{3,5}})$")
@@ -44,6 +47,18 @@ _KEEP = re.compile(rf"[^0-9A-ZĐ{CN_PROVINCES}挂学警港澳]")
 
 class PlateError(ValueError):
     """Raised when a text is not a plate of any format used at these gates."""
+
+
+class UnissuedProvince(PlateError):
+    """A Vietnamese plate's shape with a province code the Ministry never issues (91L65235).
+
+    Why its own class: the carriers' API names the cause ("province code 91 is not issued"),
+    and a read with such a code is a misread (51 read 91), not a plate.
+    """
+
+    def __init__(self, code: str, text: str) -> None:
+        super().__init__(f"province code {code} is not issued: {text!r}")
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +82,11 @@ class Plate:
             serial = f"{serial[:3]}.{serial[3:]}"
         return f"{self.province}{self.series}-{serial}"
 
+    @property
+    def province_label(self) -> str:
+        """The province for display: "12 Lạng Sơn" (VN code and its province), "桂" (CN)."""
+        return labelled(self.province) if self.country == "VN" else self.province
+
 
 def normalise(text: str) -> str:
     """Reduce any spelling of a plate to its canonical characters.
@@ -87,6 +107,8 @@ def parse_plate(text: str) -> Plate:
         m = pattern.match(canonical)
         if m:
             province, series, serial = m.groups()
+            if country == "VN" and not is_issued(province):
+                raise UnissuedProvince(province, text)
             return Plate(canonical, country, kind, province, series, serial)
     raise PlateError(f"not a Vietnamese or Chinese plate: {text!r}")
 
@@ -99,6 +121,17 @@ def try_parse_plate(text: str | None) -> Plate | None:
         return parse_plate(text)
     except PlateError:
         return None
+
+
+def province_shown(text: str) -> str:
+    """A stored plate's province for the console and the audit: "12 Lạng Sơn", "桂"; a VN
+    plate stored before its code was refused: "91 (not issued)"; no plate at all: ""."""
+    try:
+        return parse_plate(text).province_label
+    except UnissuedProvince as exc:
+        return f"{exc.code} (not issued)"
+    except PlateError:
+        return ""
 
 
 def is_plate(text: str) -> bool:

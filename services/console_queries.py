@@ -19,7 +19,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.lookalikes import rank
-from domain.plates import normalise
+from domain.plates import normalise, province_shown
 from domain.reference import Lane, Reference
 from services.db.models import (
     BarrierEvent,
@@ -192,6 +192,7 @@ class TripDetail:
     trip: Trip
     carrier: str
     timeline: list[Row] = field(default_factory=list)
+    province: str = ""  # "12 Lạng Sơn"; "91 (not issued)" for a plate stored before the codes
 
 
 def trip_detail(session: Session, *, trip_id: str) -> TripDetail | None:
@@ -219,7 +220,7 @@ def trip_detail(session: Session, *, trip_id: str) -> TripDetail | None:
     items += [{"kind": "command", "at": _iso(c.issued_at), **command_row(c)} for c in commands]
     items += [{"kind": "ack", **barrier_row(b)} for b in acks]
     items.sort(key=lambda i: i["at"] or "")
-    return TripDetail(trip, carrier, items)
+    return TripDetail(trip, carrier, items, province_shown(trip.plate))
 
 
 # -- dashboard ----------------------------------------------------------------

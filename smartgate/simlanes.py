@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from domain import topics
 from domain.messages import EventAckV1, MessageError, PlateReadV1, parse_message
 from domain.signing import new_device_secret, new_nonce
+from domain.vn_provinces import codes
 from edge.outbox import Outbox
 from edge.uplink import Uplink
 from mqttio import MqttLink
@@ -61,7 +62,8 @@ def scale_reference(path: Path, *, lanes: int, gate_line: str = "lanes = [") -> 
 
 
 def vn_plate(rng: random.Random) -> str:
-    return f"{rng.randint(11, 99)}C{rng.randint(10000, 99999)}"
+    """A VN plate of an issued province code (a code 91 read would be no plate: round 25)."""
+    return f"{rng.choice(sorted(codes().issued))}C{rng.randint(10000, 99999)}"
 
 
 @dataclass

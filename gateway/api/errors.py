@@ -9,6 +9,7 @@ request, e.g. ``cargo.0.hs_code``) and ``messages`` (``vi``/``en``/``zh``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,6 +25,9 @@ from services.trips.errors import FieldProblem, NotFound, TripInputError, TripSt
 CATALOGUE: dict[str, tuple[str, str, str]] = {
     "plate_invalid": ("Biển số không đúng định dạng Việt Nam hoặc Trung Quốc.",
                       "Not a Vietnamese or Chinese plate.", "不是有效的越南或中国车牌。"),
+    "plate_province_unissued": ("Mã tỉnh {province} trên biển số không được cấp.",
+                                "Province code {province} is not issued.",
+                                "越南车牌省份代码{province}未被发放。"),
     "trailer_invalid": ("Biển số rơ-moóc không hợp lệ (VN: seri R; TQ: kết thúc bằng 挂).",
                         "Not a trailer plate (VN series R; CN ending in 挂).",
                         "不是有效的挂车号牌（越南R系列；中国以“挂”结尾）。"),
@@ -179,6 +183,14 @@ def item(loc: list[str | int], code: str, en_fallback: str = "", **params: Any) 
     return {"loc": loc, "field": field, "type": code, "msg": messages["en"], "messages": messages}
 
 
+def validation_item(err: Mapping[str, Any]) -> dict[str, Any]:
+    """One pydantic error as an item, its context filling the message ("province code 91 is
+    not issued", "at least 4 characters"): the API and the carrier page say the same."""
+    ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, str | int)}
+    return item(list(err.get("loc", ())), str(err.get("type", "value_error")),
+                str(err.get("msg", "")), **ctx)
+
+
 def problems_body(problems: list[FieldProblem]) -> dict[str, Any]:
     return {"detail": [item(["body", *p.loc], p.code, p.message, **p.params) for p in problems]}
 
@@ -193,12 +205,7 @@ def install(app: FastAPI) -> None:
 
     async def validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        items = []
-        for err in exc.errors():
-            ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, str | int)}
-            items.append(item(list(err.get("loc", ())), str(err.get("type", "value_error")),
-                              str(err.get("msg", "")), **ctx))
-        return _json(422, items)
+        return _json(422, [validation_item(err) for err in exc.errors()])
 
     async def trip_input(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, TripInputError)

@@ -21,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from domain.trips import TripStatus
-from gateway.api.errors import item
+from gateway.api.errors import item, validation_item
 from gateway.deps import now
 from gateway.settings import GatewaySettings
 from services import carriers
@@ -176,7 +176,7 @@ async def declare(request: Request) -> Response:
             trip_id = trip.id
         return RedirectResponse(f"/carrier/trips/{trip_id}", status_code=303)
     except ValidationError as exc:
-        errors = [item(list(e["loc"]), e["type"], e["msg"]) for e in exc.errors()]
+        errors = [validation_item(e) for e in exc.errors()]
     except svc.TripInputError as exc:
         errors = [item(list(p.loc), p.code, p.message, **p.params) for p in exc.problems]
     except svc.TripStateError as exc:
@@ -226,7 +226,7 @@ def amend_or_cancel(request: Request, trip_id: str, csrf: Annotated[str, Form()]
                                 trusted=caller.trusted)
         return RedirectResponse(f"/carrier/trips/{trip_id}", status_code=303)
     except ValidationError as exc:
-        errors = [item(list(e["loc"]), e["type"], e["msg"]) for e in exc.errors()]
+        errors = [validation_item(e) for e in exc.errors()]
     except svc.TripStateError as exc:
         errors = [item([exc.field or ""], exc.code, str(exc), **exc.params)]
     except svc.TripInputError as exc:

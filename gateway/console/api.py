@@ -97,7 +97,8 @@ def trip(request: Request, trip_id: str, user: auth.OfficerUser) -> dict[str, An
         if detail is None:
             raise HTTPException(404, "no such trip")
         t = detail.trip
-        return {"id": t.id, "reference": t.reference, "plate": t.plate, "status": t.status,
+        return {"id": t.id, "reference": t.reference, "plate": t.plate,
+                "province": detail.province, "status": t.status,
                 "carrier": detail.carrier, "gate_id": t.gate_id, "direction": t.direction,
                 "declaration_no": t.declaration_no, "channel": t.channel,
                 "timeline": detail.timeline}

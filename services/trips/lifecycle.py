@@ -32,6 +32,7 @@ from services.trips.schemas import (
     TripRead,
     TripUpdate,
     display_plate,
+    plate_problem,
 )
 from services.trips.service import (
     TripPolicy,
@@ -213,7 +214,8 @@ def _read(trip: Trip, decision: Decision | None) -> TripRead:
         )
     return TripRead(
         id=trip.id, reference=trip.reference, status=TripStatus(trip.status), plate=trip.plate,
-        plate_display=display_plate(trip.plate), vehicle_country=trip.vehicle_country,
+        plate_display=display_plate(trip.plate), plate_problem=plate_problem(trip.plate),
+        vehicle_country=trip.vehicle_country,
         trailer_plate=trip.trailer_plate, vehicle_id=trip.vehicle_id, driver_id=trip.driver_id,
         gate_id=trip.gate_id, direction=trip.direction, window_start=as_utc(trip.window_start),
         window_end=as_utc(trip.window_end), declaration_no=trip.declaration_no,

@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from domain.plates import parse_plate, try_parse_plate
+from domain.plates import Plate, PlateError, UnissuedProvince, parse_plate
 from domain.reference import Direction
 from domain.trips import Channel, DocumentKind, TripStatus
 
@@ -41,8 +41,23 @@ _HS = re.compile(r"^\d{4}(?:\d{2}){0,3}$")
 _DECLARATION = re.compile(r"^\d{12}$")
 
 
+def _parsed(value: str) -> Plate | None:
+    """The plate, ``None`` if it fits no format; a 422 of its own for a VN plate whose
+    province code is not issued (91L65235): the carrier learns which part to fix, and no trip
+    is declared for a plate that cannot exist."""
+    try:
+        return parse_plate(value)
+    except UnissuedProvince as exc:
+        raise PydanticCustomError(
+            "plate_province_unissued", "province code {province} is not issued: {value}",
+            {"province": exc.code, "value": value},
+        ) from None
+    except PlateError:
+        return None
+
+
 def canonical_plate(value: str) -> str:
-    plate = try_parse_plate(value)
+    plate = _parsed(value)
     if plate is None:
         raise PydanticCustomError(
             "plate_invalid", "not a Vietnamese or Chinese plate: {value}", {"value": value}
@@ -51,7 +66,7 @@ def canonical_plate(value: str) -> str:
 
 
 def canonical_trailer(value: str) -> str:
-    plate = try_parse_plate(value)
+    plate = _parsed(value)
     if plate is None or plate.kind != "trailer":
         raise PydanticCustomError(
             "trailer_invalid",
@@ -233,6 +248,8 @@ class TripRead(BaseModel):
     status: TripStatus
     plate: str = Field(description="canonical plate (separators removed)")
     plate_display: str
+    plate_problem: str | None = Field(
+        None, description="set on a trip stored before its plate's province code was refused")
     vehicle_country: str
     trailer_plate: str | None
     vehicle_id: str | None
@@ -272,3 +289,16 @@ def display_plate(canonical: str) -> str:
         return parse_plate(canonical).display
     except ValueError:
         return canonical
+
+
+def plate_problem(canonical: str) -> str | None:
+    """Why a stored plate is no longer taken (a trip declared before the province codes were
+    checked: "province code 91 is not issued"), else ``None``. Such a trip still loads, lists
+    and shows (its plate as stored); this flag says why the gate will never read it."""
+    try:
+        parse_plate(canonical)
+    except UnissuedProvince as exc:
+        return f"province code {exc.code} is not issued"
+    except PlateError:
+        return None
+    return None

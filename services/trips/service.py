@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from domain.plates import parse_plate
+from domain.plates import UnissuedProvince, parse_plate
 from domain.reference import Direction, Reference, load_reference
 from domain.trips import CLEARABLE_STATUSES, TripStatus
 from services.db.models import CargoLine, Driver, Trip, TripDocument, Vehicle
@@ -170,6 +170,19 @@ def _replay(trip: Trip, digest: str) -> Trip:
     return trip
 
 
+def unissued_vehicle(plate: str) -> list[FieldProblem]:
+    """A problem naming ``vehicle_id`` where the registered vehicle's plate has a province
+    code no longer taken (a vehicle stored before the codes were checked): the vehicle row
+    still loads and lists, but no new trip is declared for a plate that cannot exist."""
+    try:
+        parse_plate(plate)
+    except UnissuedProvince as exc:
+        return [FieldProblem(("vehicle_id",), "plate_province_unissued",
+                             f"the vehicle's plate: province code {exc.code} is not issued",
+                             {"province": exc.code})]
+    return []
+
+
 def _build_trip(
     session: Session, *, carrier_id: str, data: TripCreate, now: datetime, reference: Reference,
     policy: TripPolicy, trusted: bool,
@@ -189,6 +202,7 @@ def _build_trip(
         else:
             plate = vehicle.plate
             trailer = trailer if "trailer_plate" in data.model_fields_set else vehicle.trailer_plate
+            problems += unissued_vehicle(plate)
     if data.driver_id is not None and owned(session, Driver, carrier_id, data.driver_id) is None:
         problems.append(FieldProblem(("driver_id",), "driver_unknown", "no such driver"))
     if problems:

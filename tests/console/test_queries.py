@@ -98,6 +98,7 @@ def test_queue_search_dashboard_and_hours(db_url: str) -> None:
         assert q.search_trips(s, declaration=cleared.declaration_no or "")[0].id == cleared.id
         detail = q.trip_detail(s, trip_id=cleared.id)
         assert detail is not None and [i["kind"] for i in detail.timeline] == ["read", "decision"]
+        assert detail.province == "12 Lạng Sơn"  # the code's province since the 2025 merger
         stats = q.dashboard(s, reference=load_reference(), now=NOW + timedelta(hours=1))
         assert stats["median_clearance_s"] is not None
         assert stats["modes"]["manual"] >= 1 and stats["reasons"]["UNREGISTERED"] >= 1

@@ -21,6 +21,7 @@ from domain.lookalikes import CLASSES, edit_distance, substitution_distance
 from domain.plates import CN_LETTERS, CN_PROVINCES, VN_SERIES, is_plate
 from domain.reference import Direction
 from domain.trips import CargoLine, DocumentKind, TripStatus
+from domain.vn_provinces import codes
 
 World = Any  # tests/domain/conftest.py: World
 TODAY = date(2026, 11, 22)
@@ -31,7 +32,7 @@ _CLASS_OF = {ch: cls for cls in CLASSES for ch in cls}
 digits = st.sampled_from("0123456789")
 vn_plates = st.builds(
     lambda p, s, serial: f"{p}{s}{serial}",
-    st.integers(11, 99).map(str),
+    st.sampled_from(sorted(codes().issued)),  # only issued codes are plates
     st.sampled_from(VN_SERIES),
     st.one_of(st.integers(1000, 9999), st.integers(10000, 99999)).map(str),
 )

@@ -85,7 +85,8 @@ def test_the_frame_reads_the_voted_plate_at_lone_from_its_first_voters_crop() ->
     assert reader._province_voted() is None
     reader._heard = [(replace(other, conf=0.27), crops[0][1])]  # under FLOOR: no plate
     assert reader._province_voted() is not None  # (check 桂L0Y0X2: a sign's 辽TALHLT at 0.27)
-    reader._heard = [(replace(other, cand=Candidate("44P09347", "VN", 0, 1)), crops[0][1])]
+    # (a VN read of an issued code: 44P09347 is no plate since round 25, 44 is not issued)
+    reader._heard = [(replace(other, cand=Candidate("74P09347", "VN", 0, 1)), crops[0][1])]
     assert reader._province_voted() is not None  # a VN read: the vote stands
     reader._where = {}  # a voter's crop the frame did not keep (a jittered look): none
     assert reader._province_voted() is None

@@ -6,7 +6,8 @@ read the plate right, each alone or agreed where its look was not believed (11U9
 evened crops at 0.91 and 0.86, dropped; 12R5750 read by a candidate and a look after a lone
 12R5759; 36E3998, a look's agreement and a later look's lone read, after a lone 66E3996;
 29V9565, a look's repair-free agreement alone); repaired lone reads and reads longer or
-shorter than their blobs made three wrong plates as votes (14K24294, 46Z7526, 12F42890), a
+shorter than their blobs made three wrong plates as votes (14K24294, 46Z7526 (no plate since
+round 25: 46 is not issued; 26Z7526 here), 12F42890), a
 twice-repaired agreement outvoted a pass frame's right lone read, and a Chinese plate's crops
 share chi_sim's province, so a Chinese read votes only where the province classifier names
 its province on its own crop (粤U413Y7 read 吉U413Y7 by every crop, the classifier naming none).
@@ -47,7 +48,7 @@ def test_a_vote_is_a_vn_read_fitting_its_blobs_repair_free_or_agreed() -> None:
     # An agreement of more or fewer characters than its blobs (a tuning pass's frame: two
     # local looks agreed on 12Z18456 for 12Z18450 from 6 blobs each).
     assert votes(_read("12Z18456", 0.7, fits=False, agreed=True), LINES) == 0
-    assert votes(_read("46Z7526", 0.76, cost=1), LINES) == 0  # a repaired lone read
+    assert votes(_read("26Z7526", 0.76, cost=1), LINES) == 0  # a repaired lone read
     assert votes(_read("14K24294", 0.45, fits=False), LINES) == 0  # not its blobs' count
     assert votes(_read("11U9591", LONE - 0.01), LINES) == 0
     # A crop that cut a character reads a shorter plate (11B7314 for 11B73140, round 12).
