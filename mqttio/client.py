@@ -57,11 +57,13 @@ class Inbox:
     """A bounded first-in first-out hand-over from paho's network thread to a worker.
 
     Why not ``queue.Queue``: its ``put`` and ``get`` are Python around a lock and two
-    conditions (~3 us each here), paid once per message received by every link (the
-    centre's reads, the lane's commands and acks). ``queue.SimpleQueue`` does both in C;
+    conditions, paid once per message received by every link (the centre's reads, the
+    lane's commands and acks). ``queue.SimpleQueue`` does both in C (the hand-over with
+    ``on_message``: 2.8 -> 1.5 us a message, messaging journal round 20);
     the bound ``queue.Queue`` gave is kept here: ``put`` blocks while ``maxsize`` items
     wait (back-pressure with manual ack: nothing is acknowledged until processed), polling
-    every millisecond, which happens only when the worker is far behind.
+    every millisecond, which happens only when the worker is far behind. One producer (paho's
+    network thread) is assumed: two could each pass the size check and go one over the bound.
     """
 
     __slots__ = ("_q", "maxsize")
@@ -81,9 +83,6 @@ class Inbox:
 
     def qsize(self) -> int:
         return self._q.qsize()
-
-    def empty(self) -> bool:
-        return self._q.empty()
 
 
 class MqttError(RuntimeError):
