@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Mapping
 
 
 class Metrics:
@@ -20,6 +21,15 @@ class Metrics:
     def inc(self, name: str, key: str | None = None, n: int = 1) -> None:
         with self._lock:
             self._counts[f"{name}.{key}" if key else name] += n
+
+    def add(self, counts: Mapping[str, int]) -> None:
+        """Add several counters at once (keys as :meth:`snapshot` shows them) under one lock.
+
+        Why: the worker counted each handled message with two :meth:`inc` calls (~2.2 us a
+        read); a batch's tally added once gives the same counts, all visible together.
+        """
+        with self._lock:
+            self._counts.update(counts)
 
     def get(self, name: str, key: str | None = None) -> int:
         with self._lock:
