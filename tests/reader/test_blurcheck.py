@@ -70,3 +70,16 @@ def test_the_reader_reads_the_plate_its_blurred_glyphs_hid(
     assert got.plate == truth and got.confidence == blurcheck.CAP
     monkeypatch.setattr(blurcheck, "checked", lambda _f, _q, best, _r: best)
     assert reader.read(image).plate == "14X36642"
+
+
+def test_the_second_nsr_reads_the_plate_the_first_left_misread(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wide pool 3202's hard 11C-96.84 (a horizontal box of 7 px): main read 11C9664 at
+    `LONE`; its quad deconvolved at NSR 0.03 reads nothing trusted, at 0.1 11C9684 sure."""
+    image, _, truth = hard_vn_scene(320309611, "2-line")
+    assert truth == "11C9684"
+    reader = make_reader(engine="resident")
+    got = reader.read(image)
+    assert got.plate == truth and got.confidence == blurcheck.CAP
+    monkeypatch.setattr(blurcheck, "SECOND_NSR", None)
+    assert reader.read(image).plate == "11C9664"
