@@ -58,7 +58,7 @@ def test_the_estimate_names_the_blur_of_a_plate_crop(kernel: tuple[str, int]) ->
     flat = cv2.cvtColor(render_plate("51F12345", "1-line", random.Random(1)), cv2.COLOR_RGB2BGR)
     plate = cv2.resize(flat, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)
     plate = cv2.copyMakeBorder(plate, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=(35, 35, 35))
-    assert deblur.estimate(plate) is None
+    assert deblur.estimate(np.asarray(plate, np.uint8)) is None
     noisy = _blurred(plate, *kernel) + np.random.default_rng(0).normal(0, 6, plate.shape)
     assert deblur.estimate(np.clip(noisy, 0, 255).astype(np.uint8)) == kernel
 
