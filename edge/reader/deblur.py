@@ -58,6 +58,11 @@ OTHER_LENGTHS = {5: (7, 9), 7: (5, 9), 9: (7, 5)}
 OTHER_READS = 2
 #: ... among the likeliest OTHER_QUADS quads of the first length's ranking only.
 OTHER_QUADS = 4
+#: Where no length reads a plate believed at :data:`NSR`, every length again at this one,
+#: on those quads and OTHER_READS crops each (round 25: wide pool 3101's hard 98D-688.75,
+#: voted H9 for its H7, reads nothing believed at 0.03 and itself sure (0.99) at 0.01: the
+#: sharper, noisier inverse separates glyphs the damped one leaves merged); ``None``: off.
+SECOND_NSR: float | None = 0.01
 #: The lag (px) at which the derivative's autocorrelation tells a blur: a box of L px keeps
 #: a derivative correlated up to L px along it; a sharp edge's (JPEG, the generator's small
 #: Gaussian) has fallen to nothing by 3 px (wide pool 3101-3404, true quads: unblurred crops
@@ -166,21 +171,22 @@ def kernel_of(frame: Frame, quads: list[np.ndarray]) -> tuple[str, int] | None:
     return direction, lengths[(len(lengths) - 1) // 2]
 
 
-def crop_of(frame: Frame, quad: np.ndarray, kernel: tuple[str, int]) -> Frame:
+def crop_of(frame: Frame, quad: np.ndarray, kernel: tuple[str, int], nsr: float = NSR
+            ) -> Frame:
     """The quad's crop rectified from its region deconvolved by ``kernel``."""
     x0, y0, x1, y1 = _box(frame, quad, 3 * MARGIN)
-    sharp = deconvolved(np.ascontiguousarray(frame[y0:y1, x0:x1]), *kernel)
+    sharp = deconvolved(np.ascontiguousarray(frame[y0:y1, x0:x1]), *kernel, nsr)
     shifted = quad.astype(np.float32) - np.array([x0, y0], np.float32)
     return rectify(sharp, shifted, pad=PAD)
 
 
-def _ranked(frame: Frame, quads: list[tuple[int, np.ndarray]], kernel: tuple[str, int]
-            ) -> list[tuple[float, int, np.ndarray, Frame, Lines]]:
+def _ranked(frame: Frame, quads: list[tuple[int, np.ndarray]], kernel: tuple[str, int],
+            nsr: float = NSR) -> list[tuple[float, int, np.ndarray, Frame, Lines]]:
     """The quads' crops (with their localiser rank) deconvolved by ``kernel``, those that
     segment, likeliest first."""
     ranked: list[tuple[float, int, np.ndarray, Frame, Lines]] = []
     for i, quad in quads:
-        crop = crop_of(frame, quad, kernel)
+        crop = crop_of(frame, quad, kernel, nsr)
         lines = segment(crop, defer=True)
         if lines is not None:
             ranked.append((-likeness(lines, crop, i), i, quad, crop, lines))
@@ -199,7 +205,8 @@ def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRe
     lengths along the same direction (:data:`OTHER_LENGTHS`, the likeliest
     :data:`OTHER_READS` of the first ranking's :data:`OTHER_QUADS` each): the vote names
     the direction on 116 of 119 blurred frames but the length on 94 (round 23: six of the
-    wide pool's blurred frames that read nothing had their length missed by one step). A
+    wide pool's blurred frames that read nothing had their length missed by one step);
+    where those too read nothing believed, every length again at :data:`SECOND_NSR`. A
     frame that shows no blur costs the vote's few autocorrelations only.
     """
     kernel = kernel_of(frame, quads)
@@ -208,11 +215,14 @@ def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRe
     direction, length = kernel
     first = _ranked(frame, list(enumerate(quads)), kernel)
     likeliest = [(i, quad) for _, i, quad, _, _ in first[:OTHER_QUADS]]
+    seconds = (length, *OTHER_LENGTHS[length]) if SECOND_NSR is not None else ()
     tries = chain([first[:READS]], (_ranked(frame, likeliest, (direction, other))[:OTHER_READS]
-                                    for other in OTHER_LENGTHS[length]))
+                                    for other in OTHER_LENGTHS[length]),
+                  (_ranked(frame, likeliest, (direction, each), SECOND_NSR or NSR)[:OTHER_READS]
+                   for each in seconds))
     crops_read: dict[str, set[int]] = {}
     best: dict[str, tuple[CropRead, np.ndarray, Frame]] = {}
-    for ranked in tries:  # the other lengths' crops are only made where the first read none
+    for ranked in tries:  # each try's crops are only made where those before read none
         for _, i, quad, crop, lines in ranked:
             got = read(lines.done())
             if got is None:

@@ -12,7 +12,7 @@ import pytest
 from hardscene import hard_vn_scene
 
 from domain.plate_candidates import Candidate
-from edge.reader import blurcheck, make_reader
+from edge.reader import blurcheck, deblur, make_reader
 from edge.reader.base import ACT
 from edge.reader.claims import LONE, CropRead
 from edge.reader.localise import candidates
@@ -70,3 +70,40 @@ def test_the_reader_reads_the_plate_its_blurred_glyphs_hid(
     assert got.plate == truth and got.confidence == blurcheck.CAP
     monkeypatch.setattr(blurcheck, "checked", lambda _f, _q, best, _r: best)
     assert reader.read(image).plate == "14X36642"
+
+
+def test_the_second_nsr_reads_the_plate_the_first_left_misread(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wide pool 3202's hard 11C-96.84 (a horizontal box of 7 px): main read 11C9664 at
+    `LONE`; its quad deconvolved at NSR 0.03 reads nothing trusted, at 0.1 11C9684 sure."""
+    image, _, truth = hard_vn_scene(320309611, "2-line")
+    assert truth == "11C9684"
+    reader = make_reader(engine="resident")
+    got = reader.read(image)
+    assert got.plate == truth and got.confidence == blurcheck.CAP
+    monkeypatch.setattr(blurcheck, "SECOND_NSR", None)
+    assert reader.read(image).plate == "11C9664"
+
+
+def test_the_second_nsr_only_where_the_first_reads_neither_the_plate_nor_a_trusted_one(
+        blurred: tuple[np.ndarray, list[np.ndarray], np.ndarray],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Round 25: a crop at ``deblur.NSR`` reading the frame's own plate, or a trusted other,
+    costs no second deconvolution."""
+    image, quads, quad = blurred
+    best = (_read("14X36642", LONE, sure=False), quad, image)
+    made: list[float] = []
+    crop_of = deblur.crop_of
+
+    def recorded(frame: np.ndarray, q: np.ndarray, kernel: tuple[str, int],
+                 nsr: float = deblur.NSR) -> np.ndarray:
+        made.append(nsr)
+        return crop_of(frame, q, kernel, nsr)
+    monkeypatch.setattr(deblur, "crop_of", recorded)
+    for first in (_read("14X36642", LONE, sure=False), _read("14X36641", 0.98)):
+        made.clear()
+        blurcheck.checked(image, quads, best, _reads(first))
+        assert made == [deblur.NSR]
+    made.clear()
+    assert blurcheck.checked(image, quads, best, _reads(None)) is best
+    assert made == [deblur.NSR, blurcheck.SECOND_NSR]
