@@ -27,7 +27,7 @@ class _RowMisnames(GlyphCounting):
         super().__init__()
         self.row, self.alone = row, glyph
 
-    def read(self, img: np.ndarray, *, script: str = "latin") -> LineRead:  # type: ignore[override]
+    def read(self, img: np.ndarray, *, script: str = "latin") -> LineRead:
         got = super().read(img, script=script)  # type: ignore[arg-type]
         if script == "cjk":
             return LineRead(self.row + got.text[1:], got.conf)
