@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import clean, cn_candidates, province_of
+from edge.reader import cnhabit
 from edge.reader.base import Frame
 from edge.reader.cntails import CnRead, one_row, province_rival, two_row
 from edge.reader.disputes import province_disputed
@@ -218,21 +219,23 @@ def _overruled(engine: LineEngine, lines: Lines, cache: dict[str, object], provi
 
     Why: chi_sim's row read names a wrong province now and then (吉 for 粤, 鲁 for 粤), and
     that read, never confirmed, stayed under the band but was the frame's plate. Where the
-    classifier names another province at margin >= CLASSIFIER_ONLY (on the true quads of
-    seeds 999/777/4242 it was never wrong there) and chi_sim's glyph read alone names that
-    same one, two looks stand against one (docs/reader-journal.md, round 14).
+    classifier names another province at margin >= CLASSIFIER_ONLY (``cnhabit``: 吉, lower)
+    and chi_sim's glyph read alone names that same one or none, two looks stand against one
+    (docs/reader-journal.md, round 14; on the true quads of 999/777/4242 it was never wrong).
     """
     guess = classified(lines, cache)
-    if guess is None or guess.char in (None, province) or guess.margin < CLASSIFIER_ONLY:
+    if guess is None or not cnhabit.overrules(guess, province, CLASSIFIER_ONLY):  # round 25
         return None
     if "glyph" not in cache:
         cache["glyph"] = glyph_read(engine, lines)
     alone: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
     named = province_of(alone[0])
-    if named is None:  # round 15: the classifier's province, as where chi_sim found none
-        cache["classifier_only"] = True  # (CLASSIFIED, never reused); 粤Y77890D read 吉
-        return guess.char
-    return guess.char if named == guess.char else None
+    if named not in (None, guess.char):
+        return None  # two looks against one
+    if named is None or cnhabit.weak(guess, CLASSIFIER_ONLY):  # round 15: as where chi_sim
+        cache["classifier_only"] = True  # found none (CLASSIFIED, never reused); 粤Y77890D
+        cache["classifier_weak"] = cnhabit.weak(guess, CLASSIFIER_ONLY)  # read 吉
+    return guess.char
 
 
 def _no_tail(latin: str, lines: Lines, cache: dict[str, object]) -> bool:
