@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from edge.reader.base import ACT
-from edge.reader.chinese import province_confirmed
 from edge.reader.claims import CLASSIFIED, CONTESTED, MARGIN, UNFIT, CropRead
 from edge.reader.doubts import twice_repaired
 from edge.reader.engines import LineEngine
+from edge.reader.provlooks import province_confirmed
 from edge.reader.segment import Lines
 
 

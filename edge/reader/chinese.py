@@ -16,33 +16,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import cv2
-import numpy as np
-
 from domain.plate_candidates import clean, cn_candidates, province_of
 from edge.reader import cnhabit
 from edge.reader.base import Frame
 from edge.reader.cntails import CnRead, one_row, province_rival, two_row
-from edge.reader.disputes import province_disputed
 from edge.reader.engines import LineEngine
-from edge.reader.glyphcut import cut_candidates, read_province
 from edge.reader.lookalikes import Judge
-from edge.reader.province import ProvinceGuess, shared
-from edge.reader.segment import TEXT_HEIGHT, Lines
+from edge.reader.provlooks import (
+    CLASSIFIER_MARGIN,
+    GLYPH_SURE,
+    classified,
+    glyph_cached,
+    second_opinion,
+)
+from edge.reader.segment import Lines
 
 #: Any province: asks whether a Latin read could be a Chinese plate's tail at all.
 PROBE_PROVINCE = "桂"
-#: Width of the province glyph after its first ink, in text heights (a CJK glyph is about
-#: as wide as it is tall, and a Latin capital is ~0.75 of a CJK glyph's height).
-GLYPH_WIDTH = 1.2
-
-#: A glyph read alone is forced into a province (the whitelist): below this it may be
-#: anything, a clutter letter or a bolt (it named 吉 on a plate-free test frame).
-GLYPH_SURE = 0.9
-
-#: The province classifier's guess is a second look at the glyph from this margin on (its
-#: share of the neighbours' votes minus the runner-up's).
-CLASSIFIER_MARGIN = 0.5
 #: The classifier alone names the province (chi_sim found none) from this margin on.
 CLASSIFIER_ONLY = 0.9
 #: ... and from this one for a fitting read two preprocessings agree on (``CropRead.weak``:
@@ -59,41 +49,6 @@ REJECT_SURE = 0.8
 #: unless the Latin tail hesitated somewhere (choice margin under the reader's MARGIN): the
 #: row's doubt then stays (measured: lifted, 贵UJ24GD came out as 贵UJ246D at 0.75).
 ROW_DOUBT = 0.5
-
-
-def glyph_image(lines: Lines) -> Frame:
-    """The first row's leading glyph, on white: where the province character is."""
-    row = lines.gray[0]
-    x1 = min(row.shape[1], lines.lead + int(GLYPH_WIDTH * TEXT_HEIGHT))
-    return np.asarray(cv2.copyMakeBorder(row[:, :x1], 0, 0, 0, 12, cv2.BORDER_CONSTANT,
-                                         value=255), np.uint8)
-
-
-def glyph_read(engine: LineEngine, lines: Lines) -> tuple[str, float]:
-    """chi_sim's read of the province glyph alone: (text, confidence).
-
-    On a 1-row plate the province cutter's likeliest cut (``glyphcut``) is read first: the
-    series letter stands right after the province there, and the window of ``GLYPH_WIDTH``
-    from the row's first ink (``glyph_image``) takes part of it in, which the single-glyph
-    read then doubts (true quads of 1-row plates, seeds 999/777/4242: the province named at
-    >= GLYPH_SURE from the window on 10 of 47 easy and 8 of 43 hard plates, from the cut on
-    28 and 18, none wrong either way). The window is still read where the cut's read is
-    under GLYPH_SURE (a cut of 桂 read 0.80 that the window read 0.94), the more confident
-    kept. On a 2-row plate the letter is two characters away: the window alone (20 of 35
-    easy against the cut's 17). docs/reader-journal.md, round 14.
-    """
-    cut: tuple[str, float] | None = None
-    if lines.layout == "1-line":
-        cuts = cut_candidates(lines.gray[0])
-        if cuts:
-            cut = engine.glyph(np.asarray(cv2.copyMakeBorder(
-                cuts[0], 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=255), np.uint8))
-            if cut[1] >= GLYPH_SURE and province_of(cut[0]) is not None:
-                return cut
-    window = engine.glyph(glyph_image(lines))
-    if cut is None:
-        return window
-    return max(cut, window, key=lambda r: (province_of(r[0]) is not None, r[1]))
 
 
 def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[str],
@@ -174,7 +129,7 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
         # chi_sim named the province but doubted its row (贵 at 0.08 on a 2-row plate whose
         # letters it read at 0.78-0.98): that doubt sank the plate under MIN_CONFIDENCE.
         # A second, different look naming the same province is the better measure of it.
-        second = _second_look(engine, lines, cache, province, GLYPH_SURE)
+        second = second_opinion(engine, lines, cache, province, GLYPH_SURE)
         if second is not None:
             doubted = True
             head = max(first.conf, second)
@@ -184,9 +139,7 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
             # The classifier calls the row's first glyph no province at all (a letter of a
             # painted sign, a digit): chi_sim's glyph call would be forced to name one.
             return None
-        if "glyph" not in cache:
-            cache["glyph"] = glyph_read(engine, lines)
-        got: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
+        got = glyph_cached(engine, lines, cache)
         province = province_of(got[0]) if got[1] >= GLYPH_SURE else None
         if province is not None:
             head = got[1]
@@ -226,9 +179,7 @@ def _overruled(engine: LineEngine, lines: Lines, cache: dict[str, object], provi
     guess = classified(lines, cache)
     if guess is None or not cnhabit.overrules(guess, province, CLASSIFIER_ONLY):  # round 25
         return None
-    if "glyph" not in cache:
-        cache["glyph"] = glyph_read(engine, lines)
-    alone: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
+    alone = glyph_cached(engine, lines, cache)
     named = province_of(alone[0])
     if named not in (None, guess.char):
         return None  # two looks against one
@@ -261,57 +212,3 @@ def _no_tail(latin: str, lines: Lines, cache: dict[str, object]) -> bool:
         return False
     guess = classified(lines, cache)
     return guess is not None and guess.char is None and guess.confidence >= REJECT_SURE
-
-
-def province_confirmed(engine: LineEngine, lines: Lines, cache: dict[str, object],
-                       province: str) -> bool:
-    """Whether the glyph read alone names the same province as the row read did.
-
-    Why before a Chinese read may be acted on alone: chi_sim reading the row names a wrong
-    province with high confidence now and then (吉 for 粤 at 0.94 on a generated frame), and the
-    letters' agreement between preprocessings says nothing about the province (they share
-    one chi_sim read). The glyph alone is a second, different look at it; chi_sim's glyph
-    read is not, where the province classifier names another province (``disputes``).
-    """
-    return (_second_look(engine, lines, cache, province, 0.0) is not None  # round 24:
-            and not province_disputed(classified(lines, cache), province))  # another model
-
-
-def _second_look(engine: LineEngine, lines: Lines, cache: dict[str, object], province: str,
-                 glyph_least: float) -> float | None:
-    """The confidence of a second look naming ``province``, or ``None`` when none does:
-    the classifier (at margin >= CLASSIFIER_MARGIN), else chi_sim's glyph read (at
-    ``glyph_least``; each is paid for once per candidate, in ``cache``)."""
-    guess = classified(lines, cache)
-    if guess is not None and guess.char == province and guess.margin >= CLASSIFIER_MARGIN:
-        return guess.confidence  # a second, different model names it: no chi_sim call
-    if "glyph" not in cache:
-        cache["glyph"] = glyph_read(engine, lines)
-    alone: tuple[str, float] = cache["glyph"]  # type: ignore[assignment]
-    if province_of(alone[0]) == province and alone[1] >= glyph_least:
-        return alone[1]
-    return None
-
-
-def classified(lines: Lines, cache: dict[str, object]) -> ProvinceGuess | None:
-    """The province classifier's guess at the glyph (``None`` without training fonts).
-
-    Why a classifier beside chi_sim: it is a different model (HOG + k-NN over other fonts,
-    ``edge.reader.province``; every cut of the row's first glyph, ``glyphcut``), ~2.5 ms
-    against ~7 ms for chi_sim's glyph call, so where it names the province chi_sim's row
-    read named, that is an independent confirmation, and where it sees no province glyph at
-    all chi_sim is not asked to force one.
-
-    Not more: where chi_sim's glyph read was unsure (< 0.9), the classifier naming the same
-    province does not make the plate (the row read had missed the province, and the letter
-    with it: 云ZA02A4 read as 云LA02A4 at 0.75); nor is it the province's first source
-    (seed 999, trusted at >= 0.8 in place of chi_sim's row read: 3 of 32 easy Chinese
-    plates lost and 2 wrong reads in the >= 0.8 band: 粤 named 闽, and without chi_sim's
-    tail to check eng's, G read as 6).
-    """
-    if "class" not in cache:
-        try:
-            cache["class"] = read_province(lines.gray[0], shared())
-        except (RuntimeError, ValueError):  # no training fonts; an empty glyph crop
-            cache["class"] = None
-    return cache["class"]  # type: ignore[return-value]

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import replace
 
 from edge.reader.base import ACT
-from edge.reader.chinese import CLASSIFIER_MARGIN, classified
 from edge.reader.claims import CUT, LONE, REJOINED, SURE, UNFIT, CropRead
 from edge.reader.doubts import province_as_letter
+from edge.reader.provlooks import CLASSIFIER_MARGIN, classified
 from edge.reader.rules import glyphs_named
 from edge.reader.segment import Lines
 

@@ -23,7 +23,7 @@ from edge.reader.province import ProvinceGuess
 #: The province chi_sim's row read names for a glyph it cannot read.
 HABIT = "吉"
 #: The classifier's margin from which it overrules the row read's ``HABIT`` (its
-#: ``chinese.CLASSIFIER_MARGIN``, from which it confirms or disputes a province).
+#: ``provlooks.CLASSIFIER_MARGIN``, from which it confirms or disputes a province).
 HABIT_MARGIN = 0.5
 
 

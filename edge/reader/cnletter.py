@@ -28,10 +28,10 @@ from dataclasses import replace
 
 from edge.reader import cnjunk, cnskip, latin
 from edge.reader.base import Frame
-from edge.reader.chinese import CLASSIFIER_MARGIN, classified
 from edge.reader.dropped import REACH, columns
 from edge.reader.engines import LineRead, line_conf
 from edge.reader.glyphcut import province_edge
+from edge.reader.provlooks import CLASSIFIER_MARGIN, classified
 from edge.reader.rowcut import TEXT_HEIGHT
 from edge.reader.segment import Lines
 
@@ -41,7 +41,7 @@ LETTERS = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ")
 
 def filled(tail: LineRead, binary: Frame, lines: Lines, cache: dict[str, object]) -> LineRead:
     """``refilled`` on a 1-row crop whose first glyph the province classifier names a province
-    (margin >= ``chinese.CLASSIFIER_MARGIN``: the cut is a province glyph's, so what eng
+    (margin >= ``provlooks.CLASSIFIER_MARGIN``: the cut is a province glyph's, so what eng
     read left of it is junk), else ``tail`` itself. ``cache``: the crop's chi_sim cache,
     where the classifier's guess is kept (asked only when a letter would be filled), and
     ``"skipfill"``, whether ``cnskip`` filled this read: such a read on a weak classifier

@@ -21,7 +21,7 @@ from edge.reader import cnletter, cnlook, cnvote, glyphslots, recut, rules, slot
 from edge.reader import wholevouch as whole
 from edge.reader.agreement import agreed
 from edge.reader.base import ACT
-from edge.reader.chinese import province_confirmed, read_cn
+from edge.reader.chinese import read_cn
 from edge.reader.claims import (
     CLASSIFIED,
     LONE,
@@ -40,6 +40,7 @@ from edge.reader.lookalikes import (
     tail_of,
 )
 from edge.reader.phantoms import dropped as gap_phantoms_dropped
+from edge.reader.provlooks import province_confirmed
 from edge.reader.rules import discount, series_from_choices, vn_plates, vn_rows_fit, words
 from edge.reader.segment import Lines, joined
 from edge.reader.zeros import reread_zeros

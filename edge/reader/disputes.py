@@ -6,7 +6,7 @@ scan pool's band errors (seeds 4101-5208, every one at 0.90-0.99) were reads who
 held a second model's contrary evidence that the grade never asked for:
 
 - ``province_disputed``: chi_sim names a province twice, once in its row read, once in its
-  glyph read (``chinese.province_confirmed``), but that is one model's two looks, and chi_sim
+  glyph read (``provlooks.province_confirmed``), but that is one model's two looks, and chi_sim
   reads 粤 as 吉 in both (粤TZ28F5 read 吉TZ28F5 at 0.80, the province classifier naming 粤
   at margin 1.0 on the same crop). Where the classifier (another model, other fonts) names
   another province clearly, the province is not confirmed: the read stays under the band.
@@ -31,7 +31,7 @@ from edge.reader.province import ProvinceGuess
 from edge.reader.rowcut import glyphs_at
 
 #: The province classifier disputes chi_sim's province from this margin on (its lead over
-#: the runner-up, as ``chinese.CLASSIFIER_MARGIN``, from which it confirms one).
+#: the runner-up, as ``provlooks.CLASSIFIER_MARGIN``, from which it confirms one).
 PROVINCE_MARGIN = 0.5
 #: The Latin classifier disputes eng's character from this vote share on (at 0.8 it named
 #: right 0s 8 and a right 7 a 1 at 0.86-0.87 on four band reads of the old groups and the scan

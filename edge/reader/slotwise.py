@@ -23,8 +23,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from edge.reader.chinese import CLASSIFIER_MARGIN, classified
 from edge.reader.claims import LONE, CropRead
+from edge.reader.provlooks import CLASSIFIER_MARGIN, classified
 from edge.reader.segment import Lines
 
 #: A majority read under this is no plate (``tesseract.MIN_CONFIDENCE``: no plate-free frame

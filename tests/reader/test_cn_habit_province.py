@@ -49,7 +49,7 @@ def test_the_classifier_overrules_chi_sims_habit_province(
         monkeypatch: pytest.MonkeyPatch, row: str, margin: float, glyph: tuple[str, float],
         plate: str) -> None:
     guess = ProvinceGuess("粤", 0.78, margin)
-    monkeypatch.setattr("edge.reader.chinese.read_province", lambda row, clf: guess)
+    monkeypatch.setattr("edge.reader.provlooks.read_province", lambda row, clf: guess)
     lines = segment(_plate("粤", "A12345"))
     assert lines is not None and lines.layout == "1-line"
     cache: dict[str, object] = {}

@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from edge.reader import chinese, cropread
+from edge.reader import cropread, provlooks
 from edge.reader.base import ACT
 from edge.reader.engines import LineRead, Script
 from edge.reader.province import ProvinceGuess
@@ -46,7 +46,7 @@ def _lines() -> Lines:
 @pytest.fixture(autouse=True)
 def _classifier_names_gui(monkeypatch: pytest.MonkeyPatch) -> None:
     """The province classifier's second look names 桂 (the row read's province)."""
-    monkeypatch.setattr(chinese, "read_province", lambda *_: ProvinceGuess("桂", 0.9, 0.9))
+    monkeypatch.setattr(provlooks, "read_province", lambda *_: ProvinceGuess("桂", 0.9, 0.9))
 
 
 def _read(engine: _Scripted) -> tuple[str, float]:

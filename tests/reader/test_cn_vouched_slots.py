@@ -13,7 +13,7 @@ import pytest
 from glyphrow import bold_glyph, glyph_row
 
 from domain.plate_candidates import Candidate
-from edge.reader import chinese, make_reader, toprow
+from edge.reader import make_reader, provlooks, toprow
 from edge.reader.base import Frame
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
 from edge.reader.province import ProvinceGuess
@@ -128,7 +128,7 @@ class _Scripted:
 ])
 def test_a_vouched_slot_is_no_hesitation(monkeypatch: pytest.MonkeyPatch, cjk: str,
                                          conf: float, latin_calls: int, least: float) -> None:
-    monkeypatch.setattr(chinese, "read_province", lambda *_: ProvinceGuess("桂", 0.9, 0.9))
+    monkeypatch.setattr(provlooks, "read_province", lambda *_: ProvinceGuess("桂", 0.9, 0.9))
     monkeypatch.setattr(toprow, "unopposed", lambda *_: True)
     gray, binary = (np.full((TEXT_HEIGHT, 400), 255, np.uint8) for _ in range(2))
     engine = _Scripted(cjk, conf)
@@ -139,7 +139,7 @@ def test_a_vouched_slot_is_no_hesitation(monkeypatch: pytest.MonkeyPatch, cjk: s
 
 
 def test_an_opposed_tail_keeps_its_hesitation(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(chinese, "read_province", lambda *_: ProvinceGuess("桂", 0.9, 0.9))
+    monkeypatch.setattr(provlooks, "read_province", lambda *_: ProvinceGuess("桂", 0.9, 0.9))
     monkeypatch.setattr(toprow, "unopposed", lambda *_: False)
     gray, binary = (np.full((TEXT_HEIGHT, 400), 255, np.uint8) for _ in range(2))
     engine = _Scripted("桂A12345", 0.8)

@@ -17,12 +17,12 @@ from PIL import Image, ImageDraw
 
 from domain.plate_candidates import Candidate
 from edge.reader import latin
-from edge.reader.chinese import province_confirmed
 from edge.reader.claims import CropRead
 from edge.reader.disputes import doubted, province_disputed
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
 from edge.reader.latin import LatinClassifier
 from edge.reader.province import ProvinceGuess
+from edge.reader.provlooks import province_confirmed
 from edge.reader.segment import segment
 from smartgate.scenes.plates import CJK_FONTS, LATIN_FONTS, _font
 

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from edge.reader import make_reader
-from edge.reader.chinese import glyph_image
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
+from edge.reader.provlooks import glyph_image
 from edge.reader.segment import TEXT_HEIGHT, joined, segment
 from edge.reader.tesseract import TesseractPlateReader
 from smartgate.scenes import render_frame

@@ -1,5 +1,5 @@
 """The province glyph's second looks (generated frames, real Tesseract; docs/reader-journal.md,
-round 14): chi_sim's read of the glyph alone (``chinese.glyph_read``) on 1-row plates from
+round 14): chi_sim's read of the glyph alone (``provlooks.glyph_read``) on 1-row plates from
 the province cutter's cut, not a window that takes in the series letter; and a row read's
 province overruled where the classifier and that glyph read name another one."""
 
@@ -12,16 +12,10 @@ import pytest
 from scriptedreader import GlyphCounting
 
 from domain.plate_candidates import province_of
-from edge.reader.chinese import (
-    CLASSIFIER_ONLY,
-    GLYPH_SURE,
-    _overruled,
-    classified,
-    glyph_image,
-    glyph_read,
-)
+from edge.reader.chinese import CLASSIFIER_ONLY, _overruled
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.localise import rectify
+from edge.reader.provlooks import GLYPH_SURE, classified, glyph_image, glyph_read
 from edge.reader.segment import Lines, segment
 from edge.reader.tesseract import TesseractPlateReader
 from smartgate.scenes import random_plate, render_frame

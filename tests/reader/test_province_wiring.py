@@ -8,16 +8,11 @@ import pytest
 from PIL import Image, ImageDraw
 from scriptedreader import GlyphCounting
 
-from edge.reader.chinese import (
-    CLASSIFIER_ONLY,
-    CLASSIFIER_WEAK,
-    classified,
-    province_confirmed,
-    read_cn,
-)
+from edge.reader.chinese import CLASSIFIER_ONLY, CLASSIFIER_WEAK, read_cn
 from edge.reader.claims import CLASSIFIED, CropRead
 from edge.reader.engines import LineRead
 from edge.reader.province import ProvinceGuess
+from edge.reader.provlooks import classified, province_confirmed
 from edge.reader.segment import Lines, segment
 from edge.reader.tesseract import ACCEPT, TesseractPlateReader
 from smartgate.scenes.plates import CJK_FONTS, LATIN_FONTS, _font
@@ -50,7 +45,7 @@ def test_a_province_the_classifier_does_not_name_still_asks_chi_sim() -> None:
     cache: dict[str, object] = {}
     assert not province_confirmed(engine, lines, cache, "桂")
     # A 1-row plate: chi_sim reads the province cutter's cut, then (no 桂 there, or not
-    # surely) the window beside it too (chinese.glyph_read, round 14).
+    # surely) the window beside it too (provlooks.glyph_read, round 14).
     assert engine.glyphs == 2
 
 
@@ -114,7 +109,7 @@ def test_a_weak_classifier_margin_names_the_province_only_for_agreeing_reads(
     (a blurred 川 leads at margin ~0.45), but a plate only one preprocessing reads with it
     is dropped: the tail came with no second read either (round 15: 桂PB505F for 桂P3605C)."""
     guess = ProvinceGuess("川", 0.7, (CLASSIFIER_WEAK + CLASSIFIER_ONLY) / 2)
-    monkeypatch.setattr("edge.reader.chinese.read_province", lambda row, clf: guess)
+    monkeypatch.setattr("edge.reader.provlooks.read_province", lambda row, clf: guess)
     image = _plate("川", "R12345")
     lines = segment(image)
     assert lines is not None
@@ -146,7 +141,7 @@ def test_a_weak_classifier_province_is_not_taken_for_a_crop_of_too_many_glyphs(
     called 川 at margin 0.56 read 川ENTUYE on a plate-free frame, round 15): a weak margin
     does not name its province; the old margin still does, as before."""
     guess = ProvinceGuess("川", 0.9, margin)
-    monkeypatch.setattr("edge.reader.chinese.read_province", lambda row, clf: guess)
+    monkeypatch.setattr("edge.reader.provlooks.read_province", lambda row, clf: guess)
     lines = segment(_plate("川", "R123456"))
     assert lines is not None and lines.chars - len("川R12345") > 2  # not fitting
     got = TesseractPlateReader(_ChiSimBlind())._read_lines(lines, "gray", {})
@@ -162,7 +157,7 @@ def test_a_weak_classifier_province_is_not_taken_for_a_row_eng_read_as_digits(
     Cao Bang's 11D11076 read 川D11076 at 0.70, its "11" called 川); a row with its letter
     still does."""
     guess = ProvinceGuess("川", 0.7, (CLASSIFIER_WEAK + CLASSIFIER_ONLY) / 2)
-    monkeypatch.setattr("edge.reader.chinese.read_province", lambda row, clf: guess)
+    monkeypatch.setattr("edge.reader.provlooks.read_province", lambda row, clf: guess)
     lines = segment(_plate(province, tail))
     assert lines is not None
     got = TesseractPlateReader(_ChiSimBlind())._read_lines(lines, "gray", {})
