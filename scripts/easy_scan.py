@@ -7,7 +7,8 @@ each frame (``--log``, one JSON line: truth, read, confidence, raw text, CPU) an
 misses and the reads under 0.8, each with the frame's eng / chi_sim text where it helps to
 class it. Accuracy only: no lock needed. Never the benchmark's or the held-out seeds.
 
-    .venv/bin/python scripts/easy_scan.py --seeds 5101 5102 [--n 160] [--log out.jsonl] [--country CN]
+    .venv/bin/python scripts/easy_scan.py --seeds 5101 5102 [--n 160] [--log out.jsonl]
+        [--country CN]
 """
 
 from __future__ import annotations
