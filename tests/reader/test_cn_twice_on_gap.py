@@ -61,6 +61,11 @@ def test_far_or_inked_neighbours_are_two_glyphs() -> None:
     # the second on the next glyph's ink (two blobs): both kept
     got = _read("E7TA876", [*xs[:2], xs[2] - 5, *xs[2:]])
     assert cnlook.single(got, row) is got
+    # one character twice, the second on the gap: eng's junk on a province glyph (scan
+    # 5415's 桂EM834B, 'FEE-M834B'), not a tail glyph read twice: kept as read
+    row_e, xs_e = glyph_row([bold_glyph(ch) for ch in "EM834B"])
+    junk = _read("EEM834B", [xs_e[0], _gap_right_of(row_e, xs_e[0]), *xs_e[1:]])
+    assert cnlook.single(junk, row_e) is junk
 
 
 def test_the_scan_frame_reads_right() -> None:
