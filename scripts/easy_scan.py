@@ -8,6 +8,7 @@ misses and the reads under 0.8, each with the frame's eng / chi_sim text where i
 class it. Accuracy only: no lock needed. Never the benchmark's or the held-out seeds.
 
     .venv/bin/python scripts/easy_scan.py --seeds 5101 5102 [--n 160] [--log out.jsonl]
+        [--country CN]
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ def main() -> int:
     ap.add_argument("--seeds", type=int, nargs="+", required=True)
     ap.add_argument("--n", type=int, default=160)
     ap.add_argument("--log", type=Path)
+    ap.add_argument("--country", choices=("VN", "CN"),
+                    help="read only this country's frames (the others are still drawn, "
+                         "so the frames read are the same as in a full scan)")
     args = ap.parse_args()
     if FORBIDDEN & set(args.seeds):
         ap.error("benchmark or held-out seed: scan elsewhere")
@@ -44,6 +48,8 @@ def main() -> int:
     fh = args.log.open("w") if args.log else None
     for seed in args.seeds:
         for country, layout, s in _specs(args.n, seed):
+            if args.country and country != args.country:
+                continue
             rng = random.Random(s)
             plate = random_plate(rng, country=country, layout=layout)
             scene = render_frame(plate=plate, layout=layout, difficulty="easy",

@@ -42,6 +42,11 @@ SHARE = 0.9
 #: ``CLASSIFIED_PAIRS``): the classifier's letters for a 1 (J, F) and its 0/Q are its own
 #: font's habits, not eng's misreads (round 14).
 PAIRS = frozenset({"S5", "B8", "Z2", "D0"})
+#: ... and on a Chinese tail, T/7 too (round 25: scan 5402's easy 2-row 桂P7VNHY read
+#: 桂PTVNHY at 0.90, chi_sim's T for the 7 on every crop and eng's on most, the classifier
+#: naming that T 7 at 1.0 on four of them). Not on VN plates: a series T leans like a 7
+#: (tuning 999's 21T-976.55), and the VN grammar settles a series letter.
+CN_PAIRS = PAIRS | {"T7"}
 
 
 def province_disputed(guess: ProvinceGuess | None, province: str) -> bool:
@@ -50,7 +55,8 @@ def province_disputed(guess: ProvinceGuess | None, province: str) -> bool:
             and guess.margin >= PROVINCE_MARGIN)
 
 
-def _disputed(line: LineRead, binary: Frame, chars: str) -> bool:
+def _disputed(line: LineRead, binary: Frame, chars: str, pairs: frozenset[str] = PAIRS
+              ) -> bool:
     """Whether the Latin classifier names one of ``chars`` (the plate's characters eng read:
     the last letters and digits of ``line``) as another plate character at ``SHARE``."""
     placed = [(ch, cx) for ch, _, cx in line.chars if ch.isascii() and ch.isalnum()]
@@ -63,7 +69,7 @@ def _disputed(line: LineRead, binary: Frame, chars: str) -> bool:
     named = guesses([blob_image(b) for _, b in live]) if live else None
     return named is not None and any(
         g.char is not None and g.char != ch and g.confidence >= SHARE
-        and ((ch + g.char).isdigit() or ch + g.char in PAIRS or g.char + ch in PAIRS)
+        and ((ch + g.char).isdigit() or ch + g.char in pairs or g.char + ch in pairs)
         for (ch, _), g in zip(live, named, strict=True))
 
 
@@ -75,7 +81,8 @@ def doubted(read: CropRead, line: LineRead, binary: Frame) -> CropRead:
         return read  # hesitant already: the doubt would change nothing (its CPU spared)
     if read.recut:  # eng's characters stand on the row cut again, not on its blobs (recut.py)
         return read
-    chars = read.cand.plate if read.cand.country == "VN" else read.cand.plate[1:]
-    if not _disputed(line, binary, chars):
+    vn = read.cand.country == "VN"
+    chars = read.cand.plate if vn else read.cand.plate[1:]
+    if not _disputed(line, binary, chars, PAIRS if vn else CN_PAIRS):
         return read
     return replace(read, margin=0.0, sure=False, settled=False, seconded=False, vouched=False)

@@ -71,6 +71,20 @@ def test_a_read_its_glyphs_name_as_read_is_left_as_it_is(
     assert doubted(read, _line("51R76159", xs), row) is read
 
 
+def test_a_chinese_tails_t_the_classifier_names_7_is_doubted(
+        clf: LatinClassifier, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Round 25: scan 5402's easy 2-row 桂P7VNHY read 桂PTVNHY at 0.90 (chi_sim's T for the 7
+    on every crop, eng's on most); the classifier names that glyph 7. Not on a VN plate,
+    whose series T may lean like a 7 and whose grammar settles the letter."""
+    monkeypatch.setattr(latin, "_shared", clf)
+    row, xs = glyph_row([bold_glyph(c) for c in "4P7VNHY"])
+    got = doubted(_sure("桂PTVNHY", "CN"), _line("4PTVNHY", xs), row)
+    assert got.cand.plate == "桂PTVNHY" and got.margin == 0.0 and not got.seconded
+    row_vn, xs_vn = glyph_row([bold_glyph(c) for c in "51776159"])
+    read = _sure("51T76159")
+    assert doubted(read, _line("51T76159", xs_vn), row_vn) is read
+
+
 def test_a_letter_pair_outside_the_classified_pairs_is_no_dispute(
         clf: LatinClassifier, monkeypatch: pytest.MonkeyPatch) -> None:
     """A VN series letter is the grammar's; the classifier's letters for eng's are not asked
