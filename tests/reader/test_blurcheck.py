@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 from hardscene import hard_vn_scene
+from test_deblur import recorded_nsrs
 
 from domain.plate_candidates import Candidate
 from edge.reader import blurcheck, deblur, make_reader
@@ -92,14 +93,7 @@ def test_the_second_nsr_only_where_the_first_reads_neither_the_plate_nor_a_trust
     costs no second deconvolution."""
     image, quads, quad = blurred
     best = (_read("14X36642", LONE, sure=False), quad, image)
-    made: list[float] = []
-    crop_of = deblur.crop_of
-
-    def recorded(frame: np.ndarray, q: np.ndarray, kernel: tuple[str, int],
-                 nsr: float = deblur.NSR) -> np.ndarray:
-        made.append(nsr)
-        return crop_of(frame, q, kernel, nsr)
-    monkeypatch.setattr(deblur, "crop_of", recorded)
+    made = recorded_nsrs(monkeypatch)
     for first in (_read("14X36642", LONE, sure=False), _read("14X36641", 0.98)):
         made.clear()
         blurcheck.checked(image, quads, best, _reads(first))

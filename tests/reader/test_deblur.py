@@ -113,12 +113,9 @@ def test_the_reader_reads_a_motion_blurred_plate_where_the_frame_read_nothing() 
         tesseract.DEBLUR = True
 
 
-def test_a_second_nsr_only_where_every_length_read_nothing_believed(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Round 25: the crops are deconvolved at ``SECOND_NSR`` only once the three lengths at
-    ``NSR`` read nothing believed (a frame read at the first costs nothing more)."""
-    image, _, _ = hard_vn_scene(310209307, "2-line")
-    quads = candidates(image, limit=12)
+def recorded_nsrs(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The NSR of every deconvolved crop ``deblur.crop_of`` makes from now on (it still
+    makes them): which strengths a hook asked for, in order (round 25)."""
     made: list[float] = []
     crop_of = deblur.crop_of
 
@@ -127,6 +124,16 @@ def test_a_second_nsr_only_where_every_length_read_nothing_believed(
         made.append(nsr)
         return crop_of(frame, quad, kernel, nsr)
     monkeypatch.setattr(deblur, "crop_of", recorded)
+    return made
+
+
+def test_a_second_nsr_only_where_every_length_read_nothing_believed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Round 25: the crops are deconvolved at ``SECOND_NSR`` only once the three lengths at
+    ``NSR`` read nothing believed (a frame read at the first costs nothing more)."""
+    image, _, _ = hard_vn_scene(310209307, "2-line")
+    quads = candidates(image, limit=12)
+    made = recorded_nsrs(monkeypatch)
     assert deblur.reread(image, quads, _reads("12A34561", conf=0.79)) is not None
     assert made and set(made) == {deblur.NSR}
     made.clear()

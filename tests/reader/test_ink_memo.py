@@ -32,18 +32,23 @@ def fresh() -> Iterator[None]:
     yield
 
 
-@pytest.fixture
-def labels(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts OpenCV's connected-components calls (every memo above labels through it)."""
+def _counted(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """A list that grows by one at each call of OpenCV's ``name`` (which still runs)."""
     calls: list[int] = []
-    real = cv2.connectedComponentsWithStats
+    real = getattr(cv2, name)
 
     def counted(*a: Any, **k: Any) -> Any:
         calls.append(1)
         return real(*a, **k)
 
-    monkeypatch.setattr(cv2, "connectedComponentsWithStats", counted)
+    monkeypatch.setattr(cv2, name, counted)
     return calls
+
+
+@pytest.fixture
+def labels(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts OpenCV's connected-components calls (every memo above labels through it)."""
+    return _counted(monkeypatch, "connectedComponentsWithStats")
 
 
 def test_a_row_s_columns_are_labelled_once_and_read_the_same(
@@ -88,14 +93,7 @@ def test_a_latin_batch_asked_again_is_not_searched_again(monkeypatch: pytest.Mon
     clf = LatinClassifier()
     norms, ys = training_set([LATIN_FONTS[0]], 1, 3)
     blobs = [blob_image((n < 128).astype(np.uint8)) for n in norms[:8]]
-    searched: list[int] = []
-    real = cv2.batchDistance
-
-    def counted(*a: Any, **k: Any) -> Any:
-        searched.append(1)
-        return real(*a, **k)
-
-    monkeypatch.setattr(cv2, "batchDistance", counted)
+    searched = _counted(monkeypatch, "batchDistance")
     first = clf.classify(blobs)
     again = clf.classify([b.copy() for b in blobs])
     assert len(searched) == 1 and again == first
