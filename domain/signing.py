@@ -49,16 +49,37 @@ def new_device_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+@lru_cache(maxsize=4096)
+def _keyed(secret: str) -> hmac.HMAC:
+    """An HMAC-SHA256 object keyed with ``secret`` and fed nothing, copied per message.
+
+    Why: ``hmac.digest`` or ``hmac.new`` set up an OpenSSL HMAC context per call (fetch
+    the digest by name, pad and absorb the key), and with OpenSSL 3 that set-up is most of
+    a read's signature check (docs/messaging-journal.md, round 21). A device's key is the
+    same for every read, so the keyed context is made once and ``copy()``'d (the standard
+    library's own way to reuse a keyed state). The cached object is never updated, so it
+    is shared between threads. Bounded: a centre has a few hundred devices; a rotated
+    secret is simply a new key here.
+    """
+    return hmac.new(secret.encode(), digestmod=hashlib.sha256)
+
+
+def hmac_sha256_hex(secret: str, data: bytes) -> str:
+    """``hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()``, from a cached keyed
+    context (``tests/domain/test_hmac_states.py`` holds the two equal for any key and bytes)."""
+    mac = _keyed(secret).copy()
+    mac.update(data)
+    return mac.hexdigest()
+
+
 def hmac_sign(message: D, secret: str) -> D:
     """Return a copy of ``message`` with ``sig`` set to its HMAC-SHA256 under ``secret``."""
-    digest = hmac.new(secret.encode(), message.signing_bytes(), hashlib.sha256).hexdigest()
-    return message.model_copy(update={"sig": digest})
+    return message.model_copy(update={"sig": hmac_sha256_hex(secret, message.signing_bytes())})
 
 
 def hmac_verify(message: DeviceSigned, secret: str) -> None:
     """Raise :class:`SignatureError` unless ``message.sig`` is the device's HMAC."""
-    # ``hmac.digest`` is ``hmac.new(...).digest()`` in one C call (no HMAC object per read).
-    expected = hmac.digest(secret.encode(), message.signing_bytes(), "sha256").hex()
+    expected = hmac_sha256_hex(secret, message.signing_bytes())
     if not message.sig or not hmac.compare_digest(expected, message.sig):
         raise SignatureError("bad_signature", f"device {message.device_id}")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -96,30 +96,65 @@ class CentralObservability:
               registry=self.registry).set_function(self._outstanding)
         self.server: OpsServer | None = None
         # The labelled children, looked up once: ``labels()`` takes a lock and checks its
-        # values on every call, and ``observe`` runs for every message the worker handles.
+        # values on every call.
         self._handle_of: dict[str, Any] = {}
         self._reads_of = {g: self.reads.labels(g) for g in ("pass", "frame")}
-        service.observers.append(self.observe)
+        service.observers.append(self.observe_batch)
 
     def observe(self, item: Received, handled: Handled) -> None:
-        """Called by the worker after each ack: never raises into it."""
+        """One message, as :meth:`observe_batch` observes each of a batch."""
+        self.observe_batch([item], [handled])
+
+    def observe_batch(self, items: Sequence[Received], results: Sequence[Handled]) -> None:
+        """Called by the worker after each batch's acks: never raises into it.
+
+        Per batch, not per message (round 21): one clock reading, the reads counters
+        incremented once by the batch's count, and the decision log's record built only
+        when INFO is enabled. The histograms stay ``prometheus_client``'s, one ``observe``
+        a value (a collector of our own saved ~4 us a read more, not worth owning a copy of
+        the library's exposition). The same values exported as when each message was
+        observed alone, but the clock's microseconds between a batch's messages.
+        """
         try:
-            kind = item.topic.rsplit("/", 1)[-1]
-            handle = self._handle_of.get(kind)
-            if handle is None:
-                handle = self._handle_of[kind] = self.handle.labels(kind)
-            handle.observe(max(0.0, time.time() - item.received_at))
-            if handled.status in ("stored", "decided"):
-                self._reads_of["pass" if handled.status == "decided" else "frame"].inc()
-            if handled.status == "decided":
-                if handled.captured_at is not None:  # from the worker: no second parse
-                    self.latency.observe(max(0.0, time.time() - handled.captured_at.timestamp()))
-                log.info("decision %s", handled.outcome, extra={
-                    "event_id": handled.event_id, "trip_id": handled.trip_id,
-                    "lane_id": handled.lane_id, "outcome": handled.outcome,
-                    "instance": self.service.settings.instance_id})
+            now = time.time()
+            handled_by_kind: dict[str, list[float]] = {}
+            latencies: list[float] = []
+            passes = frames = 0
+            logged = log.isEnabledFor(logging.INFO)
+            instance = self.service.settings.instance_id
+            for item, handled in zip(items, results, strict=True):
+                kind = item.topic.rsplit("/", 1)[-1]
+                waited = max(0.0, now - item.received_at)
+                values = handled_by_kind.get(kind)
+                if values is None:
+                    handled_by_kind[kind] = [waited]
+                else:
+                    values.append(waited)
+                if handled.status == "stored":
+                    frames += 1
+                elif handled.status == "decided":
+                    passes += 1
+                    if handled.captured_at is not None:  # from the worker: no second parse
+                        latencies.append(max(0.0, now - handled.captured_at.timestamp()))
+                    if logged:
+                        log.info("decision %s", handled.outcome, extra={
+                            "event_id": handled.event_id, "trip_id": handled.trip_id,
+                            "lane_id": handled.lane_id, "outcome": handled.outcome,
+                            "instance": instance})
+            for kind, values in handled_by_kind.items():
+                handle = self._handle_of.get(kind)
+                if handle is None:
+                    handle = self._handle_of[kind] = self.handle.labels(kind)
+                for value in values:
+                    handle.observe(value)
+            if passes:
+                self._reads_of["pass"].inc(passes)
+            if frames:
+                self._reads_of["frame"].inc(frames)
+            for value in latencies:
+                self.latency.observe(value)
         except Exception:
-            log.exception("observability: could not record %s", item.topic)
+            log.exception("observability: could not record a batch of %d", len(items))
 
     def _in_hand(self) -> float:
         link = self.service.link

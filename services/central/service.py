@@ -25,7 +25,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
@@ -95,7 +95,7 @@ class CentralService:
         self._threads: list[threading.Thread] = []
         self.link: Link | None = None
         #: Called after each ack with what was handled (metrics, decision logs).
-        self.observers: list[Callable[[Received, Handled], None]] = []
+        self.observers: list[Callable[[Sequence[Received], Sequence[Handled]], None]] = []
 
     # -- lifecycle -------------------------------------------------------------
     def subscriptions(self) -> list[tuple[str, int]]:
@@ -204,9 +204,8 @@ class CentralService:
             self.link.publish(pub.topic, pub.payload, qos=pub.qos)
         for item in items:
             self.link.ack(item)
-        for item, handled in zip(items, results, strict=True):
-            for observe in self.observers:
-                observe(item, handled)
+        for observe in self.observers:  # per batch: the metrics' locks once, not per message
+            observe(items, results)
         if any(h.status in ("decided", "barrier") for h in results):
             self.wake_lists()  # a trip may have been used: its lane's list changes
         self.metrics.inc("batches")
