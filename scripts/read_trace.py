@@ -30,7 +30,8 @@ from smartgate.scenes import random_plate, render_frame
 
 FLAGS = ("sure", "agreed", "seconded", "contested", "classified", "paired", "weak", "relabelled",
          "filled", "settled", "recut", "checked", "kept")
-STAGES = ("_plurality", "_slot_majority", "_jittered", "_split", "_province_voted")
+STAGES = ("_plurality", "_slot_majority", "_jittered", "_split", "_province_voted",
+          "_crops_agreed")
 
 
 class TracingReader(TesseractPlateReader):
@@ -50,7 +51,8 @@ class TracingReader(TesseractPlateReader):
 
         def wrapped(*args: Any, **kw: Any) -> Any:
             before = args[0] if args and isinstance(args[0], tuple) else None
-            self._stage, got = name.strip("_"), inner(*args, **kw)
+            self._stage = name.strip("_")  # before the call: its crops' reads are its own
+            got = inner(*args, **kw)
             if got is not None and got is not before:
                 self.tags.setdefault(id(got[0]), name.strip("_"))
             return got

@@ -16,7 +16,7 @@ from itertools import chain, islice
 
 import numpy as np
 
-from edge.reader import cntailvote, cnvote, jitter, necks, slotwise, widesplit
+from edge.reader import cnagree, cntailvote, cnvote, jitter, necks, slotwise, widesplit
 from edge.reader.base import ACT, Frame
 from edge.reader.choose import better, capped, ceiling, look_kept, plurality
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -69,6 +69,10 @@ class LastLooks(CropReader):
         #: The quad and crop of the lines read this frame, by the lines' ``id`` (the lines
         #: kept too, so no id is reused): where a plurality's plate was read (``_plurality``).
         self._where: dict[int, tuple[np.ndarray, Frame, Lines]] = {}
+        #: Every preprocessing's read of this frame with its lines, and the jittered looks'
+        #: quads and crops by the lines' ``id``, apart from ``_where`` (``cnagree``, round 26).
+        self._variants: list[tuple[CropRead, Lines]] = []
+        self._jitter_where: dict[int, tuple[np.ndarray, Frame, Lines]] = {}
 
     def _text_looks(self, frame: Frame, best: tuple[CropRead, np.ndarray, Frame] | None,
                     found: list[CropRead]) -> tuple[CropRead, np.ndarray, Frame] | None:
@@ -176,7 +180,21 @@ class LastLooks(CropReader):
     def _read_lines(self, lines: Lines, variant: str, cache: dict[str, object]
                     ) -> CropRead | None:
         self._crops.setdefault(id(cache), (cache, lines))  # the crops' votes (cnvote)
-        return super()._read_lines(lines, variant, cache)
+        got = super()._read_lines(lines, variant, cache)
+        if got is not None:
+            self._variants.append((got, lines))  # cnagree (round 26)
+        return got
+
+    def _crops_agreed(self) -> tuple[CropRead, np.ndarray, Frame] | None:
+        """The Chinese plate the frame's crops read again and again, one surely (``cnagree``),
+        at LONE where the frame reads nothing else: on the first of its crops placed."""
+        leans = {id(ln): getattr(c.get("class"), "char", None) for c, ln in self._crops.values()}
+        got = cnagree.agreed(self._variants, leans)
+        for _, lines in got[1] if got is not None else ():
+            where = self._where.get(id(lines)) or self._jitter_where.get(id(lines))
+            if got is not None and where is not None and where[2] is lines:
+                return replace(got[0], conf=LONE, sure=False, rival=None), where[0], where[1]
+        return None
 
     def _province_voted(self, *, lean: bool = False) -> tuple[CropRead, np.ndarray, Frame] | None:
         """The Chinese plate the frame's crops vote for (``cnvote.voted``; ``lean``: its
@@ -209,6 +227,8 @@ class LastLooks(CropReader):
         for n, (moved, pad) in enumerate(jitter.looks(quad), 1):
             crop = rectify(frame, moved, pad=pad)
             lines = segment(crop)
+            if lines is not None:
+                self._jitter_where[id(lines)] = (moved, crop, lines)  # cnagree (round 26)
             got = self._read_lines_all(lines) if lines is not None else None
             if got is None and lines is not None:
                 got = jitter.dropped_vote(self._dropped, lines)

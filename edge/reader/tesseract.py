@@ -91,7 +91,7 @@ class TesseractPlateReader(LastLooks):
         found: list[CropRead] = []  # what the candidates read so far (see _ranked)
         self._sources, self._second_crops, self._segmented = {}, {}, []
         self._unrowed, self._heard, self._where, self._slotwise = [], [], {}, []
-        self._crops = {}
+        self._crops, self._variants, self._jitter_where = {}, [], {}
         for quad, crop, lines in self._ranked(frame, quads, tight=h * w <= 400_000, found=found):
             if best is not None and best[0].conf > ceiling(lines):
                 # Its read is capped under the best already found (a crop that cut a
@@ -137,6 +137,8 @@ class TesseractPlateReader(LastLooks):
             best = blurcheck.checked(frame, quads, best, self._deblurred)
         if best is None or best[0].conf < MIN_CONFIDENCE:  # the crops' lean, last (round 24)
             best = self._province_voted(lean=True) or best
+        if best is None or best[0].conf < MIN_CONFIDENCE:  # the crops' agreed read (round 26)
+            best = self._crops_agreed() or best
         ms = (time.perf_counter() - started) * 1000
         self.chosen = best[0] if best is not None else None  # the frame's read (read_trace)
         if best is None or best[0].conf < MIN_CONFIDENCE:
