@@ -71,7 +71,7 @@ from edge.passtypes import (
     VehiclePass,
     new_id,
 )
-from edge.reader import regionlook, rivalglyph, tailvote
+from edge.reader import habitpass, regionlook, rivalglyph, tailvote
 from edge.reader.base import ACT, Frame, FrameRead
 from edge.reader.second_look import STAGES, decide, doubts, thin
 
@@ -151,7 +151,9 @@ class PassTracker:
         rival coin flip judged by the Latin classifier on their crops
         (``edge.reader.rivalglyph``; round 19), its split tail likewise (``tailvote``; round
         20), and its frames that named no plate are read in the region where another frame
-        found it (``edge.reader.regionlook``; round 21). The images are dropped either way.
+        found it (``edge.reader.regionlook``; round 21); last, a province split only by chi_sim's
+        habit 吉 is asked again without the habit's reads (``habitpass``; round 26). The
+        images are dropped either way.
         Costs reads only here: measured on the tuning seeds' undecided passes (rounds 13, 17
         and 21).
         """
@@ -175,8 +177,10 @@ class PassTracker:
             more = regionlook.region_looks(self._reads(vp.frames),
                                            [f.image for f in vp.frames], looks, look)
             if any(more):
-                got = decide(self._reads(vp.frames), [[*a, *b] for a, b in zip(
-                    looks, more, strict=True)], min_agree=self.min_agree)
+                looks = [[*a, *b] for a, b in zip(looks, more, strict=True)]
+                got = decide(self._reads(vp.frames), looks, min_agree=self.min_agree)
+        if got is None and any(looks):  # a province split by chi_sim's habit 吉 (round 26)
+            got = habitpass.decided(self._reads(vp.frames), looks, min_agree=self.min_agree)
         _drop_images(vp.frames)
         if got is None:
             return None
