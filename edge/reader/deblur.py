@@ -222,7 +222,8 @@ def _night(frame: Frame, quads: list[np.ndarray], direction: str, length: int
                       denoise.cleaned)[:OTHER_READS]
 
 
-def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRead | None]
+def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRead | None],
+           unheard: Callable[[Lines], CropRead | None] | None = None
            ) -> tuple[CropRead, np.ndarray, Frame] | None:
     """The first plate one deblurred crop reads above :data:`CAP`, or :data:`AGREE` read,
     its surest read capped at :data:`CAP`; or ``None``.
@@ -234,8 +235,9 @@ def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRe
     :data:`OTHER_READS` of the first ranking's :data:`OTHER_QUADS` each): the vote names
     the direction on 116 of 119 blurred frames but the length on 94 (round 23: six of the
     wide pool's blurred frames that read nothing had their length missed by one step);
-    where those too read nothing believed, every length again at :data:`SECOND_NSR`. A
-    frame that shows no blur costs the vote's few autocorrelations only.
+    where those too read nothing believed, every length again at :data:`SECOND_NSR`, then,
+    on a dark noisy frame, denoised (:func:`_night`), each read by ``unheard`` where given.
+    A frame that shows no blur costs the vote's few autocorrelations only.
     """
     kernel = kernel_of(frame, quads)
     if kernel is None:
@@ -244,16 +246,17 @@ def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRe
     first = _ranked(frame, list(enumerate(quads)), kernel)
     likeliest = [(i, quad) for _, i, quad, _, _ in first[:OTHER_QUADS]]
     seconds = (length, *OTHER_LENGTHS[length]) if SECOND_NSR is not None else ()
-    tries = chain([first[:READS]], (_ranked(frame, likeliest, (direction, other))[:OTHER_READS]
+    plain = chain([first[:READS]], (_ranked(frame, likeliest, (direction, other))[:OTHER_READS]
                                     for other in OTHER_LENGTHS[length]),
                   (_ranked(frame, likeliest, (direction, each), SECOND_NSR or NSR)[:OTHER_READS]
-                   for each in seconds),
-                  _night(frame, quads, direction, length))
+                   for each in seconds))
+    tries = chain(((ranked, read) for ranked in plain),
+                  ((ranked, unheard or read) for ranked in _night(frame, quads, direction, length)))
     crops_read: dict[str, set[int]] = {}
     best: dict[str, tuple[CropRead, np.ndarray, Frame]] = {}
-    for ranked in tries:  # each try's crops are only made where those before read none
+    for ranked, reading in tries:  # each try's crops are only made where those before read none
         for _, i, quad, crop, lines in ranked:
-            got = read(lines.done())
+            got = reading(lines.done())
             if got is None:
                 continue
             plate = got.cand.plate
