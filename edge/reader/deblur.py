@@ -19,13 +19,14 @@ likeliest few crops read, by the search's crop read (no last looks).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from itertools import chain
 
 import cv2
 import numpy as np
 
+from edge.reader import denoise
 from edge.reader.base import Frame
 from edge.reader.claims import CropRead
 from edge.reader.likeness import likeness
@@ -63,6 +64,12 @@ OTHER_QUADS = 4
 #: voted H9 for its H7, reads nothing believed at 0.03 and itself sure (0.99) at 0.01: the
 #: sharper, noisier inverse separates glyphs the damped one leaves merged); ``None``: off.
 SECOND_NSR: float | None = 0.01
+#: Where no length reads a plate believed at either NSR and the frame is dark and noisy
+#: (``denoise.noisy_dark``), every length once more on those quads, their regions denoised
+#: first (``denoise.cleaned``), at this NSR: damped, as the noise is what the inverse would
+#: blow up (round 26: wide pool 3101's night 12R-753.50 and 36E-43.84 read at 0.1, at 0.03
+#: only lone, unbelieved); ``None``: off.
+NIGHT_NSR: float | None = 0.1
 #: The lag (px) at which the derivative's autocorrelation tells a blur: a box of L px keeps
 #: a derivative correlated up to L px along it; a sharp edge's (JPEG, the generator's small
 #: Gaussian) has fallen to nothing by 3 px (wide pool 3101-3404, true quads: unblurred crops
@@ -171,22 +178,25 @@ def kernel_of(frame: Frame, quads: list[np.ndarray]) -> tuple[str, int] | None:
     return direction, lengths[(len(lengths) - 1) // 2]
 
 
-def crop_of(frame: Frame, quad: np.ndarray, kernel: tuple[str, int], nsr: float = NSR
-            ) -> Frame:
-    """The quad's crop rectified from its region deconvolved by ``kernel``."""
+def crop_of(frame: Frame, quad: np.ndarray, kernel: tuple[str, int], nsr: float = NSR,
+            clean: Callable[[Frame], Frame] | None = None) -> Frame:
+    """The quad's crop rectified from its region (``clean``-ed first, where given)
+    deconvolved by ``kernel``."""
     x0, y0, x1, y1 = _box(frame, quad, 3 * MARGIN)
-    sharp = deconvolved(np.ascontiguousarray(frame[y0:y1, x0:x1]), *kernel, nsr)
+    region = np.ascontiguousarray(frame[y0:y1, x0:x1])
+    sharp = deconvolved(clean(region) if clean is not None else region, *kernel, nsr)
     shifted = quad.astype(np.float32) - np.array([x0, y0], np.float32)
     return rectify(sharp, shifted, pad=PAD)
 
 
 def _ranked(frame: Frame, quads: list[tuple[int, np.ndarray]], kernel: tuple[str, int],
-            nsr: float = NSR) -> list[tuple[float, int, np.ndarray, Frame, Lines]]:
+            nsr: float = NSR, clean: Callable[[Frame], Frame] | None = None
+            ) -> list[tuple[float, int, np.ndarray, Frame, Lines]]:
     """The quads' crops (with their localiser rank) deconvolved by ``kernel``, those that
     segment, likeliest first."""
     ranked: list[tuple[float, int, np.ndarray, Frame, Lines]] = []
     for i, quad in quads:
-        crop = crop_of(frame, quad, kernel, nsr)
+        crop = crop_of(frame, quad, kernel, nsr, clean)
         lines = segment(crop, defer=True)
         if lines is not None:
             ranked.append((-likeness(lines, crop, i), i, quad, crop, lines))
@@ -194,7 +204,26 @@ def _ranked(frame: Frame, quads: list[tuple[int, np.ndarray]], kernel: tuple[str
     return ranked
 
 
-def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRead | None]
+def _night(frame: Frame, quads: list[np.ndarray], direction: str, length: int
+           ) -> Iterator[list[tuple[float, int, np.ndarray, Frame, Lines]]]:
+    """Where the frame is dark and noisy (measured only when reached), its quads' regions
+    denoised (``denoise.cleaned``) and deconvolved at :data:`NIGHT_NSR`, ranked afresh
+    (a noisy inverse ranks the plate's crop under the scene's: 12R-753.50, wide pool 3101,
+    is the sixth quad), read as the first tries are: the voted length's :data:`READS`
+    likeliest, then the other lengths' :data:`OTHER_READS` among its :data:`OTHER_QUADS`."""
+    if NIGHT_NSR is None or not denoise.noisy_dark(frame):
+        return
+    first = _ranked(frame, list(enumerate(quads)), (direction, length), NIGHT_NSR,
+                    denoise.cleaned)
+    yield first[:READS]
+    likeliest = [(i, quad) for _, i, quad, _, _ in first[:OTHER_QUADS]]
+    for other in OTHER_LENGTHS[length]:
+        yield _ranked(frame, likeliest, (direction, other), NIGHT_NSR,
+                      denoise.cleaned)[:OTHER_READS]
+
+
+def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRead | None],
+           unheard: Callable[[Lines], CropRead | None] | None = None
            ) -> tuple[CropRead, np.ndarray, Frame] | None:
     """The first plate one deblurred crop reads above :data:`CAP`, or :data:`AGREE` read,
     its surest read capped at :data:`CAP`; or ``None``.
@@ -206,8 +235,9 @@ def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRe
     :data:`OTHER_READS` of the first ranking's :data:`OTHER_QUADS` each): the vote names
     the direction on 116 of 119 blurred frames but the length on 94 (round 23: six of the
     wide pool's blurred frames that read nothing had their length missed by one step);
-    where those too read nothing believed, every length again at :data:`SECOND_NSR`. A
-    frame that shows no blur costs the vote's few autocorrelations only.
+    where those too read nothing believed, every length again at :data:`SECOND_NSR`, then,
+    on a dark noisy frame, denoised (:func:`_night`), each read by ``unheard`` where given.
+    A frame that shows no blur costs the vote's few autocorrelations only.
     """
     kernel = kernel_of(frame, quads)
     if kernel is None:
@@ -216,15 +246,17 @@ def reread(frame: Frame, quads: list[np.ndarray], read: Callable[[Lines], CropRe
     first = _ranked(frame, list(enumerate(quads)), kernel)
     likeliest = [(i, quad) for _, i, quad, _, _ in first[:OTHER_QUADS]]
     seconds = (length, *OTHER_LENGTHS[length]) if SECOND_NSR is not None else ()
-    tries = chain([first[:READS]], (_ranked(frame, likeliest, (direction, other))[:OTHER_READS]
+    plain = chain([first[:READS]], (_ranked(frame, likeliest, (direction, other))[:OTHER_READS]
                                     for other in OTHER_LENGTHS[length]),
                   (_ranked(frame, likeliest, (direction, each), SECOND_NSR or NSR)[:OTHER_READS]
                    for each in seconds))
+    tries = chain(((ranked, read) for ranked in plain),
+                  ((ranked, unheard or read) for ranked in _night(frame, quads, direction, length)))
     crops_read: dict[str, set[int]] = {}
     best: dict[str, tuple[CropRead, np.ndarray, Frame]] = {}
-    for ranked in tries:  # each try's crops are only made where those before read none
+    for ranked, reading in tries:  # each try's crops are only made where those before read none
         for _, i, quad, crop, lines in ranked:
-            got = read(lines.done())
+            got = reading(lines.done())
             if got is None:
                 continue
             plate = got.cand.plate

@@ -132,7 +132,7 @@ class TesseractPlateReader(LastLooks):
             if best is not None and best is searched and unfit_lone(best[0]):
                 best = None  # the search's lone read, unfit, is no last word (round 20)
         if DEBLUR and (best is None or best[0].conf < MIN_CONFIDENCE):
-            best = deblur.reread(frame, quads, self._deblurred) or best
+            best = deblur.reread(frame, quads, self._deblurred, self._unheard) or best
         elif DEBLUR and best is not None and best[0].conf < ACT:  # under the band: checked
             best = blurcheck.checked(frame, quads, best, self._deblurred)
         if best is None or best[0].conf < MIN_CONFIDENCE:  # the crops' lean, last (round 24)
@@ -214,6 +214,20 @@ class TesseractPlateReader(LastLooks):
         """A deblurred crop's read (:mod:`edge.reader.deblur`), capped as the search caps."""
         got = self._read_lines_all(lines)
         return capped(got, lines) if got is not None else None
+
+    def _unheard(self, lines: Lines) -> CropRead | None:
+        """A denoised crop's read (``deblur._night``), left out of the frame's votes.
+
+        Why: the crops' votes decide a frame the deblur did not (``_province_voted``, last);
+        the night stage's crops are many images of few quads, and their reads outvoted extra
+        seed 5313's 湘GPT605, read by its own crops' lean, to nothing (round 26)."""
+        heard, slotwise, crops = len(self._heard), len(self._slotwise), set(self._crops)
+        try:
+            return self._deblurred(lines)
+        finally:
+            del self._heard[heard:], self._slotwise[slotwise:]
+            for key in set(self._crops) - crops:
+                del self._crops[key]
 
     def _recounted(self, crop: Frame, lines: Lines, got: CropRead, want: int) -> CropRead:
         """A read naming more characters than its crop's blobs, against the crop counted again.

@@ -120,9 +120,10 @@ def recorded_nsrs(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     crop_of = deblur.crop_of
 
     def recorded(frame: np.ndarray, quad: np.ndarray, kernel: tuple[str, int],
-                 nsr: float = deblur.NSR) -> np.ndarray:
+                 nsr: float = deblur.NSR, clean: Callable[[np.ndarray], np.ndarray] | None = None
+                 ) -> np.ndarray:
         made.append(nsr)
-        return crop_of(frame, quad, kernel, nsr)
+        return crop_of(frame, quad, kernel, nsr, clean)
     monkeypatch.setattr(deblur, "crop_of", recorded)
     return made
 
