@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from ocr import _specs  # the benchmark's own frame specs
 
-from edge.reader import agreement, chinese, cropread, outline, tesseract
+from edge.reader import agreement, cropread, outline, provlooks, tesseract
 from edge.reader.base import Frame
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
 from smartgate.scenes import random_plate, render_frame
@@ -99,7 +99,7 @@ def patch() -> None:
     for mod, names in ((tesseract, {"candidates": "localisation",
                                     "segment": "segmentation", "likeness": "likeness"}),
                        (outline, {"rectify": "rectification", "refined": "refit lines"}),
-                       (chinese, {"read_province": "classifier"})):
+                       (provlooks, {"read_province": "classifier"})):
         for attr, stage in names.items():
             setattr(mod, attr, timed(stage, getattr(mod, attr)))
     reader = tesseract.TesseractPlateReader
