@@ -161,10 +161,11 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
         else:
             return None
     # eng's bottom row vouched for by the Latin classifier (cnvouch.py, round 26): only under
-    # a province chi_sim's row read named itself, from FLOOR (seconded, the read ends the
-    # search: under it, it would end under the band where chi_sim's row read sent it on).
+    # a province chi_sim's row read named itself and the classifier confirms, from FLOOR
+    # (seconded, the read ends the search: under the band where chi_sim's row read sent it on).
     spare = cache.get(cnvouch.KEY) if len(images) == 2 else None
-    own = callable(spare) and province_of(first.text) == province and head >= cnvouch.FLOOR
+    own = (callable(spare) and province_of(first.text) == province and head >= cnvouch.FLOOR
+           and cnvouch.province_sure(classified(lines, cache), province))
     vouched = spare() if own and callable(spare) else None
     if vouched is not None and vouched.conf < cnvouch.FLOOR:
         vouched = None

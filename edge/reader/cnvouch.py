@@ -13,7 +13,9 @@ chi_sim's bottom-row call is spared: the row's "read" is eng's own text at eng's
 confidence, so the two tails agree by construction.
 
 Only on the grey (first) read, on a tail no shape judge or classifier relabelled, on a row
-Tesseract did not take for noise. ``ENABLED`` is the switch (tests, paired timing runs).
+Tesseract did not take for noise; only under a province chi_sim's top-row read named and the
+province classifier names too (``province_sure``), at ``FLOOR`` or more (``chinese._province``
+asks). ``ENABLED`` is the switch (tests, paired timing runs).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from edge.reader.base import ACT, Frame
 from edge.reader.claims import MARGIN, SURE
 from edge.reader.engines import LineRead, line_conf
 from edge.reader.latin import LatinClassifier, blob_image
+from edge.reader.province import ProvinceGuess
+from edge.reader.provlooks import CLASSIFIER_MARGIN
 from edge.reader.rowcut import glyphs_at
 from edge.reader.vouch import named_as_read
 
@@ -36,6 +40,14 @@ BOTTOM = 5
 FLOOR = 1 - (1 - ACT) ** 0.5
 #: The cache key ``chinese._province`` takes the vouched bottom row from.
 KEY = "vouched_bottom"
+
+
+def province_sure(guess: ProvinceGuess | None, province: str) -> bool:
+    """Whether the province classifier names ``province`` itself, at ``CLASSIFIER_MARGIN``:
+    the read's province confirmed with no chi_sim glyph call (``province_confirmed``), so the
+    seconded read is not held under the band for its province. Where it does not, chi_sim's
+    bottom row is read as before."""
+    return guess is not None and guess.char == province and guess.margin >= CLASSIFIER_MARGIN
 
 
 def bottom(tail: LineRead, binary: Frame, starts: list[float],
@@ -62,4 +74,10 @@ def bottom(tail: LineRead, binary: Frame, starts: list[float],
         blobs.append(blob_image(blob))
     if not named_as_read(blobs, [ch for ch, _, _, _ in chars], clf):
         return None
-    return LineRead("".join(ch for ch, _, _, _ in chars), line_conf([c for _, c, _, _ in chars]))
+    # At the confidence of the Latin letters the plate is built from (the top row's letter
+    # too: ``cntails.tail_stats``), which caps the read: over ``FLOOR`` its seconded grade
+    # reaches the band (v3 at the bottom row's own: 桂B2G0LZ, 3404 easy, its top-row letter
+    # unsure, seconded at 0.79 where chi_sim's disagreeing row had sent it to 0.91).
+    top = [c for (_, c, x) in tail.chars if x < starts[0]][-1:]
+    return LineRead("".join(ch for ch, _, _, _ in chars),
+                    line_conf(top + [c for _, c, _, _ in chars]))

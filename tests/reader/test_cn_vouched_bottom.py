@@ -18,8 +18,9 @@ from glyphrow import bold_glyph, glyph_row
 from edge.reader import cnvouch, latin
 from edge.reader import tesseract as tess
 from edge.reader.base import Frame
-from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
+from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script, line_conf
 from edge.reader.latin import LatinClassifier
+from edge.reader.province import ProvinceGuess
 from smartgate.scenes import random_plate, render_frame
 
 
@@ -103,3 +104,24 @@ def test_a_vouched_bottom_row_spares_chi_sims_call_and_reads_the_same(
     got = tess.TesseractPlateReader(engine).read(image)
     assert got.plate == plate == "云WR02D9" and got.confidence == pytest.approx(0.8912)
     assert engine.calls["cjk"] == (1 if enabled else 2)  # main: the top row, then the bottom
+
+
+def test_only_a_province_the_classifier_names_itself_spares_the_row() -> None:
+    """A province the classifier confirms needs no glyph call for the band."""
+    assert cnvouch.province_sure(ProvinceGuess("桂", 0.9, 0.8), "桂")
+    assert not cnvouch.province_sure(ProvinceGuess("桂", 0.6, 0.3), "桂")  # under the margin
+    assert not cnvouch.province_sure(ProvinceGuess("粤", 0.9, 0.8), "桂")
+    assert not cnvouch.province_sure(ProvinceGuess(None, 0.9, 0.8), "桂")
+    assert not cnvouch.province_sure(None, "桂")
+
+
+def test_the_rows_confidence_counts_the_top_rows_letter(clf: LatinClassifier) -> None:
+    """The read is capped by its Latin letters, the top-row letter with them
+    (``tail_stats``): an unsure one shows in the vouched row's confidence (v3: 桂B2G0LZ)."""
+    row, xs = glyph_row([bold_glyph(c) for c in "K83A47"])
+    read, starts = _rows("K83A47", xs)
+    unsure = LineRead(read.text, read.conf, (("K", 0.5, xs[0]), *read.chars[1:]),
+                      read.margins, read.alts)
+    got = cnvouch.bottom(unsure, row, starts, clf)
+    assert got is not None and got.text == "83A47"
+    assert got.conf == pytest.approx(line_conf([0.5] + [0.95] * 5)) and got.conf < 0.95
