@@ -9,8 +9,9 @@ agree the read is seconded and ends the search with no binary eng call
 character ahead of its LSTM runner-up by ``MARGIN``, at ``SURE`` or more) and the Latin
 classifier, a third model, names every one of its five glyphs as eng read it, the classifier
 stands as that second look, as it does for a VN grey read (``wholevouch``, round 24), and
-chi_sim's bottom-row call is spared: the row's "read" is eng's own text at eng's own
-confidence, so the two tails agree by construction.
+chi_sim's bottom-row call is spared: the row's "read" is eng's own text at the confidence of
+the plate's Latin letters (the top-row letter with the five), so the two tails agree by
+construction.
 
 Only on the grey (first) read, on a tail no shape judge or classifier relabelled, on a row
 Tesseract did not take for noise; only under a province chi_sim's top-row read named and the
