@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from ocr import _specs  # the benchmark's own frame specs
 
-from edge.reader import agreement, chinese, cropread, outline, tesseract
+from edge.reader import agreement, cropread, outline, provlooks, tesseract
 from edge.reader.base import Frame
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
 from smartgate.scenes import random_plate, render_frame
@@ -78,7 +78,8 @@ class TimedEngine:
 
     def glyph(self, img: Frame) -> tuple[str, float]:
         PURPOSES[f"chi_sim glyph, {_PURPOSE[-1]}"] += 1
-        return timed("chi_sim glyph", self.inner.glyph)(img)  # type: ignore[no-any-return]
+        got: tuple[str, float] = timed("chi_sim glyph", self.inner.glyph)(img)
+        return got
 
 
 def purpose(name: str | Callable[..., str], fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -99,7 +100,7 @@ def patch() -> None:
     for mod, names in ((tesseract, {"candidates": "localisation",
                                     "segment": "segmentation", "likeness": "likeness"}),
                        (outline, {"rectify": "rectification", "refined": "refit lines"}),
-                       (chinese, {"read_province": "classifier"})):
+                       (provlooks, {"read_province": "classifier"})):
         for attr, stage in names.items():
             setattr(mod, attr, timed(stage, getattr(mod, attr)))
     reader = tesseract.TesseractPlateReader
@@ -118,8 +119,8 @@ def frames(seeds: list[int], n: int) -> list[tuple[dict[str, Any], Frame]]:
             for country, layout, s in _specs(n, s0):
                 rng = random.Random(s)
                 plate = random_plate(rng, country=country, layout=layout)
-                scene = render_frame(plate=plate, layout=layout,  # type: ignore[arg-type]
-                                     difficulty=difficulty, rng=rng)
+                scene = render_frame(plate=plate, layout=layout,
+                                     difficulty=difficulty, rng=rng)  # type: ignore[arg-type]
                 out.append(({"seed": seed, "frame": s, "difficulty": difficulty,
                              "truth": scene.plate}, scene.image))
     return out
@@ -150,7 +151,7 @@ def main() -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     patch()
-    reader = tesseract.TesseractPlateReader(TimedEngine(ResidentEngine(DEFAULT_TESSDATA)))  # type: ignore[arg-type]
+    reader = tesseract.TesseractPlateReader(TimedEngine(ResidentEngine(DEFAULT_TESSDATA)))
     for plate, layout in (("12C12345", "1-line"), ("桂A12345", "2-line")):
         warm = render_frame(plate=plate, layout=layout, difficulty="easy",  # type: ignore[arg-type]
                             rng=random.Random(0))

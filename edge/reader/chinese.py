@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain.plate_candidates import clean, cn_candidates, province_of
-from edge.reader import cnhabit
+from edge.reader import cnhabit, cnvouch
 from edge.reader.base import Frame
 from edge.reader.cntails import CnRead, one_row, province_rival, two_row
 from edge.reader.engines import LineEngine
@@ -160,7 +160,19 @@ def _province(engine: LineEngine, lines: Lines, images: list[Frame], cache: dict
             head = got[1]
         else:
             return None
-    rows = [first] + [engine.read(img, script="cjk") for img in images[1:]]
+    # eng's bottom row vouched for by the Latin classifier (cnvouch.py, round 26): only under
+    # a province chi_sim's row read named itself and the classifier confirms, from FLOOR
+    # (seconded, the read ends the search: under the band where chi_sim's row read sent it on).
+    spare = cache.get(cnvouch.KEY) if len(images) == 2 else None
+    own = (callable(spare) and province_of(first.text) == province and head >= cnvouch.FLOOR
+           and cnvouch.province_sure(classified(lines, cache), province))
+    vouched = spare() if own and callable(spare) else None
+    if vouched is not None and vouched.conf < cnvouch.FLOOR:
+        vouched = None
+    if vouched is not None:
+        cache["row_named"] = False  # another preprocessing's read asks chi_sim itself
+    rows = [first] + ([vouched] if vouched is not None else
+                      [engine.read(img, script="cjk") for img in images[1:]])
     if doubted:
         cache["row_doubt"] = min(r.conf for r in rows)  # the plate's cap if its tail hesitates
     return province, "/".join(r.text for r in rows), min([head] + [r.conf for r in rows[1:]])

@@ -17,7 +17,18 @@ import cv2
 import numpy as np
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader import cnletter, cnlook, cnvote, glyphslots, recut, rules, slotwise, toprow, vouch
+from edge.reader import (
+    cnletter,
+    cnlook,
+    cnvote,
+    cnvouch,
+    glyphslots,
+    recut,
+    rules,
+    slotwise,
+    toprow,
+    vouch,
+)
 from edge.reader import wholevouch as whole
 from edge.reader.agreement import agreed
 from edge.reader.base import ACT
@@ -213,6 +224,10 @@ class CropReader:
         if tail is not got:
             texts, rows = split_rows(tail, starts, len(images))
         judge = cnlook.judge(tail, mask, starts, lines.layout == "2-line")  # round 18b
+        # The grey read's bottom row vouched for by the Latin classifier spares chi_sim's
+        # bottom-row call (cnvouch.py, round 26); asked only where chi_sim would be.
+        vouched = variant == "gray" and tail is plain and lines.layout == "2-line"
+        cache[cnvouch.KEY] = (lambda: cnvouch.bottom(tail, mask, starts)) if vouched else None
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache,  # 1.0: see tail_stats
                      latin_first=tail is not bare or got is not zeroed, judge=judge, named=named)
         by_classifier = bool(cache.get("classifier_only"))
