@@ -27,9 +27,9 @@ from smartgate.scenes import random_plate, render_frame
 LINES = Lines("1-line", [], [], 8, (8,))
 
 
-def _cn(plate: str, conf: float, **flags: bool) -> CropRead:
+def _cn(plate: str, conf: float, *, seconded: bool = False) -> CropRead:
     return CropRead(Candidate(plate, "CN", 0, 0), conf, plate, "1-line", fits=True,
-                    margin=0.5, **flags)
+                    margin=0.5, seconded=seconded)
 
 
 @pytest.mark.parametrize(("plate", "conf", "confirmed", "want"), [
