@@ -9,8 +9,9 @@ round 24; the caps' reasons are in docs/reader-journal.md, the rounds cited belo
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
-from edge.reader.base import ACT
+from edge.reader import cnhabit
 from edge.reader.claims import CLASSIFIED, CONTESTED, MARGIN, UNFIT, CropRead
 from edge.reader.doubts import twice_repaired
 from edge.reader.engines import LineEngine
@@ -48,10 +49,10 @@ def agreed(reads: list[CropRead], engine: LineEngine, lines: Lines, cache: dict[
                     # shared top-row letter, 湘QU28LA read 湘CU28LA at 0.98; a VN slot's
                     # letter or digit is the grammar's, and VN reads lost the band).
                     cap = min(cap, CONTESTED)
-                conf = min(cap, 1 - doubt)
-                if (top.cand.country == "CN" and conf >= ACT
-                        and not province_confirmed(engine, lines, cache, top.cand.plate[0])):
-                    conf = ACT - 0.01
+                conf, held = min(cap, 1 - doubt), False
+                if top.cand.country == "CN":  # an unconfirmed 吉 searches on (round 26)
+                    conf, held = cnhabit.held(top.cand.plate, conf, partial(
+                        province_confirmed, engine, lines, cache, top.cand.plate[0]))
                 rival = a.rival or b.rival  # either's models at odds: the frame is
                 kept = a.kept or b.kept
                 if a.classified and b.classified:  # one model's province: search on
@@ -62,5 +63,5 @@ def agreed(reads: list[CropRead], engine: LineEngine, lines: Lines, cache: dict[
                 # (11B731.4 for 11B731.40) ended it at CONTESTED before the whole
                 # plate's quad was read.
                 return replace(top, conf=conf, agreed=True, rival=rival, kept=kept,
-                               contested=cap < 0.99, checked=a.checked or b.checked)
+                               contested=cap < 0.99 or held, checked=a.checked or b.checked)
     return None

@@ -58,7 +58,7 @@ class CropRead:
     rival: str | None = None  # the plate the other model's tail reads (FrameRead.rival)
     seconded: bool = False  # Chinese: chi_sim's tail is eng's (see _seconded)
     kept: bool = False  # read (or agreed with a read) of a row Tesseract dropped as noise
-    contested: bool = False  # an agreement capped (CONTESTED, UNFIT): it never ends the search
+    contested: bool = False  # capped (CONTESTED, UNFIT; an unconfirmed 吉): never ends the search
     relabelled: bool = False  # a character is the Latin classifier's, not eng's (vouch.reread)
     filled: bool = False  # a glyph eng skipped, named by the Latin classifier (dropped.fill)
     settled: bool = False  # VN: eng's hesitant characters the Latin classifier named (round 15)

@@ -18,6 +18,7 @@ import numpy as np
 
 from domain.plate_candidates import Candidate, clean
 from edge.reader import (
+    cnhabit,
     cnletter,
     cnlook,
     cnvote,
@@ -31,7 +32,6 @@ from edge.reader import (
 )
 from edge.reader import wholevouch as whole
 from edge.reader.agreement import agreed
-from edge.reader.base import ACT
 from edge.reader.chinese import read_cn
 from edge.reader.claims import (
     CLASSIFIED,
@@ -151,11 +151,10 @@ class CropReader:
         fits the blobs and hesitated nowhere; the province still needs its own second look
         (``province_confirmed``) for the >= ACT band, as for two agreeing preprocessings.
         """
-        conf = min(0.99, 1 - (1 - read.conf) ** 2)
-        if conf >= ACT and not province_confirmed(self._engine, lines, cache,
-                                                  read.cand.plate[0]):
-            conf = ACT - 0.01
-        return replace(read, conf=conf, agreed=True)
+        conf, contested = cnhabit.held(  # an unconfirmed 吉 searches on (round 26)
+            read.cand.plate, min(0.99, 1 - (1 - read.conf) ** 2),
+            lambda: province_confirmed(self._engine, lines, cache, read.cand.plate[0]))
+        return replace(read, conf=conf, agreed=True, contested=contested)
 
     def _read_lines(self, lines: Lines, variant: str, cache: dict[str, object]
                     ) -> CropRead | None:
