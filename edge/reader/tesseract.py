@@ -26,7 +26,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from edge.reader import blurcheck, deblur, wholevouch
+from edge.reader import blurcheck, deblur, platecolour, wholevouch
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
 from edge.reader.choose import better, capped, ceiling, short_plate, unfit_lone
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -145,9 +145,13 @@ class TesseractPlateReader(LastLooks):
             return FrameRead(None, 0.0, best[0].raw if best else "", ms=ms)
         read, quad, crop = best
         x, y, bw, bh = cv2.boundingRect(quad.astype(np.int32))
+        box = (max(x, 0), max(y, 0), bw, bh)
+        if read.cand.country == "CN" and read.conf < platecolour.BELOW and not (
+                platecolour.plate_coloured(frame, box)):  # painted lettering (round 26)
+            return FrameRead(None, 0.0, read.raw, ms=ms)
         return FrameRead(read.cand.plate, round(read.conf, 4), read.raw, read.layout,
-                         "CN" if read.cand.country == "CN" else "VN", crop,
-                         (max(x, 0), max(y, 0), bw, bh), ms, read.rival)
+                         "CN" if read.cand.country == "CN" else "VN", crop, box, ms,
+                         read.rival)
 
     def _ranked(self, frame: Frame, quads: list[np.ndarray], *, tight: bool,
                 found: list[CropRead] | None = None
