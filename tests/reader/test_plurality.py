@@ -22,7 +22,8 @@ from hardscene import hard_vn_scene
 from scriptedreader import FRAME, ScriptedReader, plain_lines
 
 from domain.plate_candidates import Candidate
-from edge.reader import make_reader
+from edge.reader import cnvouch, make_reader
+from edge.reader.base import ACT
 from edge.reader.choose import plurality as voters
 from edge.reader.choose import votes
 from edge.reader.claims import LONE, CropRead
@@ -194,8 +195,16 @@ def test_the_hard_chinese_frames_read_right_under_the_band(seed: int, plate: str
     assert got.plate == plate and got.confidence == LONE
 
 
-def test_a_hard_frame_whose_best_under_lone_is_the_plurality_reads_it_at_lone() -> None:
+def test_a_hard_frame_whose_best_under_lone_is_the_plurality_reads_it_at_lone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     image, _, truth = hard_vn_scene(515115503, "2-line", "CN")  # fresh (round 21)
     assert truth == "湘VRJ71R"
+    # Round 26: a crop's bottom row vouched by eng and the Latin classifier (``cnvouch``)
+    # reads this frame right at 0.79 before the plurality is asked; the plurality's premise
+    # is the reader without it (the vouched read is checked below).
+    monkeypatch.setattr(cnvouch, "ENABLED", False)
     got = make_reader(engine="resident").read(image)
     assert got.plate == truth and got.confidence == LONE
+    monkeypatch.setattr(cnvouch, "ENABLED", True)
+    vouched = make_reader(engine="resident").read(image)
+    assert vouched.plate == truth and LONE < vouched.confidence < ACT
