@@ -190,10 +190,13 @@ class LastLooks(CropReader):
         at LONE where the frame reads nothing else: on the first of its crops placed."""
         leans = {id(ln): getattr(c.get("class"), "char", None) for c, ln in self._crops.values()}
         got = cnagree.agreed(self._variants, leans)
-        for _, lines in got[1] if got is not None else ():
+        if got is None:
+            return None
+        witness, own = got
+        for _, lines in own:
             where = self._where.get(id(lines)) or self._jitter_where.get(id(lines))
-            if got is not None and where is not None and where[2] is lines:
-                return replace(got[0], conf=LONE, sure=False, rival=None), where[0], where[1]
+            if where is not None and where[2] is lines:
+                return replace(witness, conf=LONE, sure=False, rival=None), where[0], where[1]
         return None
 
     def _province_voted(self, *, lean: bool = False) -> tuple[CropRead, np.ndarray, Frame] | None:

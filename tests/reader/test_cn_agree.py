@@ -10,8 +10,7 @@ classifier's province or a noise row's read vouches for, nor one crop's reads al
 
 from __future__ import annotations
 
-import random
-
+from hardscene import hard_vn_scene
 from scriptedreader import FRAME, QUAD
 
 from domain.plate_candidates import Candidate
@@ -20,7 +19,6 @@ from edge.reader.claims import LONE, CropRead
 from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.segment import Lines
 from edge.reader.tesseract import TesseractPlateReader
-from smartgate.scenes import random_plate, render_frame
 
 
 def _lines() -> Lines:
@@ -90,9 +88,7 @@ def test_the_reader_places_the_plate_on_a_known_crop_at_lone() -> None:
 
 
 def test_the_hard_frame_reads_its_plate() -> None:
-    rng = random.Random(531315949)  # extra seed 5313, frame 49: nothing read before
-    truth = random_plate(rng, country="CN", layout="1-line")
-    scene = render_frame(plate=truth, layout="1-line", difficulty="hard", rng=rng)
-    assert scene.plate == "桂PFG2006"
-    got = make_reader(engine="resident").read(scene.image)
+    image, _, truth = hard_vn_scene(531315949, "1-line", "CN")  # extra seed 5313, frame 49:
+    assert truth == "桂PFG2006"  # nothing read before
+    got = make_reader(engine="resident").read(image)
     assert got.plate == "桂PFG2006" and got.confidence == LONE

@@ -10,15 +10,14 @@ plate at the same confidence with one chi_sim call fewer.
 from __future__ import annotations
 
 import random
-from collections import Counter
 
 import pytest
+from countedengine import CountedEngine
 from glyphrow import bold_glyph, glyph_row
 
 from edge.reader import cnvouch, latin
 from edge.reader import tesseract as tess
-from edge.reader.base import Frame
-from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script, line_conf
+from edge.reader.engines import LineRead, line_conf
 from edge.reader.latin import LatinClassifier
 from edge.reader.province import ProvinceGuess
 from smartgate.scenes import random_plate, render_frame
@@ -75,21 +74,6 @@ def test_off_the_row_is_chi_sims(clf: LatinClassifier, monkeypatch: pytest.Monke
     assert cnvouch.bottom(read, row, starts, clf) is None
 
 
-class _Scripts:
-    """The resident engine, its calls counted by script."""
-
-    def __init__(self, inner: ResidentEngine) -> None:
-        self.inner, self.calls = inner, Counter[str]()
-
-    def read(self, img: Frame, *, script: Script = "latin") -> LineRead:
-        self.calls[script] += 1
-        return self.inner.read(img, script=script)
-
-    def glyph(self, img: Frame) -> tuple[str, float]:
-        self.calls["glyph"] += 1
-        return self.inner.glyph(img)
-
-
 @pytest.mark.parametrize("enabled", [True, False])
 def test_a_vouched_bottom_row_spares_chi_sims_call_and_reads_the_same(
         clf: LatinClassifier, monkeypatch: pytest.MonkeyPatch, enabled: bool) -> None:
@@ -100,7 +84,7 @@ def test_a_vouched_bottom_row_spares_chi_sims_call_and_reads_the_same(
     rng = random.Random(310109305)
     plate = random_plate(rng, country="CN", layout="2-line")
     image = render_frame(plate=plate, layout="2-line", difficulty="easy", rng=rng).image
-    engine = _Scripts(ResidentEngine(DEFAULT_TESSDATA))
+    engine = CountedEngine()
     got = tess.TesseractPlateReader(engine).read(image)
     assert got.plate == plate == "云WR02D9" and got.confidence == pytest.approx(0.8912)
     assert engine.calls["cjk"] == (1 if enabled else 2)  # main: the top row, then the bottom

@@ -4,14 +4,14 @@ and the province glyph read alone (generated images)."""
 from __future__ import annotations
 
 import random
-from collections import Counter
 
 import numpy as np
 import pytest
+from countedengine import CountedEngine
 from PIL import Image, ImageDraw
 
 from edge.reader import make_reader
-from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine, Script
+from edge.reader.engines import DEFAULT_TESSDATA, ResidentEngine
 from edge.reader.provlooks import glyph_image
 from edge.reader.segment import TEXT_HEIGHT, joined, segment
 from edge.reader.tesseract import TesseractPlateReader
@@ -44,16 +44,6 @@ def test_one_row_is_left_as_it_is() -> None:
     assert line is row and starts == []
 
 
-class _Counting(ResidentEngine):
-    def __init__(self) -> None:
-        super().__init__(DEFAULT_TESSDATA)
-        self.calls: Counter[str] = Counter()
-
-    def read(self, img: np.ndarray, *, script: Script = "latin") -> LineRead:
-        self.calls[script] += 1
-        return super().read(img, script=script)
-
-
 def _plate(province_glyph: str, tail: str) -> np.ndarray:
     """A clean plate image: dark text on white with a margin, BGR."""
     img = Image.new("RGB", (620, 140), (255, 255, 255))
@@ -68,7 +58,7 @@ def _plate(province_glyph: str, tail: str) -> np.ndarray:
 
 def test_a_sure_plate_costs_one_tesseract_call() -> None:
     """A clean VN plate as a tight crop: one eng call, no second preprocessing, no chi_sim."""
-    engine = _Counting()
+    engine = CountedEngine()
     reader = TesseractPlateReader(engine)
     got = reader.read(_plate("", "29C-123.45"))
     assert got.plate == "29C12345" and got.confidence >= 0.9
