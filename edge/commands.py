@@ -32,7 +32,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from domain.messages import LaneCommandsV1, LaneCommandV1, MessageError, parse_message
+from domain.messages import (
+    LaneCommandsV1,
+    LaneCommandV1,
+    MessageError,
+    commands_of,
+    parse_message,
+)
 from domain.signing import SignatureError, verify_command
 from edge.barrier import Barrier, BarrierState
 from edge.outbox import connect
@@ -112,24 +118,6 @@ def _command_id_of(payload: bytes) -> str | None:
     return None
 
 
-def handle_command(payload: bytes, *, lane_id: str, public_keys: dict[str, str],
-                   ledger: CommandLedger, barrier: Barrier, now: datetime,
-                   max_skew: timedelta = timedelta(minutes=2)) -> CommandOutcome:
-    """Verify one command message and execute it on the barrier, or refuse it.
-
-    A ``LaneCommandsV1`` is refused here (``not_a_command``): :func:`handle_commands` reads it.
-    """
-    try:
-        msg = parse_message(payload)
-    except MessageError as exc:
-        return _refuse(lane_id, barrier, "malformed", str(exc), _command_id_of(payload))
-    if not isinstance(msg, LaneCommandV1):
-        return _refuse(lane_id, barrier, "not_a_command", f"message type {msg.type}",
-                       _command_id_of(payload))
-    return execute_command(msg, lane_id=lane_id, public_keys=public_keys, ledger=ledger,
-                           barrier=barrier, now=now, max_skew=max_skew)
-
-
 def handle_commands(payload: bytes, *, lane_id: str, public_keys: dict[str, str],
                     ledger: CommandLedger, barrier: Barrier, now: datetime,
                     max_skew: timedelta = timedelta(minutes=2)) -> list[CommandOutcome]:
@@ -138,7 +126,7 @@ def handle_commands(payload: bytes, *, lane_id: str, public_keys: dict[str, str]
     Each command of a ``LaneCommandsV1`` goes through :func:`execute_command`'s checks on its
     own (its own signature or batch proof, expiry, ledger), in the message's order; a
     container for another lane is refused command by command (``other_lane``). A payload
-    that parses as neither is one refusal, as :func:`handle_command` reports it.
+    that parses as neither is one refusal (``malformed``, ``not_a_command``).
     """
     try:
         msg = parse_message(payload)
@@ -147,9 +135,9 @@ def handle_commands(payload: bytes, *, lane_id: str, public_keys: dict[str, str]
     if not isinstance(msg, LaneCommandV1 | LaneCommandsV1):
         return [_refuse(lane_id, barrier, "not_a_command", f"message type {msg.type}",
                         _command_id_of(payload))]
-    cmds = msg.commands if isinstance(msg, LaneCommandsV1) else (msg,)
     return [execute_command(cmd, lane_id=lane_id, public_keys=public_keys, ledger=ledger,
-                            barrier=barrier, now=now, max_skew=max_skew) for cmd in cmds]
+                            barrier=barrier, now=now, max_skew=max_skew)
+            for cmd in commands_of(msg)]
 
 
 def _refuse(lane_id: str, barrier: Barrier, reason: str, detail: str,
