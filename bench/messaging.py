@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 
         def collect(until: int, timeout: float, heard: str | None = None) -> None:
             deadline = time.monotonic() + timeout
-            while (len(arrivals.first_at) < until or (heard and not arrivals.heard(heard))) \
+            while (arrivals.commands < until or (heard and not arrivals.heard(heard))) \
                     and time.monotonic() < deadline:
                 item = lane.get(timeout=0.5)
                 if item is not None:

@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain.messages import EventAckV1, LaneCommandV1, MessageError, parse_message
+from domain.messages import (
+    EventAckV1,
+    LaneCommandsV1,
+    LaneCommandV1,
+    MessageError,
+    commands_of,
+    parse_message,
+)
 from domain.signing import SignatureError, verify_centre
 from mqttio import Received
 from services.db.models import Decision, LaneCommand
@@ -37,21 +44,27 @@ class Arrivals:
 
     Command payloads: first arrival and copies; byte-identical payloads are one command
     (a retry or a broker redelivery sends the stored signed bytes again), told apart
-    by ``command_id`` after the run. Anything else (acks, the pre-clearance list, the
-    centre's status) is kept as received.
+    by ``command_id`` after the run; a ``lane_commands`` payload is several, each counted
+    on its own then (a command arriving both alone and in a batch is a copy). Anything
+    else (acks, the pre-clearance list, the centre's status) is kept as received.
     """
 
     commands_topic: str
     first_at: dict[bytes, float] = field(default_factory=dict)
     copies: Counter[bytes] = field(default_factory=Counter)
     other: list[Received] = field(default_factory=list)
+    #: Commands in the distinct payloads so far (a ``lane_commands`` payload holds several),
+    #: counted by their ``command_id`` keys, not parsed: when to stop waiting, not the tally.
+    commands: int = 0
 
     def take(self, item: Received) -> None:
         if item.topic != self.commands_topic:
             self.other.append(item)
             return
         self.copies[item.payload] += 1
-        self.first_at.setdefault(item.payload, item.received_at)  # paho's wall clock
+        if item.payload not in self.first_at:
+            self.first_at[item.payload] = item.received_at  # paho's wall clock
+            self.commands += item.payload.count(b'"command_id":')
 
     def heard(self, topic: str) -> bool:
         return any(item.topic == topic for item in self.other)
@@ -83,16 +96,23 @@ def tally(events: Iterable[str], arrivals: Arrivals, *, lane_id: str,
     unverified = 0
     for payload, n in arrivals.copies.items():
         try:
-            command = parse_message(payload)
-            if not isinstance(command, LaneCommandV1) or command.lane_id != lane_id:
-                raise MessageError("wrong_type", "not a command for this lane")
-            verify_centre(command, public_keys)
-        except (MessageError, SignatureError):
+            message = parse_message(payload)
+            if not isinstance(message, LaneCommandV1 | LaneCommandsV1):
+                raise MessageError("wrong_type", "not a command message")
+        except MessageError:
             unverified += n
             continue
-        copies[command.command_id] += n
-        at = arrivals.first_at[payload]
-        first_at[command.command_id] = min(at, first_at.get(command.command_id, at))
+        for command in commands_of(message):  # a lane_commands message: each on its own
+            try:
+                if command.lane_id != lane_id:
+                    raise MessageError("wrong_type", "not a command for this lane")
+                verify_centre(command, public_keys)
+            except (MessageError, SignatureError):
+                unverified += n
+                continue
+            copies[command.command_id] += n
+            at = arrivals.first_at[payload]
+            first_at[command.command_id] = min(at, first_at.get(command.command_id, at))
     wanted = list(events)
     arrived = {e: first_at[c] for e in wanted if (c := links.get(e)) in first_at}
     lost = sum(1 for e in wanted if not decided.get(e) or e not in arrived)

@@ -37,7 +37,7 @@ from domain.messages import (
 )
 from domain.signing import SignatureError, new_nonce, verify_centre
 from edge.barrier import Barrier
-from edge.commands import CommandLedger, CommandOutcome, handle_command
+from edge.commands import CommandLedger, CommandOutcome, handle_commands
 from edge.evidence import EvidenceServer, EvidenceStore
 from edge.liveness import Liveness
 from edge.offline import CentreWatch, OfflineLane, PreclearanceStore
@@ -256,21 +256,22 @@ class EdgeAgent:
             log.warning("edge: message on unexpected topic %s ignored", item.topic)
             return
         now = datetime.now(UTC)
-        outcome = handle_command(
-            item.payload, lane_id=self.settings.lane_id,
-            public_keys=self.settings.centre_public_keys, ledger=self.ledger,
-            barrier=self.barrier, now=now,
-            max_skew=timedelta(seconds=self.settings.command_max_skew_s))
-        if outcome.executed:
-            self.offline.watch.heard()  # the centre is deciding
-        self.outcomes.append(outcome)
-        state = BarrierStateV1(
-            device_id=self.settings.device_id, sent_at=now, nonce=new_nonce(), event_id=new_id(),
-            lane_id=self.settings.lane_id, command_id=outcome.command_id, state=outcome.state,
-            executed=outcome.executed, detail=outcome.detail[:200], at=now)
-        self._commit(state, topics.barrier(self.settings.lane_id), evictable=False)
-        if self.on_outcome is not None:
-            self.on_outcome(outcome)
+        for outcome in handle_commands(  # one command, or a lane_commands message of several
+                item.payload, lane_id=self.settings.lane_id,
+                public_keys=self.settings.centre_public_keys, ledger=self.ledger,
+                barrier=self.barrier, now=now,
+                max_skew=timedelta(seconds=self.settings.command_max_skew_s)):
+            if outcome.executed:
+                self.offline.watch.heard()  # the centre is deciding
+            self.outcomes.append(outcome)
+            state = BarrierStateV1(
+                device_id=self.settings.device_id, sent_at=now, nonce=new_nonce(),
+                event_id=new_id(), lane_id=self.settings.lane_id,
+                command_id=outcome.command_id, state=outcome.state,
+                executed=outcome.executed, detail=outcome.detail[:200], at=now)
+            self._commit(state, topics.barrier(self.settings.lane_id), evictable=False)
+            if self.on_outcome is not None:
+                self.on_outcome(outcome)
 
     def _event_ack(self, payload: bytes) -> None:
         """Delete acknowledged events, only on an ack the centre signed for this device.

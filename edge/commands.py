@@ -2,7 +2,9 @@
 
 Checks, in this order, each refusal reported with a short reason:
 
-1. the payload parses as a ``LaneCommandV1`` (``malformed``, ``not_a_command``);
+1. the payload parses as a ``LaneCommandV1`` (``malformed``, ``not_a_command``), or as a
+   ``LaneCommandsV1`` carrying several (each then checked and executed on its own, in
+   order: :func:`handle_commands`);
 2. it is for this lane (``other_lane``) — the broker ACL should already stop
    it, but a lane must not trust the broker's configuration;
 3. it is signed (``unsigned``) by a known centre key (``unknown_key``) and the
@@ -30,7 +32,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from domain.messages import LaneCommandV1, MessageError, parse_message
+from domain.messages import (
+    LaneCommandsV1,
+    LaneCommandV1,
+    MessageError,
+    commands_of,
+    parse_message,
+)
 from domain.signing import SignatureError, verify_command
 from edge.barrier import Barrier, BarrierState
 from edge.outbox import connect
@@ -110,24 +118,43 @@ def _command_id_of(payload: bytes) -> str | None:
     return None
 
 
-def handle_command(payload: bytes, *, lane_id: str, public_keys: dict[str, str],
-                   ledger: CommandLedger, barrier: Barrier, now: datetime,
-                   max_skew: timedelta = timedelta(minutes=2)) -> CommandOutcome:
-    """Verify one command message and execute it on the barrier, or refuse it."""
+def handle_commands(payload: bytes, *, lane_id: str, public_keys: dict[str, str],
+                    ledger: CommandLedger, barrier: Barrier, now: datetime,
+                    max_skew: timedelta = timedelta(minutes=2)) -> list[CommandOutcome]:
+    """One outcome per command of a command message: a ``LaneCommandV1`` or a ``LaneCommandsV1``.
 
-    def refuse(reason: str, detail: str, cmd: LaneCommandV1 | None = None) -> CommandOutcome:
-        log.warning("lane %s: command refused (%s): %s", lane_id, reason, detail)
-        cid = cmd.command_id if cmd is not None else _command_id_of(payload)
-        return CommandOutcome(cid, False, reason, f"refused: {reason}: {detail}"[:200],
-                              barrier.state(), cmd)
-
+    Each command of a ``LaneCommandsV1`` goes through :func:`execute_command`'s checks on its
+    own (its own signature or batch proof, expiry, ledger), in the message's order; a
+    container for another lane is refused command by command (``other_lane``). A payload
+    that parses as neither is one refusal (``malformed``, ``not_a_command``).
+    """
     try:
         msg = parse_message(payload)
     except MessageError as exc:
-        return refuse("malformed", str(exc))
-    if not isinstance(msg, LaneCommandV1):
-        return refuse("not_a_command", f"message type {msg.type}")
-    cmd = msg
+        return [_refuse(lane_id, barrier, "malformed", str(exc), _command_id_of(payload))]
+    if not isinstance(msg, LaneCommandV1 | LaneCommandsV1):
+        return [_refuse(lane_id, barrier, "not_a_command", f"message type {msg.type}",
+                        _command_id_of(payload))]
+    return [execute_command(cmd, lane_id=lane_id, public_keys=public_keys, ledger=ledger,
+                            barrier=barrier, now=now, max_skew=max_skew)
+            for cmd in commands_of(msg)]
+
+
+def _refuse(lane_id: str, barrier: Barrier, reason: str, detail: str,
+            command_id: str | None, cmd: LaneCommandV1 | None = None) -> CommandOutcome:
+    log.warning("lane %s: command refused (%s): %s", lane_id, reason, detail)
+    return CommandOutcome(command_id, False, reason, f"refused: {reason}: {detail}"[:200],
+                          barrier.state(), cmd)
+
+
+def execute_command(cmd: LaneCommandV1, *, lane_id: str, public_keys: dict[str, str],
+                    ledger: CommandLedger, barrier: Barrier, now: datetime,
+                    max_skew: timedelta = timedelta(minutes=2)) -> CommandOutcome:
+    """Checks 2-5 on one parsed command, then the barrier; or the first refusal."""
+
+    def refuse(reason: str, detail: str, cmd: LaneCommandV1) -> CommandOutcome:
+        return _refuse(lane_id, barrier, reason, detail, cmd.command_id, cmd)
+
     if cmd.lane_id != lane_id:
         return refuse("other_lane", f"command for lane {cmd.lane_id}", cmd)
     if not cmd.sig:

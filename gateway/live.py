@@ -33,9 +33,11 @@ from domain.messages import (
     BarrierStateV1,
     DecisionBatchV1,
     DecisionV1,
+    LaneCommandsV1,
     LaneCommandV1,
     LaneStatusV1,
     MessageError,
+    commands_of,
     decisions_of,
     parse_message,
 )
@@ -46,9 +48,9 @@ log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
 _KINDS: dict[str, tuple[type[LaneStatusV1 | DecisionV1 | DecisionBatchV1 | BarrierStateV1
-                             | LaneCommandV1], ...]] = {
+                             | LaneCommandV1 | LaneCommandsV1], ...]] = {
     "status": (LaneStatusV1,), "decisions": (DecisionV1, DecisionBatchV1),
-    "barrier": (BarrierStateV1,), "commands": (LaneCommandV1,)}
+    "barrier": (BarrierStateV1,), "commands": (LaneCommandV1, LaneCommandsV1)}
 _EVENT_KIND = {"status": "status", "decisions": "decision", "barrier": "barrier",
                "commands": "command"}
 
@@ -131,7 +133,8 @@ class LiveHub:
         """Parse one broker message into board events and remember them; none if refused.
 
         A ``DecisionBatchV1`` (several decisions of a lane committed together) becomes one
-        event per decision, so browsers see the same events however the centre sent them.
+        event per decision, a ``LaneCommandsV1`` one per command, so browsers see the same
+        events however the centre sent them.
         """
         try:
             lane = topics.parse_lane_topic(topic)
@@ -148,7 +151,9 @@ class LiveHub:
             return []
         self.received += 1
         kind = _EVENT_KIND[lane.kind]
-        parts = decisions_of(message) if isinstance(message, DecisionV1 | DecisionBatchV1) \
+        parts: tuple[Any, ...] = decisions_of(message) \
+            if isinstance(message, DecisionV1 | DecisionBatchV1) \
+            else commands_of(message) if isinstance(message, LaneCommandV1 | LaneCommandsV1) \
             else (message,)
         events: list[Event] = [{"lane_id": lane.lane_id, "kind": kind,
                                 "data": part.model_dump(mode="json", exclude={"sig"})}

@@ -56,6 +56,10 @@ class CentralSettings(BaseSettings):
         64, ge=1, le=1024, description="commands of one ingest batch signed with one Ed25519 "
         "signature over a Merkle root (each carries its proof); 1 signs each alone, for lanes "
         "older than batch proofs")
+    commands_per_message: int = Field(
+        64, ge=1, le=64, description="a lane's commands of one ingest batch sent as one "
+        "lane_commands message, up to this many (and 16 KiB); 1 sends each alone, for lanes "
+        "older than lane_commands")
     replay_window_s: float = Field(300.0, gt=0, description="max |now - sent_at|")
     instance_id: str = Field(default_factory=lambda: socket.gethostname().split(".")[0][:24] or "c",
                              description="names this instance (client id, logs)")

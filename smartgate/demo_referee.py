@@ -21,9 +21,11 @@ from domain.messages import (
     BarrierStateV1,
     DecisionBatchV1,
     DecisionV1,
+    LaneCommandsV1,
     LaneCommandV1,
     LocalDecisionV1,
     MessageError,
+    commands_of,
     decisions_of,
     parse_message,
 )
@@ -89,10 +91,12 @@ class Observer:
             except MessageError:
                 continue
             with self._lock:
-                if isinstance(msg, LaneCommandV1) and msg.command_id not in self.commands:
-                    self.commands[msg.command_id] = msg
-                    if msg.action == "open":
-                        self._judge(msg)
+                if isinstance(msg, LaneCommandV1 | LaneCommandsV1):
+                    for cmd in commands_of(msg):
+                        if cmd.command_id not in self.commands:
+                            self.commands[cmd.command_id] = cmd
+                            if cmd.action == "open":
+                                self._judge(cmd)
                 elif isinstance(msg, DecisionV1 | DecisionBatchV1):
                     for decision in decisions_of(msg):
                         if decision.decision_id in self.decisions:

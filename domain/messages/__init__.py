@@ -26,6 +26,7 @@ import orjson
 from pydantic import Field, TypeAdapter, ValidationError
 
 from domain.messages.base import (
+    MAX_BATCH_COMMANDS,
     MAX_BATCH_DECISIONS,
     MAX_LIST_BYTES,
     MAX_PAYLOAD_BYTES,
@@ -46,28 +47,31 @@ from domain.messages.centre import (
     DecisionBatchV1,
     DecisionV1,
     EventAckV1,
+    LaneCommandsV1,
     LaneCommandV1,
     MatchingV1,
     PreclearanceListV1,
     PreclearanceV1,
     ProofHash,
     Reason,
+    commands_of,
     decisions_of,
 )
 from domain.messages.edge import BarrierStateV1, LaneStatusV1, LocalDecisionV1, PlateReadV1
 
 __all__ = [
-    "MAX_BATCH_DECISIONS", "MAX_LIST_BYTES", "MAX_PAYLOAD_BYTES", "BarrierStateV1", "BaseMessage",
-    "BatchProof", "CentreStatusV1", "CommandAction", "CountryCode", "DecisionBatchV1",
-    "DecisionV1", "DeviceSigned", "EventAckV1", "Id", "LaneCommandV1", "LaneId",
-    "LaneStatusV1", "Layout", "LocalDecisionV1", "MatchingV1", "Message", "MessageError",
-    "Outcome", "PlateReadV1", "PreclearanceListV1", "PreclearanceV1", "ProofHash", "Reason",
-    "Sha256", "decisions_of", "parse_message", "utc_iso",
+    "MAX_BATCH_COMMANDS", "MAX_BATCH_DECISIONS", "MAX_LIST_BYTES", "MAX_PAYLOAD_BYTES",
+    "BarrierStateV1", "BaseMessage", "BatchProof", "CentreStatusV1", "CommandAction",
+    "CountryCode", "DecisionBatchV1", "DecisionV1", "DeviceSigned", "EventAckV1", "Id",
+    "LaneCommandV1", "LaneCommandsV1", "LaneId", "LaneStatusV1", "Layout", "LocalDecisionV1",
+    "MatchingV1", "Message", "MessageError", "Outcome", "PlateReadV1", "PreclearanceListV1",
+    "PreclearanceV1", "ProofHash", "Reason", "Sha256", "commands_of", "decisions_of",
+    "parse_message", "utc_iso",
 ]
 
 Message = Annotated[
-    PlateReadV1 | BarrierStateV1 | LaneStatusV1 | LaneCommandV1 | DecisionV1 | DecisionBatchV1
-    | EventAckV1 | CentreStatusV1 | PreclearanceListV1 | LocalDecisionV1,
+    PlateReadV1 | BarrierStateV1 | LaneStatusV1 | LaneCommandV1 | LaneCommandsV1 | DecisionV1
+    | DecisionBatchV1 | EventAckV1 | CentreStatusV1 | PreclearanceListV1 | LocalDecisionV1,
     Field(discriminator="type"),
 ]
 _ADAPTER: TypeAdapter[Message] = TypeAdapter(Message)
@@ -104,8 +108,9 @@ def parse_message(payload: bytes | str, *, max_bytes: int = MAX_PAYLOAD_BYTES) -
         raise MessageError("invalid", f"{field}: {first['msg']}") from None
 
 
-_TYPES = {"plate_read", "barrier_state", "lane_status", "lane_command", "decision",
-          "decision_batch", "event_ack", "centre_status", "preclearance_list", "local_decision"}
+_TYPES = {"plate_read", "barrier_state", "lane_status", "lane_command", "lane_commands",
+          "decision", "decision_batch", "event_ack", "centre_status", "preclearance_list",
+          "local_decision"}
 
 
 def utc_iso(dt: datetime) -> str:

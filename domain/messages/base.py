@@ -18,6 +18,8 @@ MAX_PAYLOAD_BYTES = 16 * 1024
 MAX_LIST_BYTES = 1024 * 1024 - 4096  # under the broker's 1 MiB packet limit
 #: Most decisions one :class:`DecisionBatchV1` carries (the byte bound usually comes first).
 MAX_BATCH_DECISIONS = 64
+#: Most commands one :class:`LaneCommandsV1` carries (the byte bound usually comes first).
+MAX_BATCH_COMMANDS = 64
 
 Id = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 LaneId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]

@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from domain.canonical import canonical_json
 from domain.messages.base import (
+    MAX_BATCH_COMMANDS,
     MAX_BATCH_DECISIONS,
     BaseMessage,
     CommandAction,
@@ -67,6 +68,41 @@ class LaneCommandV1(BaseMessage):
     def signing_bytes(self) -> bytes:
         """What a signature (or, in a batch, the Merkle leaf) covers: all but ``sig``, ``proof``."""
         return canonical_json(self.model_dump(mode="json", exclude={"sig", "proof"}))
+
+
+class LaneCommandsV1(BaseMessage):
+    """Several commands for one lane that the centre committed together, as one message.
+
+    Why: a command per message cost a publish and a PUBACK at the centre, a forward and a
+    PUBACK at the broker and a receipt and a PUBACK at the lane, per event: at a burst (a
+    lane's backlog, the bench) that is half the packets an event costs
+    (docs/messaging-journal.md, round 22). Each command in it is the very signed
+    :class:`LaneCommandV1` the centre stored (its own signature or batch proof), verified
+    and executed by the lane on its own, in order; the container signs nothing (dropping
+    or reordering its commands is what a broker could do to separate messages too). A
+    lone command still goes as a plain :class:`LaneCommandV1`. Read both through
+    :func:`commands_of`.
+    """
+
+    type: Literal["lane_commands"] = "lane_commands"
+    lane_id: LaneId
+    commands: tuple[LaneCommandV1, ...] = Field(min_length=2, max_length=MAX_BATCH_COMMANDS)
+
+    @model_validator(mode="after")
+    def _one_lane(self) -> LaneCommandsV1:
+        if any(c.lane_id != self.lane_id for c in self.commands):
+            raise ValueError("every command of a batch is for the batch's lane")
+        return self
+
+    def to_json(self) -> bytes:
+        """Each command as its own JSON (a command signed alone has no ``proof`` key)."""
+        head = b'{"v":1,"type":"lane_commands","lane_id":"' + self.lane_id.encode() + b'"'
+        return head + b',"commands":[' + b",".join(c.to_json() for c in self.commands) + b"]}"
+
+
+def commands_of(message: LaneCommandV1 | LaneCommandsV1) -> tuple[LaneCommandV1, ...]:
+    """The commands a message on a lane's ``commands`` topic carries, in decision order."""
+    return message.commands if isinstance(message, LaneCommandsV1) else (message,)
 
 
 class Reason(BaseModel):

@@ -17,7 +17,12 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from domain import topics
-from domain.messages import MAX_BATCH_DECISIONS, MAX_PAYLOAD_BYTES, EventAckV1
+from domain.messages import (
+    MAX_BATCH_COMMANDS,
+    MAX_BATCH_DECISIONS,
+    MAX_PAYLOAD_BYTES,
+    EventAckV1,
+)
 from domain.reference import Reference
 from domain.signing import sign_centre
 from services.audit import record
@@ -73,6 +78,8 @@ class IngestConfig:
     replay_window: timedelta = timedelta(minutes=5)
     candidate_window: timedelta = timedelta(hours=48)
     command_batch: int = 64  # commands signed together (domain.signing.signed_dump_payloads)
+    #: Commands of a lane one message carries (``LaneCommandsV1``); 1: each alone, as before.
+    commands_per_message: int = MAX_BATCH_COMMANDS
 
 
 def ack_publications(acks: Iterable[tuple[str, str]], *, now: datetime, config: IngestConfig
@@ -114,20 +121,60 @@ def notice_publications(notices: Iterable[tuple[str, bytes]], *,
         topic = topics.decisions(lane_id)
         head = b'{"v":1,"type":"decision_batch","lane_id":' + json.dumps(lane_id).encode() \
             + b',"decisions":['
-        empty = len(head) + len(b"]}") - 1  # - 1: n items need n - 1 commas
-        chunk: list[bytes] = []
-        size = empty
-        for item in items:
-            if chunk and (size + len(item) + 1 > max_bytes or len(chunk) == MAX_BATCH_DECISIONS):
-                pubs.append(_notice(topic, head, chunk))
-                chunk, size = [], empty
-            chunk.append(item)
-            size += len(item) + 1
-        pubs.append(_notice(topic, head, chunk))
+        pubs += _joined(topic, head, items, most=MAX_BATCH_DECISIONS, max_bytes=max_bytes)
     return pubs
 
 
-def _notice(topic: str, head: bytes, chunk: list[bytes]) -> Publication:
+def command_publications(pubs: Iterable[Publication], *, per_message: int = MAX_BATCH_COMMANDS,
+                         max_bytes: int = MAX_PAYLOAD_BYTES) -> list[Publication]:
+    """A committed batch's commands: per lane, as few ``LaneCommandsV1`` as fit in ``max_bytes``.
+
+    ``pubs``: the batch's publications in decision order, each command the signed payload
+    stored for it. A lane's commands keep their order (lanes in the order of their first
+    command); a lane's lone command, or any with ``per_message`` 1, goes as itself, byte for
+    byte as before; publications on other topics pass unchanged, after the commands. The
+    joined bytes are the container model's own JSON (``tests/services/test_command_bundles.py``).
+    Why: one message per command cost the centre, the broker and the lane two packets each
+    per event (docs/messaging-journal.md, round 22).
+    """
+    by_topic: dict[str, list[bytes]] = {}
+    others: list[Publication] = []
+    for pub in pubs:
+        if pub.topic.endswith("/commands"):
+            by_topic.setdefault(pub.topic, []).append(pub.payload)
+        else:
+            others.append(pub)
+    out: list[Publication] = []
+    for topic, items in by_topic.items():
+        if per_message <= 1 or len(items) == 1:
+            out.extend(Publication(topic, item) for item in items)
+            continue
+        lane_id = topics.parse_lane_topic(topic).lane_id
+        head = b'{"v":1,"type":"lane_commands","lane_id":"' + lane_id.encode() \
+            + b'","commands":['
+        out += _joined(topic, head, items, most=per_message, max_bytes=max_bytes)
+    return out + others
+
+
+def _joined(topic: str, head: bytes, items: list[bytes], *, most: int, max_bytes: int
+            ) -> list[Publication]:
+    """``items`` in order, as few ``head`` + items + ``]}`` messages as fit ``most`` and
+    ``max_bytes``; a message of one item is that item itself (the plain message)."""
+    empty = len(head) + len(b"]}") - 1  # - 1: n items need n - 1 commas
+    pubs: list[Publication] = []
+    chunk: list[bytes] = []
+    size = empty
+    for item in items:
+        if chunk and (size + len(item) + 1 > max_bytes or len(chunk) == most):
+            pubs.append(_message(topic, head, chunk))
+            chunk, size = [], empty
+        chunk.append(item)
+        size += len(item) + 1
+    pubs.append(_message(topic, head, chunk))
+    return pubs
+
+
+def _message(topic: str, head: bytes, chunk: list[bytes]) -> Publication:
     return Publication(topic, chunk[0] if len(chunk) == 1 else head + b",".join(chunk) + b"]}")
 
 

@@ -46,6 +46,7 @@ from services.central.outcomes import (
     IngestConfig,
     Publication,
     ack_publications,
+    command_publications,
     notice_publications,
 )
 from services.central.retry import run_upkeep
@@ -77,6 +78,7 @@ class CentralService:
             replay_window=timedelta(seconds=settings.replay_window_s),
             candidate_window=timedelta(hours=settings.candidate_window_h),
             command_batch=settings.command_sign_batch,
+            commands_per_message=settings.commands_per_message,
         )
         #: The lanes' pre-clearance lists: a child process (the default), else the loop below.
         self.lists = ListProcess(settings) if settings.preclearance_process \
@@ -196,7 +198,9 @@ class CentralService:
         self.metrics.add(tally)  # outcome) per message gave these counts; one lock a batch
         assert self.link is not None
         now = datetime.now(UTC)
-        pubs = [p for h in results for p in h.publications]  # commands first: lanes wait
+        pubs = command_publications(  # commands first: lanes wait; a lane's together
+            (p for h in results for p in h.publications),
+            per_message=self.config.commands_per_message)
         pubs += notice_publications(h.notice for h in results if h.notice is not None)
         pubs += ack_publications((a for h in results for a in h.acks), now=now,
                                  config=self.config)

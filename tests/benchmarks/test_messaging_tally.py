@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from bench.messaging_tally import Arrivals, acked_events, tally
 from domain import topics
-from domain.messages import EventAckV1, LaneCommandV1
+from domain.messages import EventAckV1, LaneCommandsV1, LaneCommandV1
 from domain.signing import generate_signing_key, sign_centre
 from mqttio import Received
 
@@ -91,3 +91,24 @@ def test_other_topics_are_kept_aside_and_only_signed_acks_acknowledge() -> None:
     assert inbox.first_at == {}
     assert inbox.heard(topics.preclearance(LANE)) and not inbox.heard(topics.decisions(LANE))
     assert acked_events(inbox.other, device_id="cam1", public_keys=KEYS) == {"a" * 32}
+
+
+def test_a_lane_commands_payload_counts_as_its_commands_each_verified_alone() -> None:
+    """The centre sends a lane's commands of one batch as one ``lane_commands`` message: the
+    bench counts each command in it (to stop waiting, and in the tally), verifies each alone,
+    and a command heard both in a batch and alone is a copy."""
+    inbox = Arrivals(topics.commands(LANE))
+    c1, c2, c3 = command(), command(), command()
+    other_key, _ = generate_signing_key()
+    forged = command(key=other_key)
+    batch = LaneCommandsV1(lane_id=LANE, commands=(c1, c2, forged)).to_json()
+    inbox.take(received(topics.commands(LANE), batch, 10.0))
+    inbox.take(received(topics.commands(LANE), c3.to_json(), 11.0))
+    inbox.take(received(topics.commands(LANE), c2.to_json(), 12.0))  # a copy, alone
+    assert inbox.commands == 5  # three in the batch, c3, c2's copy (distinct payloads)
+    links = {"e1": c1.command_id, "e2": c2.command_id, "e3": c3.command_id,
+             "e4": forged.command_id}
+    result = tally(["e1", "e2", "e3", "e4"], inbox, lane_id=LANE, public_keys=KEYS, links=links,
+                   decided=Counter({"e1": 1, "e2": 1, "e3": 1, "e4": 1}))
+    assert result.arrived == {"e1": 10.0, "e2": 10.0, "e3": 11.0}
+    assert (result.lost, result.duplicates, result.unverified) == (1, 1, 1)

@@ -18,6 +18,7 @@ from domain.messages import (
     BarrierStateV1,
     DeviceSigned,
     EventAckV1,
+    LaneCommandsV1,
     LaneCommandV1,
     LocalDecisionV1,
     MessageError,
@@ -29,21 +30,22 @@ from domain.signing import SignatureError, hmac_verify, verify_centre, verify_co
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 DEVICE_SECRET = "golden-device-secret"
-# centre-golden-2 signs the pre-clearance list, centre-2 the event_ack examples and
-# centre-golden-3 the batch-signed command: more key ids, as during a key rotation (no private
-# half is in the repository).
+# centre-golden-2 signs the pre-clearance list, centre-2 the event_ack examples,
+# centre-golden-3 the batch-signed command and centre-golden-4 the lane_commands example: more
+# key ids, as during a key rotation (no private half is in the repository).
 CENTRE_KEYS = {"centre-1": "3gxnczdC8PHadVdBMDzEIVOsm_-xt0r0lQnbViA7yZ4",
                "centre-golden-2": "UAj1nSzQj3gPIPAEanZ1hx2o0jISLRyQwklGIQtWCbg",
                "centre-2": "8fNIs2GVc4Or0HpMFqTNmWXk8BPUyL7-ncsI_m07wlU",
-               "centre-golden-3": "M7Zo-bnGGJ7HGi3IiIUtyJ2mcVJRY6a7920SK9mEmBg"}
+               "centre-golden-3": "M7Zo-bnGGJ7HGi3IiIUtyJ2mcVJRY6a7920SK9mEmBg",
+               "centre-golden-4": "nNhIn6q95XO36yurziJGUxzysIxVOPag5hN6xXU2KCU"}
 FILES = sorted(GOLDEN.glob("*.json"))
 
 
 def test_every_message_type_has_a_golden_example() -> None:
     types = {json.loads(p.read_text())["type"] for p in FILES}
-    assert types == {"plate_read", "barrier_state", "lane_status", "lane_command", "decision",
-                     "decision_batch", "event_ack", "centre_status", "preclearance_list",
-                     "local_decision"}
+    assert types == {"plate_read", "barrier_state", "lane_status", "lane_command",
+                     "lane_commands", "decision", "decision_batch", "event_ack", "centre_status",
+                     "preclearance_list", "local_decision"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -65,6 +67,11 @@ def test_golden_signatures_still_verify(path: Path) -> None:
         verify_command(msg, CENTRE_KEYS)
         with pytest.raises(SignatureError):
             verify_command(msg.model_copy(update={"lane_id": "hn1119-x2"}), CENTRE_KEYS)
+    elif isinstance(msg, LaneCommandsV1):
+        for command in msg.commands:  # each command verifies alone; the container signs nothing
+            verify_command(command, CENTRE_KEYS)
+            with pytest.raises(SignatureError):
+                verify_command(command.model_copy(update={"action": "inspect"}), CENTRE_KEYS)
     elif isinstance(msg, PreclearanceListV1):
         verify_centre(msg, CENTRE_KEYS, what="list")
         with pytest.raises(SignatureError):  # one more day of validity is a tampered list
@@ -98,6 +105,21 @@ def test_a_batch_signed_command_verifies_only_with_its_own_proof() -> None:
     ):
         with pytest.raises(SignatureError):
             verify_command(forged, CENTRE_KEYS)
+
+
+def test_a_lanes_commands_sent_together_are_each_a_command_as_sent_alone() -> None:
+    """``lane_commands``: a lane's commands of one committed batch in one message, each the
+    very bytes the centre stored and would send alone (``LaneCommandV1``, its own proof)."""
+    raw = (GOLDEN / "lane_commands.json").read_bytes()
+    msg = parse_message(raw)
+    assert isinstance(msg, LaneCommandsV1) and len(msg.commands) == 2
+    assert [(c.action, c.proof.index if c.proof else None) for c in msg.commands] == [
+        ("open", 0), ("hold", 1)]
+    for command in msg.commands:
+        alone = parse_message(command.to_json())
+        assert alone == command
+    assert msg.to_json() == (b'{"v":1,"type":"lane_commands","lane_id":"hn1119-x1","commands":['
+                             + b",".join(c.to_json() for c in msg.commands) + b"]}")
 
 
 def test_a_command_signed_alone_keeps_its_old_bytes() -> None:

@@ -27,7 +27,13 @@ from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import select
 
 from domain import topics
-from domain.messages import EventAckV1, LaneCommandV1, parse_message
+from domain.messages import (
+    EventAckV1,
+    LaneCommandsV1,
+    LaneCommandV1,
+    commands_of,
+    parse_message,
+)
 from domain.signing import generate_signing_key, hmac_sign, sign_centre
 from edge.reader.base import PlateReader
 from mqttio import MqttLink
@@ -188,9 +194,11 @@ def test_edge_cut_off_for_ten_minutes_delivers_all_in_capture_order_without_star
     time.sleep(0.5)
     sent: list[LaneCommandV1] = []
     while (item := commands.get(timeout=0.2)) is not None:
-        cmd = parse_message(item.payload)
-        assert isinstance(cmd, LaneCommandV1)
-        sent.append(cmd)
+        heard = parse_message(item.payload)  # one command, or a lane's several together
+        assert isinstance(heard, LaneCommandV1 | LaneCommandsV1)
+        for cmd in commands_of(heard):
+            assert isinstance(cmd, LaneCommandV1)
+            sent.append(cmd)
     with rig.sessions() as s:
         late = set(s.execute(select(LaneCommand.id).join(
             Decision, Decision.id == LaneCommand.decision_id).where(
@@ -242,7 +250,10 @@ def test_duplicates_sent_concurrently_to_two_consumers_have_one_effect(rig: Rig)
     assert sum(c.metrics.get("decided") for c in (first, second)) == 40
     sent: Counter[str] = Counter()
     while (item := commands.get(timeout=0.3)) is not None:
-        sent[parse_message(item.payload).command_id] += 1  # type: ignore[union-attr]
+        heard = parse_message(item.payload)  # one command, or a lane's several together
+        assert isinstance(heard, LaneCommandV1 | LaneCommandsV1)
+        for cmd in commands_of(heard):
+            sent[cmd.command_id] += 1
     assert len(sent) == 40 and set(sent.values()) == {1}
 
 

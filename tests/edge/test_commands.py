@@ -6,6 +6,7 @@ import time
 
 from edgehelpers import LANE, Centre, Lane
 
+from domain.messages import LaneCommandsV1
 from domain.signing import generate_signing_key, hmac_verify, sign_commands
 
 
@@ -110,3 +111,33 @@ def test_a_batch_signed_command_opens_and_a_forged_proof_never_does(
     centre.wait(lambda: len(centre.states()) == 4)
     state = centre.states()[3]
     assert state.command_id == mine.command_id and state.executed and agent.barrier.opens == 1
+
+
+def test_a_lane_commands_message_is_checked_and_executed_command_by_command_in_order(
+        lane: Lane, centre: Centre, make_agent) -> None:
+    """The centre sends a lane's commands of one committed batch as one ``lane_commands``
+    message: the lane checks each as if it came alone (its own signature and proof, expiry,
+    the ledger), executes the good ones in order and answers each with its barrier state."""
+    agent = make_agent()
+    first, tampered, expired, second = sign_commands(
+        [centre.command(signed=False), centre.command(signed=False),
+         centre.command(expires_in=-1, signed=False), centre.command(action="hold", signed=False)],
+        centre.private_key)
+    tampered = tampered.model_copy(update={"plate": "99Z99999"})
+    batch = LaneCommandsV1(lane_id=LANE, commands=(first, tampered, expired, second, first))
+    centre.send(batch.to_json())
+    centre.wait(lambda: len(centre.states()) == 5)
+    states = centre.states()
+    assert [s.command_id for s in states] == [c.command_id for c in batch.commands]
+    assert [(s.executed, s.detail.split(":")[0:2]) for s in states] == [
+        (True, ["opened by command"]), (False, ["refused", " bad_signature"]),
+        (False, ["refused", " expired"]), (True, ["kept closed (hold)"]),
+        (False, ["refused", " duplicate"])]
+    assert agent.barrier.opens == 1
+    # A container for another lane is refused command by command, and nothing moves.
+    others = sign_commands([centre.command(lane_id="hn1119-n1", signed=False)
+                            for _ in range(2)], centre.private_key)
+    centre.send(LaneCommandsV1(lane_id="hn1119-n1", commands=tuple(others)).to_json())
+    centre.wait(lambda: len(centre.states()) == 7)
+    assert all(s.detail.startswith("refused: other_lane") for s in centre.states()[5:])
+    assert agent.barrier.opens == 1

@@ -25,7 +25,9 @@ from domain import topics
 from domain.messages import (
     BarrierStateV1,
     DecisionBatchV1,
+    LaneCommandsV1,
     PlateReadV1,
+    commands_of,
     decisions_of,
     parse_message,
 )
@@ -118,13 +120,15 @@ class Observer:
             self.seen.append(item)
 
     def on(self, topic: str) -> list[Any]:
-        """Messages seen on ``topic``; a batch of decision notices counts as its decisions."""
+        """Messages seen on ``topic``; a batch of decision notices counts as its decisions,
+        a ``lane_commands`` message as its commands (as a console or a lane reads them)."""
         self.drain()
         out: list[Any] = []
         for item in self.seen:
             if item.topic == topic:
                 msg = parse_message(item.payload)
-                out.extend(decisions_of(msg) if isinstance(msg, DecisionBatchV1) else (msg,))
+                out.extend(decisions_of(msg) if isinstance(msg, DecisionBatchV1)
+                           else commands_of(msg) if isinstance(msg, LaneCommandsV1) else (msg,))
         return out
 
     def wait(self, topic: str, pred: Callable[[Any], bool] = lambda m: True, *,

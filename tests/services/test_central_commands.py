@@ -158,7 +158,9 @@ def test_a_batch_of_decisions_is_signed_once_and_every_lane_can_check_its_comman
     from domain.messages import LaneCommandV1, parse_message
     from mqttio.client import Received
 
-    h = start_central(db_url, command_sign_batch=4)
+    # One command a message, as when this test was written: the notices' order below is read
+    # right after the sixth command message arrives (a lane's commands together: the next test).
+    h = start_central(db_url, command_sign_batch=4, commands_per_message=1)
     plates = [f"12C{12340 + i}" for i in range(6)]
     for plate in plates[:3]:
         h.trip(plate)
@@ -183,3 +185,37 @@ def test_a_batch_of_decisions_is_signed_once_and_every_lane_can_check_its_comman
     on_wire = [parse_message(i.payload) for i in h.observer.seen
                if i.topic == topics.decisions(LANE)]
     assert [type(m).__name__ for m in on_wire] == ["DecisionBatchV1"]
+
+
+def test_a_batchs_commands_for_a_lane_leave_as_one_message_unless_told_one_each(
+        db_url, start_central):
+    """Six reads of one lane decided in one batch: their six commands leave the centre as one
+    ``lane_commands`` message (one publish, one PUBACK, one delivery to the lane), each command
+    in it the very bytes stored for it, in decision order; ``commands_per_message=1`` (lanes
+    older than ``lane_commands``) sends six plain commands, as before."""
+    from domain.messages import LaneCommandsV1, LaneCommandV1, parse_message
+    from mqttio.client import Received
+
+    for per_message, shapes in ((64, ["LaneCommandsV1"]), (1, ["LaneCommandV1"] * 6)):
+        h = start_central(db_url, commands_per_message=per_message)
+        plates = [f"12C{22340 + 10 * per_message + i}" for i in range(6)]
+        for plate in plates[:3]:
+            h.trip(plate)
+        items = [Received(topics.reads(LANE), h.device.read(p).to_json(), 0, False, i)
+                 for i, p in enumerate(plates)]
+        handled = h.service.process_batch(items)
+        assert [x.outcome for x in handled] == ["open"] * 3 + ["manual"] * 3
+        cmds = h.observer.wait(topics.commands(LANE), count=6)
+        on_wire = [parse_message(i.payload) for i in h.observer.seen
+                   if i.topic == topics.commands(LANE)]
+        assert [type(m).__name__ for m in on_wire] == shapes
+        assert all(isinstance(c, LaneCommandV1) for c in cmds)
+        assert [c.plate for c in cmds] == plates
+        with h.sessions() as s:
+            stored = {r.id: r.payload for r in s.execute(select(LaneCommand)).scalars()}
+        for c in cmds:
+            verify_command(c, {h.key_id: h.public_key})
+            assert c.to_json() == stored[c.command_id].encode()  # the stored bytes, as sent
+        if isinstance(on_wire[0], LaneCommandsV1):
+            assert on_wire[0].lane_id == LANE
+        h.service.stop()
