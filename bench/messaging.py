@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -294,7 +295,12 @@ def main() -> None:
     p.add_argument("--trips", type=int, default=1500, help="declared trips (a day at the gate)")
     p.add_argument("--at-step", action="store_true",
                    help="time the paced run so that a 5-minute list step falls in its middle")
-    result = run(p.parse_args())
+    args = p.parse_args()
+    # Why: Python's default SIGTERM ends the process without running ``run``'s ``finally``,
+    # which left the centrals, their list processes, the broker and the scratch database
+    # behind (a killed run's orphans loaded the next runs' cores); SystemExit runs it.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    result = run(args)
     print(json.dumps(result))
 
 

@@ -119,6 +119,14 @@ def parse_lane_topic(topic: str) -> LaneTopic:
     return LaneTopic(lane_id, kind)
 
 
+def is_commands(topic: str) -> bool:
+    """Whether ``topic`` is a lane's command topic (what a lane's commands are grouped by)."""
+    try:
+        return parse_lane_topic(topic).kind == "commands"
+    except TopicError:
+        return False
+
+
 def nats_subject(topic: str) -> str:
     """The NATS subject a NATS server maps an MQTT topic (or filter) to.
 

@@ -140,7 +140,7 @@ def command_publications(pubs: Iterable[Publication], *, per_message: int = MAX_
     by_topic: dict[str, list[bytes]] = {}
     others: list[Publication] = []
     for pub in pubs:
-        if pub.topic.endswith("/commands"):
+        if topics.is_commands(pub.topic):
             by_topic.setdefault(pub.topic, []).append(pub.payload)
         else:
             others.append(pub)
