@@ -93,7 +93,8 @@ def read_cn(engine: LineEngine, lines: Lines, images: list[Frame], texts: list[s
         return province_rival(two_row(province, cjk, texts, cjk_conf, conf_latin,
                                       latin_first=latin_first, judge=judge, named=named),
                             other)
-    got = one_row(province, cjk, latin, min(cjk_conf, conf_latin), judge=judge)
+    got = one_row(province, cjk, latin, min(cjk_conf, conf_latin), judge=judge,
+                  green=lines.green)
     if got is None:
         return None
     best, conf, agree, rival = got

@@ -12,6 +12,7 @@ from __future__ import annotations
 from domain.plate_candidates import Candidate, clean, cn_candidates, province_of
 from edge.reader.cnmix import mixed
 from edge.reader.engines import line_conf
+from edge.reader.greenplate import new_energy
 from edge.reader.lookalikes import Judge, judged, names
 
 #: The place a 2-row judge (``cnlook.judge``) is asked about the top-row letter.
@@ -26,8 +27,8 @@ MAX_COST = 2
 CnRead = tuple[Candidate, float, str, bool, str | None]
 
 
-def one_row(province: str, cjk: str, latin: str, conf: float, *, judge: Judge | None = None
-            ) -> tuple[Candidate, float, bool, str | None] | None:
+def one_row(province: str, cjk: str, latin: str, conf: float, *, judge: Judge | None = None,
+            green: bool = False) -> tuple[Candidate, float, bool, str | None] | None:
     """A 1-row plate from chi_sim's row read (``cjk``) and eng's (``latin``): the plate, its
     confidence, whether the two models' tails agree, and the other model's plate (the
     frame's rival, ``FrameRead.rival``) when they read two tails at the same cost.
@@ -47,9 +48,15 @@ def one_row(province: str, cjk: str, latin: str, conf: float, *, judge: Judge | 
     character (a third look sides with it). One character: two readings of one glyph; where
     chi_sim's plate differs in more, its row read dropped, invented or garbled characters
     (云DJ9926's frame: eng 云D99926, chi_sim 'DRWJ9926'), no second story.
+    ``green``: the crop is a green plate's, so only new-energy plates are candidates
+    (``greenplate.py``, round 27: eng's ``40-F78786`` made 桂F78786 at 0.91, its letter Q
+    trimmed as junk, over chi_sim's 桂QF78786).
     """
     own = [c for c in cn_candidates(clean(cjk), province) if c.cost <= MAX_COST]
     latin_pool = [c for c in cn_candidates(latin, province) if c.cost <= MAX_COST]
+    if green:
+        own = [c for c in own if new_energy(c.plate)]
+        latin_pool = [c for c in latin_pool if new_energy(c.plate)]
     ranked = sorted([(c.cost, 0, -len(c.plate), c.plate, c) for c in latin_pool]
                     + [(c.cost, 1, -len(c.plate), c.plate, c) for c in own])
     if not ranked:

@@ -24,6 +24,7 @@ from edge.reader import (
     cnvote,
     cnvouch,
     glyphslots,
+    greenplate,
     recut,
     rules,
     slotwise,
@@ -193,6 +194,8 @@ class CropReader:
         # (dropped.py, round 15): the VN read only; Chinese tails read as eng read them.
         # Or a repaired or surplus read checked glyph by glyph (glyphslots.py, round 19).
         vn, vn_got, vn_texts, checked = glyphslots.vn_read(vn, got, texts, mask, starts, lines)
+        if lines.green:  # a new-energy plate's row in VN's shape (greenplate.py, round 27)
+            vn = None
         if vn is not None and vn.cost == 0 and vn_rows_fit(lines, vn_texts):
             vn_raw = "/".join(vn_texts)
             # eng's hesitant characters named as read by the Latin classifier: the hesitation
@@ -230,6 +233,8 @@ class CropReader:
         cn = read_cn(self._engine, lines, images, texts, 1.0, cache,  # 1.0: see tail_stats
                      latin_first=tail is not bare or got is not zeroed, judge=judge, named=named)
         by_classifier = bool(cache.get("classifier_only"))
+        if cn is not None and lines.green and not greenplate.new_energy(cn[0].plate):
+            cn = None  # a green plate is a new-energy one or no read (round 27)
         if cn is not None and (vn is None or (cn[0].cost <= vn.cost and not by_classifier)):
             cand, cn_conf, cn_raw, agree, rival = cn
             tail_conf, tail_margin = tail_stats(rows, cand, lines.layout == "2-line")

@@ -57,6 +57,9 @@ class Lines:
     recounted: bool = False  # found again on a read's evidence of a lost glyph (see recount)
     #: per row, its characters' boxes (x, y, w, h) in the crop's own pixels, before any shear
     boxes: tuple[tuple[tuple[float, float, float, float], ...], ...] = ()
+    #: The crop is a green plate's: a Chinese new-energy plate, never read as VN (set by the
+    #: search, ``greenplate.green``; round 27).
+    green: bool = False
     #: The rows' cuts still to make (``segment(..., defer=True)``): ``gray``, ``binary`` and
     #: ``lead`` are empty until :meth:`done`.
     pending: Callable[[], list[tuple[Frame, Frame, int]]] | None = field(

@@ -26,7 +26,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from edge.reader import blurcheck, deblur, platecolour, wholevouch
+from edge.reader import blurcheck, deblur, greenplate, platecolour, wholevouch
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
 from edge.reader.choose import better, capped, ceiling, short_plate, unfit_lone
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -99,6 +99,8 @@ class TesseractPlateReader(LastLooks):
                 # never be the best, nor end the search; its Tesseract calls are spared (round
                 # 13: 6.28 -> 5.98 calls a frame on seed 999; no read changed on 1,280 frames).
                 continue
+            if greenplate.green(crop):  # a new-energy plate: no VN read (round 27)
+                lines = replace(lines, green=True)
             self._where[id(lines)] = (quad, crop, lines)  # its votes' crop (_plurality)
             got = self._read_lines_all(lines)
             if got is None:
