@@ -168,9 +168,9 @@ def _unrepeated(i: int, plate: str, reads: Sequence[FrameRead],
     instead) was a coin flip of that image at scale 1, not a clear view. Round 27
     (docs/reader-journal.md): 粤JJ9709 (pass seed 5309), frames of it at 0.69 and 0.45 (all
     four looks of the first say it), one of 粤J19709 at 0.75 whose looks read 粤JJ9709 and
-    粤SJ9709 thrice; the pass went to an officer. In the round's dumps (300 passes, 15 with
-    looks) every such frame read was wrong (6 frames, at 0.45-0.79) and no right one was
-    such. A read at ``ACT`` (one that may act alone) is never set aside.
+    粤SJ9709 thrice; the pass went to an officer. In the round's dumps (380 passes, 19 with
+    looks) every such frame read was wrong (6 frames, at 0.45-0.79) and none of 49 right ones
+    was. A read at ``ACT`` (one that may act alone) is never set aside.
     """
     own = reads[i].plate
     mine = [x.plate for x in (looks[i] if i < len(looks) else ()) if x.plate]
