@@ -129,7 +129,7 @@ def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
     if not any(r.plate == plate for r in reads) or any(
             s > support[plate] for p, s in support.items() if p != plate) or outvoted(
             plate, reads) or _lookalike_split(plate, reads, min_agree=min_agree) or _outread(
-            plate, reads):
+            plate, reads, looks, min_agree=min_agree):
         return _sure_frames(reads, looks, min_agree=min_agree)
     seen = _seen(reads, looks)
     best = max((r for r in reads if r.plate == plate), key=lambda r: r.confidence)
@@ -137,8 +137,10 @@ def decide(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
                    total_frames=seen, best=best, layout=best.layout, country=best.country)
 
 
-def _outread(plate: str, reads: Sequence[FrameRead]) -> bool:
-    """Whether some frame's own read of another plate is surer than every frame's of ``plate``.
+def _outread(plate: str, reads: Sequence[FrameRead],
+             looks: Sequence[Sequence[FrameRead]] = (), *, min_agree: int = 2) -> bool:
+    """Whether some frame's own read of another plate is surer than every frame's of ``plate``
+    (a read its own image does not repeat aside: ``_unrepeated``).
 
     Why: the second look's reads are the same images again, and its consensus (a position
     vote over every look, where no whole plate wins) can gather looks that each misread some
@@ -149,7 +151,35 @@ def _outread(plate: str, reads: Sequence[FrameRead]) -> bool:
     over looks of 桂S6C9LL, 吉N6GGLL, 桂N6C9AL and 桂N6C9LE (wrong).
     """
     mine = max((r.confidence for r in reads if r.plate == plate), default=0.0)
-    return any(r.plate and r.plate != plate and r.confidence > mine for r in reads)
+    return any(r.plate and r.plate != plate and r.confidence > mine
+               and not _unrepeated(i, plate, reads, looks, min_agree=min_agree)
+               for i, r in enumerate(reads))
+
+
+def _unrepeated(i: int, plate: str, reads: Sequence[FrameRead],
+                looks: Sequence[Sequence[FrameRead]], *, min_agree: int) -> bool:
+    """Whether frame ``i``'s own read is one its image does not repeat, against ``plate``
+    that the pass's images do: the frame's read is under ``ACT``, two or more of its looks
+    read a plate and none of them, no other frame's read and no other look names the frame's;
+    ``plate`` is named by the looks of ``min_agree`` frames or more.
+
+    Why: ``_outread`` takes the surest read for what the clearest image showed; a read that
+    the same image at two or four other scales never says again (it says other plates
+    instead) was a coin flip of that image at scale 1, not a clear view. Round 27
+    (docs/reader-journal.md): 粤JJ9709 (pass seed 5309), frames of it at 0.69 and 0.45 (all
+    four looks of the first say it), one of 粤J19709 at 0.75 whose looks read 粤JJ9709 and
+    粤SJ9709 thrice; the pass went to an officer. In the round's dumps (380 passes, 19 with
+    looks) every such frame read was wrong (6 frames, at 0.45-0.79) and none of 49 right ones
+    was. A read at ``ACT`` (one that may act alone) is never set aside.
+    """
+    own = reads[i].plate
+    mine = [x.plate for x in (looks[i] if i < len(looks) else ()) if x.plate]
+    if own is None or reads[i].confidence >= ACT or len(mine) < 2:
+        return False
+    if any(r.plate == own for j, r in enumerate(reads) if j != i) or any(
+            x.plate == own for xs in looks for x in xs):
+        return False
+    return sum(1 for xs in looks if any(x.plate == plate for x in xs)) >= min_agree
 
 
 def _lookalike_split(plate: str, reads: Sequence[FrameRead], *, min_agree: int) -> bool:
