@@ -23,6 +23,7 @@ from edge.reader import (
     cnlook,
     cnvote,
     cnvouch,
+    doubts,
     glyphslots,
     greenplate,
     recut,
@@ -205,7 +206,7 @@ class CropReader:
             cut = vn_got is got and recut.explains(lines, got, mask, vn)
             settled = (vn_got is plain and got.margin < MARGIN and not got.kept and got.conf >= SURE
                        and rules.glyphs_named(vn, vn_raw) <= (len(vn.plate) if cut else lines.chars)
-                       and vouch.confirmed(got, mask, MARGIN))
+                       and doubts.settles(got, mask))  # round 27: doubts.SETTLE_BELOW
             read = self._graded(lines, vn, vn_got.conf, vn_raw, MARGIN if settled else
                                 vn_got.margin, trusted=not (got.kept or checked), recut=cut)
             vouched = (variant == "gray" and not settled and vn_got is plain and not cut  # round 24

@@ -22,6 +22,8 @@ for the wrong truck).
 - ``lost_to_dot`` (round 23): a VN read of a four-digit number whose four blobs are spaced
   as a five-digit number's are around its dot: the crop lost a glyph (12H-650.33 read 12H6503
   at 0.99 on unseen seeds: a crop ending at its last 3 but one, eng reading no dot).
+- ``settles`` (round 27): a hesitant VN read settled by the Latin classifier stands alone
+  only where the classifier sides with eng's runner-up on no character ``sure_alone`` doubts.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ from __future__ import annotations
 from itertools import pairwise
 
 from domain.plate_candidates import Candidate, clean
-from edge.reader.claims import CropRead
+from edge.reader import vouch
+from edge.reader.base import Frame
+from edge.reader.claims import MARGIN, CropRead
+from edge.reader.engines import LineRead
 from edge.reader.segment import Lines
 
 #: A grey read stands alone, unchecked by a second preprocessing, only with this lead of
@@ -42,6 +47,11 @@ REPAIRS = 2
 #: number is printed NNN.NN, and its dot widens the step around it to 1.46-2.0 of the others
 #: (55 of 56 crops, their first four blobs or the number's last glyph cut off; one 1.22).
 DOT_STEP = 1.3
+#: A hesitant VN grey read (a lead under ``MARGIN``) settled by the Latin classifier (round
+#: 15: its hesitant characters named as read) is graded as two agreeing and stands alone
+#: (``sure_alone``); a character led by less than this, which a read trusted alone must not
+#: have, is asked too (``settles``, round 27).
+SETTLE_BELOW = ALONE_MARGIN
 
 
 def twice_repaired(read: CropRead) -> bool:
@@ -87,3 +97,21 @@ def lost_to_dot(lines: Lines, cand: Candidate) -> bool:
     centres = [x + w / 2 for x, _, w, _ in row[-4:]]
     steps = sorted(b - a for a, b in pairwise(centres))
     return steps[0] > 0 and steps[-1] >= DOT_STEP * steps[-2]
+
+
+def settles(got: LineRead, binary: Frame) -> bool:
+    """Whether the Latin classifier settles eng's hesitant read ``got`` (``binary``: its line
+    as the segmentation's mask): every character led by less than ``MARGIN`` named as read
+    (round 15, ``vouch.confirmed``), none led by less than ``SETTLE_BELOW`` named as eng's
+    own runner-up (``vouch.contradicted``).
+
+    Why: a settled read stands alone in the band, and two unseen seeds' wrong reads stood so,
+    each on a character at a lead of 0.24-0.26 the settle never asked: 29L37971 read 29L97971
+    at 0.98 (a 3 read 9 over eng's runner-ups S and 3, the classifier naming it 3) and
+    20Y43963 read 20N43963 at 0.99 (Y read N over X and Y, named Y at 1.0); their only
+    characters under ``MARGIN``, an L and a 6, were named as read. Asking every such character
+    to be named as read (v1) refused 12DA885's settle on tuning seed 4242 (an 8 over B, named
+    S at 0.44), a right read lost.
+    """
+    return (vouch.confirmed(got, binary, MARGIN)
+            and not vouch.contradicted(got, binary, SETTLE_BELOW))

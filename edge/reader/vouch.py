@@ -95,3 +95,34 @@ def named_as_read(blobs: list[np.ndarray], chars: list[str],
         return False
     return all(g.char == ch and g.confidence >= TRUST for g, ch in zip(guesses, chars,
                                                                        strict=True))
+
+
+def contradicted(got: LineRead, binary: Frame, below: float,
+                 clf: LatinClassifier | None = None) -> bool:
+    """Whether the classifier names a letter or digit of ``got`` led by less than ``below``
+    as one of eng's own runner-ups for it (at ``RUNNER_UP`` or more), not as eng's pick.
+
+    Why (round 27, issue 3): ``confirmed`` settles a read on its characters under the
+    reader's MARGIN; a character led by a little more stood unasked, and the settled read in
+    the band. Where the classifier names eng's runner-up, it was right 116 times in 126
+    (``reread``, round 14): two models each hold that reading possible. Not a glyph named
+    as a third character (an 8 named S at 0.44 where eng hesitated over B: 12DA885's settle
+    on tuning seed 4242 stands), nor one named as read: the classifier's word is only
+    counted where it sides with eng's own doubt.
+    """
+    picks: list[tuple[frozenset[str], np.ndarray]] = []
+    for i, ((ch, _, cx), m) in enumerate(zip(got.chars, got.margins, strict=False)):
+        alts = frozenset(t for t, c in (got.alts[i] if i < len(got.alts) else ())
+                         if t != ch and t in LATIN and c >= RUNNER_UP)
+        if m >= below or ch not in LATIN or not alts:
+            continue
+        blob = max(glyphs_at(binary, cx), key=lambda b: b.shape[0], default=None)
+        if blob is not None:
+            picks.append((alts, blob_image(blob)))
+    if not picks:
+        return False
+    try:
+        named = (clf or shared()).classify([b for _, b in picks])
+    except RuntimeError:  # no training fonts installed: no contrary word
+        return False
+    return any(g.char in alts for (alts, _), g in zip(picks, named, strict=True))

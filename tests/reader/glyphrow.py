@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from edge.reader.base import Frame
+from edge.reader.engines import LineRead
 from smartgate.scenes.plates import LATIN_FONTS
 
 H, W = 64, 40  # a bold glyph's box
@@ -37,3 +38,10 @@ def bold_glyph(ch: str) -> np.ndarray:
     ImageDraw.Draw(img).text(((W - (right - left)) / 2 - left, (H - (bottom - top)) / 2 - top),
                              ch, font=font, fill=255)
     return (np.asarray(img) > 127).astype(np.uint8)
+
+
+def line_read(text: str, xs: list[float], margins: list[float]) -> LineRead:
+    """eng's read of ``text``, its characters at ``xs`` (``glyph_row``'s centres) led by
+    ``margins``, each its own only choice (the Latin classifier's tests of eng's reads)."""
+    chars = tuple((ch, 0.9, x) for ch, x in zip(text, xs, strict=True))
+    return LineRead(text, 0.9, chars, tuple(margins), tuple(((ch, 0.9),) for ch in text))

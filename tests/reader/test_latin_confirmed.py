@@ -9,6 +9,7 @@ import random
 
 import pytest
 from glyphrow import bold_glyph, glyph_row
+from glyphrow import line_read as _read
 
 from edge.reader import latin
 from edge.reader.base import Frame
@@ -25,11 +26,6 @@ def clf() -> LatinClassifier:
     return LatinClassifier()
 
 
-
-
-def _read(text: str, xs: list[float], margins: list[float]) -> LineRead:
-    chars = tuple((ch, 0.9, x) for ch, x in zip(text, xs, strict=True))
-    return LineRead(text, 0.9, chars, tuple(margins), tuple(((ch, 0.9),) for ch in text))
 
 
 def test_hesitant_characters_the_classifier_names_are_confirmed(clf: LatinClassifier) -> None:
