@@ -26,7 +26,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from edge.reader import blurcheck, deblur, greenplate, platecolour, wholevouch
+from edge.reader import blurcheck, deblur, greenplate, painted, platecolour, wholevouch
 from edge.reader.base import ACT, Frame, FrameRead, check_frame
 from edge.reader.choose import better, capped, ceiling, short_plate, unfit_lone
 from edge.reader.claims import LONE, REJOINED, SURE, CropRead
@@ -151,6 +151,9 @@ class TesseractPlateReader(LastLooks):
         if read.cand.country == "CN" and read.conf < platecolour.BELOW and not (
                 platecolour.plate_coloured(frame, box)):  # painted lettering (round 26)
             return FrameRead(None, 0.0, read.raw, ms=ms)
+        if (painted.ENABLED and read.cand.country == "CN" and read.conf < painted.BELOW
+                and painted.on_paint(frame, quad)):
+            return FrameRead(None, 0.0, read.raw, ms=ms)  # lettering on paint (round 27)
         return FrameRead(read.cand.plate, round(read.conf, 4), read.raw, read.layout,
                          "CN" if read.cand.country == "CN" else "VN", crop, box, ms,
                          read.rival)
