@@ -119,12 +119,14 @@ def parse_lane_topic(topic: str) -> LaneTopic:
     return LaneTopic(lane_id, kind)
 
 
-def is_commands(topic: str) -> bool:
-    """Whether ``topic`` is a lane's command topic (what a lane's commands are grouped by)."""
+def commands_lane(topic: str) -> str | None:
+    """The lane whose command topic ``topic`` is; ``None`` for any other topic (what a
+    lane's commands are grouped by)."""
     try:
-        return parse_lane_topic(topic).kind == "commands"
+        lane = parse_lane_topic(topic)
     except TopicError:
-        return False
+        return None
+    return lane.lane_id if lane.kind == "commands" else None
 
 
 def nats_subject(topic: str) -> str:

@@ -56,6 +56,7 @@ from domain.messages.centre import (
     Reason,
     commands_of,
     decisions_of,
+    lane_commands_head,
 )
 from domain.messages.edge import BarrierStateV1, LaneStatusV1, LocalDecisionV1, PlateReadV1
 
@@ -66,7 +67,7 @@ __all__ = [
     "LaneCommandV1", "LaneCommandsV1", "LaneId", "LaneStatusV1", "Layout", "LocalDecisionV1",
     "MatchingV1", "Message", "MessageError", "Outcome", "PlateReadV1", "PreclearanceListV1",
     "PreclearanceV1", "ProofHash", "Reason", "Sha256", "commands_of", "decisions_of",
-    "parse_message", "utc_iso",
+    "lane_commands_head", "parse_message", "utc_iso",
 ]
 
 Message = Annotated[

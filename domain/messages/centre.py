@@ -96,8 +96,15 @@ class LaneCommandsV1(BaseMessage):
 
     def to_json(self) -> bytes:
         """Each command as its own JSON (a command signed alone has no ``proof`` key)."""
-        head = b'{"v":1,"type":"lane_commands","lane_id":"' + self.lane_id.encode() + b'"'
-        return head + b',"commands":[' + b",".join(c.to_json() for c in self.commands) + b"]}"
+        return (lane_commands_head(self.lane_id) + b",".join(c.to_json() for c in self.commands)
+                + b"]}")
+
+
+def lane_commands_head(lane_id: str) -> bytes:
+    """A ``lane_commands`` message's JSON up to its first command: the centre joins stored
+    command payloads after it (``services.central.outcomes.command_publications``), so the
+    container's wire form is written here only."""
+    return b'{"v":1,"type":"lane_commands","lane_id":"' + lane_id.encode() + b'","commands":['
 
 
 def commands_of(message: LaneCommandV1 | LaneCommandsV1) -> tuple[LaneCommandV1, ...]:

@@ -22,6 +22,7 @@ from domain.messages import (
     MAX_BATCH_DECISIONS,
     MAX_PAYLOAD_BYTES,
     EventAckV1,
+    lane_commands_head,
 )
 from domain.reference import Reference
 from domain.signing import sign_centre
@@ -137,22 +138,21 @@ def command_publications(pubs: Iterable[Publication], *, per_message: int = MAX_
     Why: one message per command cost the centre, the broker and the lane two packets each
     per event (docs/messaging-journal.md, round 22).
     """
-    by_topic: dict[str, list[bytes]] = {}
+    by_lane: dict[tuple[str, str], list[bytes]] = {}
     others: list[Publication] = []
     for pub in pubs:
-        if topics.is_commands(pub.topic):
-            by_topic.setdefault(pub.topic, []).append(pub.payload)
-        else:
+        lane_id = topics.commands_lane(pub.topic)
+        if lane_id is None:
             others.append(pub)
+        else:
+            by_lane.setdefault((pub.topic, lane_id), []).append(pub.payload)
     out: list[Publication] = []
-    for topic, items in by_topic.items():
+    for (topic, lane_id), items in by_lane.items():
         if per_message <= 1 or len(items) == 1:
             out.extend(Publication(topic, item) for item in items)
             continue
-        lane_id = topics.parse_lane_topic(topic).lane_id
-        head = b'{"v":1,"type":"lane_commands","lane_id":"' + lane_id.encode() \
-            + b'","commands":['
-        out += _joined(topic, head, items, most=per_message, max_bytes=max_bytes)
+        out += _joined(topic, lane_commands_head(lane_id), items, most=per_message,
+                       max_bytes=max_bytes)
     return out + others
 
 

@@ -197,6 +197,9 @@ def test_topic_strings_are_stable() -> None:
     assert topics.shared(topics.all_lanes("reads")) == "$share/central/smartgate/v1/lanes/+/reads"
     parsed = topics.parse_lane_topic("smartgate/v1/lanes/hn1119-x1/reads")
     assert (parsed.lane_id, parsed.kind) == ("hn1119-x1", "reads")
+    assert topics.commands_lane(topics.commands("hn1119-x1")) == "hn1119-x1"
+    assert topics.commands_lane(topics.reads("hn1119-x1")) is None
+    assert topics.commands_lane(topics.device_acks("cam-1")) is None
 
 
 @pytest.mark.parametrize("bad", ["+", "#", "a/b", "Lane1", "", "x" * 70, "lane 1"])
