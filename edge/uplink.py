@@ -25,6 +25,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
+from itertools import takewhile
 
 from domain.messages import DeviceSigned, MessageError, parse_message
 from domain.signing import hmac_sign, new_nonce
@@ -130,10 +131,12 @@ class Uplink:
         room = self.replay_window - self.outbox.in_flight(now=now, resend_after=self.resend_after)
         if room <= 0:
             return
+        # Up to the first row still waiting on the live path, never past it: a row stored
+        # after that one (its notify not yet taken, or after the snapshot) would overtake it,
+        # and a lane's barrier states for one lane_commands message arrived out of order.
         live = set(self._live)
-        rows = [r for r in self.outbox.due(now=now, resend_after=self.resend_after,
-                                           limit=min(room, self.batch))
-                if r.event_id not in live]
+        rows = list(takewhile(lambda r: r.event_id not in live, self.outbox.due(
+            now=now, resend_after=self.resend_after, limit=min(room, self.batch))))
         if not rows:
             return
         self.replayed += sum(1 for r in rows if r.attempts > 0)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from edgehelpers import DEVICE, LANE, Centre, Lane
 
@@ -13,6 +15,8 @@ from domain import topics
 from domain.messages import PlateReadV1
 from domain.signing import hmac_verify, new_nonce
 from edge.outbox import Outbox
+from edge.uplink import Uplink
+from mqttio import MqttLink
 
 
 def _read(grade: str = "frame", plate: str = "12C12345") -> PlateReadV1:
@@ -161,3 +165,36 @@ def test_live_events_are_not_starved_by_a_replay_backlog(
         if r.event_id not in seen:
             seen.append(r.event_id)
     assert seen == [m.event_id for m in backlog]
+
+
+class _Recorder:
+    """Stands in for the MQTT link only to see, deterministically, the order the uplink
+    publishes in (the race below needs the committing thread stopped between two steps)."""
+
+    def __init__(self) -> None:
+        self.connected = threading.Event()
+        self.connected.set()
+        self.published: list[bytes] = []
+
+    def publish(self, topic: str, payload: bytes, qos: int = 1) -> None:
+        self.published.append(payload)
+
+
+def test_the_backlog_never_sends_a_row_ahead_of_an_older_live_one(tmp_path: Path) -> None:
+    """A row stored but not yet notified (the committing thread between ``add`` and
+    ``notify``) must wait behind an older row still on the live path: the lane's barrier
+    states for one lane_commands message once reached the centre out of order."""
+    box = Outbox(tmp_path / "edge.db")
+    link = _Recorder()
+    up = Uplink(link=cast(MqttLink, link), outbox=box, secret="s" * 32)
+    older, newer = _read("pass"), _read("pass")
+    _add(box, older)
+    up.notify(older.event_id)
+    _add(box, newer)  # its notify still to come
+    up._send_backlog()
+    assert link.published == []
+    up._send_live()
+    up._send_backlog()
+    sent = [PlateReadV1.model_validate_json(p).event_id for p in link.published]
+    assert sent == [older.event_id, newer.event_id]
+    box.close()
