@@ -63,5 +63,6 @@ def agreed(reads: list[CropRead], engine: LineEngine, lines: Lines, cache: dict[
                 # (11B731.4 for 11B731.40) ended it at CONTESTED before the whole
                 # plate's quad was read.
                 return replace(top, conf=conf, agreed=True, rival=rival, kept=kept,
-                               contested=cap < 0.99 or held, checked=a.checked or b.checked)
+                               contested=cap < 0.99 or held, checked=a.checked or b.checked,
+                               habit=held)
     return None

@@ -188,12 +188,16 @@ def _overruled(engine: LineEngine, lines: Lines, cache: dict[str, object], provi
     classifier names another province at margin >= CLASSIFIER_ONLY (``cnhabit``: 吉, lower)
     and chi_sim's glyph read alone names that same one or none, two looks stand against one
     (docs/reader-journal.md, round 14; on the true quads of 999/777/4242 it was never wrong).
+    A glyph read that only echoes the row read's 吉 under ``GLYPH_SURE`` against the
+    classifier's clear province is no look at all (``cnhabit.echoed``, round 28).
     """
     guess = classified(lines, cache)
     if guess is None or not cnhabit.overrules(guess, province, CLASSIFIER_ONLY):  # round 25
         return None
     alone = glyph_cached(engine, lines, cache)
     named = province_of(alone[0])
+    if cnhabit.echoed(guess, province, alone, CLASSIFIER_ONLY):  # round 28: chi_sim's habit
+        named = None  # twice is one look, not two
     if named not in (None, guess.char):
         return None  # two looks against one
     if named is None or cnhabit.weak(guess, CLASSIFIER_ONLY):  # round 15: as where chi_sim

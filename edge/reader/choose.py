@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+from edge.reader import cnhabit
 from edge.reader.base import ACT
 from edge.reader.claims import CUT, LONE, REJOINED, SURE, UNFIT, CropRead
 from edge.reader.doubts import province_as_letter
@@ -107,7 +108,13 @@ def better(new: CropRead, old: CropRead, found: list[CropRead] | None = None) ->
     Why the candidates' count last: a capped agreement no longer ends the search (round 12),
     so several candidates end at CONTESTED; a crop cutting the plate read 98K14210 at 0.75,
     and two whole-plate crops after it read 98K74270 at 0.75 each.
+    Before all of it: an unconfirmed 吉 read yields to its tail under the classifier's clear
+    province, whatever their confidences (``cnhabit.yields``, round 28).
     """
+    if cnhabit.yields(old, new):
+        return True
+    if cnhabit.yields(new, old):
+        return False
     if new.conf != old.conf:
         return new.conf > old.conf
     if new.cand.cost != old.cand.cost:

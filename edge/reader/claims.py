@@ -70,3 +70,7 @@ class CropRead:
     #: CLASSIFIED and not ``agreed`` (the search goes on), but no lone read either; a last
     #: look believes it as an agreed one (``choose.look_kept``, round 17).
     paired: bool = False
+    #: An agreed read whose province is chi_sim's habit 吉, named by no second look
+    #: (``cnhabit.held``, round 26): it yields to its own tail under the classifier's clear
+    #: province on another crop (``cnhabit.yields``, round 28).
+    habit: bool = False

@@ -156,7 +156,7 @@ class CropReader:
         conf, contested = cnhabit.held(  # an unconfirmed 吉 searches on (round 26)
             read.cand.plate, min(0.99, 1 - (1 - read.conf) ** 2),
             lambda: province_confirmed(self._engine, lines, cache, read.cand.plate[0]))
-        return replace(read, conf=conf, agreed=True, contested=contested)
+        return replace(read, conf=conf, agreed=True, contested=contested, habit=contested)
 
     def _read_lines(self, lines: Lines, variant: str, cache: dict[str, object]
                     ) -> CropRead | None:

@@ -38,6 +38,19 @@ class _RowMisnames(GlyphCounting):
         return self.alone
 
 
+def misnamed_read(monkeypatch: pytest.MonkeyPatch, guess: ProvinceGuess, row: str,
+                  glyph: tuple[str, float]) -> tuple[str, dict[str, object]]:
+    """The plate ``read_cn`` reads of a drawn 粤A12345 whose chi_sim row read names ``row``,
+    its glyph read ``glyph``, the classifier ``guess``; and the candidate's cache."""
+    monkeypatch.setattr("edge.reader.provlooks.read_province", lambda row, clf: guess)
+    lines = segment(_plate("粤", "A12345"))
+    assert lines is not None and lines.layout == "1-line"
+    cache: dict[str, object] = {}
+    got = read_cn(_RowMisnames(row, glyph), lines, lines.gray, ["JUA12345"], 1.0, cache)
+    assert got is not None
+    return got[0].plate, cache
+
+
 @pytest.mark.parametrize(("row", "margin", "glyph", "plate"), [
     ("吉", 0.67, ("", 0.0), "粤A12345"),  # 粤UG37DR's crops: 吉 at 0.54-0.78, 粤 at 0.67
     ("吉", 0.67, ("粤", 0.5), "粤A12345"),  # the glyph read seconds the classifier
@@ -48,13 +61,8 @@ class _RowMisnames(GlyphCounting):
 def test_the_classifier_overrules_chi_sims_habit_province(
         monkeypatch: pytest.MonkeyPatch, row: str, margin: float, glyph: tuple[str, float],
         plate: str) -> None:
-    guess = ProvinceGuess("粤", 0.78, margin)
-    monkeypatch.setattr("edge.reader.provlooks.read_province", lambda row, clf: guess)
-    lines = segment(_plate("粤", "A12345"))
-    assert lines is not None and lines.layout == "1-line"
-    cache: dict[str, object] = {}
-    got = read_cn(_RowMisnames(row, glyph), lines, lines.gray, ["JUA12345"], 1.0, cache)
-    assert got is not None and got[0].plate == plate
+    read, cache = misnamed_read(monkeypatch, ProvinceGuess("粤", 0.78, margin), row, glyph)
+    assert read == plate
     overruled = plate[0] != row
     # A weak classifier province: CLASSIFIED, and a second preprocessing must read it too.
     assert cache["classifier_only"] is overruled and cache["classifier_weak"] is overruled
