@@ -12,6 +12,7 @@ import argparse
 import tomllib
 from collections import Counter
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -63,4 +64,18 @@ def test_a_small_run_over_three_lanes_tallies_each_lane_and_the_total() -> None:
     # A burst of ~100 reads a lane: each lane hears its commands several to a message.
     assert isinstance(out["commands_per_message"], float) and out["commands_per_message"] > 1
     assert all(p["commands_per_message"] > 1 for p in per_lane)
-    assert sum(out["decided"].values()) == 326
+    assert sum(cast(dict[str, int], out["decided"]).values()) == 326
+
+
+def test_the_lane_verify_micro_bench_checks_a_root_once_and_counts_the_lanes() -> None:
+    """``bench/lane_verify.py``: the lane's commands of one root, the centre's packing, one
+    Ed25519 check with the cache; the lanes count is one check per lane and root."""
+    from bench.lane_verify import checks_per_command
+    from bench.lane_verify import run as verify_run
+
+    out = verify_run(argparse.Namespace(commands=40, messages=2, batch=128))
+    assert cast(int, out["messages_per_root"]) >= 2  # 40 commands with proofs do not fit 16 KiB
+    assert out["ed25519_checks_after"] == 1 and out["ed25519_checks_before"] == 40
+    assert cast(float, out["verify_cpu_ms_before"]) > cast(float, out["verify_cpu_ms_after"])
+    assert checks_per_command(1, 128) == round(2 / 128, 3)  # two roots of 64
+    assert checks_per_command(128, 128) == 1.0  # one command a lane: one check each
