@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from bench.messaging import GATE, LANE, plate_of, reads, round_the_clock
+from bench.messaging_lanes import GATE, LANE, plate_of, reads, round_the_clock
 from bench.scratchdb import admin_url, create_database, drop_database
 from domain import topics
 from domain.signing import generate_signing_key, new_device_secret

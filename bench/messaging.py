@@ -46,7 +46,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -55,51 +54,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select
 
 from bench.cpuwatch import CpuWatch, wait_idle, with_children
-from bench.messaging_tally import Arrivals, acked_events, stored_links, tally
+from bench.messaging_lanes import GATE, Lanes, per_message, plate_of, reads, round_the_clock
+from bench.messaging_tally import stored_links
 from bench.rawpaho import raw_baseline
 from bench.scratchdb import admin_url, create_database, drop_database
-from domain import topics
-from domain.messages import PlateReadV1
 from domain.preclearance import GRID_STEP
-from domain.signing import generate_signing_key, hmac_sign, new_device_secret, new_nonce
-from mqttio import MqttLink
+from domain.signing import generate_signing_key
 from services.db.models import Carrier, Decision, Trip
 from services.db.session import make_engine, make_session_factory, migrate
-from services.devices import register_device
 from smartgate.broker import MosquittoBroker
 
-LANE, GATE = "hn1119-x1", "huu-nghi-1119"
 STEP_S = GRID_STEP.total_seconds()
-
-
-def round_the_clock(path: Path) -> Path:
-    """The packaged gates, every one open 00:00-00:00 (the bench runs at any hour)."""
-    src = Path(__file__).resolve().parents[1] / "domain/data/gates.toml"
-    out = []
-    for line in src.read_text(encoding="utf-8").splitlines():
-        name = line.split("=")[0].strip()
-        out.append(f'{name} = "00:00"' if name in ("opens", "closes") else line)
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
-    return path
-
-
-def plate_of(i: int) -> str:
-    return f"29C{i % 100000:05d}"
-
-
-def reads(device_id: str, secret: str, start: int, n: int, declared: int
-          ) -> list[tuple[str, bytes]]:
-    """Signed pass-grade reads: 85 % of a declared truck (plates 0..declared-1), 15 % not."""
-    now = datetime.now(UTC)
-    out = []
-    for i in range(start, start + n):
-        plate = plate_of(i % declared) if i % 20 >= 3 else plate_of(declared + i)
-        msg = PlateReadV1(device_id=device_id, sent_at=now, nonce=new_nonce(),
-                          event_id=uuid.uuid4().hex, lane_id=LANE, pass_id=uuid.uuid4().hex,
-                          grade="pass", captured_at=now, plate=plate, raw_text=plate,
-                          confidence=0.97, layout="1-line", country="VN", frames=3)
-        out.append((msg.event_id, hmac_sign(msg, secret).to_json()))
-    return out
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
@@ -109,14 +74,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     db_name, db_url = create_database(pg_admin, "sg_bench")
     engine = make_engine(db_url)
     services: list[subprocess.Popen[bytes]] = []
+    lanes = Lanes(args.lanes)
     try:
         migrate(engine)
         sessions = make_session_factory(engine)
         now = datetime.now(UTC)
-        device_id, secret = "bench-cam1", new_device_secret()
         total = args.events + int(args.rate * args.seconds)
         with sessions() as s, s.begin():
-            register_device(s, device_id=device_id, lane_id=LANE, secret=secret, now=now)
+            lanes.register(s, now)
             carrier = Carrier(name="Bench carrier", country="VN", created_at=now)
             s.add(carrier)
             s.flush()
@@ -127,14 +92,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                            window_end=now + timedelta(hours=3), status="submitted",
                            declaration_no="10512345678", channel="green", fee_paid=True,
                            created_at=now, updated_at=now))
-        device_url = broker.add_device(device_id, LANE)
-        sample = reads(device_id, secret, 0, 1, args.trips)[0][1]
+        first = lanes.devices[0]
+        sample = reads(first.device_id, first.secret, 0, 1, args.trips)[0][1]
         raws = raw_baseline(broker, args.raw_messages, len(sample))
         raw = raws["raw_broker_msgs_per_s"]
 
         private, public = generate_signing_key()
         keys = {"bench-centre": public}  # what a lane holds: the centre's public key by id
-        reference = round_the_clock(work / "gates.toml")
+        reference = round_the_clock(work / "gates.toml", args.lanes)
         for k in range(args.instances):  # separate processes, as deployed
             env = {**os.environ, "DATABASE_URL": db_url, "MQTT_URL": broker.url("central"),
                    "CENTRE_SIGNING_KEY": private, "CENTRE_KEY_ID": "bench-centre",
@@ -147,83 +112,67 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                  os.environ.get("BENCH_CENTRAL_LOG", "WARNING")],
                 env=env, stdout=log, stderr=subprocess.STDOUT))
         wait_connected(broker, [f"central-bench-{k}" for k in range(args.instances)])
-        # The lane: one connection with the device's credentials, subscribed as the edge agent
-        # is (edge/agent.py): its commands, its acks, its pre-clearance list and the centre's
-        # status; not the decision notices (they are for consoles).
-        lane = MqttLink(device_url, device_id, clean_session=True,
-                        queue_size=args.warmup + total + 1000, subscriptions=[
-                            (topics.commands(LANE), 1), (topics.device_acks(device_id), 1),
-                            (topics.preclearance(LANE), 1), (topics.ALL_CENTRE_STATUS, 1)]
-                        ).start()
+        lanes.connect(broker, queue_size=args.warmup + total + 1000)
         time.sleep(0.5)
-        arrivals = Arrivals(topics.commands(LANE))
-
-        def collect(until: int, timeout: float, heard: str | None = None) -> None:
-            deadline = time.monotonic() + timeout
-            while (arrivals.commands < until or (heard and not arrivals.heard(heard))) \
-                    and time.monotonic() < deadline:
-                item = lane.get(timeout=0.5)
-                if item is not None:
-                    arrivals.take(item)
 
         # Warm-up, then the instances idle: a centre in service has loaded the gate's trips
-        # (each instance on its first batch) and signed the lane's pre-clearance list (each
-        # instance once, ~1 s of CPU, after its first decisions); neither is per event.
-        warm = reads(device_id, secret, total, args.warmup, args.trips)
-        for _, payload in warm:
-            lane.publish(topics.reads(LANE), payload, qos=1)
-        collect(args.warmup, timeout=120, heard=topics.preclearance(LANE))
+        # (each instance on its first batch) and signed each lane's pre-clearance list (~1 s
+        # of CPU a list, after the first decisions); neither is per event.
+        warm = lanes.signed(total, args.warmup, args.trips)
+        for read in warm:
+            lanes.publish(read)
+        lanes.collect(args.warmup, timeout=120 + 15 * args.lanes, lists=True)
         pids = with_children([p.pid for p in services])  # each central's list process too
         idle_after_s = wait_idle(pids, every=1.5)  # > the list loop's 1 s pause
 
         # throughput
-        batch = reads(device_id, secret, 0, args.events, args.trips)
+        batch = lanes.signed(0, args.events, args.trips)
         cpu = CpuWatch({"central": pids, "broker": [broker.pid] if broker.pid else []},
                        pg_admin=pg_admin, db_name=db_name)
         t0 = time.time()
         print(f"throughput run from {datetime.now(UTC).isoformat()} (start-up done after "
               f"{idle_after_s:.1f} s idle wait)", file=sys.stderr)
-        for _, payload in batch:
-            lane.publish(topics.reads(LANE), payload, qos=1)
-        collect(args.warmup + args.events, timeout=300)
+        before = lanes.messages()
+        for read in batch:
+            lanes.publish(read)
+        lanes.collect(args.warmup + args.events, timeout=300)
         throughput_end = time.time()
         cpu_per_event = cpu.per_event(args.events)
+        after = lanes.messages()
 
-        # latency at a fixed rate
-        paced = reads(device_id, secret, args.events, total - args.events, args.trips)
+        # latency at a fixed rate (the same total rate, spread over the lanes)
+        paced = lanes.signed(args.events, total - args.events, args.trips)
         if args.at_step:
             wait_for_step(args.seconds)
         sent_at: dict[str, float] = {}
         paced_cpu = CpuWatch({"central": pids}, pg_admin=pg_admin, db_name=db_name)
         paced_from = time.time()
         start = time.perf_counter()
-        for i, (event_id, payload) in enumerate(paced):
+        for i, read in enumerate(paced):
             due = start + i / args.rate
             while (delay := due - time.perf_counter()) > 0:
                 time.sleep(delay)
-            sent_at[event_id] = time.time()
-            lane.publish(topics.reads(LANE), payload, qos=1)
+            sent_at[read.event_id] = time.time()
+            lanes.publish(read)
         paced_until = time.time()
-        collect(args.warmup + total, timeout=60)
+        lanes.collect(args.warmup + total, timeout=60)
         # At a lane's pace each batch holds one or two reads: what a batch costs whatever its
         # size shows here, not in the throughput run's batches of hundreds (idle loops included).
         at_pace = paced_cpu.per_event(total - args.events)
         time.sleep(1.0)  # anything late or doubled arrives now
-        while (item := lane.get(timeout=0.2)) is not None:
-            arrivals.take(item)
-        lane.stop()
-        event_ids = [e for e, _ in warm + batch] + list(sent_at)
+        lanes.drain()
         with sessions() as s:
             links, decided = stored_links(s)
             outcomes = dict(s.execute(select(Decision.outcome, func.count())
                                       .group_by(Decision.outcome)).tuples().all())
-        result = tally(event_ids, arrivals, lane_id=LANE, public_keys=keys, links=links,
-                       decided=decided)
-        got = result.arrived
-        done = [at for e, _ in batch if (at := got.get(e)) is not None and at <= throughput_end]
+        tallies, unacked = lanes.tally(public_keys=keys, links=links, decided=decided)
+        got = {e: at for t in tallies for e, at in t.arrived.items()}
+        done = [at for r in batch if (at := got.get(r.event_id)) is not None
+                and at <= throughput_end]
         events_per_s = len(done) / (max(done, default=throughput_end) - t0)
         lat = sorted((got[e] - t) * 1000 for e, t in sent_at.items() if e in got)
-        acked = acked_events(arrivals.other, device_id=device_id, public_keys=keys)
+        messages = sum(m1 - m0 for (m0, _), (m1, _) in zip(before, after, strict=True))
+        commands = sum(c1 - c0 for (_, c0), (_, c1) in zip(before, after, strict=True))
         return {
             "events_per_s": round(events_per_s, 1),
             **raws,
@@ -232,18 +181,28 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 2) if lat else None,
             "latency_rate_per_s": args.rate,
             "crossed_step": int(paced_from // STEP_S) != int(paced_until // STEP_S),
-            "lost": result.lost, "duplicates": result.duplicates,
-            "unverified_commands": result.unverified,
-            "unacked": sum(1 for e in event_ids if e not in acked),
+            "lost": sum(t.lost for t in tallies),
+            "duplicates": sum(t.duplicates for t in tallies),
+            "unverified_commands": sum(t.unverified for t in tallies),
+            "unacked": sum(unacked),
             **cpu_per_event,
             "paced_central_cpu_ms_per_event": at_pace["central_cpu_ms_per_event"],
             "paced_postgres_cpu_ms_per_event": at_pace.get("postgres_cpu_ms_per_event"),
             "events": args.events, "paced_events": total - args.events,
             "warmup_events": args.warmup, "idle_after_s": round(idle_after_s, 1),
             "instances": args.instances, "database": "postgresql",
-            "broker": "mosquitto", "decided": outcomes,
+            "broker": "mosquitto", "decided": outcomes, "lanes": args.lanes,
+            # the throughput run's command messages (a lone command is a message of one)
+            "commands_per_message": round(commands / messages, 2) if messages else None,
+            "per_lane": [{"lane": d.lane_id, "events": len(sent), "lost": t.lost,
+                          "duplicates": t.duplicates, "unverified": t.unverified,
+                          "unacked": u, "commands_per_message": cpm}
+                         for d, sent, t, u, cpm in zip(
+                             lanes.devices, lanes.sent, tallies, unacked,
+                             per_message(before, after), strict=True)],
         }
     finally:
+        lanes.close()
         for proc in services:
             proc.terminate()
             proc.wait(30)
@@ -293,6 +252,8 @@ def main() -> None:
     p.add_argument("--warmup", type=int, default=50,
                    help="reads before the throughput run (not timed, still accounted)")
     p.add_argument("--trips", type=int, default=1500, help="declared trips (a day at the gate)")
+    p.add_argument("--lanes", type=int, default=1,
+                   help="lane devices sharing the events (each its own device and connection)")
     p.add_argument("--at-step", action="store_true",
                    help="time the paced run so that a 5-minute list step falls in its middle")
     args = p.parse_args()

@@ -37,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import orjson
 
 from bench.cpuwatch import cpu_seconds, wait_idle
-from bench.messaging import LANE, reads, wait_connected
+from bench.messaging import wait_connected
+from bench.messaging_lanes import LANE, reads
 from bench.rawpaho import raw_baseline
 from domain import topics
 from domain.signing import new_device_secret

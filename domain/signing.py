@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from domain import merkle
 from domain.canonical import canonical_json
 from domain.messages import BatchProof, DeviceSigned, EventAckV1, LaneCommandV1, PreclearanceListV1
+from domain.verified_roots import RootKey, VerifiedRoots
 
 D = TypeVar("D", bound=DeviceSigned)
 #: Messages the centre signs with its Ed25519 key (each has ``key_id`` and ``sig``).
@@ -111,8 +112,13 @@ def sign_centre(message: C, private_b64: str) -> C:
 
 
 def verify_centre(message: CentreSigned, public_keys: dict[str, str], *,
-                  what: str | None = None) -> None:
-    """Raise :class:`SignatureError` unless ``message`` is signed by a known centre key."""
+                  what: str | None = None, roots: VerifiedRoots | None = None) -> None:
+    """Raise :class:`SignatureError` unless ``message`` is signed by a known centre key.
+
+    ``roots``: batch signatures verified before (a lane's cache): a command whose proof
+    leads to one of them, under the same key and signature, needs no Ed25519 check again;
+    any other is checked in full and, if it holds, noted (:mod:`domain.verified_roots`).
+    """
     if what is None:
         what = (f"command {message.command_id}" if isinstance(message, LaneCommandV1)
                 else f"ack for {message.device_id}" if isinstance(message, EventAckV1)
@@ -123,15 +129,22 @@ def verify_centre(message: CentreSigned, public_keys: dict[str, str], *,
     if public_b64 is None:
         raise SignatureError("unknown_key", f"key id {message.key_id!r}")
     signed = message.signing_bytes()
+    key: RootKey | None = None
     try:
         if isinstance(message, LaneCommandV1) and message.proof is not None:
             p = message.proof
             root = merkle.root_from_proof(merkle.leaf_hash(signed), index=p.index, size=p.size,
                                           path=[_unb64(h) for h in p.path])
             signed = _batch_bytes(p.size, root)
+            if roots is not None:
+                key = (public_b64, signed, message.sig)
+                if key in roots:
+                    return
         Ed25519PublicKey.from_public_bytes(_unb64(public_b64)).verify(_unb64(message.sig), signed)
     except (InvalidSignature, ValueError):  # merkle.ProofError is a ValueError
         raise SignatureError("bad_signature", what) from None
+    if roots is not None and key is not None:
+        roots.add(key)
 
 
 def sign_command(command: LaneCommandV1, private_b64: str) -> LaneCommandV1:
@@ -215,9 +228,10 @@ def _batch_bytes(size: int, root: bytes) -> bytes:
     return b"smartgate/lane-command-batch/v1\n" + size.to_bytes(4, "big") + root
 
 
-def verify_command(command: LaneCommandV1, public_keys: dict[str, str]) -> None:
+def verify_command(command: LaneCommandV1, public_keys: dict[str, str], *,
+                   roots: VerifiedRoots | None = None) -> None:
     """Raise :class:`SignatureError` unless the command is signed by a known centre key."""
-    verify_centre(command, public_keys)
+    verify_centre(command, public_keys, roots=roots)
 
 
 class ReplayGuard:

@@ -36,6 +36,7 @@ from domain.messages import (
     parse_message,
 )
 from domain.signing import SignatureError, new_nonce, verify_centre
+from domain.verified_roots import VerifiedRoots
 from edge.barrier import Barrier
 from edge.commands import CommandLedger, CommandOutcome, handle_commands
 from edge.evidence import EvidenceServer, EvidenceStore
@@ -71,6 +72,7 @@ class EdgeAgent:
         s.data_dir.mkdir(parents=True, exist_ok=True)
         self.outbox = Outbox(s.db_path, max_rows=s.outbox_max_rows)
         self.ledger = CommandLedger(s.db_path)
+        self.verified_roots = VerifiedRoots()  # a batch's commands: one Ed25519 check
         self.evidence = EvidenceStore(s.evidence_dir, max_bytes=s.evidence_max_mb * 2**20)
         self.evidence_server = (EvidenceServer(self.evidence, host=s.evidence_host,
                                                port=s.evidence_port) if s.evidence_port else None)
@@ -259,7 +261,7 @@ class EdgeAgent:
         for outcome in handle_commands(  # one command, or a lane_commands message of several
                 item.payload, lane_id=self.settings.lane_id,
                 public_keys=self.settings.centre_public_keys, ledger=self.ledger,
-                barrier=self.barrier, now=now,
+                barrier=self.barrier, now=now, roots=self.verified_roots,
                 max_skew=timedelta(seconds=self.settings.command_max_skew_s)):
             if outcome.executed:
                 self.offline.watch.heard()  # the centre is deciding

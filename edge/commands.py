@@ -40,6 +40,7 @@ from domain.messages import (
     parse_message,
 )
 from domain.signing import SignatureError, verify_command
+from domain.verified_roots import VerifiedRoots
 from edge.barrier import Barrier, BarrierState
 from edge.outbox import connect
 
@@ -120,13 +121,16 @@ def _command_id_of(payload: bytes) -> str | None:
 
 def handle_commands(payload: bytes, *, lane_id: str, public_keys: dict[str, str],
                     ledger: CommandLedger, barrier: Barrier, now: datetime,
-                    max_skew: timedelta = timedelta(minutes=2)) -> list[CommandOutcome]:
+                    max_skew: timedelta = timedelta(minutes=2),
+                    roots: VerifiedRoots | None = None) -> list[CommandOutcome]:
     """One outcome per command of a command message: a ``LaneCommandV1`` or a ``LaneCommandsV1``.
 
     Each command of a ``LaneCommandsV1`` goes through :func:`execute_command`'s checks on its
     own (its own signature or batch proof, expiry, ledger), in the message's order; a
     container for another lane is refused command by command (``other_lane``). A payload
-    that parses as neither is one refusal (``malformed``, ``not_a_command``).
+    that parses as neither is one refusal (``malformed``, ``not_a_command``). ``roots``:
+    the lane's cache of verified batch signatures (the agent keeps one): the commands of
+    one Merkle root then cost one Ed25519 check, not one each.
     """
     try:
         msg = parse_message(payload)
@@ -136,7 +140,7 @@ def handle_commands(payload: bytes, *, lane_id: str, public_keys: dict[str, str]
         return [_refuse(lane_id, barrier, "not_a_command", f"message type {msg.type}",
                         _command_id_of(payload))]
     return [execute_command(cmd, lane_id=lane_id, public_keys=public_keys, ledger=ledger,
-                            barrier=barrier, now=now, max_skew=max_skew)
+                            barrier=barrier, now=now, max_skew=max_skew, roots=roots)
             for cmd in commands_of(msg)]
 
 
@@ -149,7 +153,8 @@ def _refuse(lane_id: str, barrier: Barrier, reason: str, detail: str,
 
 def execute_command(cmd: LaneCommandV1, *, lane_id: str, public_keys: dict[str, str],
                     ledger: CommandLedger, barrier: Barrier, now: datetime,
-                    max_skew: timedelta = timedelta(minutes=2)) -> CommandOutcome:
+                    max_skew: timedelta = timedelta(minutes=2),
+                    roots: VerifiedRoots | None = None) -> CommandOutcome:
     """Checks 2-5 on one parsed command, then the barrier; or the first refusal."""
 
     def refuse(reason: str, detail: str, cmd: LaneCommandV1) -> CommandOutcome:
@@ -160,7 +165,7 @@ def execute_command(cmd: LaneCommandV1, *, lane_id: str, public_keys: dict[str, 
     if not cmd.sig:
         return refuse("unsigned", "command carries no signature", cmd)
     try:
-        verify_command(cmd, public_keys)
+        verify_command(cmd, public_keys, roots=roots)
     except SignatureError as exc:
         return refuse(exc.reason, str(exc), cmd)
     if cmd.expires_at <= now:
