@@ -71,7 +71,7 @@ from edge.passtypes import (
     VehiclePass,
     new_id,
 )
-from edge.reader import habitpass, regionlook, rivalglyph, tailvote
+from edge.reader import habitpass, regionlook, rivalglyph, shiftpass, tailvote
 from edge.reader.base import ACT, Frame, FrameRead
 from edge.reader.second_look import STAGES, decide, doubts, thin
 
@@ -152,7 +152,9 @@ class PassTracker:
         (``edge.reader.rivalglyph``; round 19), its split tail likewise (``tailvote``; round
         20), and its frames that named no plate are read in the region where another frame
         found it (``edge.reader.regionlook``; round 21); last, a province split only by chi_sim's
-        habit 吉 is asked again without the habit's reads (``habitpass``; round 26). The
+        habit 吉 is asked again without the habit's reads (``habitpass``; round 26), and one
+        whose other frames read the plate shifted by a stray province stroke, without those
+        (``shiftpass``; round 28). The
         images are dropped either way.
         Costs reads only here: measured on the tuning seeds' undecided passes (rounds 13, 17
         and 21).
@@ -181,6 +183,8 @@ class PassTracker:
                 got = decide(self._reads(vp.frames), looks, min_agree=self.min_agree)
         if got is None and any(looks):  # a province split by chi_sim's habit 吉 (round 26)
             got = habitpass.decided(self._reads(vp.frames), looks, min_agree=self.min_agree)
+        if got is None and any(looks):  # the plate read shifted by a stray stroke (round 28)
+            got = shiftpass.decided(self._reads(vp.frames), looks, min_agree=self.min_agree)
         _drop_images(vp.frames)
         if got is None:
             return None
