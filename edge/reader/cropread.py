@@ -285,7 +285,7 @@ class CropReader:
                 return None
             read = replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled, weak=weak)
             two = lines.layout == "2-line"  # the top-row letter's own second look (round 28)
-            return doubted(topletter.held(read, judge) if two else read, tail, mask)
+            return doubted(topletter.held(read, tail, mask, starts) if two else read, tail, mask)
         return None if vn is None else replace(
             self._graded(lines, vn, vn_got.conf, "/".join(vn_texts)), kept=got.kept,
             relabelled=relabelled)

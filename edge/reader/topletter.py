@@ -1,4 +1,4 @@
-"""A 2-row Chinese plate's top-row letter that one model alone read: a doubt on the read.
+"""A 2-row Chinese plate's top-row letter another look names otherwise: a doubt on the read.
 
 Why: a read at >= 0.8 may open a lane alone, and the band's worst class in rounds 25-27 was
 a 2-row plate's top-row letter read as another letter (桂MS43SX read 桂NS43SX at 0.94,
@@ -12,48 +12,81 @@ tail (``CropReader._seconded``) or agreed by two preprocessings sharing chi_sim'
 the top row and eng's letter stood alone (L for Z, E for J), or chi_sim's N stood against
 eng's right M in every preprocessing, the Latin classifier unsure (H at 0.46).
 
-So the letter needs a second look of its own: both models' top rows ending in it, or the
-Latin classifier naming eng's top-row glyph as it, clearly (``cnlook.judge`` at
-``cntails.TOP``: ``latin.TRUST`` and a lead of ``cnlook.CLEAR``). Where neither holds, the
-read keeps its plate but loses its lead, as ``disputes.doubted`` does: never sure alone,
-never seconded, two preprocessings agreeing capped at ``CONTESTED``. Not a change of the
-letter: a lone eng letter the classifier names otherwise (云Z57894's L, named Z at 1.0) is
+So the letter's own evidence is weighed, and a read whose letter another look contradicts
+loses its lead, as ``disputes.doubted`` does: never sure alone, never seconded, two
+preprocessings agreeing capped at ``CONTESTED``. Contradicted: the two models' top rows end
+in two different letters (a digit read as its letter, chi_sim's 5 for S), and the Latin
+classifier does not clearly name the read's one (``latin.TRUST`` and a lead of ``cnlook.CLEAR``,
+as ``cnlook.judge`` at ``cntails.TOP``); or the classifier names another letter at
+``disputes.SHARE`` or more (云Z57894's lone L, named Z at 1.0). Not a change of the letter:
 one model against one (round 14: each right about half the time).
+
+v1 (every letter one model alone read needed the classifier's word) held three right band
+reads of new seeds under it (桂TAD395 0.88, 贵SH3886 0.96, 桂MP402G 0.99): the classifier
+names no glyph under eng's letter on some crops, calls an M an H (0.86-0.87, its fonts'
+habit), and chi_sim's row read a digit for the S. A lone letter nothing contradicts stands
+(桂JA7398's E, read by eng alone, no glyph under it for the classifier: still 0.99, left).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from domain.plate_candidates import clean
+from domain.plate_candidates import TO_LETTER, clean
+from edge.reader import cnlook
+from edge.reader.base import Frame
 from edge.reader.claims import MARGIN, CropRead
-from edge.reader.cntails import TOP
-from edge.reader.lookalikes import Judge
+from edge.reader.cnlook import CLEAR
+from edge.reader.disputes import SHARE
+from edge.reader.engines import LineRead
+from edge.reader.latin import TRUST, LatinGuess
 
 
 def letters(raw: str) -> tuple[str, str]:
-    """chi_sim's and eng's top-row letters (their rows' last letter or digit, or '') in a
-    2-row Chinese read's raw text (``cntails.two_row``: ``cjk rows|eng rows``)."""
+    """chi_sim's and eng's top-row letters in a 2-row Chinese read's raw text
+    (``cntails.two_row``: ``cjk rows|eng rows``): each row's last letter or digit, a digit as
+    the letter the grammar makes of it (``TO_LETTER``), '' where none or another digit (the
+    province's junk: tuning 999's 粤S43LAF, chi_sim's top row '9')."""
     cjk, _, latin = raw.partition("|")
-    return clean(cjk.split("/")[0])[-1:], clean(latin.split("/")[0])[-1:]
+    tops = (TO_LETTER.get(c, c) for c in (clean(cjk.split("/")[0])[-1:],
+                                          clean(latin.split("/")[0])[-1:]))
+    cjk_top, eng_top = (c if c.isalpha() else "" for c in tops)
+    return cjk_top, eng_top
 
 
-def confirmed(read: CropRead, judge: Judge | None) -> bool:
-    """Whether ``read``'s top-row letter has a second look: both models' top rows end in it,
-    or the Latin classifier clearly names eng's top-row glyph as it (``judge``)."""
+def top_guess(tail: LineRead, binary: Frame, starts: list[float]) -> LatinGuess | None:
+    """The Latin classifier's guess at eng's top-row glyph (its last letter or digit left of
+    the bottom row, as ``cnlook.judge`` finds it at ``cntails.TOP``), or None."""
+    xs = [x for ch, _, x in tail.chars if ch.isalnum() and starts and x < starts[0]][-1:]
+    return cnlook.classified(binary, xs[0], {}) if xs else None
+
+
+def contradicted(read: CropRead, guess: Callable[[], LatinGuess | None]) -> bool:
+    """Whether another look names ``read``'s top-row letter otherwise: the other model's top
+    row, the Latin classifier (``guess``, asked only here) not clearly siding with the read;
+    or the classifier naming another character at ``disputes.SHARE``."""
     letter = read.cand.plate[1:2]
     cjk, eng = letters(read.raw)
     if cjk == eng == letter:
-        return True
-    return judge is not None and judge(TOP, letter + letter) == letter
+        return False
+    named = guess()
+    if named is None or named.char is None:
+        return bool(cjk and eng and cjk != eng)
+    if named.char == letter and named.confidence >= TRUST and named.margin >= CLEAR:
+        return False
+    return bool(cjk and eng and cjk != eng) or (named.confidence >= SHARE and named.char != letter)
 
 
-def held(read: CropRead, judge: Judge | None) -> CropRead:
-    """``read`` (a 2-row Chinese crop read) with no lead where its top-row letter has no
-    second look (``confirmed``); a read already hesitant is left as it is (the classifier's
-    call spared: the doubt would change nothing)."""
+def held(read: CropRead, tail: LineRead, binary: Frame, starts: list[float]) -> CropRead:
+    """``read`` (a 2-row Chinese crop read from eng's ``tail``, ``binary`` its mask, ``starts``
+    its rows' x) with no lead where its top-row letter is ``contradicted``; a read already
+    hesitant is left as it is (the classifier's call spared: the doubt would change nothing)."""
     if read.margin < MARGIN and not read.seconded:
         return read
-    if confirmed(read, judge):
-        return read
+    return doubt(read) if contradicted(read, lambda: top_guess(tail, binary, starts)) else read
+
+
+def doubt(read: CropRead) -> CropRead:
+    """``read`` with no lead over a runner-up, as ``disputes.doubted`` leaves it."""
     return replace(read, margin=0.0, sure=False, settled=False, seconded=False, vouched=False)
