@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from domain.plate_candidates import TO_LETTER, clean
+from domain.plate_candidates import TO_LETTER, clean, province_of
 from edge.reader import cnlook
 from edge.reader.base import Frame
 from edge.reader.claims import MARGIN, CropRead
@@ -71,11 +71,15 @@ def contradicted(read: CropRead, guess: Callable[[], LatinGuess | None]) -> bool
     if cjk == eng == letter:
         return False
     named = guess()
+    # chi_sim's letter stands against eng's only where its row named the province beside it,
+    # as ``cntails.two_row_pool`` takes it (scan 5476's 川W2RG10, chi_sim's row 'A' alone:
+    # held at 0.75 for it before, from 0.99)
+    against = bool(cjk and eng and cjk != eng and province_of(read.raw.split("/")[0]))
     if named is None or named.char is None:
-        return bool(cjk and eng and cjk != eng)
+        return against
     if named.char == letter and named.confidence >= TRUST and named.margin >= CLEAR:
         return False
-    return bool(cjk and eng and cjk != eng) or (named.confidence >= SHARE and named.char != letter)
+    return against or (named.confidence >= SHARE and named.char != letter)
 
 
 def held(read: CropRead, tail: LineRead, binary: Frame, starts: list[float]) -> CropRead:

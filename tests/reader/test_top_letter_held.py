@@ -66,6 +66,7 @@ def test_a_letter_another_look_names_otherwise_loses_the_lead(
     ("贵SH3886", "贵5/H3886|RS/H3886", _named("F")),  # chi_sim's 5 is the S
     ("桂NS43SX", "桂N/S435SX|KEM/S43SX", _named("N")),  # the classifier sides with chi_sim
     ("云Z57894", "/57894|AZ/57894", _named("Z")),
+    ("川W2RG10", "A/2RG10|1W/2RG10", _named(None)),  # chi_sim's A, its row no province
 ])
 def test_a_letter_nothing_contradicts_stands(
         plate: str, raw: str, named: Callable[[], LatinGuess | None]) -> None:
