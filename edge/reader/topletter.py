@@ -24,8 +24,11 @@ one model against one (round 14: each right about half the time).
 v1 (every letter one model alone read needed the classifier's word) held three right band
 reads of new seeds under it (桂TAD395 0.88, 贵SH3886 0.96, 桂MP402G 0.99): the classifier
 names no glyph under eng's letter on some crops, calls an M an H (0.86-0.87, its fonts'
-habit), and chi_sim's row read a digit for the S. A lone letter nothing contradicts stands
-(桂JA7398's E, read by eng alone, no glyph under it for the classifier: still 0.99, left).
+habit), and chi_sim's row read a digit for the S (now read as its letter). A lone letter
+nothing contradicts stands; chi_sim's letter counts against eng's only where its row named
+the province (v2 counted any: 川W2RG10, chi_sim's 'A' against eng's right W, 0.99 -> 0.75).
+Left: 桂JA7398 read 桂EA7398 at 0.99, eng's lone E with no glyph under it for the classifier:
+nothing contradicts it, as nothing contradicts 桂TAD395's right lone T.
 """
 
 from __future__ import annotations
@@ -72,9 +75,10 @@ def contradicted(read: CropRead, guess: Callable[[], LatinGuess | None]) -> bool
         return False
     named = guess()
     # chi_sim's letter stands against eng's only where its row named the province beside it,
-    # as ``cntails.two_row_pool`` takes it (scan 5476's 川W2RG10, chi_sim's row 'A' alone:
-    # held at 0.75 for it before, from 0.99)
-    against = bool(cjk and eng and cjk != eng and province_of(read.raw.split("/")[0]))
+    # as ``cntails.two_row_pool`` takes it (v2 without this: scan 5476's 川W2RG10, chi_sim's
+    # top row 'A' alone, held at 0.75; main 0.99)
+    top_row = read.raw.partition("|")[0].split("/")[0]
+    against = bool(cjk and eng and cjk != eng and province_of(top_row))
     if named is None or named.char is None:
         return against
     if named.char == letter and named.confidence >= TRUST and named.margin >= CLEAR:
