@@ -27,8 +27,9 @@ names no glyph under eng's letter on some crops, calls an M an H (0.86-0.87, its
 habit), and chi_sim's row read a digit for the S (now read as its letter). A lone letter
 nothing contradicts stands; chi_sim's letter counts against eng's only where its row named
 the province (v2 counted any: 川W2RG10, chi_sim's 'A' against eng's right W, 0.99 -> 0.75).
-Left: 桂JA7398 read 桂EA7398 at 0.99, eng's lone E with no glyph under it for the classifier:
-nothing contradicts it, as nothing contradicts 桂TAD395's right lone T.
+v3 left 桂JA7398 read 桂EA7398 at 0.99: eng's lone E placed in the blank left of the J, no
+glyph under it for the classifier, so nothing contradicted it (as nothing contradicts
+桂TAD395's right lone T); v4 asks the classifier of the next glyph right (``top_guess``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ from edge.reader.cnlook import CLEAR
 from edge.reader.disputes import SHARE
 from edge.reader.engines import LineRead
 from edge.reader.latin import TRUST, LatinGuess
+from edge.reader.rowcut import glyphs_at
+
+#: The step (px) of the walk right from eng's top-row x to the next glyph (``top_guess``).
+STEP = 2
 
 
 def letters(raw: str) -> tuple[str, str]:
@@ -60,9 +65,16 @@ def letters(raw: str) -> tuple[str, str]:
 
 def top_guess(tail: LineRead, binary: Frame, starts: list[float]) -> LatinGuess | None:
     """The Latin classifier's guess at eng's top-row glyph (its last letter or digit left of
-    the bottom row, as ``cnlook.judge`` finds it at ``cntails.TOP``), or None."""
+    the bottom row, as ``cnlook.judge`` finds it at ``cntails.TOP``), or None. Where no whole
+    glyph sits under eng's x, the top row's next glyph right of it (v4: 6412's 桂JA7398, eng's
+    E placed at x 105 in the blank between 桂 and the J, whose ink starts at 134)."""
     xs = [x for ch, _, x in tail.chars if ch.isalnum() and starts and x < starts[0]][-1:]
-    return cnlook.classified(binary, xs[0], {}) if xs else None
+    if not xs:
+        return None
+    x, end = xs[0], starts[0]
+    while x < end and next(glyphs_at(binary, x), None) is None:
+        x += STEP
+    return cnlook.classified(binary, x, {}) if x < end else None
 
 
 def contradicted(read: CropRead, guess: Callable[[], LatinGuess | None]) -> bool:

@@ -83,11 +83,13 @@ def clf() -> LatinClassifier:
     return LatinClassifier()
 
 
-@pytest.mark.parametrize(("frame", "truth"), [(547216504, "桂MS43SX"), (547416522, "云Z57894")])
+@pytest.mark.parametrize(("frame", "truth"), [(547216504, "桂MS43SX"), (547416522, "云Z57894"),
+                                              (641219243, "桂JA7398")])
 def test_unseen_frames_lone_top_letters_leave_the_band(
         clf: LatinClassifier, monkeypatch: pytest.MonkeyPatch, frame: int, truth: str) -> None:
-    """Easy 2-row frames of seed 5472 and 5474 (round 27's easy scan): main read 桂NS43SX at
-    0.94 and 云L57894 at 0.99; now under the band."""
+    """Easy 2-row frames of seed 5472 and 5474 (round 27's easy scan) and 6412 (band27): main
+    read 桂NS43SX at 0.94, 云L57894 at 0.99 and 桂EA7398 at 0.99; now under the band (the
+    last read right: eng's E placed left of the J, the classifier asked of the J, v4)."""
     monkeypatch.setattr(latin, "_shared", clf)  # the module's classifier: not trained twice
     scene = spec_scene(frame, "2-line", "CN", "easy")
     assert scene.plate == truth
