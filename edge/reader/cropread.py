@@ -29,6 +29,7 @@ from edge.reader import (
     recut,
     rules,
     slotwise,
+    topletter,
     toprow,
     vouch,
 )
@@ -282,8 +283,9 @@ class CropReader:
                 # whose letter would be a repair too (Cao Bang's 11D11076 read '11011076', its
                 # "11" called 川: 川D11076 at 0.70; the painted-number rule above, for CN).
                 return None
-            return doubted(replace(read, seconded=seconded, kept=got.kept,
-                                   relabelled=relabelled, weak=weak), tail, mask)
+            read = replace(read, seconded=seconded, kept=got.kept, relabelled=relabelled, weak=weak)
+            two = lines.layout == "2-line"  # the top-row letter's own second look (round 28)
+            return doubted(topletter.held(read, tail, mask, starts) if two else read, tail, mask)
         return None if vn is None else replace(
             self._graded(lines, vn, vn_got.conf, "/".join(vn_texts)), kept=got.kept,
             relabelled=relabelled)

@@ -9,18 +9,23 @@ import numpy as np
 
 from edge.reader.localise import _iou, candidates
 from edge.reader.textquad import Blobs
-from smartgate.scenes import random_plate, render_frame
+from smartgate.scenes import Scene, random_plate, render_frame
 
 
 def hard_vn_scene(seed: int, layout: str, country: str = "VN"
                   ) -> tuple[np.ndarray, np.ndarray, str]:
     """The frame, the generator's own plate quad and the plate (``country`` "CN" for a
     Chinese one)."""
+    scene = spec_scene(seed, layout, country)
+    return scene.image, np.array(scene.quad, np.float32), scene.plate
+
+
+def spec_scene(seed: int, layout: str, country: str = "VN", difficulty: str = "hard") -> Scene:
+    """The generated scene of one spec seed, as ``bench/ocr.py`` and the tuning logs draw it."""
     rng = random.Random(seed)
     plate = random_plate(rng, country=country, layout=layout)
-    scene = render_frame(plate=plate, layout=layout, difficulty="hard",  # type: ignore[arg-type]
-                         rng=rng)
-    return scene.image, np.array(scene.quad, np.float32), scene.plate
+    return render_frame(plate=plate, layout=layout, difficulty=difficulty,  # type: ignore[arg-type]
+                        rng=rng)
 
 
 def unfound_scene(seed: int, layout: str) -> tuple[np.ndarray, np.ndarray, Blobs]:

@@ -7,11 +7,10 @@ asked)."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
 from glyphrow import bold_glyph, glyph_row
 from glyphrow import line_read as _read
+from hardscene import spec_scene
 
 from edge.reader import latin
 from edge.reader.base import ACT
@@ -21,7 +20,6 @@ from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
 from edge.reader.latin import LatinClassifier
 from edge.reader.tesseract import TesseractPlateReader
 from edge.reader.vouch import confirmed, contradicted
-from smartgate.scenes import random_plate, render_frame
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +65,7 @@ def test_unseen_frames_settled_wrong_are_read_on(
     """Seed 5604's hard frames: main read 29L97971 at 0.98 and 20N43963 at 0.99, each its
     grey read settled; asked of the binary image and the next candidate, each reads right."""
     monkeypatch.setattr(latin, "_shared", clf)  # the module's classifier: not trained twice
-    rng = random.Random(frame)
-    plate = random_plate(rng, country="VN", layout="1-line")
-    scene = render_frame(plate=plate, layout="1-line", difficulty="hard", rng=rng)
+    scene = spec_scene(frame, "1-line")
     assert scene.plate == truth
     got = TesseractPlateReader(ResidentEngine(DEFAULT_TESSDATA)).read(scene.image)
     assert got.plate == truth
