@@ -86,12 +86,24 @@ def doubted(read: CropRead, line: LineRead, binary: Frame) -> CropRead:
     """``read`` with no lead over a runner-up (never sure alone, never settled or seconded)
     where the Latin classifier names one of its plate's characters in ``line`` (the eng read
     it came from; ``binary``: the line as the segmentation's mask) as another."""
-    if read.margin < MARGIN and not read.seconded:
-        return read  # hesitant already: the doubt would change nothing (its CPU spared)
+    if hesitant(read):
+        return read  # the doubt would change nothing (its CPU spared)
     if read.recut:  # eng's characters stand on the row cut again, not on its blobs (recut.py)
         return read
     vn = read.cand.country == "VN"
     chars = read.cand.plate if vn else read.cand.plate[1:]
     if not _disputed(line, binary, chars, PAIRS if vn else CN_PAIRS):
         return read
+    return unled(read)
+
+
+def hesitant(read: CropRead) -> bool:
+    """Whether ``read`` has no lead to lose already (a small margin, not seconded): a doubt
+    would change nothing, so the look behind it is spared (here and ``topletter.held``)."""
+    return read.margin < MARGIN and not read.seconded
+
+
+def unled(read: CropRead) -> CropRead:
+    """``read``, its plate unchanged, with no lead over a runner-up: never sure alone, never
+    settled, seconded or vouched (what a doubt does, here and in ``topletter``)."""
     return replace(read, margin=0.0, sure=False, settled=False, seconded=False, vouched=False)

@@ -24,6 +24,7 @@ for a pass every other stage of the second look left undecided.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from domain.plate_candidates import province_of
@@ -53,11 +54,9 @@ def decided(reads: Sequence[FrameRead], looks: Sequence[Sequence[FrameRead]], *,
             min_agree: int) -> PassRead | None:
     """The pass's plate with its shifted reads set aside (the module says when), or ``None``."""
     plated = [r for r in reads if r.plate]
-    counts: dict[str, int] = {}
-    for r in plated:
-        counts[r.plate or ""] = counts.get(r.plate or "", 0) + 1
-    plate = max(counts, key=lambda p: counts[p], default=None)
-    if plate is None or counts[plate] < min_agree or not province_of(plate[0]):
+    top = Counter(r.plate for r in plated).most_common(1)  # ties: the first read, as before
+    plate = top[0][0] if top else None
+    if plate is None or top[0][1] < min_agree or not province_of(plate[0]):
         return None
     others = [r for r in plated if r.plate != plate]
     if not others or not all(shifted(r.plate or "", plate) for r in others):

@@ -35,14 +35,13 @@ glyph under it for the classifier, so nothing contradicted it (as nothing contra
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from domain.plate_candidates import TO_LETTER, clean, province_of
 from edge.reader import cnlook
 from edge.reader.base import Frame
-from edge.reader.claims import MARGIN, CropRead
+from edge.reader.claims import CropRead
 from edge.reader.cnlook import CLEAR
-from edge.reader.disputes import SHARE
+from edge.reader.disputes import SHARE, hesitant, unled
 from edge.reader.engines import LineRead
 from edge.reader.latin import TRUST, LatinGuess
 from edge.reader.rowcut import glyphs_at
@@ -102,11 +101,6 @@ def held(read: CropRead, tail: LineRead, binary: Frame, starts: list[float]) -> 
     """``read`` (a 2-row Chinese crop read from eng's ``tail``, ``binary`` its mask, ``starts``
     its rows' x) with no lead where its top-row letter is ``contradicted``; a read already
     hesitant is left as it is (the classifier's call spared: the doubt would change nothing)."""
-    if read.margin < MARGIN and not read.seconded:
+    if hesitant(read):
         return read
-    return doubt(read) if contradicted(read, lambda: top_guess(tail, binary, starts)) else read
-
-
-def doubt(read: CropRead) -> CropRead:
-    """``read`` with no lead over a runner-up, as ``disputes.doubted`` leaves it."""
-    return replace(read, margin=0.0, sure=False, settled=False, seconded=False, vouched=False)
+    return unled(read) if contradicted(read, lambda: top_guess(tail, binary, starts)) else read

@@ -14,10 +14,11 @@ from hardscene import spec_scene
 from domain.plate_candidates import Candidate
 from edge.reader import latin
 from edge.reader.claims import MARGIN, CropRead
+from edge.reader.disputes import unled
 from edge.reader.engines import DEFAULT_TESSDATA, LineRead, ResidentEngine
 from edge.reader.latin import LatinClassifier, LatinGuess
 from edge.reader.tesseract import TesseractPlateReader
-from edge.reader.topletter import contradicted, doubt, held, letters
+from edge.reader.topletter import contradicted, held, letters
 
 
 def _read(plate: str, raw: str, margin: float = 0.5, seconded: bool = True) -> CropRead:
@@ -55,7 +56,7 @@ def test_a_letter_another_look_names_otherwise_loses_the_lead(
         plate: str, raw: str, named: Callable[[], LatinGuess | None]) -> None:
     read = _read(plate, raw)
     assert contradicted(read, named)
-    got = doubt(read)
+    got = unled(read)
     assert got.cand.plate == plate  # a doubt, not a change
     assert got.margin == 0.0 and not (got.seconded or got.sure)
 
